@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { FleetSpec, FleetState, LabSnapshot, LogBatch, LogLine, NodeId, NodeSnapshot, TimelineEvent } from './model.js';
+
+/** Every command the engine offers: `domain.verb` -> its params and its result. */
+export const commands = {
+  'lab.state': {
+    params: z.object({}).strict(),
+    result: LabSnapshot,
+    summary: 'The whole lab: fleet, nodes and the recent timeline.',
+  },
+  'fleet.start': {
+    params: z.object({ fleet: FleetSpec.optional() }).strict(),
+    result: LabSnapshot,
+    summary: 'Start the fleet (the given one, or the current one) and wait until every node is ready or failed.',
+  },
+  'fleet.stop': {
+    params: z.object({ graceMs: z.number().int().min(0).max(60_000).optional() }).strict(),
+    result: LabSnapshot,
+    summary: 'Stop every node (SIGTERM, then SIGKILL after the grace period).',
+  },
+  'node.start': {
+    params: z.object({ id: NodeId }).strict(),
+    result: NodeSnapshot,
+    summary: 'Start one stopped node.',
+  },
+  'node.stop': {
+    params: z.object({ id: NodeId, graceMs: z.number().int().min(0).max(60_000).optional() }).strict(),
+    result: NodeSnapshot,
+    summary: 'Stop one node; the supervisor does not restart a node the lab stopped.',
+  },
+  'node.restart': {
+    params: z.object({ id: NodeId, graceMs: z.number().int().min(0).max(60_000).optional() }).strict(),
+    result: NodeSnapshot,
+    summary: 'Stop one node and start it again.',
+  },
+  'node.logs': {
+    params: z.object({ id: NodeId, limit: z.number().int().min(1).max(10_000).optional() }).strict(),
+    result: z.object({ lines: z.array(LogLine) }),
+    summary: "The newest lines of one node's captured stdout and stderr (default 500).",
+  },
+} as const;
+
+/** Every event the engine emits: `domain.changed`, `domain.tick`, ... -> its payload. */
+export const events = {
+  'fleet.changed': FleetState,
+  'node.changed': NodeSnapshot,
+  'log.batch': LogBatch,
+  'timeline.event': TimelineEvent,
+} as const;
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type CommandParams<K extends CommandName> = z.input<Commands[K]['params']>;
+export type ParsedParams<K extends CommandName> = z.output<Commands[K]['params']>;
+export type CommandResult<K extends CommandName> = z.output<Commands[K]['result']>;
+export type EventPayload<K extends EventName> = z.output<Events[K]>;
+
+export function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(commands, name);
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(events, name);
+}

@@ -1,0 +1,138 @@
+import { describe, expect, it, vi } from 'vitest';
+import {
+  ContractClient,
+  ContractError,
+  ContractHost,
+  Listeners,
+  createMemoryTransportPair,
+  type CommandHandlers,
+  type EventName,
+  type LabSnapshot,
+  type NodeSnapshot,
+} from '../../../shared/contract/index.js';
+
+const node: NodeSnapshot = {
+  id: 'n1',
+  kind: 'bundled',
+  role: 'primary',
+  pid: 123,
+  port: 4000,
+  status: 'ready',
+  restarts: 0,
+  dataDir: '/tmp/n1',
+  restartPolicy: 'always',
+  startedAt: 1,
+  readyAt: 2,
+  lastExit: null,
+  nextStartAt: null,
+};
+const snapshot: LabSnapshot = { version: '0', runDir: '/tmp', fleet: { name: null, status: 'running' }, nodes: [node], timeline: [] };
+
+function setup() {
+  const bus = new Listeners<[EventName, unknown]>();
+  const handlers = {
+    'lab.state': vi.fn(() => snapshot),
+    'fleet.start': vi.fn(() => snapshot),
+    'fleet.stop': vi.fn(() => snapshot),
+    'node.start': vi.fn(() => node),
+    'node.stop': vi.fn(() => node),
+    'node.restart': vi.fn(() => node),
+    'node.logs': vi.fn(() => ({ lines: [] })),
+  } satisfies CommandHandlers;
+  const host = new ContractHost(handlers, (listener) => bus.add((name, payload) => listener(name, payload as never)));
+  const [engineSide, uiSide] = createMemoryTransportPair();
+  host.connect(engineSide);
+  const client = new ContractClient(uiSide, { timeoutMs: 2_000 });
+  return { bus, handlers, host, client, uiSide };
+}
+
+describe('ContractHost', () => {
+  it('answers a valid request with the handler result', async () => {
+    const { client, handlers } = setup();
+    await expect(client.request('node.restart', { id: 'n1' })).resolves.toEqual(node);
+    expect(handlers['node.restart']).toHaveBeenCalledWith({ id: 'n1' });
+  });
+
+  it('rejects bad params with an error naming the field, and never calls the handler', async () => {
+    const { client, handlers } = setup();
+    const error = await client.request('node.stop', { id: 'N 1!' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ContractError);
+    expect((error as ContractError).code).toBe('invalid-params');
+    expect((error as ContractError).field).toBe('params.id');
+    const extra = await client.request('node.stop', { id: 'n1', force: true } as never).catch((e: unknown) => e);
+    expect((extra as ContractError).code).toBe('invalid-params');
+    expect((extra as ContractError).message).toContain('force');
+    const grace = await client.request('node.stop', { id: 'n1', graceMs: -5 }).catch((e: unknown) => e);
+    expect((grace as ContractError).field).toBe('params.graceMs');
+    expect(handlers['node.stop']).not.toHaveBeenCalled();
+  });
+
+  it('names a bad field deep inside a fleet spec', async () => {
+    const { host, handlers } = setup();
+    const error = await host
+      .call('fleet.start', { fleet: { nodes: [{ id: 'n1' }, { id: 'n2', kind: 'command', command: '' }] } })
+      .catch((e: unknown) => e);
+    expect((error as ContractError).code).toBe('invalid-params');
+    expect((error as ContractError).field).toMatch(/^params\.fleet\.nodes\.1/);
+    expect(handlers['fleet.start']).not.toHaveBeenCalled();
+  });
+
+  it('refuses an unknown command', async () => {
+    const { host } = setup();
+    const error = (await host.call('fleet.explode', {}).catch((e: unknown) => e)) as ContractError;
+    expect(error.code).toBe('unknown-command');
+  });
+
+  it('answers a malformed envelope with invalid-envelope and stays up', async () => {
+    const { uiSide, client } = setup();
+    const replies: unknown[] = [];
+    uiSide.onMessage((m) => replies.push(m));
+    uiSide.send({ kind: 'request', id: 'x1' } as never); // no name
+    uiSide.send({ kind: 'bogus', id: 'x2' } as never);
+    await vi.waitFor(() => expect(replies).toHaveLength(2));
+    expect(replies[0]).toMatchObject({ kind: 'error', id: 'x1', error: { code: 'invalid-envelope', field: 'name' } });
+    expect(replies[1]).toMatchObject({ kind: 'error', id: 'x2', error: { code: 'invalid-envelope', field: 'kind' } });
+    await expect(client.request('lab.state', {})).resolves.toEqual(snapshot);
+  });
+
+  it('delivers subscribed events only, until unsubscribed', async () => {
+    const { client, bus } = setup();
+    const seen: string[] = [];
+    const off = client.on('node.changed', (n) => seen.push(n.id));
+    client.on('timeline.event', () => seen.push('timeline'));
+    await client.request('lab.state', {}); // the subscriptions are in place once a later request is answered
+    bus.emit('node.changed', node);
+    bus.emit('log.batch', { lines: [], dropped: 0 });
+    await vi.waitFor(() => expect(seen).toEqual(['n1']));
+    off();
+    await client.request('lab.state', {});
+    bus.emit('node.changed', node);
+    bus.emit('timeline.event', { seq: 1, at: 1, kind: 'x', detail: {} });
+    await vi.waitFor(() => expect(seen).toEqual(['n1', 'timeline']));
+  });
+
+  it('refuses a subscription to an unknown event', async () => {
+    const { client } = setup();
+    const off = client.on('nope.changed' as EventName, () => undefined);
+    off();
+    const { uiSide } = setup();
+    const replies: unknown[] = [];
+    uiSide.onMessage((m) => replies.push(m));
+    uiSide.send({ kind: 'subscribe', id: 's1', name: 'nope.changed' });
+    await vi.waitFor(() => expect(replies[0]).toMatchObject({ kind: 'error', error: { code: 'unknown-event' } }));
+  });
+
+  it('fails pending requests when the connection closes', async () => {
+    const bus = new Listeners<[EventName, unknown]>();
+    let release: () => void = () => undefined;
+    const slow = new Promise<LabSnapshot>((resolve) => (release = () => resolve(snapshot)));
+    const host = new ContractHost({ 'lab.state': () => slow } as unknown as CommandHandlers, (l) => bus.add((n, p) => l(n, p as never)));
+    const [a, b] = createMemoryTransportPair();
+    host.connect(a);
+    const client = new ContractClient(b);
+    const pending = client.request('lab.state', {});
+    b.close();
+    release();
+    await expect(pending).rejects.toMatchObject({ code: 'closed' });
+  });
+});

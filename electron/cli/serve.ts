@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs';
+import type { FleetSpec } from '../../shared/contract/index.js';
+import { rendererDir } from '../engine/app-paths.js';
+import { loadFleetFile } from '../engine/fleet/index.js';
+import { Lab } from '../engine/lab.js';
+import { parseFlags, parsePort, UsageError } from './args.js';
+import { startWebHost } from './web-host.js';
+
+export const serveHelp = `Usage: firedrill serve [--port N] [--json] [--fleet FILE] [--run-dir DIR]
+
+Starts the lab (the engine and its fleet) and the web host on 127.0.0.1, and stays up until
+SIGINT or SIGTERM, when it stops every node before it exits.
+
+  --port N        port of the web host (default 0: a free port)
+  --json          print one JSON line {"url","port","token","runDir"} instead of the sentence
+  --fleet FILE    a fleet file (YAML) to run instead of the default fleet
+  --run-dir DIR   where node data lives (default $FIREDRILL_RUN_DIR or ~/.firedrill/runs/<time>)
+  --no-start      start the lab with the fleet stopped
+  -h, --help      this help
+`;
+
+export async function serve(argv: string[]): Promise<number> {
+  const { values } = parseFlags(
+    argv,
+    {
+      port: { type: 'string' },
+      json: { type: 'boolean' },
+      fleet: { type: 'string' },
+      'run-dir': { type: 'string' },
+      'no-start': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'serve',
+  );
+  if (values.help) {
+    process.stdout.write(serveHelp);
+    return 0;
+  }
+  const port = parsePort(values.port, '--port');
+  let fleet: FleetSpec | undefined;
+  if (values.fleet !== undefined) {
+    try {
+      fleet = loadFleetFile(values.fleet);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+
+  const lab = await Lab.create({ runDir: values['run-dir'], fleet, autoStart: !values['no-start'] });
+  const staticDir = existsSync(rendererDir()) ? rendererDir() : undefined;
+  const web = await startWebHost({ host: lab.host, port, staticDir }).catch(async (error: unknown) => {
+    await lab.dispose();
+    throw error;
+  });
+
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ url: web.url, port: web.port, token: web.token, runDir: lab.runDir })}\n`);
+  } else {
+    process.stdout.write(`Firedrill lab at ${web.url}\n`);
+    if (!staticDir) process.stdout.write('(the UI is not built: run `npm run build:renderer`; the API works without it)\n');
+  }
+
+  return await new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        process.stderr.write(`firedrill: ${signal} again, exiting now\n`);
+        process.exit(130);
+      }
+      stopping = true;
+      void (async () => {
+        await web.close();
+        await lab.dispose();
+        resolve(0);
+      })();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,128 @@
+import { app, BrowserWindow, dialog, nativeTheme, session } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Lab } from '../engine/lab.js';
+import { fromIpcMain } from './ipc-transport.js';
+import { installMenu } from './menu.js';
+
+// Bundled to out/main/index.js; the preload and the renderer are built next to it.
+const here = dirname(fileURLToPath(import.meta.url));
+const PRELOAD = join(here, '..', 'preload', 'index.cjs');
+const INDEX_HTML = join(here, '..', 'renderer', 'index.html');
+const INDEX_URL = pathToFileURL(INDEX_HTML).href;
+/** Quitting waits this long for the lab to stop its fleet, then exits anyway. */
+const DISPOSE_LIMIT_MS = 15_000;
+
+let lab: Lab | undefined;
+let mainWindow: BrowserWindow | undefined;
+let quitState: 'running' | 'disposing' | 'done' = 'running';
+
+function isOurPage(url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname}` === INDEX_URL;
+}
+
+function createWindow(engine: Lab): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1440,
+    height: 960,
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    title: 'Firedrill',
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#0f1216' : '#f6f7f9',
+    webPreferences: {
+      preload: PRELOAD,
+      contextIsolation: true,
+      nodeIntegration: false,
+      sandbox: true,
+      webSecurity: true,
+    },
+  });
+
+  // One contract connection per loaded document: a reload gets a fresh one, the old one ends.
+  let endConnection: (() => void) | undefined;
+  win.webContents.on('did-start-navigation', (details) => {
+    if (!details.isMainFrame || details.isSameDocument) return;
+    endConnection?.();
+    const transport = fromIpcMain(win.webContents, isOurPage);
+    engine.host.connect(transport);
+    endConnection = () => transport.close();
+  });
+  win.webContents.once('destroyed', () => endConnection?.());
+  win.once('ready-to-show', () => win.show());
+  void win.loadFile(INDEX_HTML);
+  return win;
+}
+
+/** Every webContents, present and future: no navigation away, no new windows, no webviews. */
+function lockDown(): void {
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event) => event.preventDefault());
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+}
+
+async function disposeLab(): Promise<void> {
+  if (!lab) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      console.error(`firedrill: the lab did not stop within ${DISPOSE_LIMIT_MS} ms; exiting anyway`);
+      resolve();
+    }, DISPOSE_LIMIT_MS);
+  });
+  try {
+    await Promise.race([lab.dispose(), limit]);
+  } catch (error) {
+    console.error('firedrill: stopping the lab failed:', error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function main(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  // The fleet's children must stop before the app exits, however the quit was asked for.
+  app.on('before-quit', (event) => {
+    if (quitState === 'done') return;
+    event.preventDefault();
+    if (quitState === 'disposing') return;
+    quitState = 'disposing';
+    void disposeLab().finally(() => {
+      quitState = 'done';
+      app.quit();
+    });
+  });
+  app.on('window-all-closed', () => app.quit());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+
+  await app.whenReady();
+  lockDown();
+  installMenu();
+  try {
+    const runDir = process.env.FIREDRILL_RUN_DIR;
+    lab = await Lab.create(runDir ? { runDir } : {});
+  } catch (error) {
+    dialog.showErrorBox('Firedrill could not start its lab', error instanceof Error ? error.message : String(error));
+    app.exit(1);
+    return;
+  }
+  const engine = lab;
+  mainWindow = createWindow(engine);
+  mainWindow.on('closed', () => (mainWindow = undefined));
+}
+
+void main();

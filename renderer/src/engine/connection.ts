@@ -1,0 +1,163 @@
+import { ContractClient } from '../../../shared/contract/client.js';
+import { commands, events, type CommandName, type CommandParams, type CommandResult } from '../../../shared/contract/commands.js';
+import { LabSnapshot, NodeSnapshot } from '../../../shared/contract/model.js';
+import type { Transport, Unsubscribe } from '../../../shared/contract/transport.js';
+import {
+  addLogBatch,
+  addTimelineEvents,
+  applyFleet,
+  applyNode,
+  applySnapshot,
+  setConnection,
+  setPending,
+  showToast,
+} from '../store/actions.js';
+import { useStore } from '../store/store.js';
+import { fromBridge } from './bridge.js';
+import { eventsUrl, openSocket } from './socket.js';
+
+// The engine connection lives outside React: it owns the client and feeds the store through actions.
+
+const OPEN_TIMEOUT_MS = 5_000;
+const BACKOFF_MIN_MS = 250;
+const BACKOFF_MAX_MS = 5_000;
+/** Long enough for `fleet.start`, which waits until every node is ready or failed. */
+const REQUEST_TIMEOUT_MS = 120_000;
+
+let client: ContractClient | null = null;
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
+let stopped = false;
+const stops: Unsubscribe[] = [];
+
+/** Connects now and reconnects whenever the channel drops; the returned function ends it all. */
+export function startConnection(): () => void {
+  stopped = false;
+  void connect();
+  return () => {
+    stopped = true;
+    clearTimeout(retryTimer);
+    disconnect();
+  };
+}
+
+async function connect(): Promise<void> {
+  const bridge = window.firedrill;
+  setConnection({ via: bridge ? 'ipc' : 'websocket', status: 'connecting', retryAt: null });
+  let transport: Transport;
+  try {
+    if (bridge) {
+      transport = fromBridge(bridge);
+    } else {
+      const url = eventsUrl(window.location);
+      if (!url) throw new Error('this page was opened without the lab token; open the URL `firedrill serve` printed');
+      transport = (await openSocket(url, OPEN_TIMEOUT_MS)).transport;
+    }
+  } catch (error) {
+    return retryLater(error);
+  }
+  if (stopped) return transport.close();
+
+  const current = new ContractClient(transport, { timeoutMs: REQUEST_TIMEOUT_MS, prefix: 'ui' });
+  client = current;
+  stops.push(
+    transport.onClose(() => {
+      if (client !== current) return;
+      disconnect();
+      retryLater(new Error('the connection to the engine closed'));
+    }),
+    // Payloads are checked against the contract here, at the renderer's boundary.
+    current.on('fleet.changed', (payload) => {
+      const fleet = events['fleet.changed'].safeParse(payload);
+      if (fleet.success) applyFleet(fleet.data);
+    }),
+    current.on('node.changed', (payload) => {
+      const node = events['node.changed'].safeParse(payload);
+      if (node.success) applyNode(node.data);
+    }),
+    current.on('timeline.event', (payload) => {
+      const event = events['timeline.event'].safeParse(payload);
+      if (event.success) addTimelineEvents([event.data]);
+    }),
+    current.on('log.batch', (payload) => {
+      const batch = events['log.batch'].safeParse(payload);
+      if (batch.success) addLogBatch(batch.data);
+    }),
+    () => transport.close(),
+  );
+
+  try {
+    // Subscriptions go out first, so no event between the snapshot and now is missed.
+    const snapshot = commands['lab.state'].result.parse(await current.request('lab.state', {}));
+    if (client !== current) return;
+    applySnapshot(snapshot);
+    setConnection({ status: 'open', attempt: 0, reason: null, retryAt: null });
+    document.documentElement.dataset.appState = 'ready';
+    void primeLogs(current, snapshot.nodes.map((n) => n.id));
+  } catch (error) {
+    if (client !== current) return;
+    disconnect();
+    retryLater(error);
+  }
+}
+
+/** Fills the log rings with what each node printed before this view connected. */
+async function primeLogs(current: ContractClient, nodeIds: string[]): Promise<void> {
+  for (const id of nodeIds) {
+    if (useStore.getState().logs.rings[id]) continue;
+    try {
+      const { lines } = await current.request('node.logs', { id, limit: 300 });
+      if (client !== current || useStore.getState().logs.rings[id]) return;
+      addLogBatch({ lines, dropped: 0 });
+    } catch {
+      // the log history is a nicety; live batches still arrive
+    }
+  }
+}
+
+function disconnect(): void {
+  const current = client;
+  client = null;
+  for (const stop of stops.splice(0)) stop();
+  current?.close();
+}
+
+function retryLater(error: unknown): void {
+  if (stopped) return;
+  const attempt = useStore.getState().connection.attempt + 1;
+  const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** (attempt - 1));
+  const delay = Math.round(base * (0.8 + Math.random() * 0.4)); // jitter, so many tabs do not reconnect in step
+  setConnection({ status: 'closed', attempt, retryAt: Date.now() + delay, reason: messageOf(error) });
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(() => void connect(), delay);
+}
+
+/** Runs one command for a target (a node id or `fleet`), applies its result, and shows its error as a toast. */
+export async function runCommand<K extends CommandName>(target: string, name: K, params: CommandParams<K>): Promise<CommandResult<K> | undefined> {
+  const current = client;
+  if (!current) {
+    showToast('Not connected to the engine; the command was not sent.');
+    return undefined;
+  }
+  setPending(target, name);
+  try {
+    const result = await current.request(name, params);
+    applyResult(result);
+    return result;
+  } catch (error) {
+    showToast(`${name}: ${messageOf(error)}`);
+    return undefined;
+  } finally {
+    setPending(target, null);
+  }
+}
+
+function applyResult(result: unknown): void {
+  const snapshot = LabSnapshot.safeParse(result);
+  if (snapshot.success) return applySnapshot(snapshot.data);
+  const node = NodeSnapshot.safeParse(result);
+  if (node.success) applyNode(node.data);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,15 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app.js';
+import { startConnection } from './engine/connection.js';
+import './styles.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+
+startConnection();
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

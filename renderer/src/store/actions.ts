@@ -1,0 +1,125 @@
+import type { CommandName } from '../../../shared/contract/commands.js';
+import type { LabSnapshot, LogBatch, NodeSnapshot, TimelineEvent } from '../../../shared/contract/model.js';
+import type { ConnectionSlice } from './connection-slice.js';
+import { LogRing } from './log-ring.js';
+import { LOG_RING_CAPACITY } from './logs-slice.js';
+import { useStore } from './store.js';
+import { TIMELINE_CAP } from './timeline-slice.js';
+
+// Actions are plain module functions: the engine connection calls them from outside React.
+const { setState, getState } = useStore;
+
+export function setConnection(patch: Partial<ConnectionSlice['connection']>): void {
+  setState((s) => ({ connection: { ...s.connection, ...patch } }));
+}
+
+/** Replaces the lab with a full snapshot; keeps the timeline and logs when it is the same run. */
+export function applySnapshot(snapshot: LabSnapshot): void {
+  setState((s) => {
+    const sameRun = s.lab.runDir === snapshot.runDir;
+    const nodes: Record<string, NodeSnapshot> = {};
+    for (const node of snapshot.nodes) nodes[node.id] = node;
+    const nodeIds = snapshot.nodes.map((n) => n.id);
+    const selected = s.logs.selectedNodeId;
+    return {
+      lab: {
+        ...s.lab,
+        loaded: true,
+        version: snapshot.version,
+        runDir: snapshot.runDir,
+        fleet: snapshot.fleet,
+        nodeIds,
+        nodes,
+        pending: sameRun ? s.lab.pending : {},
+      },
+      timeline: mergeTimeline(sameRun ? s.timeline : { events: [], originAt: null }, snapshot.timeline),
+      logs: {
+        ...(sameRun ? s.logs : { rings: {}, revision: {}, engineDropped: 0 }),
+        selectedNodeId: selected !== null && nodes[selected] ? selected : (nodeIds[0] ?? null),
+      },
+    };
+  });
+}
+
+export function applyFleet(fleet: LabSnapshot['fleet']): void {
+  setState((s) => ({ lab: { ...s.lab, fleet } }));
+}
+
+export function applyNode(node: NodeSnapshot): void {
+  setState((s) => ({
+    lab: {
+      ...s.lab,
+      nodes: { ...s.lab.nodes, [node.id]: node },
+      nodeIds: s.lab.nodeIds.includes(node.id) ? s.lab.nodeIds : [...s.lab.nodeIds, node.id],
+    },
+  }));
+}
+
+export function addTimelineEvents(events: TimelineEvent[]): void {
+  if (events.length === 0) return;
+  setState((s) => ({ timeline: mergeTimeline(s.timeline, events) }));
+}
+
+function mergeTimeline(current: { events: TimelineEvent[]; originAt: number | null }, incoming: TimelineEvent[]) {
+  const bySeq = new Map<number, TimelineEvent>();
+  for (const e of current.events) bySeq.set(e.seq, e);
+  for (const e of incoming) bySeq.set(e.seq, e);
+  const events = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  const originAt = current.originAt ?? events[0]?.at ?? null;
+  return { events: events.length > TIMELINE_CAP ? events.slice(events.length - TIMELINE_CAP) : events, originAt };
+}
+
+/** Pushes a batch into the per-node rings, then bumps each touched node's revision once. */
+export function addLogBatch(batch: LogBatch): void {
+  const { rings } = getState().logs;
+  let created: Record<string, LogRing> | null = null;
+  const touched = new Set<string>();
+  for (const line of batch.lines) {
+    let ring: LogRing | undefined = rings[line.nodeId] ?? created?.[line.nodeId];
+    if (!ring) {
+      ring = new LogRing(LOG_RING_CAPACITY);
+      created = { ...(created ?? {}), [line.nodeId]: ring };
+    }
+    ring.push(line);
+    touched.add(line.nodeId);
+  }
+  if (touched.size === 0 && batch.dropped === 0) return;
+  setState((s) => {
+    const revision = { ...s.logs.revision };
+    for (const id of touched) revision[id] = (revision[id] ?? 0) + 1;
+    return {
+      logs: {
+        ...s.logs,
+        rings: created ? { ...s.logs.rings, ...created } : s.logs.rings,
+        revision,
+        engineDropped: s.logs.engineDropped + batch.dropped,
+      },
+    };
+  });
+}
+
+export function selectNode(id: string): void {
+  setState((s) => ({ logs: { ...s.logs, selectedNodeId: id } }));
+}
+
+export function setPending(target: string, name: CommandName | null): void {
+  setState((s) => {
+    const pending = { ...s.lab.pending };
+    if (name) pending[target] = name;
+    else delete pending[target];
+    return { lab: { ...s.lab, pending } };
+  });
+}
+
+let nextToastId = 0;
+const TOAST_MS = 8000;
+
+export function showToast(message: string, tone: 'error' | 'info' = 'error'): void {
+  const id = ++nextToastId;
+  setState((s) => ({ toasts: [...s.toasts.slice(-4), { id, message, tone }] }));
+  setTimeout(() => dismissToast(id), TOAST_MS);
+}
+
+export function dismissToast(id: number): void {
+  setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
+}

@@ -1,0 +1,33 @@
+import type { StateCreator } from 'zustand';
+import type { CommandName } from '../../../shared/contract/commands.js';
+import type { LabSnapshot, NodeSnapshot } from '../../../shared/contract/model.js';
+import type { Store } from './store.js';
+
+export type FleetStatus = LabSnapshot['fleet']['status'];
+
+export type LabSlice = {
+  lab: {
+    /** True once the first `lab.state` has arrived. */
+    loaded: boolean;
+    version: string | null;
+    runDir: string | null;
+    fleet: LabSnapshot['fleet'];
+    /** Node ids in the fleet's order. */
+    nodeIds: string[];
+    nodes: Record<string, NodeSnapshot>;
+    /** Commands in flight, by target (a node id, or `fleet`). */
+    pending: Record<string, CommandName>;
+  };
+};
+
+export const createLabSlice: StateCreator<Store, [], [], LabSlice> = () => ({
+  lab: {
+    loaded: false,
+    version: null,
+    runDir: null,
+    fleet: { name: null, status: 'stopped' },
+    nodeIds: [],
+    nodes: {},
+    pending: {},
+  },
+});

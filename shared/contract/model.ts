@@ -57,7 +57,8 @@ export const BundledServerOptions = z
     concurrency: z.number().int().min(1).max(10_000).optional(),
     queueLimit: z.number().int().min(0).max(100_000).optional(),
     queueTimeoutMs: Millis.optional(),
-    fsync: z.union([z.literal('always'), Millis]).optional(),
+    /** `always`: fsync before acknowledging; a number: fsync every that many ms. */
+    fsync: z.union([z.literal('always'), z.number().int().min(1).max(60_000)]).optional(),
     checkpointIntervalMs: Millis.optional(),
     checkpointEveryWrites: z.number().int().min(0).max(10_000_000).optional(),
     keep: z.number().int().min(1).max(100).optional(),
@@ -68,21 +69,33 @@ export const BundledServerOptions = z
   .strict();
 export type BundledServerOptions = z.infer<typeof BundledServerOptions>;
 
+const restartFields = {
+  policy: RestartPolicy,
+  backoffInitialMs: z.number().int().min(0).max(60_000),
+  backoffMaxMs: z.number().int().min(0).max(600_000),
+  /** This many failures, each within `quickFailureMs` of its start, in a row: crash-loop. */
+  crashLoopAfter: z.number().int().min(1).max(100),
+  quickFailureMs: z.number().int().min(0).max(600_000),
+};
+
+/** Restart settings as written in a fleet file: any subset, merged over the fleet's and the defaults. */
+export const RestartOverrides = z.object(restartFields).partial().strict();
+export type RestartOverrides = z.infer<typeof RestartOverrides>;
+
 export const RestartSettings = z
   .object({
-    policy: RestartPolicy.default('always'),
-    backoffInitialMs: z.number().int().min(0).max(60_000).default(100),
-    backoffMaxMs: z.number().int().min(0).max(600_000).default(10_000),
-    /** This many failures, each within `quickFailureMs` of its start, in a row: crash-loop. */
-    crashLoopAfter: z.number().int().min(1).max(100).default(5),
-    quickFailureMs: z.number().int().min(0).max(600_000).default(2_000),
+    policy: restartFields.policy.default('always'),
+    backoffInitialMs: restartFields.backoffInitialMs.default(100),
+    backoffMaxMs: restartFields.backoffMaxMs.default(10_000),
+    crashLoopAfter: restartFields.crashLoopAfter.default(5),
+    quickFailureMs: restartFields.quickFailureMs.default(2_000),
   })
   .strict();
 export type RestartSettings = z.infer<typeof RestartSettings>;
 
 const NodeSpecBase = {
   id: NodeId,
-  restart: RestartSettings.partial().optional(),
+  restart: RestartOverrides.optional(),
   /** How long a start may take before the node counts as failed. */
   readyTimeoutMs: z.number().int().min(100).max(600_000).optional(),
 };
@@ -116,7 +129,7 @@ export type NodeSpecInput = z.input<typeof NodeSpec>;
 export const FleetSpec = z
   .object({
     name: z.string().max(100).optional(),
-    restart: RestartSettings.partial().optional(),
+    restart: RestartOverrides.optional(),
     nodes: z
       .array(NodeSpec)
       .min(1)

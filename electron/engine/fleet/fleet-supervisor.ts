@@ -1,0 +1,223 @@
+import { mkdirSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { join } from 'node:path';
+import { ContractError, fromZodError } from '../../../shared/contract/errors';
+import { FleetSpec, RestartSettings, type LogLine, type NodeSnapshot } from '../../../shared/contract/model';
+import { reaperEntry as defaultReaperEntry, serverEntry as defaultServerEntry } from '../app-paths';
+import { now } from '../clock';
+import { LogCollector } from './log-buffer';
+import { bundledPlan, commandPlan } from './node-launch';
+import { NodeProcess, type NodeHooks } from './node-process';
+import { allocatePorts } from './ports';
+import { ReaperClient } from './reaper-client';
+
+export interface FleetListener {
+  onNodeChanged(node: NodeSnapshot): void;
+  onTimeline(event: { at: number; kind: string; nodeId?: string; detail?: Record<string, unknown> }): void;
+  /** Batched every `logFlushMs`; `dropped` = lines evicted from the per-node buffers since the last batch. */
+  onLogs(lines: LogLine[], dropped: number): void;
+}
+
+export interface FleetSupervisorOptions {
+  runDir: string;
+  listener: FleetListener;
+  serverEntry?: string;
+  reaperEntry?: string;
+  logFlushMs?: number;
+  logLinesPerNode?: number;
+}
+
+export type FleetStatus = 'stopped' | 'starting' | 'running' | 'stopping';
+
+const DEFAULT_GRACE_MS = 2000;
+const DEFAULT_RESTART = RestartSettings.parse({});
+
+/** Starts, watches and restarts a fleet of local server processes (see README.md here). */
+export class FleetSupervisor {
+  private statusValue: FleetStatus = 'stopped';
+  private procs = new Map<string, NodeProcess>();
+  private readonly logBuffers: LogCollector;
+  private readonly reaper: ReaperClient;
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  private readonly hooks: NodeHooks;
+  private stopping: Promise<void> | null = null;
+  private disposing: Promise<void> | null = null;
+
+  constructor(private readonly options: FleetSupervisorOptions) {
+    const { listener } = options;
+    this.logBuffers = new LogCollector({
+      capacity: options.logLinesPerNode ?? 2000,
+      flushMs: options.logFlushMs ?? 100,
+      onFlush: (lines, dropped) => guard(() => listener.onLogs(lines, dropped)),
+    });
+    this.reaper = new ReaperClient(options.reaperEntry ?? defaultReaperEntry());
+    this.hooks = {
+      timeline: (kind, nodeId, detail, at) => guard(() => listener.onTimeline({ at, kind, nodeId, detail })),
+      changed: (snapshot) => guard(() => listener.onNodeChanged(snapshot)),
+      log: (nodeId, stream, text, at) => this.logBuffers.append(nodeId, stream, text, at),
+      track: (pid) => this.reaper.add(pid),
+      untrack: (pid) => this.reaper.remove(pid),
+    };
+  }
+
+  get status(): FleetStatus {
+    return this.statusValue;
+  }
+
+  /** The reaper's pid while it runs (for tests and diagnostics). */
+  get reaperPid(): number | undefined {
+    return this.reaper.pid;
+  }
+
+  /** Allocates ports and starts every node; resolves when each is ready or has failed. */
+  async start(input: FleetSpec): Promise<NodeSnapshot[]> {
+    this.assertOpen();
+    if (this.statusValue !== 'stopped') {
+      throw new ContractError({ code: 'conflict', message: `the fleet is ${this.statusValue}` });
+    }
+    const parsed = FleetSpec.safeParse(input);
+    if (!parsed.success) throw fromZodError(parsed.error, 'invalid-params', 'fleet');
+    const spec = parsed.data;
+    checkReplicas(spec);
+
+    this.statusValue = 'starting';
+    const startedAt = now();
+    try {
+      await this.reaper.start();
+      const ports = await allocatePorts(spec.nodes.length);
+      if (this.statusValue !== 'starting') return this.nodes(); // stopped while ports were found
+      const portById = new Map(spec.nodes.map((node, i) => [node.id, ports[i] as number]));
+      const serverEntry = this.options.serverEntry ?? defaultServerEntry();
+      this.logBuffers.reset();
+      this.procs = new Map();
+      for (const node of spec.nodes) {
+        const port = portById.get(node.id) as number;
+        const dataDir = join(this.options.runDir, 'nodes', node.id);
+        mkdirSync(dataDir, { recursive: true });
+        const plan =
+          node.kind === 'bundled'
+            ? bundledPlan(node, port, dataDir, serverEntry, (id) => portById.get(id))
+            : commandPlan(node, port, dataDir);
+        const restart = { ...DEFAULT_RESTART, ...spec.restart, ...node.restart };
+        this.procs.set(node.id, new NodeProcess({ spec: node, port, dataDir, restart, plan, agent: this.agent, hooks: this.hooks }));
+      }
+    } catch (error) {
+      if (this.statusValue === 'starting') this.statusValue = 'stopped';
+      throw error;
+    }
+
+    const snapshots = await Promise.all([...this.procs.values()].map((proc) => proc.start()));
+    if (this.statusValue === 'starting') {
+      this.statusValue = 'running';
+      const ready = snapshots.filter((s) => s.status === 'ready').length;
+      this.emitFleet('fleet.started', { nodes: snapshots.length, ready, startMs: now() - startedAt });
+    }
+    return this.nodes();
+  }
+
+  /** Stops every node: SIGTERM, then SIGKILL after `graceMs`. */
+  stop(graceMs = DEFAULT_GRACE_MS): Promise<void> {
+    if (this.stopping) return this.stopping;
+    if (this.statusValue === 'stopped') return Promise.resolve();
+    this.statusValue = 'stopping';
+    this.stopping = (async () => {
+      try {
+        await Promise.all([...this.procs.values()].map((proc) => proc.stop(graceMs)));
+        this.logBuffers.flush();
+      } finally {
+        this.statusValue = 'stopped';
+        this.stopping = null;
+        this.emitFleet('fleet.stopped', {});
+      }
+    })();
+    return this.stopping;
+  }
+
+  async startNode(id: string): Promise<NodeSnapshot> {
+    const proc = this.proc(id);
+    this.assertRunning();
+    return proc.start();
+  }
+
+  async stopNode(id: string, graceMs = DEFAULT_GRACE_MS): Promise<NodeSnapshot> {
+    return this.proc(id).stop(graceMs);
+  }
+
+  async restartNode(id: string, graceMs = DEFAULT_GRACE_MS): Promise<NodeSnapshot> {
+    const proc = this.proc(id);
+    this.assertRunning();
+    return proc.restart(graceMs);
+  }
+
+  nodes(): NodeSnapshot[] {
+    return [...this.procs.values()].map((proc) => proc.snapshot());
+  }
+
+  node(id: string): NodeSnapshot | undefined {
+    return this.procs.get(id)?.snapshot();
+  }
+
+  logs(id: string): LogLine[] {
+    this.proc(id);
+    return this.logBuffers.lines(id);
+  }
+
+  /** Stops everything this supervisor started (nodes, reaper, timers, sockets). Idempotent. */
+  dispose(graceMs = DEFAULT_GRACE_MS): Promise<void> {
+    this.disposing ??= (async () => {
+      try {
+        await this.stop(graceMs);
+      } finally {
+        await this.reaper.dispose();
+        this.logBuffers.dispose();
+        this.agent.destroy();
+      }
+    })();
+    return this.disposing;
+  }
+
+  private proc(id: string): NodeProcess {
+    const proc = this.procs.get(id);
+    if (!proc) throw new ContractError({ code: 'not-found', message: `no node ${id} in the fleet`, field: 'id' });
+    return proc;
+  }
+
+  private assertOpen(): void {
+    if (this.disposing) throw new ContractError({ code: 'closed', message: 'the fleet supervisor is disposed' });
+  }
+
+  private assertRunning(): void {
+    this.assertOpen();
+    if (this.statusValue === 'stopped' || this.statusValue === 'stopping') {
+      throw new ContractError({ code: 'conflict', message: `the fleet is ${this.statusValue}` });
+    }
+  }
+
+  private emitFleet(kind: string, detail: Record<string, unknown>): void {
+    guard(() => this.options.listener.onTimeline({ at: now(), kind, detail }));
+  }
+}
+
+/** Replica ids must name other bundled nodes of the same fleet. */
+function checkReplicas(spec: FleetSpec): void {
+  const bundled = new Set(spec.nodes.filter((n) => n.kind === 'bundled').map((n) => n.id));
+  spec.nodes.forEach((node, i) => {
+    if (node.kind !== 'bundled') return;
+    (node.server?.replicas ?? []).forEach((id, j) => {
+      if (id === node.id || !bundled.has(id)) {
+        const field = `fleet.nodes.${i}.server.replicas.${j}`;
+        const message = id === node.id ? `node ${id} cannot replicate to itself` : `replica ${id} is not a bundled node of this fleet`;
+        throw new ContractError({ code: 'invalid-params', message: `${field}: ${message}`, field });
+      }
+    });
+  });
+}
+
+/** A listener's exception must never break supervision. */
+function guard(fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    console.error('fleet listener failed:', error);
+  }
+}

@@ -1,0 +1,78 @@
+import type { NodeSpec } from '../../../shared/contract/model';
+
+export type BundledNode = Extract<NodeSpec, { kind: 'bundled' }>;
+export type CommandNode = Extract<NodeSpec, { kind: 'command' }>;
+
+/** How to start one node: what execa runs, and how readiness is judged. */
+export interface LaunchPlan {
+  file: string;
+  args: string[];
+  env: Record<string, string>;
+  /** An IPC channel to the child (the bundled server watches it to die with the engine). */
+  ipc: boolean;
+  /** HTTP path polled for 2xx; null = ready once spawned. */
+  readyPath: string | null;
+  /** Also ready at the first `server.ready` log line. */
+  readyLogEvent: boolean;
+}
+
+/** The bundled server's command line (see electron/server/config.ts). `portOf` maps node ids to ports. */
+export function bundledServerArgs(
+  spec: BundledNode,
+  port: number,
+  dataDir: string,
+  portOf: (id: string) => number | undefined,
+): string[] {
+  const server = spec.server ?? {};
+  const args = ['--port', String(port), '--data', dataDir, '--node-id', spec.id, '--role', spec.role];
+  const replicas = (server.replicas ?? []).map((id) => {
+    const replicaPort = portOf(id);
+    if (replicaPort === undefined) throw new Error(`replica ${id} of node ${spec.id} is not in the fleet`);
+    return `127.0.0.1:${replicaPort}`;
+  });
+  if (replicas.length > 0) args.push('--replicas', replicas.join(','));
+  const flag = (name: string, value: string | number | undefined): void => {
+    if (value !== undefined) args.push(name, String(value));
+  };
+  flag('--replication', server.replication);
+  flag('--fsync', server.fsync);
+  flag('--checkpoint-interval-ms', server.checkpointIntervalMs);
+  flag('--checkpoint-every-writes', server.checkpointEveryWrites);
+  flag('--keep', server.keep);
+  flag('--service-time-ms', server.serviceTimeMs);
+  flag('--concurrency', server.concurrency);
+  flag('--queue-limit', server.queueLimit);
+  flag('--queue-timeout-ms', server.queueTimeoutMs);
+  args.push('--watch-parent');
+  return args;
+}
+
+export function bundledPlan(
+  spec: BundledNode,
+  port: number,
+  dataDir: string,
+  serverEntry: string,
+  portOf: (id: string) => number | undefined,
+): LaunchPlan {
+  return {
+    file: process.execPath,
+    args: [serverEntry, ...bundledServerArgs(spec, port, dataDir, portOf)],
+    // Under Electron, process.execPath is the Electron binary: make it behave as plain Node.
+    env: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {},
+    ipc: true,
+    readyPath: '/readyz',
+    readyLogEvent: true,
+  };
+}
+
+export function commandPlan(spec: CommandNode, port: number, dataDir: string): LaunchPlan {
+  const fill = (text: string): string => text.replaceAll('{port}', String(port)).replaceAll('{dataDir}', dataDir);
+  return {
+    file: spec.command,
+    args: spec.args.map(fill),
+    env: Object.fromEntries(Object.entries(spec.env).map(([key, value]) => [key, fill(value)])),
+    ipc: false,
+    readyPath: spec.healthPath ?? null,
+    readyLogEvent: false,
+  };
+}

@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const MAX_RESPAWNS = 5;
+const READY_TIMEOUT_MS = 10_000;
+
+/**
+ * The engine's side of the reaper (reaper-main.ts): keeps it running and tells it which
+ * process groups to kill should the engine die. Plain child_process, not execa: the reaper
+ * has no output to read and must not be tied to the engine's own exit handling.
+ */
+export class ReaperClient {
+  private child: ChildProcess | null = null;
+  private ready: Promise<void> | null = null;
+  private readonly pids = new Set<number>();
+  private respawns = 0;
+  private closed = false;
+
+  constructor(private readonly entry: string) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Starts the reaper if it is not running and resolves once it listens; rejects if it cannot. */
+  start(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('the reaper client is disposed'));
+    if (this.child && this.ready) return this.ready;
+    if (!existsSync(this.entry)) {
+      return Promise.reject(new Error(`the reaper is not built: ${this.entry} is missing (run node scripts/build.mjs)`));
+    }
+    const env = process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env;
+    const child = spawn(process.execPath, [this.entry], {
+      detached: true, // its own process group: a Ctrl-C meant for the engine does not reach it
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      env,
+      serialization: 'json',
+    });
+    this.child = child;
+    child.on('error', () => {});
+    // The reaper must never keep the engine alive on its own.
+    child.unref();
+    (child.channel as { unref?: () => void } | undefined)?.unref?.();
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the reaper did not start within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+      child.on('message', (message: unknown) => {
+        if (message && typeof message === 'object' && 'ready' in message) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`the reaper exited (${signal ?? `code ${code}`})`));
+      });
+    });
+    ready.catch(() => {});
+    this.ready = ready;
+    child.once('exit', () => {
+      if (this.child !== child) return;
+      this.child = null;
+      this.ready = null;
+      // Someone killed the reaper while nodes run: bring it back, a bounded number of times.
+      if (!this.closed && this.pids.size > 0 && this.respawns++ < MAX_RESPAWNS) this.start().catch(() => {});
+    });
+    for (const pid of this.pids) this.send({ add: pid });
+    return ready;
+  }
+
+  add(pid: number): void {
+    this.pids.add(pid);
+    this.send({ add: pid });
+  }
+
+  remove(pid: number): void {
+    if (this.pids.delete(pid)) this.send({ remove: pid });
+  }
+
+  /** Disconnects the reaper (it kills whatever is still registered, then exits) and waits for it. */
+  async dispose(timeoutMs = 1000): Promise<void> {
+    this.closed = true;
+    const child = this.child;
+    this.child = null;
+    this.ready = null;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    if (child.connected) child.disconnect();
+    else child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
+    if ((await Promise.race([exited, late])) === 'late') child.kill('SIGKILL');
+    clearTimeout(timer);
+  }
+
+  private send(message: { add: number } | { remove: number }): void {
+    const child = this.child;
+    if (!child?.connected) return;
+    // An error here means the channel is closing, and the reaper reaps on disconnect anyway.
+    child.send(message, () => {});
+  }
+}

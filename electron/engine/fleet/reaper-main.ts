@@ -1,0 +1,43 @@
+// The reaper: a tiny watchdog process. The engine registers the process groups it starts;
+// when the engine's IPC channel closes (it exited, crashed or was SIGKILLed), every group
+// still registered is SIGKILLed and the reaper exits. Bundled to out/reaper/index.js.
+
+const groups = new Set<number>();
+
+function signal(target: number): void {
+  try {
+    process.kill(target, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+function reapAndExit(): void {
+  for (const pid of groups) {
+    signal(-pid); // children are group leaders (spawned detached)
+    signal(pid);
+  }
+  groups.clear();
+  process.exit(0);
+}
+
+function isPid(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 1;
+}
+
+if (typeof process.send !== 'function') {
+  console.error('the reaper must be started with an IPC channel');
+  process.exit(2);
+}
+
+// Registered synchronously, before any I/O: messages the engine queued while this process
+// booted are read first, and the disconnect (if the engine already died) comes after them.
+process.on('message', (message: unknown) => {
+  if (!message || typeof message !== 'object') return;
+  const { add, remove } = message as { add?: unknown; remove?: unknown };
+  if (isPid(add)) groups.add(add);
+  if (isPid(remove)) groups.delete(remove);
+});
+process.on('disconnect', reapAndExit);
+for (const sig of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(sig, reapAndExit);
+process.send({ ready: process.pid }, undefined, {}, () => {}); // errors: the engine is gone; 'disconnect' follows

@@ -1,0 +1,98 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { serverEntry } from '../../../electron/engine/app-paths';
+import { groupMembers, isRunning, killLeftovers, refOf, waitUntil, type ProcessRef } from './helpers';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const engineScript = fileURLToPath(new URL('./fixtures/engine.ts', import.meta.url));
+const fakeServer = fileURLToPath(new URL('./fixtures/fake-server.mjs', import.meta.url));
+const realServerBuilt = existsSync(serverEntry());
+
+interface EngineInfo {
+  pids: number[];
+  statuses: string[];
+  reaper: number;
+}
+
+let engine: ChildProcess | undefined;
+let started: ProcessRef[] = [];
+let runDir: string | undefined;
+
+afterEach(() => {
+  if (engine?.pid && engine.exitCode === null) engine.kill('SIGKILL');
+  const leftovers = killLeftovers(started);
+  if (runDir) rmSync(runDir, { recursive: true, force: true });
+  engine = undefined;
+  started = [];
+  runDir = undefined;
+  expect(leftovers).toEqual([]);
+});
+
+/** Runs fixtures/engine.ts in its own Node process and reads the PIDs it prints. */
+function startEngine(mode: 'command' | 'bundled', server?: string): Promise<EngineInfo> {
+  runDir = mkdtempSync(join(tmpdir(), 'firedrill-engine-'));
+  const args = ['--import', 'tsx', engineScript, mode, runDir, ...(server ? [server] : [])];
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  engine = child;
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`the engine printed nothing in 20 s: ${err}`)), 20_000);
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const newline = out.indexOf('\n');
+      if (newline === -1) return;
+      clearTimeout(timer);
+      const info = JSON.parse(out.slice(0, newline)) as EngineInfo;
+      // The engine is alive and idle: these pids are its children right now.
+      for (const pid of [...info.pids, info.reaper]) {
+        const ref = refOf(pid);
+        if (ref) started.push(ref);
+      }
+      resolve(info);
+    });
+    child.once('exit', (code, signal) => reject(new Error(`the engine ended early (${code ?? signal}): ${err}`)));
+  });
+}
+
+async function expectAllGoneAfterEngineKill(info: EngineInfo): Promise<ProcessRef[]> {
+  expect(info.statuses).toEqual(['ready', 'ready', 'ready']);
+  const nodes = info.pids.map(refOf);
+  const reaper = refOf(info.reaper);
+  expect(nodes.every(Boolean) && reaper !== undefined).toBe(true);
+  const everything = [...(nodes as ProcessRef[]), ...groupMembers(info.pids).filter((m) => !info.pids.includes(m.pid))];
+  started.push(...everything);
+  expect(everything.every(isRunning)).toBe(true);
+
+  const t0 = performance.now();
+  engine?.kill('SIGKILL');
+  const gone = await waitUntil(() => everything.every((ref) => !isRunning(ref)), 2000);
+  const elapsed = performance.now() - t0;
+  const alive = everything.filter(isRunning).map((ref) => ref.pid);
+  expect(alive, `still alive ${elapsed.toFixed(0)} ms after the engine died`).toEqual([]);
+  expect(gone).toBe(true);
+  expect(elapsed).toBeLessThan(2000);
+  expect(await waitUntil(() => !isRunning(reaper as ProcessRef), 1000)).toBe(true);
+  return everything;
+}
+
+describe('the engine dies (SIGKILL): no node outlives it', () => {
+  it('command nodes (no IPC, stdin ignored, a grandchild each) are reaped within 2 s', async () => {
+    const info = await startEngine('command');
+    // Each node's group holds the node and its `sleep` grandchild.
+    expect(await expectAllGoneAfterEngineKill(info)).toHaveLength(6);
+  });
+
+  it('bundled nodes (stand-in server with --watch-parent) are gone within 2 s', async () => {
+    await expectAllGoneAfterEngineKill(await startEngine('bundled', fakeServer));
+  });
+
+  it.skipIf(!realServerBuilt)('bundled nodes (the real out/server) are gone within 2 s', async () => {
+    await expectAllGoneAfterEngineKill(await startEngine('bundled'));
+  });
+});

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { FleetSpec } from '../../../shared/contract/model.js';
+
+describe('fleet spec schema', () => {
+  it('keeps a node restart override to what was written, so fleet-level settings still apply', () => {
+    const spec = FleetSpec.parse({ restart: { backoffInitialMs: 50 }, nodes: [{ id: 'a', restart: { policy: 'never' } }] });
+    expect(spec.restart).toEqual({ backoffInitialMs: 50 });
+    expect(spec.nodes[0]?.restart).toEqual({ policy: 'never' });
+  });
+
+  it('fills in a bundled node by default and refuses duplicate ids', () => {
+    const spec = FleetSpec.parse({ nodes: [{ id: 'a' }] });
+    expect(spec.nodes[0]).toMatchObject({ id: 'a', kind: 'bundled', role: 'primary' });
+    const dup = FleetSpec.safeParse({ nodes: [{ id: 'a' }, { id: 'a' }] });
+    expect(dup.success).toBe(false);
+  });
+
+  it('accepts only fsync policies the bundled server accepts', () => {
+    expect(FleetSpec.safeParse({ nodes: [{ id: 'a', server: { fsync: 0 } }] }).success).toBe(false);
+    expect(FleetSpec.safeParse({ nodes: [{ id: 'a', server: { fsync: 5 } }] }).success).toBe(true);
+    expect(FleetSpec.safeParse({ nodes: [{ id: 'a', server: { fsync: 'always' } }] }).success).toBe(true);
+  });
+});

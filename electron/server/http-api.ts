@@ -1,0 +1,213 @@
+// HTTP API on 127.0.0.1: the KV data path (behind admission), health, status, admin and
+// the internal replication endpoints (which bypass admission).
+import http from 'node:http';
+import type { AdmissionGate } from './admission';
+import { ConfigError, parseReplicas, parseReplicationMode, type ServerConfig } from './config';
+import { describeError } from './log';
+import { NodeRefusal, type KvNode } from './kv-node';
+import { OP_DELETE, OP_PUT } from './wal-record';
+
+const MAX_VALUE_BYTES = 16 * 1024 * 1024;
+const MAX_REPLICATION_BYTES = 1024 * 1024 * 1024;
+const MAX_ADMIN_BYTES = 64 * 1024;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: Record<string, unknown>,
+  ) {
+    super(String(body.error));
+  }
+}
+
+export function createHttpApi(node: KvNode, gate: AdmissionGate, config: ServerConfig): http.Server {
+  const startedAt = Date.now();
+  const server = http.createServer({ keepAliveTimeout: 60_000, headersTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
+    route(req, res).catch((error: unknown) => {
+      if (error instanceof HttpError || error instanceof NodeRefusal) sendJson(res, error.status, error.body);
+      else sendJson(res, 500, { error: 'internal', detail: describeError(error) });
+    });
+  });
+
+  async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+
+    if (path.startsWith('/kv/')) return serveKey(req, res, method, decodeKey(path.slice(4)));
+    if (method === 'GET') {
+      if (path === '/healthz') return send(res, 200, 'ok');
+      if (path === '/readyz') return node.ready ? send(res, 200, 'ready') : send(res, 503, 'not ready');
+      if (path === '/status') return sendJson(res, 200, status());
+      if ((path === '/kv' || path === '/dump') && !node.ready) return sendJson(res, 503, { error: 'not-ready' });
+      if (path === '/kv') return sendJson(res, 200, { lsn: node.state.lsn, keys: [...node.state.map.keys()] });
+      if (path === '/dump') return sendJson(res, 200, dump(url.searchParams.get('encoding') === 'base64' ? 'base64' : 'utf8'));
+    }
+    if (method === 'POST') {
+      // Until restore is done there is no state to replicate into, promote or checkpoint.
+      if (!node.ready && path !== '/admin/config') return sendJson(res, 503, { error: 'not-ready' });
+      if (path === '/replication/apply') return sendAnswer(res, await node.applyReplicated(await readBody(req, MAX_REPLICATION_BYTES)));
+      if (path === '/replication/snapshot') return sendAnswer(res, await node.installSnapshot(await readBody(req, MAX_REPLICATION_BYTES)));
+      if (path === '/admin/promote') return sendJson(res, 200, await node.promote(replicationChange(await readJson(req))));
+      if (path === '/admin/demote') return sendJson(res, 200, await node.demote());
+      if (path === '/admin/checkpoint') return sendJson(res, 200, await node.checkpointNow());
+      if (path === '/admin/config') return sendJson(res, 200, applyConfig(await readJson(req)));
+    }
+    const known = ['/healthz', '/readyz', '/status', '/kv', '/dump'].includes(path) || path.startsWith('/admin/') || path.startsWith('/replication/');
+    sendJson(res, known ? 405 : 404, { error: known ? 'method-not-allowed' : 'not-found' });
+  }
+
+  async function serveKey(req: http.IncomingMessage, res: http.ServerResponse, method: string, key: string): Promise<void> {
+    if (method !== 'GET' && method !== 'PUT' && method !== 'DELETE') return sendJson(res, 405, { error: 'method-not-allowed' });
+    const value = method === 'PUT' ? await readBody(req, MAX_VALUE_BYTES) : null;
+    if (!node.ready) return sendJson(res, 503, { error: 'not-ready' });
+    if (method !== 'GET' && node.role !== 'primary') return sendJson(res, 409, { error: 'not-primary', role: node.role });
+    const admitted = await gate.acquire(() => res.destroyed || req.socket.destroyed);
+    if (admitted !== true) return sendJson(res, 503, { error: 'overloaded', reason: admitted });
+    try {
+      await gate.serviceDelay();
+      if (method === 'GET') {
+        // A stateless node answers every read with its own id: it serves, it does not store.
+        if (node.role === 'stateless') return send(res, 200, config.nodeId, { 'x-node-id': config.nodeId });
+        const found = node.get(key);
+        if (!found) return sendJson(res, 404, { error: 'not-found', key }, { 'x-lsn': String(node.state.lsn) });
+        return send(res, 200, found, { 'content-type': 'application/octet-stream', 'x-lsn': String(node.state.lsn) });
+      }
+      const lsn = await node.write(method === 'PUT' ? OP_PUT : OP_DELETE, key, value ?? Buffer.alloc(0));
+      sendJson(res, 200, { lsn });
+    } finally {
+      gate.release();
+    }
+  }
+
+  function status(): Record<string, unknown> {
+    const last = node.lastCheckpoint;
+    return {
+      nodeId: config.nodeId,
+      role: node.role,
+      pid: process.pid,
+      generation: last?.generation ?? null,
+      lsn: node.state.lsn,
+      lastRecordCrc: node.state.lastRecordCrc,
+      keys: node.state.map.size,
+      lastCheckpoint: last,
+      replication: node.replicationStatus(),
+      ready: node.ready,
+      inflight: gate.inflight,
+      queued: gate.queued,
+      uptimeMs: Date.now() - startedAt,
+      config: {
+        ...gate.settings,
+        fsync: config.fsync,
+        checkpointIntervalMs: config.checkpointIntervalMs,
+        checkpointEveryWrites: config.checkpointEveryWrites,
+        keep: config.keep,
+        dataDir: config.dataDir,
+        port: config.port,
+      },
+    };
+  }
+
+  function dump(encoding: 'utf8' | 'base64'): Record<string, unknown> {
+    const entries: Record<string, string> = {};
+    for (const [key, value] of node.state.map) entries[key] = value.toString(encoding);
+    return { lsn: node.state.lsn, encoding, entries };
+  }
+
+  function applyConfig(body: Record<string, unknown>): Record<string, unknown> {
+    const change: Partial<typeof gate.settings> = {};
+    for (const [name, min] of [
+      ['serviceTimeMs', 0],
+      ['concurrency', 1],
+      ['queueLimit', 0],
+      ['queueTimeoutMs', 0],
+    ] as const) {
+      const value = body[name];
+      if (value === undefined) continue;
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < min || (name !== 'serviceTimeMs' && !Number.isInteger(value))) {
+        throw new HttpError(400, { error: 'bad-config', field: name, detail: `must be a number >= ${min}` });
+      }
+      change[name] = value;
+    }
+    const replication = replicationChange(body);
+    gate.update(change);
+    node.reconfigureReplication(replication);
+    return status();
+  }
+
+  return server;
+}
+
+function replicationChange(body: Record<string, unknown>): { replicas?: ReturnType<typeof parseReplicas>; replication?: 'sync' | 'async' } {
+  try {
+    const out: { replicas?: ReturnType<typeof parseReplicas>; replication?: 'sync' | 'async' } = {};
+    if (body.replicas !== undefined) {
+      const list = body.replicas;
+      if (typeof list !== 'string' && !(Array.isArray(list) && list.every((r) => typeof r === 'string'))) {
+        throw new ConfigError('replicas', 'must be a list of "host:port"');
+      }
+      out.replicas = parseReplicas('replicas', list as string | string[]);
+    }
+    if (body.replication !== undefined) out.replication = parseReplicationMode('replication', String(body.replication));
+    return out;
+  } catch (error) {
+    if (error instanceof ConfigError) throw new HttpError(400, { error: 'bad-config', field: error.flag, detail: error.message });
+    throw error;
+  }
+}
+
+function decodeKey(raw: string): string {
+  let key: string;
+  try {
+    key = decodeURIComponent(raw);
+  } catch {
+    throw new HttpError(400, { error: 'bad-key' });
+  }
+  if (key === '') throw new HttpError(400, { error: 'empty-key' });
+  return key;
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new HttpError(413, { error: 'too-large', limit }));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    // Copy a lone chunk so a stored value never pins the socket's read buffer.
+    req.on('end', () => resolve(chunks.length === 1 ? Buffer.from(chunks[0]!) : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+  const body = await readBody(req, MAX_ADMIN_BYTES);
+  if (body.length === 0) return {};
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // Fall through to the 400 below.
+  }
+  throw new HttpError(400, { error: 'bad-json' });
+}
+
+function send(res: http.ServerResponse, status: number, body: string | Buffer, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  send(res, status, JSON.stringify(body), { 'content-type': 'application/json', ...headers });
+}
+
+function sendAnswer(res: http.ServerResponse, answer: { status: number; body: Record<string, unknown> }): void {
+  sendJson(res, answer.status, answer.body);
+}

@@ -1,0 +1,197 @@
+// ReplicaLink: the primary's connection to one standby. It probes the standby's lsn, catches
+// it up (from memory, the WAL files, or a full snapshot) and then ships new records in order,
+// one request in flight at a time so batches grow naturally under load.
+import type http from 'node:http';
+import { formatAddress, type ReplicaAddress, type ReplicationMode } from './config';
+import { describeError, type EventLog } from './log';
+import { peerAgent, peerRequest } from './peer-client';
+
+export interface ReplicationSource {
+  currentLsn(): number;
+  /** Encoded records from `lsn` on, contiguous; null when they are no longer available. */
+  recordsFrom(lsn: number, maxBytes: number): Promise<Buffer[] | null>;
+  /** Body CRC of our record at `lsn`, or null if we cannot tell. */
+  recordCrcAt(lsn: number): Promise<number | null>;
+  /** A checkpoint image of the current map (see checkpoint-format.ts). */
+  snapshotImage(): { lsn: number; image: Buffer };
+}
+
+export interface ReplicaStatus {
+  address: string;
+  connected: boolean;
+  ackedLsn: number | null;
+}
+
+const RECONNECT_MS = 200;
+const HEARTBEAT_MS = 500;
+const PROBE_TIMEOUT_MS = 500;
+const APPLY_TIMEOUT_MS = 1000;
+const SNAPSHOT_TIMEOUT_MS = 30_000;
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+/** Async mode ships in small background batches, so a primary kill can lose this window. */
+const ASYNC_BATCH_MS = 5;
+
+export class ReplicaLink {
+  readonly address: string;
+  private state: 'unknown' | 'connected' | 'lost' = 'unknown';
+  private ackedLsn: number | null = null;
+  private needSnapshot = false;
+  private waiters: Array<{ lsn: number; resolve: () => void }> = [];
+  private wakeUp: () => void = () => undefined;
+  private stopped = false;
+  private readonly agent: http.Agent = peerAgent();
+
+  constructor(
+    private readonly target: ReplicaAddress,
+    private readonly source: ReplicationSource,
+    private readonly log: EventLog,
+    private readonly mode: () => ReplicationMode,
+  ) {
+    this.address = formatAddress(target);
+  }
+
+  start(): void {
+    void this.run();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.releaseWaiters();
+    this.wakeUp();
+    this.agent.destroy();
+  }
+
+  /** New records were published. */
+  notify(): void {
+    this.wakeUp();
+  }
+
+  /** Resolves once the standby has `lsn`, or at once if it is not connected (we go on without it). */
+  waitFor(lsn: number): Promise<void> {
+    if (this.state !== 'connected' || (this.ackedLsn ?? 0) >= lsn) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ lsn, resolve }));
+  }
+
+  status(): ReplicaStatus {
+    return { address: this.address, connected: this.state === 'connected', ackedLsn: this.ackedLsn };
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        if (this.state !== 'connected') await this.connect();
+        else if (this.needSnapshot) await this.shipSnapshot();
+        else await this.shipRecords();
+      } catch (error) {
+        if (this.stopped) return;
+        this.markLost(describeError(error));
+        await sleep(RECONNECT_MS);
+      }
+    }
+  }
+
+  private async connect(): Promise<void> {
+    const { status, json } = await peerRequest(this.agent, this.target, 'GET', '/status', null, PROBE_TIMEOUT_MS);
+    if (status !== 200) throw new Error(`status answered ${status}`);
+    if (json.role !== 'standby') throw new Error(`replica is ${String(json.role)}, not a standby`);
+    if (json.ready !== true) throw new Error('replica not ready yet');
+    const lsn = Number(json.lsn);
+    this.ackedLsn = lsn;
+    this.needSnapshot = lsn > this.source.currentLsn();
+    const theirCrc = typeof json.lastRecordCrc === 'number' ? json.lastRecordCrc : null;
+    if (!this.needSnapshot && lsn > 0 && theirCrc !== null) {
+      const ourCrc = await this.source.recordCrcAt(lsn);
+      // Same lsn, different record: the standby saw writes this primary never had.
+      this.needSnapshot = ourCrc !== null && ourCrc !== theirCrc;
+    }
+    if (this.stopped) return;
+    this.state = 'connected';
+    this.log.emit('replication.connected', { replica: this.address, lsn, catchUp: this.needSnapshot ? 'snapshot' : 'log' });
+  }
+
+  /** While idle, keep the connected flag honest and notice a standby that went back in time. */
+  private async heartbeat(): Promise<void> {
+    const { status, json } = await peerRequest(this.agent, this.target, 'GET', '/status', null, PROBE_TIMEOUT_MS);
+    if (status !== 200 || json.role !== 'standby') throw new Error(`heartbeat: status ${status}, role ${String(json.role)}`);
+    const lsn = Number(json.lsn);
+    if (lsn !== this.ackedLsn) {
+      this.ackedLsn = lsn;
+      this.needSnapshot = lsn > this.source.currentLsn();
+    }
+  }
+
+  private async shipSnapshot(): Promise<void> {
+    const { lsn, image } = this.source.snapshotImage();
+    const { status, json } = await peerRequest(this.agent, this.target, 'POST', '/replication/snapshot', image, SNAPSHOT_TIMEOUT_MS);
+    if (status !== 200) throw new Error(`snapshot answered ${status} ${String(json.error ?? '')}`);
+    this.needSnapshot = false;
+    this.acked(Number(json.lsn ?? lsn));
+    this.log.emit('replication.snapshot-shipped', { replica: this.address, lsn, bytes: image.length });
+  }
+
+  private async shipRecords(): Promise<void> {
+    const from = (this.ackedLsn ?? 0) + 1;
+    if (from > this.source.currentLsn()) {
+      const woken = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), HEARTBEAT_MS);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+      });
+      if (!woken) await this.heartbeat();
+      else if (this.mode() === 'async') await sleep(ASYNC_BATCH_MS);
+      return;
+    }
+    const records = await this.source.recordsFrom(from, MAX_BATCH_BYTES);
+    if (records === null) {
+      this.needSnapshot = true;
+      return;
+    }
+    if (records.length === 0) {
+      // Published but not yet readable anywhere; look again shortly.
+      await sleep(1);
+      return;
+    }
+    const body = records.length === 1 ? records[0]! : Buffer.concat(records);
+    const { status, json } = await peerRequest(this.agent, this.target, 'POST', '/replication/apply', body, APPLY_TIMEOUT_MS);
+    if (status === 200) {
+      this.acked(Number(json.lsn));
+    } else if (status === 409 && json.error === 'gap') {
+      // The standby tells us where it really is; resend from there (or snapshot if it is ahead).
+      const lsn = Number(json.lsn);
+      this.ackedLsn = lsn;
+      this.needSnapshot = lsn > this.source.currentLsn();
+    } else {
+      throw new Error(`apply answered ${status} ${String(json.error ?? '')}`);
+    }
+  }
+
+  private acked(lsn: number): void {
+    this.ackedLsn = lsn;
+    if (this.waiters.length === 0) return;
+    const still: typeof this.waiters = [];
+    for (const waiter of this.waiters) {
+      if (waiter.lsn <= lsn) waiter.resolve();
+      else still.push(waiter);
+    }
+    this.waiters = still;
+  }
+
+  private markLost(reason: string): void {
+    const was = this.state;
+    this.state = 'lost';
+    this.releaseWaiters();
+    if (was !== 'lost') this.log.emit('replication.lost', { replica: this.address, reason, ackedLsn: this.ackedLsn });
+  }
+
+  /** Writes waiting on a lost standby are acknowledged without it (documented choice). */
+  private releaseWaiters(): void {
+    for (const waiter of this.waiters) waiter.resolve();
+    this.waiters = [];
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,38 @@
+// `npm run bench`: every figure the docs quote, measured in one run on this machine.
+import { arch, cpus, release, totalmem } from 'node:os';
+
+export interface BenchRow {
+  figure: string;
+  value: string;
+  target?: string;
+  note?: string;
+}
+
+const suites: Array<{ name: string; load: () => Promise<{ run: () => Promise<BenchRow[]> }> }> = [
+  { name: 'fleet', load: () => import('./fleet.bench.js') },
+  { name: 'server', load: () => import('./server.bench.js') },
+];
+
+function printTable(rows: Array<BenchRow & { suite: string }>): void {
+  const header = ['suite', 'figure', 'value', 'target', 'note'] as const;
+  const cells = rows.map((r) => [r.suite, r.figure, r.value, r.target ?? '', r.note ?? '']);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
+  const line = (c: readonly string[]) => `| ${c.map((v, i) => v.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const c of cells) console.log(line(c));
+}
+
+const only = process.argv.slice(2);
+const cpu = cpus()[0]?.model ?? 'unknown cpu';
+console.log(`Firedrill bench — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, linux ${release()} ${arch()}\n`);
+
+const rows: Array<BenchRow & { suite: string }> = [];
+for (const suite of suites) {
+  if (only.length > 0 && !only.includes(suite.name)) continue;
+  const started = Date.now();
+  const module = await suite.load();
+  for (const row of await module.run()) rows.push({ suite: suite.name, ...row });
+  console.error(`(${suite.name}: ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+printTable(rows);

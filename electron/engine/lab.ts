@@ -10,6 +10,7 @@ import {
   type CommandHandlers,
   type EventName,
   type EventPayload,
+  type FleetSpecInput,
   type FleetState,
   type LabSnapshot,
   type NodeSnapshot,
@@ -27,7 +28,7 @@ export interface LabOptions {
   /** Where node data folders and journals live; default `$FIREDRILL_RUN_DIR` or `~/.firedrill/runs/<time>`. */
   runDir?: string;
   /** The fleet to run; default the built-in one (see default-fleet.ts). */
-  fleet?: FleetSpec;
+  fleet?: FleetSpecInput;
   /** Start the fleet at once (default true). */
   autoStart?: boolean;
 }
@@ -72,7 +73,7 @@ export class Lab {
   static async create(options: LabOptions = {}): Promise<Lab> {
     const runDir = resolve(options.runDir ?? process.env.FIREDRILL_RUN_DIR ?? defaultRunDir());
     await mkdir(runDir, { recursive: true });
-    const lab = new Lab(runDir, options.fleet ?? FleetSpec.parse(defaultFleet));
+    const lab = new Lab(runDir, FleetSpec.parse(options.fleet ?? defaultFleet));
     if (options.autoStart ?? true) await lab.fleet.start(lab.fleetSpec);
     return lab;
   }

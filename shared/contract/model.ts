@@ -98,6 +98,8 @@ const NodeSpecBase = {
   restart: RestartOverrides.optional(),
   /** How long a start may take before the node counts as failed. */
   readyTimeoutMs: z.number().int().min(100).max(600_000).optional(),
+  /** Start with the fleet (default). A cold standby is false: the lab starts it when it is needed. */
+  autostart: z.boolean().default(true),
 };
 
 export const BundledNodeSpec = z
@@ -179,3 +181,198 @@ export const LabSnapshot = z.object({
   timeline: z.array(TimelineEvent),
 });
 export type LabSnapshot = z.infer<typeof LabSnapshot>;
+
+// ---- Balancer, topology, traffic, incidents, metrics -------------------------------------
+
+export const BalancerStrategy = z.enum(['round-robin', 'weighted-round-robin', 'random', 'least-connections', 'least-response-time']);
+export type BalancerStrategy = z.infer<typeof BalancerStrategy>;
+
+/** Active detection: probes of each upstream. Defaults 100 ms / 150 ms / rise 1 / fall 2. */
+export const HealthCheckSettings = z
+  .object({
+    enabled: z.boolean().default(true),
+    path: z.string().startsWith('/').default('/readyz'),
+    intervalMs: z.number().int().min(10).max(60_000).default(100),
+    timeoutMs: z.number().int().min(5).max(60_000).default(150),
+    /** Consecutive passes that put an ejected node back. */
+    rise: z.number().int().min(1).max(100).default(1),
+    /** Consecutive failures that eject a node. */
+    fall: z.number().int().min(1).max(100).default(2),
+  })
+  .strict();
+export type HealthCheckSettings = z.infer<typeof HealthCheckSettings>;
+
+/** Passive detection (outlier ejection) from errors seen on live traffic. */
+export const PassiveDetectionSettings = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** Connection refused/reset, per-try timeouts and 5xx in a row that eject a node. */
+    consecutiveFailures: z.number().int().min(1).max(1_000).default(3),
+    /** First ejection lasts this long; each further ejection of the same node doubles it, up to the max. */
+    baseEjectionMs: z.number().int().min(10).max(600_000).default(1_000),
+    maxEjectionMs: z.number().int().min(10).max(3_600_000).default(30_000),
+    /** Never eject more than this share of the upstreams (at least one is always kept). */
+    maxEjectedPercent: z.number().min(0).max(100).default(50),
+  })
+  .strict();
+export type PassiveDetectionSettings = z.infer<typeof PassiveDetectionSettings>;
+
+export const RetrySettings = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** Tries in all, the first included. */
+    maxTries: z.number().int().min(1).max(10).default(3),
+    perTryTimeoutMs: z.number().int().min(1).max(600_000).default(1_000),
+    /** Retries may be at most this share of requests over the last 10 s (a retry budget), ... */
+    budgetPercent: z.number().min(0).max(1_000).default(20),
+    /** ... plus this many retries per second, so a quiet balancer can still retry. */
+    budgetMinPerSec: z.number().min(0).max(100_000).default(10),
+  })
+  .strict();
+export type RetrySettings = z.infer<typeof RetrySettings>;
+
+export const BalancerSettings = z
+  .object({
+    strategy: BalancerStrategy.default('round-robin'),
+    /** Per-node weights for weighted strategies (default 1). */
+    weights: z.record(NodeId, z.number().min(0).max(1_000)).default({}),
+    /** Decay of least-response-time's latency average (EWMA), in ms. */
+    ewmaDecayMs: z.number().min(1).max(600_000).default(1_000),
+    health: HealthCheckSettings.default(HealthCheckSettings.parse({})),
+    passive: PassiveDetectionSettings.default(PassiveDetectionSettings.parse({})),
+    retry: RetrySettings.default(RetrySettings.parse({})),
+  })
+  .strict();
+export type BalancerSettings = z.infer<typeof BalancerSettings>;
+
+/** The same settings as a patch: `balancer.set` changes only what it names. */
+export const BalancerSettingsPatch = z
+  .object({
+    strategy: BalancerStrategy.optional(),
+    weights: z.record(NodeId, z.number().min(0).max(1_000)).optional(),
+    ewmaDecayMs: z.number().min(1).max(600_000).optional(),
+    health: HealthCheckSettings.partial().strict().optional(),
+    passive: PassiveDetectionSettings.partial().strict().optional(),
+    retry: RetrySettings.partial().strict().optional(),
+  })
+  .strict();
+export type BalancerSettingsPatch = z.infer<typeof BalancerSettingsPatch>;
+
+export const UpstreamState = z.enum(['in-rotation', 'ejected', 'down', 'standby']);
+export type UpstreamState = z.infer<typeof UpstreamState>;
+
+export const UpstreamSnapshot = z.object({
+  id: NodeId,
+  port: z.number().int(),
+  state: UpstreamState,
+  weight: z.number(),
+  inflight: z.number().int(),
+  /** Latency average used by least-response-time, ms. */
+  ewmaMs: z.number().nullable(),
+  consecutiveFailures: z.number().int(),
+  ejections: z.number().int(),
+  ejectedUntil: z.number().nullable(),
+  lastDetection: z.object({ via: z.enum(['exit', 'passive', 'active']), at: z.number(), reason: z.string() }).nullable(),
+});
+export type UpstreamSnapshot = z.infer<typeof UpstreamSnapshot>;
+
+export const TopologyKind = z.enum(['active-active', 'hot-standby', 'warm-standby', 'cold-standby']);
+export type TopologyKind = z.infer<typeof TopologyKind>;
+
+export const TopologySpec = z
+  .object({
+    kind: TopologyKind,
+    /** Active-active: how many stateless nodes (N+1 means one more than the load needs). */
+    nodes: z.number().int().min(1).max(32).default(3),
+    /** Hot standby only: how the primary ships its log. */
+    replication: z.enum(['sync', 'async']).default('sync'),
+    server: BundledServerOptions.omit({ replicas: true, replication: true }).optional(),
+    restart: RestartOverrides.optional(),
+  })
+  .strict();
+export type TopologySpec = z.infer<typeof TopologySpec>;
+
+export const KeyDistribution = z.enum(['uniform', 'zipf']);
+
+export const TrafficSettings = z
+  .object({
+    /** Requests per second, sent open-loop: on schedule, whatever the latency. */
+    rate: z.number().min(0.1).max(20_000).default(200),
+    /** Bounded: traffic stops by itself after this long. */
+    durationMs: z.number().int().min(100).max(3_600_000).default(60_000),
+    /** Share of requests that are reads (GET); the rest are writes (PUT). */
+    readShare: z.number().min(0).max(1).default(0.8),
+    keys: z.number().int().min(1).max(1_000_000).default(1_000),
+    distribution: KeyDistribution.default('uniform'),
+    valueBytes: z.number().int().min(1).max(1_048_576).default(64),
+    /** The client's own timeout per request (the balancer's per-try timeout is separate). */
+    timeoutMs: z.number().int().min(1).max(600_000).default(2_000),
+    /** Cap on requests in flight: past it a scheduled request is counted as dropped, not delayed. */
+    maxInFlight: z.number().int().min(1).max(100_000).default(2_000),
+    seed: z.number().int().default(1),
+  })
+  .strict();
+export type TrafficSettings = z.infer<typeof TrafficSettings>;
+
+export const LatencySummary = z.object({ p50: z.number(), p90: z.number(), p99: z.number(), max: z.number(), count: z.number().int() });
+export type LatencySummary = z.infer<typeof LatencySummary>;
+
+export const LedgerCounts = z.object({
+  /** Acknowledged writes recorded by the traffic generator. */
+  acked: z.number().int(),
+  /** Keys checked against the current primary at the last check. */
+  checked: z.number().int(),
+  lost: z.number().int(),
+  stale: z.number().int(),
+  checkedAt: z.number().nullable(),
+});
+export type LedgerCounts = z.infer<typeof LedgerCounts>;
+
+export const TrafficStats = z.object({
+  sent: z.number().int(),
+  ok: z.number().int(),
+  failed: z.number().int(),
+  /** Scheduled requests not sent because maxInFlight was reached. */
+  dropped: z.number().int(),
+  retried: z.number().int(),
+  reads: z.object({ sent: z.number().int(), failed: z.number().int() }),
+  writes: z.object({ sent: z.number().int(), failed: z.number().int() }),
+  latency: LatencySummary,
+  perNode: z.record(z.string(), z.object({ ok: z.number().int(), failed: z.number().int(), latency: LatencySummary })),
+});
+export type TrafficStats = z.infer<typeof TrafficStats>;
+
+export const IncidentStage = z.enum(['injected', 'observed', 'detected', 'ejected', 'failedOver', 'restarted', 'restored', 'recovered']);
+export type IncidentStage = z.infer<typeof IncidentStage>;
+
+export const Incident = z.object({
+  id: z.string(),
+  nodeId: NodeId,
+  /** What happened: `exit` (a process died, whoever killed it), `hang`, `fault:<type>`, ... */
+  cause: z.string(),
+  /** Ground-truth timestamps of each stage reached (epoch ms, monotonic clock). */
+  stages: z.partialRecord(IncidentStage, z.number()),
+  detectedVia: z.enum(['exit', 'passive', 'active']).nullable(),
+  /** detected - (injected or observed); recovered - (injected or observed). Derived, never typed in. */
+  mttdMs: z.number().nullable(),
+  mttrMs: z.number().nullable(),
+  lostWrites: z.number().int().nullable(),
+  staleWrites: z.number().int().nullable(),
+  open: z.boolean(),
+});
+export type Incident = z.infer<typeof Incident>;
+
+export const MetricsTick = z.object({
+  at: z.number(),
+  windowMs: z.number(),
+  requestsPerSec: z.number(),
+  errorsPerSec: z.number(),
+  retriesPerSec: z.number(),
+  latency: LatencySummary,
+  perNode: z.record(
+    z.string(),
+    z.object({ requestsPerSec: z.number(), errorsPerSec: z.number(), p50: z.number(), p99: z.number(), state: UpstreamState.nullable(), inflight: z.number().int() }),
+  ),
+  ledger: LedgerCounts,
+});
+export type MetricsTick = z.infer<typeof MetricsTick>;

@@ -11,6 +11,7 @@ export interface BenchRow {
 const suites: Array<{ name: string; load: () => Promise<{ run: () => Promise<BenchRow[]> }> }> = [
   { name: 'fleet', load: () => import('./fleet.bench.js') },
   { name: 'server', load: () => import('./server.bench.js') },
+  { name: 'traffic', load: () => import('./traffic.bench.js') },
 ];
 
 function printTable(rows: Array<BenchRow & { suite: string }>): void {

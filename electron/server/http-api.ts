@@ -3,6 +3,7 @@
 import http from 'node:http';
 import type { AdmissionGate } from './admission';
 import { ConfigError, parseReplicas, parseReplicationMode, type ServerConfig } from './config';
+import { parseEpochs, type Epoch } from './epoch-history';
 import { describeError } from './log';
 import { NodeRefusal, type KvNode } from './kv-node';
 import { OP_DELETE, OP_PUT } from './wal-record';
@@ -46,9 +47,9 @@ export function createHttpApi(node: KvNode, gate: AdmissionGate, config: ServerC
     if (method === 'POST') {
       // Until restore is done there is no state to replicate into, promote or checkpoint.
       if (!node.ready && path !== '/admin/config') return sendJson(res, 503, { error: 'not-ready' });
-      if (path === '/replication/apply') return sendAnswer(res, await node.applyReplicated(await readBody(req, MAX_REPLICATION_BYTES)));
-      if (path === '/replication/snapshot') return sendAnswer(res, await node.installSnapshot(await readBody(req, MAX_REPLICATION_BYTES)));
-      if (path === '/admin/promote') return sendJson(res, 200, await node.promote(replicationChange(await readJson(req))));
+      if (path === '/replication/apply') return sendAnswer(res, await node.applyReplicated(await readBody(req, MAX_REPLICATION_BYTES), epochsOf(req)));
+      if (path === '/replication/snapshot') return sendAnswer(res, await node.installSnapshot(await readBody(req, MAX_REPLICATION_BYTES), epochsOf(req)));
+      if (path === '/admin/promote') return sendJson(res, 200, await node.promote(promotion(await readJson(req))));
       if (path === '/admin/demote') return sendJson(res, 200, await node.demote());
       if (path === '/admin/checkpoint') return sendJson(res, 200, await node.checkpointNow());
       if (path === '/admin/config') return sendJson(res, 200, applyConfig(await readJson(req)));
@@ -89,6 +90,8 @@ export function createHttpApi(node: KvNode, gate: AdmissionGate, config: ServerC
       generation: last?.generation ?? null,
       lsn: node.state.lsn,
       lastRecordCrc: node.state.lastRecordCrc,
+      epoch: node.epochs.current,
+      epochId: node.epochs.lastId,
       keys: node.state.map.size,
       lastCheckpoint: last,
       replication: node.replicationStatus(),
@@ -136,6 +139,24 @@ export function createHttpApi(node: KvNode, gate: AdmissionGate, config: ServerC
   }
 
   return server;
+}
+
+function promotion(body: Record<string, unknown>): ReturnType<typeof replicationChange> & { restore?: boolean } {
+  const change = replicationChange(body);
+  if (body.restore === undefined) return change;
+  if (typeof body.restore !== 'boolean') throw new HttpError(400, { error: 'bad-config', field: 'restore', detail: 'must be true or false' });
+  return { ...change, restore: body.restore };
+}
+
+/** The primary's promotion epochs sent with a replication batch; absent or malformed: none. */
+function epochsOf(req: http.IncomingMessage): Epoch[] | null {
+  const raw = req.headers['x-epochs'];
+  if (typeof raw !== 'string') return null;
+  try {
+    return parseEpochs(JSON.parse(raw));
+  } catch {
+    return null;
+  }
 }
 
 function replicationChange(body: Record<string, unknown>): { replicas?: ReturnType<typeof parseReplicas>; replication?: 'sync' | 'async' } {

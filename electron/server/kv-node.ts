@@ -1,10 +1,12 @@
 // KvNode: one server's state machine: role, restore, the write path (log, apply, replicate,
-// acknowledge), the standby's apply path, snapshot install, promotion and demotion.
+// acknowledge), the standby's apply path, snapshot install, promotion (optionally restoring from
+// its own folder first), demotion, and the promotion epochs that let a primary spot a diverged standby.
 import { mkdir } from 'node:fs/promises';
 import { deserializeMap, encodeImage, serializeMap, verifyImage } from './checkpoint-format';
 import { CheckpointStore } from './checkpoint-store';
 import { Checkpointer } from './checkpointer';
 import type { ReplicaAddress, ReplicationMode, Role, ServerConfig } from './config';
+import { EpochHistory, type Epoch } from './epoch-history';
 import { KvState } from './kv-state';
 import type { EventLog } from './log';
 import { RecentRecords } from './recent-records';
@@ -35,6 +37,7 @@ export class KvNode implements ReplicationSource {
   state = new KvState();
   replicas: ReplicaAddress[];
   replicationMode: ReplicationMode;
+  readonly epochs: EpochHistory;
   private wal: WriteAheadLog | null = null;
   private checkpointer: Checkpointer | null = null;
   private readonly recent = new RecentRecords();
@@ -51,30 +54,53 @@ export class KvNode implements ReplicationSource {
     this.replicas = config.replicas;
     this.replicationMode = config.replication;
     this.shipper = new ReplicationShipper(this, log);
+    this.epochs = new EpochHistory(config.role === 'stateless' ? null : config.dataDir);
   }
 
   async start(): Promise<void> {
-    const dataDir = this.config.dataDir;
-    if (this.role !== 'stateless' && dataDir !== null) {
-      await mkdir(`${dataDir}/wal`, { recursive: true });
-      const store = new CheckpointStore(`${dataDir}/checkpoints`);
-      await store.init();
-      const restored = await restore(store, `${dataDir}/wal`, this.log);
-      this.state = restored.state;
-      this.wal = await WriteAheadLog.open(`${dataDir}/wal`, this.config.fsync, restored.appendSegment, this.onFatal);
-      this.checkpointer = new Checkpointer(
-        store,
-        this.wal,
-        () => this.state,
-        this.log,
-        { intervalMs: this.config.checkpointIntervalMs, everyWrites: this.config.checkpointEveryWrites, keep: this.config.keep },
-        restored.nextGeneration,
-        { lastCheckpoint: restored.lastCheckpoint, replayed: restored.state.lsn - (restored.lastCheckpoint?.lsn ?? 0) },
-      );
-      this.checkpointer.start();
+    if (this.role !== 'stateless' && this.config.dataDir !== null) {
+      await this.epochs.load();
+      await this.openStorage('start');
+      // Every primary start is a new epoch: a standby holding records past this lsn diverged.
+      if (this.role === 'primary') await this.beginEpoch();
     }
     if (this.role === 'primary') this.shipper.configure(this.replicas, this.replicationMode);
     this.ready = true;
+  }
+
+  /** Start-up recovery from the data folder (newest valid checkpoint + log), then log and checkpointer. */
+  private async openStorage(trigger: 'start' | 'promotion'): Promise<void> {
+    const dataDir = this.config.dataDir as string;
+    await mkdir(`${dataDir}/wal`, { recursive: true });
+    const store = new CheckpointStore(`${dataDir}/checkpoints`);
+    await store.init();
+    const restored = await restore(store, `${dataDir}/wal`, this.log, trigger);
+    this.state = restored.state;
+    this.recent.clear();
+    this.wal = await WriteAheadLog.open(`${dataDir}/wal`, this.config.fsync, restored.appendSegment, this.onFatal);
+    this.checkpointer = new Checkpointer(
+      store,
+      this.wal,
+      () => this.state,
+      this.log,
+      { intervalMs: this.config.checkpointIntervalMs, everyWrites: this.config.checkpointEveryWrites, keep: this.config.keep },
+      restored.nextGeneration,
+      { lastCheckpoint: restored.lastCheckpoint, replayed: restored.state.lsn - (restored.lastCheckpoint?.lsn ?? 0) },
+    );
+    this.checkpointer.start();
+  }
+
+  private async closeStorage(): Promise<void> {
+    await this.checkpointer?.stop();
+    await this.wal?.close();
+    this.checkpointer = null;
+    this.wal = null;
+  }
+
+  private async beginEpoch(): Promise<Epoch> {
+    const epoch = await this.epochs.begin(this.config.nodeId, this.state.lsn + 1);
+    this.log.emit('epoch.started', { ...epoch });
+    return epoch;
   }
 
   get lastCheckpoint(): CheckpointInfo | null {
@@ -103,14 +129,18 @@ export class KvNode implements ReplicationSource {
   }
 
   /** Standby side of POST /replication/apply: contiguous records only, durable before answering. */
-  applyReplicated(body: Buffer): Promise<ApplyAnswer> {
+  /** `epochs`: the primary's history, adopted once its records are ours (it checked for a fork at connect). */
+  applyReplicated(body: Buffer, epochs: readonly Epoch[] | null = null): Promise<ApplyAnswer> {
     return this.serialized(async () => {
       if (this.role !== 'standby' || !this.wal) return { status: 409, body: { error: 'not-standby', role: this.role, lsn: this.state.lsn } };
       const { records, problem } = decodeRecords(body);
       if (problem) return { status: 400, body: { error: 'bad-records', reason: problem, lsn: this.state.lsn } };
       const fresh = records.filter((r) => r.lsn > this.state.lsn);
-      if (fresh.length === 0) return { status: 200, body: { lsn: this.state.lsn } };
-      if (fresh[0]!.lsn !== this.state.lsn + 1) return { status: 409, body: { error: 'gap', lsn: this.state.lsn } };
+      if (fresh.length === 0) {
+        if (epochs) await this.epochs.adopt(epochs);
+        return { status: 200, body: { lsn: this.state.lsn } };
+      }
+      if (fresh[0]!.lsn !== this.state.lsn + 1) return { status: 409, body: { error: 'gap', lsn: this.state.lsn, epochId: this.epochs.lastId } };
       if (fresh.some((r, i) => r.lsn !== fresh[0]!.lsn + i)) return { status: 400, body: { error: 'not-contiguous', lsn: this.state.lsn } };
       for (const record of fresh) {
         // Copy the value so the map does not pin the whole request body.
@@ -119,12 +149,13 @@ export class KvNode implements ReplicationSource {
       }
       await this.wal.append(fresh.map((r) => ({ lsn: r.lsn, bytes: r.bytes })));
       this.checkpointer?.noteWrites(fresh.length);
+      if (epochs) await this.epochs.adopt(epochs);
       return { status: 200, body: { lsn: this.state.lsn } };
     });
   }
 
   /** Standby side of POST /replication/snapshot: replace the state and keep it as a checkpoint. */
-  installSnapshot(image: Buffer): Promise<ApplyAnswer> {
+  installSnapshot(image: Buffer, epochs: readonly Epoch[] | null = null): Promise<ApplyAnswer> {
     return this.serialized(async () => {
       const wal = this.wal;
       const checkpointer = this.checkpointer;
@@ -144,21 +175,34 @@ export class KvNode implements ReplicationSource {
         await wal.reset(verified.header.lsn + 1);
         await checkpointer.takeNow('replication-snapshot');
       });
+      if (epochs) await this.epochs.adopt(epochs);
       this.log.emit('replication.snapshot-installed', { fromLsn: from, lsn: this.state.lsn, keys: map.size, bytes: image.length });
       return { status: 200, body: { lsn: this.state.lsn } };
     });
   }
 
-  promote(change: { replicas?: ReplicaAddress[]; replication?: ReplicationMode }): Promise<Record<string, unknown>> {
+  /**
+   * Becomes primary. `restore`: first re-run start-up recovery from this node's own folder (the
+   * checkpoints shipped into it, plus its log), for a warm standby that receives no log stream.
+   */
+  promote(change: { replicas?: ReplicaAddress[]; replication?: ReplicationMode; restore?: boolean }): Promise<Record<string, unknown>> {
     return this.serialized(async () => {
       if (this.role === 'stateless') throw new NodeRefusal(409, { error: 'stateless-node', role: this.role });
       if (change.replicas) this.replicas = change.replicas;
       if (change.replication) this.replicationMode = change.replication;
       const from = this.role;
+      let restored: Record<string, unknown> | undefined;
+      if (from !== 'primary' && change.restore) {
+        await this.closeStorage();
+        await this.openStorage('promotion');
+        restored = { generation: this.lastCheckpoint?.generation ?? null, lsn: this.state.lsn, keys: this.state.map.size };
+      }
+      // The epoch is durable before the first write in it can be acknowledged.
+      const epoch = from !== 'primary' ? await this.beginEpoch() : this.epochs.current;
       this.role = 'primary';
       this.shipper.configure(this.replicas, this.replicationMode);
-      if (from !== 'primary') this.log.emit('role.changed', { from, to: 'primary', lsn: this.state.lsn });
-      return { role: this.role, lsn: this.state.lsn, changed: from !== 'primary' };
+      if (from !== 'primary') this.log.emit('role.changed', { from, to: 'primary', lsn: this.state.lsn, epoch: epoch?.epoch ?? null });
+      return { role: this.role, lsn: this.state.lsn, changed: from !== 'primary', epoch, ...(restored ? { restored } : {}) };
     });
   }
 
@@ -222,6 +266,14 @@ export class KvNode implements ReplicationSource {
     if (kept) return recordCrc(kept);
     const fromLog = await this.wal?.readFrom(lsn, 1);
     return fromLog?.[0]?.crc ?? null;
+  }
+
+  epochHistory(): readonly Epoch[] {
+    return this.epochs.entries;
+  }
+
+  historyContains(lastId: string, lsn: number): boolean {
+    return this.epochs.contains(lastId, lsn);
   }
 
   snapshotImage(): { lsn: number; image: Buffer } {

@@ -19,12 +19,13 @@ export async function peerRequest(
   path: string,
   body: Buffer | null,
   timeoutMs: number,
+  headers: Record<string, string> = {},
 ): Promise<PeerResponse> {
   try {
-    return await requestOnce(agent, address, method, path, body, timeoutMs);
+    return await requestOnce(agent, address, method, path, body, timeoutMs, headers);
   } catch (error) {
     if (!(error instanceof StaleSocketError)) throw error;
-    return requestOnce(agent, address, method, path, body, timeoutMs);
+    return requestOnce(agent, address, method, path, body, timeoutMs, headers);
   }
 }
 
@@ -37,6 +38,7 @@ function requestOnce(
   path: string,
   body: Buffer | null,
   timeoutMs: number,
+  extraHeaders: Record<string, string>,
 ): Promise<PeerResponse> {
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -46,7 +48,7 @@ function requestOnce(
         method,
         path,
         agent,
-        headers: body ? { 'content-type': 'application/octet-stream', 'content-length': body.length } : {},
+        headers: { ...extraHeaders, ...(body ? { 'content-type': 'application/octet-stream', 'content-length': body.length } : {}) },
       },
       (res) => {
         const chunks: Buffer[] = [];

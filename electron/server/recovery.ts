@@ -23,7 +23,8 @@ export interface RestoreResult {
   appendSegment: WalSegment | null;
 }
 
-export async function restore(store: CheckpointStore, walDir: string, log: EventLog): Promise<RestoreResult> {
+/** `trigger`: at start-up, or at a promotion that restores first (a warm standby). */
+export async function restore(store: CheckpointStore, walDir: string, log: EventLog, trigger: 'start' | 'promotion' = 'start'): Promise<RestoreResult> {
   const started = performance.now();
   const state = new KvState();
   let knownLsn = 0;
@@ -122,6 +123,7 @@ export async function restore(store: CheckpointStore, walDir: string, log: Event
 
   knownLsn = Math.max(knownLsn, state.lsn);
   log.emit('restore.done', {
+    trigger,
     generation: lastCheckpoint?.generation ?? null,
     lsn: state.lsn,
     entriesReplayed: replayed,

@@ -3,6 +3,7 @@
 // one request in flight at a time so batches grow naturally under load.
 import type http from 'node:http';
 import { formatAddress, type ReplicaAddress, type ReplicationMode } from './config';
+import type { Epoch } from './epoch-history';
 import { describeError, type EventLog } from './log';
 import { peerAgent, peerRequest } from './peer-client';
 
@@ -14,6 +15,10 @@ export interface ReplicationSource {
   recordCrcAt(lsn: number): Promise<number | null>;
   /** A checkpoint image of the current map (see checkpoint-format.ts). */
   snapshotImage(): { lsn: number; image: Buffer };
+  /** Our promotion epochs, sent with every batch so the standby adopts them. */
+  epochHistory(): readonly Epoch[];
+  /** Does a standby whose history ends in `lastId` with records up to `lsn` hold only our records? */
+  historyContains(lastId: string, lsn: number): boolean;
 }
 
 export interface ReplicaStatus {
@@ -97,7 +102,8 @@ export class ReplicaLink {
     if (json.ready !== true) throw new Error('replica not ready yet');
     const lsn = Number(json.lsn);
     this.ackedLsn = lsn;
-    this.needSnapshot = lsn > this.source.currentLsn();
+    // Ahead of us, or holding records written after a promotion it never saw: a fork.
+    this.needSnapshot = lsn > this.source.currentLsn() || this.forked(json.epochId, lsn);
     const theirCrc = typeof json.lastRecordCrc === 'number' ? json.lastRecordCrc : null;
     if (!this.needSnapshot && lsn > 0 && theirCrc !== null) {
       const ourCrc = await this.source.recordCrcAt(lsn);
@@ -114,15 +120,24 @@ export class ReplicaLink {
     const { status, json } = await peerRequest(this.agent, this.target, 'GET', '/status', null, PROBE_TIMEOUT_MS);
     if (status !== 200 || json.role !== 'standby') throw new Error(`heartbeat: status ${status}, role ${String(json.role)}`);
     const lsn = Number(json.lsn);
-    if (lsn !== this.ackedLsn) {
+    if (lsn !== this.ackedLsn || this.forked(json.epochId, lsn)) {
       this.ackedLsn = lsn;
-      this.needSnapshot = lsn > this.source.currentLsn();
+      this.needSnapshot = lsn > this.source.currentLsn() || this.forked(json.epochId, lsn);
     }
+  }
+
+  /** The standby's epoch (from /status or a gap answer) says it diverged; unknown epochs say nothing. */
+  private forked(epochId: unknown, lsn: number): boolean {
+    return typeof epochId === 'string' && !this.source.historyContains(epochId, lsn);
+  }
+
+  private epochHeader(): Record<string, string> {
+    return { 'x-epochs': JSON.stringify(this.source.epochHistory()) };
   }
 
   private async shipSnapshot(): Promise<void> {
     const { lsn, image } = this.source.snapshotImage();
-    const { status, json } = await peerRequest(this.agent, this.target, 'POST', '/replication/snapshot', image, SNAPSHOT_TIMEOUT_MS);
+    const { status, json } = await peerRequest(this.agent, this.target, 'POST', '/replication/snapshot', image, SNAPSHOT_TIMEOUT_MS, this.epochHeader());
     if (status !== 200) throw new Error(`snapshot answered ${status} ${String(json.error ?? '')}`);
     this.needSnapshot = false;
     this.acked(Number(json.lsn ?? lsn));
@@ -154,14 +169,14 @@ export class ReplicaLink {
       return;
     }
     const body = records.length === 1 ? records[0]! : Buffer.concat(records);
-    const { status, json } = await peerRequest(this.agent, this.target, 'POST', '/replication/apply', body, APPLY_TIMEOUT_MS);
+    const { status, json } = await peerRequest(this.agent, this.target, 'POST', '/replication/apply', body, APPLY_TIMEOUT_MS, this.epochHeader());
     if (status === 200) {
       this.acked(Number(json.lsn));
     } else if (status === 409 && json.error === 'gap') {
       // The standby tells us where it really is; resend from there (or snapshot if it is ahead).
       const lsn = Number(json.lsn);
       this.ackedLsn = lsn;
-      this.needSnapshot = lsn > this.source.currentLsn();
+      this.needSnapshot = lsn > this.source.currentLsn() || this.forked(json.epochId, lsn);
     } else {
       throw new Error(`apply answered ${status} ${String(json.error ?? '')}`);
     }

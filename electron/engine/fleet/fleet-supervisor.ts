@@ -2,11 +2,19 @@ import { mkdirSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { ContractError, fromZodError } from '../../../shared/contract/errors';
-import { FleetSpec, RestartSettings, type LogLine, type NodeSnapshot } from '../../../shared/contract/model';
+import {
+  BundledServerOptions,
+  FleetSpec,
+  RestartSettings,
+  type LogLine,
+  type NodeRole,
+  type NodeSnapshot,
+  type NodeSpec,
+} from '../../../shared/contract/model';
 import { reaperEntry as defaultReaperEntry, serverEntry as defaultServerEntry } from '../app-paths';
 import { now } from '../clock';
 import { LogCollector } from './log-buffer';
-import { bundledPlan, commandPlan } from './node-launch';
+import { bundledPlan, commandPlan, type BundledNode } from './node-launch';
 import { NodeProcess, type NodeHooks } from './node-process';
 import { allocatePorts } from './ports';
 import { ReaperClient } from './reaper-client';
@@ -29,6 +37,13 @@ export interface FleetSupervisorOptions {
 
 export type FleetStatus = 'stopped' | 'starting' | 'running' | 'stopping';
 
+/** What `reconfigureNode` may change for a bundled node's next (re)start. */
+export interface NodeReconfiguration {
+  role?: 'primary' | 'standby' | 'stateless';
+  /** Merged over the node's server options; a key set to undefined is removed. Replicas are node ids. */
+  server?: Partial<BundledServerOptions>;
+}
+
 const DEFAULT_GRACE_MS = 2000;
 const DEFAULT_RESTART = RestartSettings.parse({});
 
@@ -36,6 +51,8 @@ const DEFAULT_RESTART = RestartSettings.parse({});
 export class FleetSupervisor {
   private statusValue: FleetStatus = 'stopped';
   private procs = new Map<string, NodeProcess>();
+  private specs = new Map<string, NodeSpec>();
+  private portById = new Map<string, number>();
   private readonly logBuffers: LogCollector;
   private readonly reaper: ReaperClient;
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 4 });
@@ -87,17 +104,15 @@ export class FleetSupervisor {
       const ports = await allocatePorts(spec.nodes.length);
       if (this.statusValue !== 'starting') return this.nodes(); // stopped while ports were found
       const portById = new Map(spec.nodes.map((node, i) => [node.id, ports[i] as number]));
-      const serverEntry = this.options.serverEntry ?? defaultServerEntry();
+      this.portById = portById;
       this.logBuffers.reset();
       this.procs = new Map();
+      this.specs = new Map(spec.nodes.map((node) => [node.id, node]));
       for (const node of spec.nodes) {
         const port = portById.get(node.id) as number;
         const dataDir = join(this.options.runDir, 'nodes', node.id);
         mkdirSync(dataDir, { recursive: true });
-        const plan =
-          node.kind === 'bundled'
-            ? bundledPlan(node, port, dataDir, serverEntry, (id) => portById.get(id))
-            : commandPlan(node, port, dataDir);
+        const plan = node.kind === 'bundled' ? this.bundledPlanOf(node, port, dataDir) : commandPlan(node, port, dataDir);
         const restart = { ...DEFAULT_RESTART, ...spec.restart, ...node.restart };
         this.procs.set(node.id, new NodeProcess({ spec: node, port, dataDir, restart, plan, agent: this.agent, hooks: this.hooks }));
       }
@@ -106,11 +121,15 @@ export class FleetSupervisor {
       throw error;
     }
 
-    const snapshots = await Promise.all([...this.procs.values()].map((proc) => proc.start()));
+    // A node with autostart false (a cold standby) has its port and folder but stays stopped.
+    const snapshots = await Promise.all(
+      [...this.procs.values()].map((proc) => (this.specs.get(proc.id)?.autostart === false ? proc.snapshot() : proc.start())),
+    );
     if (this.statusValue === 'starting') {
       this.statusValue = 'running';
       const ready = snapshots.filter((s) => s.status === 'ready').length;
-      this.emitFleet('fleet.started', { nodes: snapshots.length, ready, startMs: now() - startedAt });
+      const stopped = snapshots.filter((s) => s.status === 'stopped').length;
+      this.emitFleet('fleet.started', { nodes: snapshots.length, ready, stopped, startMs: now() - startedAt });
     }
     return this.nodes();
   }
@@ -149,6 +168,36 @@ export class FleetSupervisor {
     return proc.restart(graceMs);
   }
 
+  /**
+   * Changes a bundled node's role and server options for its NEXT (re)start (a running process is
+   * untouched; a node with no process shows the new role at once). Replicas are node ids, resolved
+   * to ports as at start. Call it before a restart is spawned, e.g. from the `node.exited` event.
+   */
+  reconfigureNode(id: string, patch: NodeReconfiguration): NodeSnapshot {
+    const proc = this.proc(id);
+    const spec = this.specs.get(id) as NodeSpec;
+    if (spec.kind !== 'bundled') {
+      throw new ContractError({ code: 'invalid-params', message: `node ${id} is a command node: only bundled nodes can be reconfigured`, field: 'id' });
+    }
+    const merged = Object.fromEntries(Object.entries({ ...spec.server, ...patch.server }).filter(([, value]) => value !== undefined));
+    const parsed = BundledServerOptions.safeParse(merged);
+    if (!parsed.success) throw fromZodError(parsed.error, 'invalid-params', 'server');
+    const next: BundledNode = { ...spec, role: patch.role ?? spec.role, server: parsed.data };
+    checkReplicas({ nodes: [...this.specs.values()].map((n) => (n.id === id ? next : n)) });
+    const { port, dataDir } = proc.snapshot();
+    proc.reconfigure(next, this.bundledPlanOf(next, port, dataDir));
+    this.specs.set(id, next);
+    guard(() => this.options.listener.onTimeline({ at: now(), kind: 'node.reconfigured', nodeId: id, detail: { role: next.role, server: next.server } }));
+    return proc.snapshot();
+  }
+
+  /** The role a running node has now, when it changed without a restart (a promotion over HTTP). */
+  setLiveRole(id: string, role: NodeRole): NodeSnapshot {
+    const proc = this.proc(id);
+    proc.setLiveRole(role);
+    return proc.snapshot();
+  }
+
   nodes(): NodeSnapshot[] {
     return [...this.procs.values()].map((proc) => proc.snapshot());
   }
@@ -176,6 +225,10 @@ export class FleetSupervisor {
     return this.disposing;
   }
 
+  private bundledPlanOf(node: BundledNode, port: number, dataDir: string): ReturnType<typeof bundledPlan> {
+    return bundledPlan(node, port, dataDir, this.options.serverEntry ?? defaultServerEntry(), (id) => this.portById.get(id));
+  }
+
   private proc(id: string): NodeProcess {
     const proc = this.procs.get(id);
     if (!proc) throw new ContractError({ code: 'not-found', message: `no node ${id} in the fleet`, field: 'id' });
@@ -199,7 +252,7 @@ export class FleetSupervisor {
 }
 
 /** Replica ids must name other bundled nodes of the same fleet. */
-function checkReplicas(spec: FleetSpec): void {
+function checkReplicas(spec: Pick<FleetSpec, 'nodes'>): void {
   const bundled = new Set(spec.nodes.filter((n) => n.kind === 'bundled').map((n) => n.id));
   spec.nodes.forEach((node, i) => {
     if (node.kind !== 'bundled') return;

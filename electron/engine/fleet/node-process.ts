@@ -1,7 +1,7 @@
 import type { Agent } from 'node:http';
 import { execa, type ResultPromise } from 'execa';
 import { ContractError } from '../../../shared/contract/errors';
-import type { NodeExit, NodeSnapshot, NodeSpec, NodeStatus, RestartSettings } from '../../../shared/contract/model';
+import type { NodeExit, NodeRole, NodeSnapshot, NodeSpec, NodeStatus, RestartSettings } from '../../../shared/contract/model';
 import { now } from '../clock';
 import { LineSplitter } from './log-buffer';
 import type { LaunchPlan } from './node-launch';
@@ -73,6 +73,10 @@ function killGroupRemnants(pid: number): void {
   }
 }
 
+function roleOf(spec: NodeSpec): NodeRole {
+  return spec.kind === 'bundled' ? spec.role : 'custom';
+}
+
 function spawnFailure(result: unknown): string {
   const { originalMessage, shortMessage } = (result ?? {}) as { originalMessage?: string; shortMessage?: string };
   return originalMessage || shortMessage || 'the process could not be spawned';
@@ -85,6 +89,8 @@ function spawnFailure(result: unknown): string {
 export class NodeProcess {
   readonly id: string;
   private statusValue: NodeStatus = 'stopped';
+  /** The role shown in snapshots: the spec's at each spawn, or what the lab says it became since. */
+  private liveRole: NodeRole;
   private restarts = 0;
   private run: Run | null = null;
   private lastExit: NodeExit | null = null;
@@ -99,6 +105,21 @@ export class NodeProcess {
   constructor(private readonly options: NodeProcessOptions) {
     this.id = options.spec.id;
     this.backoffMs = options.restart.backoffInitialMs;
+    this.liveRole = roleOf(options.spec);
+  }
+
+  /** The spec and command line of the next spawn; a node with no process shows the new role at once. */
+  reconfigure(spec: NodeSpec, plan: LaunchPlan): void {
+    this.options.spec = spec;
+    this.options.plan = plan;
+    if (!this.run || this.run.ended) this.setLiveRole(roleOf(spec));
+  }
+
+  /** The role the running process has now (e.g. promoted over HTTP), until its next spawn. */
+  setLiveRole(role: NodeRole): void {
+    if (role === this.liveRole) return;
+    this.liveRole = role;
+    this.options.hooks.changed(this.snapshot());
   }
 
   get status(): NodeStatus {
@@ -114,7 +135,7 @@ export class NodeProcess {
     return {
       id: spec.id,
       kind: spec.kind,
-      role: spec.kind === 'bundled' ? spec.role : 'custom',
+      role: this.liveRole,
       pid: this.run?.pid ?? null,
       port,
       status: this.statusValue,
@@ -157,6 +178,8 @@ export class NodeProcess {
     if (!run.stopRequested) {
       run.stopRequested = true;
       this.stopProbe(run);
+      // Asked from a `node.exited` listener: the process is gone (its pid may be reused); no restart follows.
+      if (run.ended) return stopped;
       this.setStatus('stopping');
       if (run.pid !== null) {
         const pid = run.pid;
@@ -179,6 +202,7 @@ export class NodeProcess {
     const { plan, port, hooks } = this.options;
     this.attempt++;
     this.nextStartAt = null;
+    this.liveRole = roleOf(this.options.spec);
     const startedAt = now();
     let child: ResultPromise;
     try {
@@ -298,7 +322,8 @@ export class NodeProcess {
     }
     this.lastExit = { code, signal, at, byLab };
     this.options.hooks.log(this.id, 'lab', `pid ${pid} exited (${signal ?? `code ${code}`})${byLab ? ' as asked' : ''}`, at);
-    if (byLab) {
+    // A listener of `node.exited` may have stopped the node: then no restart either.
+    if (run.stopRequested) {
       this.finishStop();
       return;
     }

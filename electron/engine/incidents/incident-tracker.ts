@@ -1,0 +1,257 @@
+// IncidentTracker: ground-truth stage timestamps of every failure, whether the lab injected it or
+// not (a `kill -9` from a terminal counts), and the MTTD / MTTR derived from them.
+import type { Incident, IncidentStage, LogLine } from '../../../shared/contract/model';
+import { now, type Clock } from '../clock';
+
+export type DetectionVia = 'exit' | 'passive' | 'active';
+
+export interface IncidentTrackerOptions {
+  /** Incidents kept (closed ones are dropped first); default 200. */
+  limit?: number;
+  clock?: Clock;
+  onTimeline?(kind: string, nodeId: string, detail: Record<string, unknown>, at: number): void;
+}
+
+interface Tracked {
+  incident: Incident;
+  /** The stage that opened it: only `injected` or `observed` give a ground-truth start. */
+  openedBy: IncidentStage;
+  /** The node that took over after a failover; its restart, restore and first response count too. */
+  takeover: string | null;
+  takeoverSince: number | null;
+}
+
+type Listener = (incident: Incident) => void;
+
+export class IncidentTracker {
+  private readonly tracked: Tracked[] = [];
+  private readonly listeners = new Set<Listener>();
+  private seq = 0;
+  private readonly limit: number;
+  private readonly clock: Clock;
+
+  constructor(private readonly options: IncidentTrackerOptions = {}) {
+    this.limit = Math.max(1, options.limit ?? 200);
+    this.clock = options.clock ?? now;
+  }
+
+  /** The lab injected a fault: opens an incident at `injected` (or returns the node's open one). */
+  faultInjected(nodeId: string, cause: string, at: number = this.clock()): string {
+    const open = this.openFor(nodeId);
+    if (open) return open.incident.id;
+    return this.open(nodeId, cause, 'injected', at).incident.id;
+  }
+
+  /**
+   * The supervisor saw the process exit. Adds `observed` to the node's open incident, or opens one
+   * (cause `exit`). An exit the lab asked for (`byLab`) with no incident open is not a failure.
+   */
+  nodeExited(nodeId: string, at: number, detail: { byLab?: boolean; code?: number | null; signal?: string | null } = {}): string | null {
+    const open = this.openFor(nodeId);
+    if (open) {
+      // Events may arrive in either order: an exit no later than the detection that opened the
+      // incident is its ground-truth start.
+      const detected = open.incident.stages.detected;
+      if (open.openedBy === 'detected' && !detail.byLab && detected !== undefined && at <= detected) {
+        open.openedBy = 'observed';
+        open.incident.cause = 'exit';
+      }
+      this.stage(open, 'observed', at);
+      return open.incident.id;
+    }
+    if (detail.byLab) return null;
+    return this.open(nodeId, 'exit', 'observed', at, { signal: detail.signal ?? null, code: detail.code ?? null }).incident.id;
+  }
+
+  /** A balancer detection: the first sets `detected` and `detectedVia`; every one is a timeline event. */
+  detected(e: { nodeId: string; via: DetectionVia; at: number; reason?: string }): string {
+    const t = this.openFor(e.nodeId) ?? this.open(e.nodeId, `detected:${e.via}`, 'detected', e.at);
+    const first = t.incident.stages.detected === undefined;
+    if (first) t.incident.detectedVia = e.via;
+    this.timeline('incident.detected', t, { via: e.via, first, reason: e.reason ?? null }, e.at);
+    this.stage(t, 'detected', e.at);
+    return t.incident.id;
+  }
+
+  ejected(e: { nodeId: string; via?: DetectionVia; at: number }): void {
+    const t = this.openFor(e.nodeId);
+    if (t) this.stage(t, 'ejected', e.at);
+  }
+
+  /** The failover controller began promoting `to` for `from`'s loss: `to`'s progress now counts. */
+  failoverStarted(e: { from: string; to: string; at: number }): void {
+    const t = this.openFor(e.from);
+    if (!t || t.takeover) return;
+    t.takeover = e.to;
+    t.takeoverSince = e.at;
+  }
+
+  failedOver(e: { from: string; to: string; at: number }): void {
+    const t = this.openFor(e.from);
+    if (!t) return;
+    if (!t.takeover) {
+      t.takeover = e.to;
+      t.takeoverSince = e.at;
+    }
+    this.stage(t, 'failedOver', e.at);
+  }
+
+  /** Supervisor `node.starting`: after the exit (or, for the takeover, after failover began) → `restarted`. */
+  nodeStarting(nodeId: string, at: number): void {
+    for (const t of this.concerning(nodeId, at)) {
+      if (nodeId === t.incident.nodeId && t.incident.stages.observed === undefined) continue;
+      this.stage(t, 'restarted', at);
+    }
+  }
+
+  /** The node's `restore.done` log line, or `node.ready` → `restored` (once it restarted, or as the takeover). */
+  nodeRestored(nodeId: string, at: number): void {
+    for (const t of this.concerning(nodeId, at)) {
+      if (nodeId === t.incident.nodeId && t.incident.stages.restarted === undefined) continue;
+      this.stage(t, 'restored', at);
+    }
+  }
+
+  /** The balancer's first successful response from a node after it was (re)admitted → `recovered`, closed. */
+  firstServed(e: { nodeId: string; at: number }): void {
+    for (const t of this.concerning(e.nodeId, e.at)) {
+      this.stage(t, 'recovered', e.at);
+      t.incident.open = false;
+      this.timeline('incident.closed', t, { mttdMs: t.incident.mttdMs, mttrMs: t.incident.mttrMs, via: e.nodeId }, e.at);
+      this.changed(t);
+    }
+  }
+
+  /** Supervisor log lines: each `restore.done` is a restore. */
+  logLines(lines: readonly LogLine[]): void {
+    for (const line of lines) {
+      if (line.stream === 'stdout' && line.text.includes('"restore.done"') && this.concerning(line.nodeId, line.at).length > 0) {
+        this.nodeRestored(line.nodeId, line.at);
+      }
+    }
+  }
+
+  /** Convenience: the supervisor's and the failover controller's timeline events, as they come. */
+  timelineEvent(e: { kind: string; nodeId?: string; at: number; detail?: Record<string, unknown> }): void {
+    const detail = e.detail ?? {};
+    if (e.kind === 'failover.started' && typeof detail.from === 'string' && typeof detail.to === 'string') {
+      this.failoverStarted({ from: detail.from, to: detail.to, at: e.at });
+    }
+    if (!e.nodeId) return;
+    if (e.kind === 'node.exited') {
+      this.nodeExited(e.nodeId, e.at, { byLab: detail.byLab === true, code: detail.code as number | null, signal: detail.signal as string | null });
+    } else if (e.kind === 'node.starting') this.nodeStarting(e.nodeId, e.at);
+    else if (e.kind === 'node.ready') this.nodeRestored(e.nodeId, e.at);
+  }
+
+  /** What the ledger check found for this incident's data (lost and stale acknowledged writes). */
+  setLedger(incidentId: string, ledger: { lost: number; stale: number }): void {
+    const t = this.tracked.find((x) => x.incident.id === incidentId);
+    if (!t) return;
+    t.incident.lostWrites = ledger.lost;
+    t.incident.staleWrites = ledger.stale;
+    this.changed(t);
+  }
+
+  /** Oldest first; copies. */
+  incidents(): Incident[] {
+    return this.tracked.map((t) => copy(t.incident));
+  }
+
+  /** The node's open incident, if any. */
+  openIncident(nodeId: string): Incident | undefined {
+    const t = this.openFor(nodeId);
+    return t ? copy(t.incident) : undefined;
+  }
+
+  onChanged(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private open(nodeId: string, cause: string, stage: IncidentStage, at: number, detail: Record<string, unknown> = {}): Tracked {
+    const t: Tracked = {
+      incident: {
+        id: `inc-${++this.seq}`,
+        nodeId,
+        cause,
+        stages: {},
+        detectedVia: null,
+        mttdMs: null,
+        mttrMs: null,
+        lostWrites: null,
+        staleWrites: null,
+        open: true,
+      },
+      openedBy: stage,
+      takeover: null,
+      takeoverSince: null,
+    };
+    this.tracked.push(t);
+    this.trim();
+    this.timeline('incident.opened', t, { cause, stage, ...detail }, at);
+    if (stage !== 'detected') this.stage(t, stage, at);
+    return t;
+  }
+
+  /** First time wins: a stage keeps the timestamp it was first reached at. */
+  private stage(t: Tracked, stage: IncidentStage, at: number): void {
+    const stages = t.incident.stages;
+    if (stages[stage] !== undefined) return;
+    stages[stage] = at;
+    // Only a ground-truth start (the fault, or the exit that opened it) makes MTTD / MTTR.
+    const start = stages.injected ?? (t.openedBy === 'observed' ? stages.observed : undefined);
+    t.incident.mttdMs = start !== undefined && stages.detected !== undefined ? round(stages.detected - start) : null;
+    t.incident.mttrMs = start !== undefined && stages.recovered !== undefined ? round(stages.recovered - start) : null;
+    this.changed(t);
+  }
+
+  private openFor(nodeId: string): Tracked | undefined {
+    for (let i = this.tracked.length - 1; i >= 0; i--) {
+      const t = this.tracked[i]!;
+      if (t.incident.open && t.incident.nodeId === nodeId) return t;
+    }
+    return undefined;
+  }
+
+  /** Open incidents this node's progress counts for: its own, or those it took over. */
+  private concerning(nodeId: string, at: number): Tracked[] {
+    return this.tracked.filter(
+      (t) => t.incident.open && (t.incident.nodeId === nodeId || (t.takeover === nodeId && t.takeoverSince !== null && at >= t.takeoverSince)),
+    );
+  }
+
+  private trim(): void {
+    while (this.tracked.length > this.limit) {
+      const closed = this.tracked.findIndex((t) => !t.incident.open);
+      this.tracked.splice(closed >= 0 ? closed : 0, 1);
+    }
+  }
+
+  private changed(t: Tracked): void {
+    const snapshot = copy(t.incident);
+    for (const listener of this.listeners) {
+      try {
+        listener(snapshot);
+      } catch (error) {
+        console.error('incident listener failed:', error);
+      }
+    }
+  }
+
+  private timeline(kind: string, t: Tracked, detail: Record<string, unknown>, at: number): void {
+    try {
+      this.options.onTimeline?.(kind, t.incident.nodeId, { incident: t.incident.id, ...detail }, at);
+    } catch (error) {
+      console.error('incident timeline listener failed:', error);
+    }
+  }
+}
+
+function copy(incident: Incident): Incident {
+  return { ...incident, stages: { ...incident.stages } };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

@@ -1,0 +1,1 @@
+export { IncidentTracker, type DetectionVia, type IncidentTrackerOptions } from './incident-tracker';

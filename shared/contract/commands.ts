@@ -1,5 +1,22 @@
 import { z } from 'zod';
-import { FleetSpec, FleetState, LabSnapshot, LogBatch, LogLine, NodeId, NodeSnapshot, TimelineEvent } from './model.js';
+import {
+  BalancerSettingsPatch,
+  BalancerState,
+  FleetSpec,
+  FleetState,
+  Incident,
+  LabSnapshot,
+  LedgerCounts,
+  LogBatch,
+  LogLine,
+  MetricsTick,
+  NodeId,
+  NodeSnapshot,
+  TimelineEvent,
+  TopologySpec,
+  TrafficSettingsPatch,
+  TrafficState,
+} from './model.js';
 
 /** Every command the engine offers: `domain.verb` -> its params and its result. */
 export const commands = {
@@ -38,6 +55,36 @@ export const commands = {
     result: z.object({ lines: z.array(LogLine) }),
     summary: "The newest lines of one node's captured stdout and stderr (default 500).",
   },
+  'topology.set': {
+    params: TopologySpec,
+    result: LabSnapshot,
+    summary: 'Rebuild the fleet as a topology: active-active, or a primary with a hot, warm or cold standby.',
+  },
+  'balancer.set': {
+    params: BalancerSettingsPatch,
+    result: BalancerState,
+    summary: 'Change the strategy, weights, health checks, passive detection or retry policy, live.',
+  },
+  'traffic.start': {
+    params: TrafficSettingsPatch,
+    result: TrafficState,
+    summary: 'Start open-loop traffic through the balancer (settings override the current ones); it stops by itself.',
+  },
+  'traffic.stop': {
+    params: z.object({}).strict(),
+    result: TrafficState,
+    summary: 'Stop the traffic now.',
+  },
+  'traffic.set': {
+    params: TrafficSettingsPatch,
+    result: TrafficState,
+    summary: 'Change traffic settings; the rate applies at once, the rest from the next start.',
+  },
+  'ledger.check': {
+    params: z.object({}).strict(),
+    result: LedgerCounts,
+    summary: 'Read back every acknowledged write from the current primary and count lost and stale ones.',
+  },
 } as const;
 
 /** Every event the engine emits: `domain.changed`, `domain.tick`, ... -> its payload. */
@@ -46,6 +93,10 @@ export const events = {
   'node.changed': NodeSnapshot,
   'log.batch': LogBatch,
   'timeline.event': TimelineEvent,
+  /** 10 Hz, batched: rates, latency percentiles, per node, and the ledger. */
+  'metrics.tick': MetricsTick,
+  'incident.changed': Incident,
+  'traffic.changed': TrafficState,
 } as const;
 
 export type Commands = typeof commands;

@@ -173,16 +173,21 @@ export const FleetState = z.object({
 });
 export type FleetState = z.infer<typeof FleetState>;
 
-export const LabSnapshot = z.object({
-  version: z.string(),
-  runDir: z.string(),
-  fleet: FleetState,
-  nodes: z.array(NodeSnapshot),
-  timeline: z.array(TimelineEvent),
-});
-export type LabSnapshot = z.infer<typeof LabSnapshot>;
 
 // ---- Balancer, topology, traffic, incidents, metrics -------------------------------------
+
+/**
+ * A schema for changing some settings: every field optional, and none filled in with its default
+ * (zod's `partial()` keeps defaults, which would silently reset what a patch does not name).
+ */
+export function patchOf<T extends z.ZodRawShape>(schema: z.ZodObject<T>) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    const inner = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType);
+    shape[key] = inner.optional();
+  }
+  return z.object(shape).strict() as unknown as z.ZodObject<{ [K in keyof T]: z.ZodOptional<T[K] extends z.ZodDefault<infer I> ? I : T[K]> }, z.core.$strict>;
+}
 
 export const BalancerStrategy = z.enum(['round-robin', 'weighted-round-robin', 'random', 'least-connections', 'least-response-time']);
 export type BalancerStrategy = z.infer<typeof BalancerStrategy>;
@@ -251,9 +256,9 @@ export const BalancerSettingsPatch = z
     strategy: BalancerStrategy.optional(),
     weights: z.record(NodeId, z.number().min(0).max(1_000)).optional(),
     ewmaDecayMs: z.number().min(1).max(600_000).optional(),
-    health: HealthCheckSettings.partial().strict().optional(),
-    passive: PassiveDetectionSettings.partial().strict().optional(),
-    retry: RetrySettings.partial().strict().optional(),
+    health: patchOf(HealthCheckSettings).optional(),
+    passive: patchOf(PassiveDetectionSettings).optional(),
+    retry: patchOf(RetrySettings).optional(),
   })
   .strict();
 export type BalancerSettingsPatch = z.infer<typeof BalancerSettingsPatch>;
@@ -313,6 +318,8 @@ export const TrafficSettings = z
   })
   .strict();
 export type TrafficSettings = z.infer<typeof TrafficSettings>;
+export const TrafficSettingsPatch = patchOf(TrafficSettings);
+export type TrafficSettingsPatch = z.infer<typeof TrafficSettingsPatch>;
 
 export const LatencySummary = z.object({ p50: z.number(), p90: z.number(), p99: z.number(), max: z.number(), count: z.number().int() });
 export type LatencySummary = z.infer<typeof LatencySummary>;
@@ -376,3 +383,117 @@ export const MetricsTick = z.object({
   ledger: LedgerCounts,
 });
 export type MetricsTick = z.infer<typeof MetricsTick>;
+
+export const BalancerState = z.object({
+  url: z.string().nullable(),
+  settings: BalancerSettings,
+  upstreams: z.array(UpstreamSnapshot),
+  retryBudget: z.object({ used: z.number(), allowed: z.number() }),
+});
+export type BalancerState = z.infer<typeof BalancerState>;
+
+export const TrafficState = z.object({
+  running: z.boolean(),
+  settings: TrafficSettings,
+  startedAt: z.number().nullable(),
+  stats: TrafficStats.nullable(),
+  ledger: LedgerCounts,
+});
+export type TrafficState = z.infer<typeof TrafficState>;
+
+export const LabSnapshot = z.object({
+  version: z.string(),
+  runDir: z.string(),
+  fleet: FleetState,
+  /** The topology the fleet was built from; null when a fleet file was given instead. */
+  topology: TopologySpec.nullable(),
+  nodes: z.array(NodeSnapshot),
+  balancer: BalancerState,
+  traffic: TrafficState,
+  incidents: z.array(Incident),
+  timeline: z.array(TimelineEvent),
+});
+export type LabSnapshot = z.infer<typeof LabSnapshot>;
+
+// ---- Faults ------------------------------------------------------------------------------
+// Network toxics keep Toxiproxy's names and attribute meanings (times in ms, rates in KB/s).
+
+const Ms = (max = 3_600_000) => z.number().min(0).max(max);
+const Share = z.number().min(0).max(1);
+
+export const FaultAttributes = {
+  // process (signals to the lab's own children, by node id)
+  kill: z.object({ signal: z.enum(['SIGKILL', 'SIGTERM']).default('SIGKILL'), graceMs: Ms(60_000).default(2_000) }).strict(),
+  pause: z.object({}).strict(),
+  'crash-loop': z.object({ afterMs: Ms(60_000).default(0) }).strict(),
+  restart: z.object({ graceMs: Ms(60_000).default(2_000) }).strict(),
+  // network, at the fault proxy in front of the node (Toxiproxy's toxics)
+  latency: z.object({ latency: Ms(60_000).default(0), jitter: Ms(60_000).default(0) }).strict(),
+  bandwidth: z.object({ rate: z.number().min(0).max(10_000_000).default(0) }).strict(),
+  slow_close: z.object({ delay: Ms(60_000).default(0) }).strict(),
+  timeout: z.object({ timeout: Ms().default(0) }).strict(),
+  reset_peer: z.object({ timeout: Ms().default(0) }).strict(),
+  slicer: z.object({ average_size: z.number().int().min(1).max(1_048_576).default(64), size_variation: z.number().int().min(0).max(1_048_576).default(0), delay: Ms(60_000).default(0) }).strict(),
+  limit_data: z.object({ bytes: z.number().int().min(0).max(1 << 30).default(0) }).strict(),
+  partition: z.object({ links: z.enum(['balancer', 'replication', 'all']).default('all') }).strict(),
+  // HTTP, at the balancer's hop to the node
+  http_error: z.object({ status: z.number().int().min(400).max(599).default(503), share: Share.default(1) }).strict(),
+  http_abort: z.object({ share: Share.default(1), afterBytes: z.number().int().min(0).max(1 << 30).default(0) }).strict(),
+  // checkpoint and log files, inside the node's own data folder
+  checkpoint_bitflip: z.object({ bits: z.number().int().min(1).max(4096).default(1), generation: z.number().int().min(0).optional() }).strict(),
+  checkpoint_truncate: z.object({ keepBytes: z.number().int().min(0).default(0), generation: z.number().int().min(0).optional() }).strict(),
+  checkpoint_zero: z.object({ offset: z.number().int().min(0).default(0), length: z.number().int().min(1).max(1 << 30).default(64), generation: z.number().int().min(0).optional() }).strict(),
+  checkpoint_delete_newest: z.object({}).strict(),
+  checkpoint_stale: z.object({}).strict(),
+  wal_corrupt_tail: z.object({ bytes: z.number().int().min(1).max(1 << 20).default(16) }).strict(),
+} as const;
+
+export type FaultType = keyof typeof FaultAttributes;
+export const FaultType = z.enum(Object.keys(FaultAttributes) as [FaultType, ...FaultType[]]);
+
+export const faultKindOf = (type: FaultType): 'process' | 'network' | 'http' | 'checkpoint' => {
+  if (type === 'kill' || type === 'pause' || type === 'crash-loop' || type === 'restart') return 'process';
+  if (type === 'http_error' || type === 'http_abort') return 'http';
+  if (type.startsWith('checkpoint_') || type.startsWith('wal_')) return 'checkpoint';
+  return 'network';
+};
+
+export const FaultInject = z
+  .object({
+    type: FaultType,
+    /** A node id: faults target only nodes the lab started, never PIDs. */
+    target: NodeId,
+    attributes: z.record(z.string(), z.unknown()).default({}),
+    /** Auto-expiry: the fault is reverted after this long. */
+    durationMs: z.number().int().min(1).max(3_600_000).optional(),
+    /** Network faults: the probability a connection is affected (rolled once per connection, as Toxiproxy does). */
+    toxicity: z.number().min(0).max(1).default(1),
+    /** Network faults: which direction (upstream = towards the node, downstream = towards the client). */
+    stream: z.enum(['upstream', 'downstream']).default('downstream'),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    const parsed = FaultAttributes[value.type].safeParse(value.attributes);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: ['attributes', ...issue.path], message: issue.message });
+    }
+  });
+export type FaultInject = z.infer<typeof FaultInject>;
+
+export const FaultRecord = z.object({
+  id: z.string(),
+  type: FaultType,
+  kind: z.enum(['process', 'network', 'http', 'checkpoint']),
+  target: NodeId,
+  attributes: z.record(z.string(), z.unknown()),
+  toxicity: z.number(),
+  stream: z.enum(['upstream', 'downstream']),
+  status: z.enum(['active', 'reverted', 'expired', 'applied-once', 'failed']),
+  injectedAt: z.number(),
+  expiresAt: z.number().nullable(),
+  revertedAt: z.number().nullable(),
+  /** What exactly was done: a file and byte ranges touched, the signal sent, ... */
+  effect: z.record(z.string(), z.unknown()).default({}),
+  error: z.string().nullable().default(null),
+});
+export type FaultRecord = z.infer<typeof FaultRecord>;

@@ -1,0 +1,156 @@
+// The bundled load balancer: an HTTP reverse proxy on 127.0.0.1 in front of the nodes in
+// rotation, with live strategy / settings changes and three ways of seeing a node fail
+// (exit, passive, active). See README.md for the rules in plain words.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BalancerSettings, BalancerSettingsPatch, type UpstreamSnapshot } from '../../../shared/contract/model';
+import { now } from '../clock';
+import { HealthChecker } from './health-checker';
+import { OutlierDetector } from './outlier-detector';
+import { ProxyHandler } from './proxy-handler';
+import { RetryBudget } from './retry-budget';
+import type { BalancerListener, RequestOutcome, UpstreamTarget } from './types';
+import { UpstreamPool } from './upstream-pool';
+
+export interface BalancerOptions {
+  settings?: BalancerSettings;
+  listener: BalancerListener;
+}
+
+export interface BalancerSnapshot {
+  url: string;
+  settings: BalancerSettings;
+  upstreams: UpstreamSnapshot[];
+  retryBudget: { used: number; allowed: number };
+}
+
+export class Balancer {
+  private settings: BalancerSettings;
+  private targets: UpstreamTarget[] = [];
+  private readonly pool: UpstreamPool;
+  private readonly outlier: OutlierDetector;
+  private readonly health: HealthChecker;
+  private readonly budget = new RetryBudget();
+  private readonly handler: ProxyHandler;
+  private readonly server: http.Server;
+  private port = 0;
+  private closing: Promise<void> | null = null;
+
+  constructor(options: BalancerOptions) {
+    this.settings = BalancerSettings.parse(options.settings ?? {});
+    this.pool = new UpstreamPool(options.listener);
+    this.outlier = new OutlierDetector(this.pool, () => this.settings);
+    this.health = new HealthChecker(this.pool);
+    this.handler = new ProxyHandler(this.pool, this.outlier, this.budget, this.settings);
+    this.server = http.createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000, requestTimeout: 0, noDelay: true }, this.handler.handle);
+    this.server.on('connection', this.handler.connection);
+    this.health.configure(this.settings.health);
+  }
+
+  /** Listens on 127.0.0.1 only; 0 picks a free port. Resolves with the port. */
+  listen(port = 0): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error): void => reject(error);
+      this.server.once('error', onError);
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.off('error', onError);
+        this.port = (this.server.address() as AddressInfo).port;
+        resolve(this.port);
+      });
+    });
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The nodes in rotation. Kept nodes keep their state; removed ones finish what they have in flight. */
+  setUpstreams(targets: UpstreamTarget[]): void {
+    this.pool.setTargets(targets, this.settings.weights);
+    this.targets = targets.map((t) => ({ ...t }));
+    this.health.tick();
+  }
+
+  /** Changes only what the patch names; takes effect for the next request, none is dropped. */
+  setSettings(patch: BalancerSettingsPatch): BalancerSettings {
+    const p = BalancerSettingsPatch.parse(patch);
+    const previous = this.settings;
+    const next = BalancerSettings.parse({
+      strategy: p.strategy ?? previous.strategy,
+      weights: p.weights ? { ...previous.weights, ...p.weights } : previous.weights,
+      ewmaDecayMs: p.ewmaDecayMs ?? previous.ewmaDecayMs,
+      health: { ...previous.health, ...p.health },
+      passive: { ...previous.passive, ...p.passive },
+      retry: { ...previous.retry, ...p.retry },
+    });
+    this.settings = next;
+    this.handler.configure(next, previous);
+    if (p.weights) this.pool.applyWeights(next.weights, this.targets);
+    if (p.health) {
+      this.health.configure(next.health);
+      if (!next.health.enabled) this.readmitWithoutHealth();
+    }
+    return next;
+  }
+
+  /** The supervisor saw the process die at `at`: detected via 'exit' and out of rotation at once. */
+  nodeExited(id: string, at: number): void {
+    const u = this.pool.get(id);
+    if (!u) return;
+    u.running = false;
+    u.healthPasses = 0;
+    this.outlier.cancel(u);
+    this.pool.detect(u, 'exit', at, 'process exited');
+    this.pool.eject(u, 'exit', at, null);
+  }
+
+  /** The supervisor restarted it: back through active health (`rise`), or at once without health checks. */
+  nodeStarted(id: string): void {
+    const u = this.pool.get(id);
+    if (!u) return;
+    u.running = true;
+    u.healthPasses = 0;
+    if (u.state === 'down' && !this.settings.health.enabled) this.pool.readmit(u, 'lab', now());
+    else if (u.state === 'down') this.health.tick();
+  }
+
+  /** Every proxied request's outcome (called synchronously at its end; keep the listener cheap). */
+  onOutcome(listener: (outcome: RequestOutcome) => void): () => void {
+    this.handler.listeners.add(listener);
+    return () => this.handler.listeners.delete(listener);
+  }
+
+  snapshot(): BalancerSnapshot {
+    const retry = this.settings.retry;
+    return {
+      url: this.url,
+      settings: structuredClone(this.settings),
+      upstreams: this.pool.snapshot(),
+      retryBudget: this.budget.usage(now(), retry.budgetPercent, retry.budgetMinPerSec),
+    };
+  }
+
+  /** Stops the server, the probes and every timer, and closes every upstream connection. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    this.outlier.dispose();
+    this.handler.dispose();
+    await Promise.all([this.health.close(), this.pool.close(), this.server.listening ? closed : Promise.resolve()]);
+  }
+
+  /** With active checks off nothing else would bring back nodes they took out, or restarted ones. */
+  private readmitWithoutHealth(): void {
+    const at = now();
+    for (const u of this.pool.all) {
+      u.healthFails = 0;
+      u.healthPasses = 0;
+      if ((u.state === 'ejected' && u.ejectedVia === 'active') || (u.state === 'down' && u.running)) this.pool.readmit(u, 'lab', at);
+    }
+  }
+}

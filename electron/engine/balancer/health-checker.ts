@@ -1,0 +1,120 @@
+// Active detection: every `intervalMs` each upstream gets `GET health.path` on a connection of
+// its own (probes never queue behind traffic), answered within `timeoutMs` with a 2xx/3xx to
+// pass. Probes run on a fixed cadence even when the previous one is still out, so a frozen node
+// is seen after about interval + timeout + (fall-1) × interval. `fall` failures in a row: detected
+// ('active') and ejected; `rise` passes in a row put back a node that is out — not before a
+// passive ejection ran its time, and not a node whose process exited until `nodeStarted`.
+import { Pool } from 'undici';
+import type { HealthCheckSettings } from '../../../shared/contract/model';
+import { now } from '../clock';
+import type { Upstream, UpstreamPool } from './upstream-pool';
+
+const PROBE_HEADERS = { 'user-agent': 'firedrill-health' };
+
+export class HealthChecker {
+  private readonly clients = new Map<Upstream, Pool>();
+  private timer: NodeJS.Timeout | null = null;
+  private settings: HealthCheckSettings | null = null;
+
+  constructor(private readonly pool: UpstreamPool) {}
+
+  /** (Re)starts probing with these settings; stops when they say disabled. */
+  configure(settings: HealthCheckSettings): void {
+    this.stopTimer();
+    this.settings = settings;
+    if (!settings.enabled) {
+      void this.closeClients();
+      return;
+    }
+    this.timer = setInterval(this.tick, settings.intervalMs);
+    this.timer.unref();
+    this.tick();
+  }
+
+  /** Probes now (the lab calls this after upstreams change, so new nodes are checked at once). */
+  readonly tick = (): void => {
+    const settings = this.settings;
+    if (!settings?.enabled) return;
+    for (const [u, client] of this.clients) {
+      if (u.removed) {
+        this.clients.delete(u);
+        client.destroy().catch(() => undefined);
+      }
+    }
+    for (const u of this.pool.all) this.probe(u, settings);
+  };
+
+  async close(): Promise<void> {
+    this.stopTimer();
+    this.settings = null;
+    await this.closeClients();
+  }
+
+  private probe(u: Upstream, settings: HealthCheckSettings): void {
+    let client = this.clients.get(u);
+    if (!client) {
+      // Enough connections for the probes that can overlap (a frozen node holds each until its timeout).
+      const connections = Math.min(8, Math.ceil(settings.timeoutMs / settings.intervalMs) + 1);
+      client = new Pool(`http://127.0.0.1:${u.port}`, { connections, pipelining: 1, keepAliveTimeout: 2_000, headersTimeout: 0, bodyTimeout: 0 });
+      this.clients.set(u, client);
+    }
+    const abort = new AbortController();
+    let timedOutAt = 0;
+    const timer = setTimeout(() => {
+      timedOutAt = now();
+      abort.abort();
+    }, settings.timeoutMs);
+    client
+      .request({ path: settings.path, method: 'GET', headers: PROBE_HEADERS, signal: abort.signal })
+      .then(
+        (res) => {
+          const at = now();
+          clearTimeout(timer);
+          res.body.dump().catch(() => undefined);
+          if (timedOutAt !== 0) return this.fail(u, timedOutAt, `no answer to ${settings.path} within ${settings.timeoutMs} ms`);
+          if (res.statusCode >= 200 && res.statusCode < 400) this.pass(u, at);
+          else this.fail(u, at, `${settings.path} answered ${res.statusCode}`);
+        },
+        (error: unknown) => {
+          const at = timedOutAt || now();
+          clearTimeout(timer);
+          const code = (error as { code?: string }).code ?? String(error);
+          this.fail(u, at, timedOutAt ? `no answer to ${settings.path} within ${settings.timeoutMs} ms` : `${settings.path}: ${code}`);
+        },
+      );
+  }
+
+  private pass(u: Upstream, at: number): void {
+    const settings = this.settings;
+    if (!settings || u.removed) return;
+    u.healthFails = 0;
+    u.healthPasses++;
+    this.pool.clearDetected(u, 'active');
+    if (u.state === 'in-rotation' || u.healthPasses < settings.rise) return;
+    if (u.state === 'down' && !u.running) return;
+    if (u.state === 'ejected' && u.ejectedVia === 'passive' && u.ejectedUntil !== null && at < u.ejectedUntil) return;
+    if (u.state === 'standby') return;
+    this.pool.readmit(u, 'active', at);
+  }
+
+  private fail(u: Upstream, at: number, reason: string): void {
+    const settings = this.settings;
+    if (!settings || u.removed) return;
+    u.healthPasses = 0;
+    u.healthFails++;
+    if (u.healthFails < settings.fall) return;
+    this.pool.detect(u, 'active', at, reason);
+    if (u.state === 'in-rotation') this.pool.eject(u, 'active', at, null);
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private async closeClients(): Promise<void> {
+    const clients = [...this.clients.values()];
+    this.clients.clear();
+    await Promise.all(clients.map((c) => c.destroy().catch(() => undefined)));
+  }
+}

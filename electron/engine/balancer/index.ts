@@ -1,0 +1,3 @@
+// The bundled load balancer (see README.md).
+export { Balancer, type BalancerOptions, type BalancerSnapshot } from './balancer';
+export type { BalancerListener, DetectionVia, RequestOutcome, UpstreamTarget } from './types';

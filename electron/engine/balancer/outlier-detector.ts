@@ -1,0 +1,76 @@
+// Passive detection (outlier ejection): failures seen on live traffic — connection refused or
+// reset, a per-try timeout, a 5xx — counted in a row per node. Reaching `consecutiveFailures`
+// ejects the node for baseEjectionMs × 2^(strikes-1), capped at maxEjectionMs, unless that would
+// take out more than maxEjectedPercent of the upstreams (one node always stays). When the time
+// is up the node comes back ('timer') — unless active health checks say it is down.
+import type { BalancerSettings } from '../../../shared/contract/model';
+import { now } from '../clock';
+import type { Upstream, UpstreamPool } from './upstream-pool';
+
+export class OutlierDetector {
+  private readonly timers = new Map<Upstream, NodeJS.Timeout>();
+
+  constructor(
+    private readonly pool: UpstreamPool,
+    private readonly settings: () => BalancerSettings,
+  ) {}
+
+  /** A try that got a response below 500. */
+  success(u: Upstream): void {
+    if (u.consecutiveFailures === 0) return;
+    u.consecutiveFailures = 0;
+    this.pool.clearDetected(u, 'passive');
+  }
+
+  /** A failed try, observed at `at` (the error, the timeout firing, the 5xx status line). */
+  failure(u: Upstream, at: number, reason: string): void {
+    const passive = this.settings().passive;
+    if (!passive.enabled || u.removed) return;
+    u.consecutiveFailures++;
+    if (u.consecutiveFailures < passive.consecutiveFailures) return;
+    this.pool.detect(u, 'passive', at, `${u.consecutiveFailures} failures in a row, the last ${reason}`);
+    if (u.state !== 'in-rotation' || !this.mayEject(passive.maxEjectedPercent)) return;
+    // A node that served well for maxEjectionMs since its last return starts again from the base time.
+    if (u.passiveStrikes > 0 && at - u.readmittedAt >= passive.maxEjectionMs) u.passiveStrikes = 0;
+    u.passiveStrikes++;
+    const duration = Math.min(passive.baseEjectionMs * 2 ** (u.passiveStrikes - 1), passive.maxEjectionMs);
+    this.pool.eject(u, 'passive', at, at + duration);
+    this.schedule(u, duration);
+  }
+
+  /** Passive ejections end by their timer; an exit or a readmission by the lab cancels it. */
+  cancel(u: Upstream): void {
+    const timer = this.timers.get(u);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(u);
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private mayEject(maxPercent: number): boolean {
+    const total = this.pool.all.length;
+    const out = this.pool.outOfRotation() + 1;
+    return this.pool.rotation.length > 1 && out * 100 <= maxPercent * total;
+  }
+
+  private schedule(u: Upstream, ms: number): void {
+    this.cancel(u);
+    const timer = setTimeout(() => {
+      this.timers.delete(u);
+      this.expire(u);
+    }, ms);
+    timer.unref();
+    this.timers.set(u, timer);
+  }
+
+  private expire(u: Upstream): void {
+    if (u.state !== 'ejected' || u.ejectedVia !== 'passive') return;
+    const health = this.settings().health;
+    // Active checks say it is down: it stays out until they see it pass `rise` times.
+    if (health.enabled && u.healthFails >= health.fall) return;
+    this.pool.readmit(u, 'timer', now());
+  }
+}

@@ -1,0 +1,21 @@
+// Random: each pick uniform over the nodes in rotation (weights are ignored).
+import type { Candidate, Strategy } from './strategy';
+
+export class RandomPick implements Strategy {
+  readonly name = 'random' as const;
+
+  pick<C extends Candidate>(candidates: readonly C[], skip: number): C | null {
+    const n = candidates.length;
+    if (n === 0) return null;
+    if (skip === 0) return candidates[Math.floor(Math.random() * n)]!;
+    let eligible = 0;
+    for (let i = 0; i < n; i++) if ((candidates[i]!.bit & skip) === 0) eligible++;
+    if (eligible === 0) return null;
+    let k = Math.floor(Math.random() * eligible);
+    for (let i = 0; i < n; i++) {
+      const c = candidates[i]!;
+      if ((c.bit & skip) === 0 && k-- === 0) return c;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,36 @@
+// The balancer's public event and outcome shapes (the lab wires these to its timeline and metrics).
+
+export interface UpstreamTarget {
+  id: string;
+  port: number;
+  weight?: number;
+}
+
+export type DetectionVia = 'exit' | 'passive' | 'active';
+
+export interface RequestOutcome {
+  /** When the request arrived (monotonic epoch ms). */
+  startedAt: number;
+  durationMs: number;
+  method: string;
+  /** The node that answered (or, on failure, the last one tried); null when none was tried. */
+  nodeId: string | null;
+  /** The status sent to the client; 0 when none was (the client went away first). */
+  status: number;
+  /** A response below 500 reached the client in full. */
+  ok: boolean;
+  tries: number;
+  retried: boolean;
+  /** 'ECONNREFUSED' | 'ECONNRESET' | 'timeout' | 'no-upstream' | 'budget-exhausted' | 'client-aborted' | ... */
+  error?: string;
+}
+
+export interface BalancerListener {
+  /** A node seen failing; each way (exit, passive, active) is its own event, once per incident. */
+  onDetected(e: { nodeId: string; via: DetectionVia; at: number; reason: string }): void;
+  /** A node taken out of rotation (only on the way out: a node already out is not ejected again). */
+  onEjected(e: { nodeId: string; via: DetectionVia; at: number; untilAt: number | null }): void;
+  onReadmitted(e: { nodeId: string; at: number; via: 'active' | 'timer' | 'lab' }): void;
+  /** The first successful response from a node after it was (re)admitted: "recovered". */
+  onFirstServed(e: { nodeId: string; at: number }): void;
+}

@@ -1,22 +1,24 @@
 import { existsSync } from 'node:fs';
-import type { FleetSpec } from '../../shared/contract/index.js';
+import { TopologyKind, type FleetSpec } from '../../shared/contract/index.js';
 import { rendererDir } from '../engine/app-paths.js';
 import { loadFleetFile } from '../engine/fleet/index.js';
 import { Lab } from '../engine/lab.js';
 import { parseFlags, parsePort, UsageError } from './args.js';
 import { startWebHost } from './web-host.js';
 
-export const serveHelp = `Usage: firedrill serve [--port N] [--json] [--fleet FILE] [--run-dir DIR]
+export const serveHelp = `Usage: firedrill serve [--port N] [--json] [--topology KIND | --fleet FILE] [--run-dir DIR]
 
-Starts the lab (the engine and its fleet) and the web host on 127.0.0.1, and stays up until
-SIGINT or SIGTERM, when it stops every node before it exits.
+Starts the lab (the engine, its fleet and the balancer in front of it) and the web host on
+127.0.0.1, and stays up until SIGINT or SIGTERM, when it stops every node before it exits.
 
-  --port N        port of the web host (default 0: a free port)
-  --json          print one JSON line {"url","port","token","runDir"} instead of the sentence
-  --fleet FILE    a fleet file (YAML) to run instead of the default fleet
-  --run-dir DIR   where node data lives (default $FIREDRILL_RUN_DIR or ~/.firedrill/runs/<time>)
-  --no-start      start the lab with the fleet stopped
-  -h, --help      this help
+  --port N             port of the web host (default 0: a free port)
+  --balancer-port N    port of the balancer (default 0: a free port)
+  --json               print one JSON line {"url","port","token","runDir","balancerUrl"} instead of sentences
+  --topology KIND      hot-standby (default), warm-standby, cold-standby or active-active
+  --fleet FILE         a fleet file (YAML) to run as-is instead of a topology
+  --run-dir DIR        where node data lives (default $FIREDRILL_RUN_DIR or ~/.firedrill/runs/<time>)
+  --no-start           start the lab with the fleet stopped
+  -h, --help           this help
 `;
 
 export async function serve(argv: string[]): Promise<number> {
@@ -24,6 +26,8 @@ export async function serve(argv: string[]): Promise<number> {
     argv,
     {
       port: { type: 'string' },
+      'balancer-port': { type: 'string' },
+      topology: { type: 'string' },
       json: { type: 'boolean' },
       fleet: { type: 'string' },
       'run-dir': { type: 'string' },
@@ -37,6 +41,14 @@ export async function serve(argv: string[]): Promise<number> {
     return 0;
   }
   const port = parsePort(values.port, '--port');
+  const balancerPort = parsePort(values['balancer-port'], '--balancer-port');
+  let topology: TopologyKind | undefined;
+  if (values.topology !== undefined) {
+    const kind = TopologyKind.safeParse(values.topology);
+    if (!kind.success) throw new UsageError(`--topology: "${values.topology}" is not one of ${TopologyKind.options.join(', ')}`);
+    if (values.fleet !== undefined) throw new UsageError('--topology and --fleet: give one or the other');
+    topology = kind.data;
+  }
   let fleet: FleetSpec | undefined;
   if (values.fleet !== undefined) {
     try {
@@ -46,17 +58,24 @@ export async function serve(argv: string[]): Promise<number> {
     }
   }
 
-  const lab = await Lab.create({ runDir: values['run-dir'], fleet, autoStart: !values['no-start'] });
+  const lab = await Lab.create({
+    runDir: values['run-dir'],
+    fleet,
+    autoStart: !values['no-start'],
+    ...(topology ? { topology: { kind: topology } } : {}),
+    ...(balancerPort !== undefined ? { balancerPort } : {}),
+  });
   const staticDir = existsSync(rendererDir()) ? rendererDir() : undefined;
-  const web = await startWebHost({ host: lab.host, port, staticDir }).catch(async (error: unknown) => {
+  const web = await startWebHost({ host: lab.host, port, staticDir, metrics: () => lab.metricsExposition() }).catch(async (error: unknown) => {
     await lab.dispose();
     throw error;
   });
 
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ url: web.url, port: web.port, token: web.token, runDir: lab.runDir })}\n`);
+    process.stdout.write(`${JSON.stringify({ url: web.url, port: web.port, token: web.token, runDir: lab.runDir, balancerUrl: lab.balancerUrl })}\n`);
   } else {
     process.stdout.write(`Firedrill lab at ${web.url}\n`);
+    process.stdout.write(`Balancer at ${lab.balancerUrl} (try: curl -X PUT -d hello ${lab.balancerUrl}/kv/greeting)\n`);
     if (!staticDir) process.stdout.write('(the UI is not built: run `npm run build:renderer`; the API works without it)\n');
   }
 

@@ -28,6 +28,8 @@ export interface WebHostOptions {
   /** The built renderer; static files are served from here when it exists. */
   staticDir?: string;
   token?: string;
+  /** Prometheus text exposition, served at GET /metrics (token required, like every API call). */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
 }
 
 export interface WebHost {
@@ -68,10 +70,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const isApi = url.pathname.startsWith('/api/');
+    const isApi = url.pathname.startsWith('/api/') || url.pathname === '/metrics';
     const refusal = refuse(req, isApi);
     if (refusal) return sendError(res, httpStatusFor(refusal.code), refusal);
 
+    if (url.pathname === '/metrics' && req.method === 'GET' && options.metrics) {
+      const { contentType, body } = await options.metrics();
+      res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+      res.end(body);
+      return;
+    }
     if (url.pathname === '/api/state' && req.method === 'GET') {
       return sendJson(res, 200, await options.host.call('lab.state', {}));
     }

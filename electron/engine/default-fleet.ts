@@ -1,15 +1,8 @@
-import type { FleetSpecInput } from '../../shared/contract/model.js';
+import type { TopologySpec } from '../../shared/contract/model.js';
 
 /**
- * The fleet a fresh lab starts with: one primary shipping its write-ahead log synchronously to two
- * hot standbys, all three the bundled KV server, restarted by the supervisor whenever they die.
+ * What a fresh lab runs: a primary (`p1`) shipping its write-ahead log synchronously to a hot
+ * standby (`s1`), both the bundled KV server, restarted by the supervisor whenever they die, with
+ * the balancer routing to the primary. Kill the primary and watch the standby take over.
  */
-export const defaultFleet: FleetSpecInput = {
-  name: 'primary with two hot standbys',
-  restart: { policy: 'always' },
-  nodes: [
-    { id: 'n1', kind: 'bundled', role: 'primary', server: { replicas: ['n2', 'n3'], replication: 'sync' } },
-    { id: 'n2', kind: 'bundled', role: 'standby' },
-    { id: 'n3', kind: 'bundled', role: 'standby' },
-  ],
-};
+export const defaultTopology: Pick<TopologySpec, 'kind' | 'replication'> = { kind: 'hot-standby', replication: 'sync' };

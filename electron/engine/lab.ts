@@ -6,65 +6,108 @@ import {
   ContractHost,
   FleetSpec,
   Listeners,
+  TopologySpec,
+  TrafficSettings,
   checkEvent,
+  type BalancerState,
   type CommandHandlers,
   type EventName,
   type EventPayload,
   type FleetSpecInput,
   type FleetState,
   type LabSnapshot,
+  type LedgerCounts,
   type NodeSnapshot,
   type TimelineEvent,
+  type TrafficState,
   type Unsubscribe,
 } from '../../shared/contract/index.js';
 import { appVersion } from './app-paths.js';
+import { Balancer, type BalancerListener } from './balancer/index.js';
 import { now } from './clock.js';
-import { defaultFleet } from './default-fleet.js';
-import { FleetSupervisor } from './fleet/index.js';
+import { defaultTopology } from './default-fleet.js';
+import { CheckpointShipper, FailoverController, fleetForTopology } from './failover/index.js';
+import { FleetSupervisor, type FleetListener } from './fleet/index.js';
+import { IncidentTracker } from './incidents/index.js';
+import { MetricsRecorder, createLabMetrics, type LabMetrics } from './metrics/index.js';
+import { TrafficGenerator, WriteLedger } from './traffic/index.js';
 
 const TIMELINE_CAP = 2_000;
 
 export interface LabOptions {
-  /** Where node data folders and journals live; default `$FIREDRILL_RUN_DIR` or `~/.firedrill/runs/<time>`. */
+  /** Where node data folders live; default `$FIREDRILL_RUN_DIR` or `~/.firedrill/runs/<time>`. */
   runDir?: string;
-  /** The fleet to run; default the built-in one (see default-fleet.ts). */
+  /** A fleet file's contents to run as-is (no failover controller); overrides `topology`. */
   fleet?: FleetSpecInput;
+  /** The redundancy topology to build the fleet from; default a primary with a hot standby. */
+  topology?: Partial<TopologySpec> & Pick<TopologySpec, 'kind'>;
   /** Start the fleet at once (default true). */
   autoStart?: boolean;
+  /** The balancer's port on 127.0.0.1 (default 0: a free port). */
+  balancerPort?: number;
 }
 
 type AnyEvent = { [K in EventName]: [K, EventPayload<K>] }[EventName];
 
-/** The lab: one engine behind the contract. Electron, the web host and tests all drive it through `host`. */
+/**
+ * The lab: one engine behind the contract. It owns the fleet, the balancer in front of it, the
+ * failover controller of the topology, traffic with its write ledger, metrics and incidents.
+ * Electron, the web host and tests all drive it through `host`.
+ */
 export class Lab {
   readonly host: ContractHost;
   private readonly events = new Listeners<AnyEvent>();
   private readonly timeline: TimelineEvent[] = [];
   private seq = 0;
   private fleetSpec: FleetSpec;
+  private topology: TopologySpec | null;
   private readonly fleet: FleetSupervisor;
+  private readonly balancer: Balancer;
+  private readonly incidents: IncidentTracker;
+  private readonly metrics: MetricsRecorder;
+  private readonly prometheus: LabMetrics;
+  private controller: FailoverController | null = null;
+  private shipper: CheckpointShipper | null = null;
+  private trafficSettings: TrafficSettings = TrafficSettings.parse({});
+  private traffic: TrafficGenerator | null = null;
+  private trafficStartedAt: number | null = null;
+  private ledger = new WriteLedger();
+  private ledgerCounts: LedgerCounts = { acked: 0, checked: 0, lost: 0, stale: 0, checkedAt: null };
   private disposed: Promise<void> | undefined;
   private lastFleetState = '';
+  private readonly stops: Unsubscribe[] = [];
 
   private constructor(
     readonly runDir: string,
     fleetSpec: FleetSpec,
+    topology: TopologySpec | null,
   ) {
     this.fleetSpec = fleetSpec;
-    this.fleet = new FleetSupervisor({
-      runDir,
-      listener: {
-        onNodeChanged: (node) => {
-          this.emit('node.changed', node);
-          this.emitFleetStateIfChanged();
-        },
-        onTimeline: (event) => {
-          this.record(event.kind, event.detail ?? {}, event.nodeId, event.at);
-          this.emitFleetStateIfChanged();
-        },
-        onLogs: (lines, dropped) => this.emit('log.batch', { lines, dropped }),
-      },
+    this.topology = topology;
+    this.fleet = new FleetSupervisor({ runDir, listener: this.fleetListener() });
+    this.balancer = new Balancer({ listener: this.balancerListener() });
+    this.incidents = new IncidentTracker({
+      onTimeline: (kind, nodeId, detail, at) => this.record(kind, detail, nodeId, at),
     });
+    this.prometheus = createLabMetrics();
+    this.metrics = new MetricsRecorder({
+      upstreams: () => this.balancer.snapshot().upstreams,
+      ledger: () => ({ ...this.ledgerCounts, acked: this.ledger.acked }),
+    });
+    this.stops.push(
+      this.balancer.onOutcome((outcome) => {
+        this.metrics.observe(outcome);
+        this.prometheus.observe(outcome);
+      }),
+      this.metrics.onTick((tick) => {
+        this.prometheus.setNodeStates(Object.entries(tick.perNode).flatMap(([id, n]) => (n.state ? [{ id, state: n.state }] : [])));
+        this.emit('metrics.tick', tick);
+      }),
+      this.incidents.onChanged((incident) => {
+        this.emit('incident.changed', incident);
+        if (!incident.open && incident.lostWrites === null) void this.checkLedgerFor(incident.id);
+      }),
+    );
     this.host = new ContractHost(this.handlers(), (listener) =>
       this.events.add((...event: AnyEvent) => listener(event[0], event[1])),
     );
@@ -73,8 +116,18 @@ export class Lab {
   static async create(options: LabOptions = {}): Promise<Lab> {
     const runDir = resolve(options.runDir ?? process.env.FIREDRILL_RUN_DIR ?? defaultRunDir());
     await mkdir(runDir, { recursive: true });
-    const lab = new Lab(runDir, FleetSpec.parse(options.fleet ?? defaultFleet));
-    if (options.autoStart ?? true) await lab.fleet.start(lab.fleetSpec);
+    const topology = options.fleet ? null : TopologySpec.parse(options.topology ?? defaultTopology);
+    const fleet = options.fleet ? FleetSpec.parse(options.fleet) : fleetForTopology(topology as TopologySpec);
+    const lab = new Lab(runDir, fleet, topology);
+    lab.adjustTrafficToTopology();
+    try {
+      await lab.balancer.listen(options.balancerPort ?? 0);
+      lab.stops.push(lab.metrics.start());
+      if (options.autoStart ?? true) await lab.startFleet();
+    } catch (error) {
+      await lab.dispose();
+      throw error;
+    }
     return lab;
   }
 
@@ -83,24 +136,254 @@ export class Lab {
     return this.events.add(listener);
   }
 
+  /** The balancer's address: where traffic (the lab's or anyone's) goes in. */
+  get balancerUrl(): string {
+    return this.balancer.url;
+  }
+
   snapshot(): LabSnapshot {
     return {
       version: appVersion(),
       runDir: this.runDir,
       fleet: this.fleetState(),
+      topology: this.topology,
       nodes: this.fleet.nodes(),
+      balancer: this.balancerState(),
+      traffic: this.trafficState(),
+      incidents: this.incidents.incidents(),
       timeline: this.timeline.slice(-200),
     };
   }
 
-  /** Stops every node and every timer; safe to call more than once. */
+  /** Prometheus text exposition of the lab's metrics. */
+  async metricsExposition(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.prometheus.contentType, body: await this.prometheus.exposition() };
+  }
+
+  /** Stops traffic, every node and every timer; safe to call more than once. */
   dispose(): Promise<void> {
     this.disposed ??= (async () => {
       this.host.dispose();
+      await this.stopTraffic();
+      await this.teardownFailover();
       await this.fleet.dispose();
+      for (const stop of this.stops.splice(0)) stop();
+      this.metrics.stop();
+      await this.balancer.close();
       this.events.clear();
     })();
     return this.disposed;
+  }
+
+  // ---- the fleet and its topology ---------------------------------------------------------
+
+  private async startFleet(): Promise<void> {
+    this.ledger = new WriteLedger();
+    this.ledgerCounts = { acked: 0, checked: 0, lost: 0, stale: 0, checkedAt: null };
+    const started = this.fleet.start(this.fleetSpec);
+    this.emitFleetStateIfChanged();
+    await started;
+    if (this.topology) {
+      const needsShipping = this.topology.kind === 'warm-standby' || this.topology.kind === 'cold-standby';
+      this.shipper = needsShipping
+        ? new CheckpointShipper({ runDir: this.runDir, fleet: this.fleet, listener: { onTimeline: (kind, nodeId, detail, at) => this.record(kind, detail, nodeId, at) } })
+        : null;
+      this.controller = new FailoverController({
+        topology: this.topology,
+        fleet: this.fleet,
+        balancer: this.balancer,
+        runDir: this.runDir,
+        ...(this.shipper ? { shipper: this.shipper } : {}),
+        listener: {
+          onTimeline: (kind, nodeId, detail, at) => {
+            this.record(kind, detail, nodeId, at);
+            this.incidents.timelineEvent({ kind, at, detail, ...(nodeId ? { nodeId } : {}) });
+          },
+          onFailedOver: (e) => this.incidents.failedOver(e),
+        },
+      });
+      this.controller.start();
+    } else {
+      this.balancer.setUpstreams(this.routedNodes());
+    }
+    this.emitFleetStateIfChanged();
+  }
+
+  private async stopFleet(graceMs?: number): Promise<void> {
+    await this.stopTraffic();
+    await this.teardownFailover();
+    const stopped = this.fleet.stop(graceMs);
+    this.emitFleetStateIfChanged();
+    await stopped;
+    this.balancer.setUpstreams([]);
+    this.emitFleetStateIfChanged();
+  }
+
+  private async teardownFailover(): Promise<void> {
+    this.controller?.dispose();
+    this.controller = null;
+    await this.shipper?.dispose();
+    this.shipper = null;
+  }
+
+  /** A fleet file without a topology: route to every primary and stateless node (never a standby). */
+  private routedNodes(): Array<{ id: string; port: number }> {
+    return this.fleet
+      .nodes()
+      .filter((n) => n.role !== 'standby')
+      .map((n) => ({ id: n.id, port: n.port }));
+  }
+
+  /** Where acknowledged writes should be: the current primary. */
+  private primaryNode(): NodeSnapshot | undefined {
+    const id = this.controller?.primary;
+    if (id) return this.fleet.node(id);
+    return this.fleet.nodes().find((n) => n.role === 'primary' && n.status === 'ready');
+  }
+
+  private fleetListener(): FleetListener {
+    return {
+      onNodeChanged: (node) => {
+        this.emit('node.changed', node);
+        this.emitFleetStateIfChanged();
+      },
+      onTimeline: (event) => {
+        const { kind, nodeId, at } = event;
+        const detail = event.detail ?? {};
+        this.record(kind, detail, nodeId, at);
+        if (nodeId && kind === 'node.exited') {
+          // Synchronously, before the supervisor schedules a restart: the controller may reconfigure it.
+          if (this.controller) this.controller.nodeExited(nodeId, at, { byLab: detail.byLab === true });
+          else if (this.routedNodes().some((n) => n.id === nodeId)) this.balancer.nodeExited(nodeId, at);
+        }
+        if (nodeId && kind === 'node.ready') {
+          if (this.controller) this.controller.nodeReady(nodeId);
+          else if (this.routedNodes().some((n) => n.id === nodeId)) this.balancer.nodeStarted(nodeId);
+        }
+        this.incidents.timelineEvent({ kind, at, detail, ...(nodeId ? { nodeId } : {}) });
+        // A standby is not routed to: it serves by being ready again (not while a failover may be promoting it).
+        if (nodeId && kind === 'node.ready' && !this.controller?.failingOver && !this.isRouted(nodeId) && this.incidents.openIncident(nodeId)) {
+          this.incidents.firstServed({ nodeId, at });
+        }
+        this.emitFleetStateIfChanged();
+      },
+      onLogs: (lines, dropped) => {
+        this.shipper?.onLogs(lines);
+        this.incidents.logLines(lines);
+        this.emit('log.batch', { lines, dropped });
+      },
+    };
+  }
+
+  private isRouted(nodeId: string): boolean {
+    return this.balancer.snapshot().upstreams.some((u) => u.id === nodeId);
+  }
+
+  private balancerListener(): BalancerListener {
+    return {
+      onDetected: (e) => {
+        this.record('balancer.detected', { via: e.via, reason: e.reason }, e.nodeId, e.at);
+        this.incidents.detected(e);
+        this.controller?.detected(e);
+      },
+      onEjected: (e) => {
+        this.record('balancer.ejected', { via: e.via, untilAt: e.untilAt }, e.nodeId, e.at);
+        this.incidents.ejected(e);
+        this.prometheus.ejection(e.nodeId, e.via);
+      },
+      onReadmitted: (e) => this.record('balancer.readmitted', { via: e.via }, e.nodeId, e.at),
+      onFirstServed: (e) => {
+        this.record('balancer.first-served', {}, e.nodeId, e.at);
+        this.incidents.firstServed(e);
+      },
+    };
+  }
+
+  // ---- traffic and the ledger ------------------------------------------------------------
+
+  /** Stateless nodes store nothing and refuse writes: active-active traffic is reads only. */
+  private adjustTrafficToTopology(): void {
+    const stateless = this.fleetSpec.nodes.every((n) => n.kind === 'bundled' && n.role === 'stateless');
+    this.trafficSettings = { ...this.trafficSettings, readShare: stateless ? 1 : TrafficSettings.parse({}).readShare };
+  }
+
+  private startTraffic(patch: Partial<TrafficSettings>): TrafficState {
+    if (this.traffic?.running) throw new ContractError({ code: 'conflict', message: 'traffic is already running; stop it or use traffic.set', field: 'traffic' });
+    if (this.fleet.status !== 'running') throw new ContractError({ code: 'conflict', message: `the fleet is ${this.fleet.status}`, field: 'fleet' });
+    this.trafficSettings = TrafficSettings.parse({ ...this.trafficSettings, ...patch });
+    const generator = new TrafficGenerator({
+      baseUrl: this.balancer.url,
+      settings: this.trafficSettings,
+      ledger: this.ledger,
+      onDone: () => {
+        if (this.traffic === generator) this.emit('traffic.changed', this.trafficState());
+      },
+    });
+    this.traffic = generator;
+    this.trafficStartedAt = now();
+    generator.start();
+    this.record('traffic.started', { rate: this.trafficSettings.rate, durationMs: this.trafficSettings.durationMs, readShare: this.trafficSettings.readShare });
+    const state = this.trafficState();
+    this.emit('traffic.changed', state);
+    return state;
+  }
+
+  private async stopTraffic(): Promise<void> {
+    const generator = this.traffic;
+    if (!generator?.running) return;
+    await generator.stop();
+    this.record('traffic.stopped', { sent: generator.stats().sent });
+    this.emit('traffic.changed', this.trafficState());
+  }
+
+  private trafficState(): TrafficState {
+    return {
+      running: this.traffic?.running ?? false,
+      settings: this.trafficSettings,
+      startedAt: this.trafficStartedAt,
+      stats: this.traffic ? this.traffic.stats() : null,
+      ledger: { ...this.ledgerCounts, acked: this.ledger.acked },
+    };
+  }
+
+  /** Reads every acknowledged write back from the current primary: lost and stale counts. */
+  private async checkLedger(): Promise<LedgerCounts> {
+    const primary = this.primaryNode();
+    if (!primary || primary.status !== 'ready') {
+      throw new ContractError({ code: 'conflict', message: 'no primary is ready to check the ledger against', field: 'primary' });
+    }
+    const check = await this.ledger.verify(`http://127.0.0.1:${primary.port}`);
+    this.ledgerCounts = { acked: check.acked, checked: check.checked, lost: check.lost, stale: check.stale, checkedAt: check.checkedAt };
+    this.prometheus.setLedger(this.ledgerCounts);
+    this.record('ledger.checked', { primary: primary.id, acked: check.acked, checked: check.checked, lost: check.lost, stale: check.stale });
+    return this.ledgerCounts;
+  }
+
+  /** When an incident is over and writes were acknowledged, count what it cost in data. */
+  private async checkLedgerFor(incidentId: string): Promise<void> {
+    if (this.ledger.acked === 0 || !this.topology || this.topology.kind === 'active-active') return;
+    // The new primary may still be finishing its promotion: give it a few seconds.
+    const deadline = now() + 5_000;
+    for (;;) {
+      try {
+        const counts = await this.checkLedger();
+        this.incidents.setLedger(incidentId, { lost: counts.lost, stale: counts.stale });
+        return;
+      } catch (error) {
+        if (now() > deadline || this.disposed) {
+          this.record('ledger.check-failed', { incident: incidentId, reason: (error as Error).message });
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+
+  // ---- state and events ------------------------------------------------------------------
+
+  private balancerState(): BalancerState {
+    const { settings, upstreams, retryBudget } = this.balancer.snapshot();
+    return { url: this.balancer.url, settings, upstreams, retryBudget };
   }
 
   private fleetState(): FleetState {
@@ -122,18 +405,26 @@ export class Lab {
         if (this.fleet.status !== 'stopped') {
           throw new ContractError({ code: 'conflict', message: `the fleet is ${this.fleet.status}; stop it first`, field: 'fleet' });
         }
-        if (fleet) this.fleetSpec = fleet;
-        const started = this.fleet.start(this.fleetSpec);
-        this.emitFleetStateIfChanged();
-        await started;
-        this.emitFleetStateIfChanged();
+        if (fleet) {
+          this.fleetSpec = fleet;
+          this.topology = null;
+          this.adjustTrafficToTopology();
+        }
+        await this.startFleet();
         return this.snapshot();
       },
       'fleet.stop': async ({ graceMs }) => {
-        const stopped = this.fleet.stop(graceMs);
-        this.emitFleetStateIfChanged();
-        await stopped;
-        this.emitFleetStateIfChanged();
+        await this.stopFleet(graceMs);
+        return this.snapshot();
+      },
+      'topology.set': async (topology) => {
+        const fleet = fleetForTopology(topology);
+        await this.stopFleet();
+        this.topology = topology;
+        this.fleetSpec = fleet;
+        this.adjustTrafficToTopology();
+        this.record('topology.changed', { kind: topology.kind, nodes: fleet.nodes.length });
+        await this.startFleet();
         return this.snapshot();
       },
       'node.start': ({ id }) => this.fleet.startNode(id),
@@ -143,6 +434,27 @@ export class Lab {
         if (!this.fleet.node(id)) throw new ContractError({ code: 'not-found', message: `no node "${id}"`, field: 'id' });
         return { lines: this.fleet.logs(id).slice(-(limit ?? 500)) };
       },
+      'balancer.set': (patch) => {
+        const settings = this.balancer.setSettings(patch);
+        this.record('balancer.changed', { strategy: settings.strategy, changed: Object.keys(patch) });
+        return this.balancerState();
+      },
+      'traffic.start': (patch) => this.startTraffic(patch),
+      'traffic.stop': async () => {
+        await this.stopTraffic();
+        return this.trafficState();
+      },
+      'traffic.set': (patch) => {
+        this.trafficSettings = TrafficSettings.parse({ ...this.trafficSettings, ...patch });
+        if (this.traffic?.running) {
+          const { seed: _seed, ...live } = patch;
+          this.traffic.update(live);
+        }
+        const state = this.trafficState();
+        this.emit('traffic.changed', state);
+        return state;
+      },
+      'ledger.check': () => this.checkLedger(),
     };
   }
 
@@ -165,5 +477,3 @@ export function defaultRunDir(): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   return join(homedir(), '.firedrill', 'runs', `${stamp}-${process.pid}`);
 }
-
-export type { NodeSnapshot };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Agent } from 'node:http';
 import { execa, type ResultPromise } from 'execa';
 import { ContractError } from '../../../shared/contract/errors';
@@ -37,6 +38,8 @@ interface Run {
   startedAt: number;
   readyAt: number | null;
   stopRequested: boolean;
+  /** The process had already died (unreaped) when the lab asked it to stop: the exit is not the lab's doing. */
+  diedBeforeStop: boolean;
   readyTimedOut: boolean;
   ended: boolean;
   probe: ReadyProbe | null;
@@ -57,6 +60,21 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
     } catch {
       // already gone
     }
+  }
+}
+
+/**
+ * True when our child has already died but its exit is not processed yet (a zombie). Linux only
+ * (/proc); elsewhere it answers false. A failover that fences a primary the balancer saw failing
+ * must not take credit for a death that happened before it.
+ */
+export function isDeadUnreaped(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false;
   }
 }
 
@@ -183,6 +201,7 @@ export class NodeProcess {
       this.setStatus('stopping');
       if (run.pid !== null) {
         const pid = run.pid;
+        run.diedBeforeStop = isDeadUnreaped(pid);
         if (graceMs <= 0) signalGroup(pid, 'SIGKILL');
         else {
           signalGroup(pid, 'SIGTERM');
@@ -229,6 +248,7 @@ export class NodeProcess {
       startedAt,
       readyAt: null,
       stopRequested: false,
+      diedBeforeStop: false,
       readyTimedOut: false,
       ended: false,
       probe: null,
@@ -311,7 +331,7 @@ export class NodeProcess {
   private onExit(run: Run, code: number | null, signal: NodeJS.Signals | null, at: number): void {
     if (run.ended) return;
     run.ended = true;
-    const byLab = run.stopRequested;
+    const byLab = run.stopRequested && !run.diedBeforeStop;
     const pid = run.pid;
     const uptimeMs = at - run.startedAt;
     this.emit('node.exited', { code, signal, pid, byLab, uptimeMs }, at);

@@ -5,6 +5,9 @@ import { now, type Clock } from '../clock';
 
 export type DetectionVia = 'exit' | 'passive' | 'active';
 
+/** How far behind a detection the process's exit event may arrive and still be its cause. */
+const EXIT_AFTER_DETECTION_MS = 250;
+
 export interface IncidentTrackerOptions {
   /** Incidents kept (closed ones are dropped first); default 200. */
   limit?: number;
@@ -52,7 +55,9 @@ export class IncidentTracker {
       // Events may arrive in either order: an exit no later than the detection that opened the
       // incident is its ground-truth start.
       const detected = open.incident.stages.detected;
-      if (open.openedBy === 'detected' && !detail.byLab && detected !== undefined && at <= detected) {
+      // A dead socket seen by passive detection can beat the supervisor's exit event by a millisecond
+      // or two: an exit that close behind still is the ground truth that the process died.
+      if (open.openedBy === 'detected' && !detail.byLab && detected !== undefined && at <= detected + EXIT_AFTER_DETECTION_MS) {
         open.openedBy = 'observed';
         open.incident.cause = 'exit';
       }
@@ -200,7 +205,8 @@ export class IncidentTracker {
     if (stages[stage] !== undefined) return;
     stages[stage] = at;
     // Only a ground-truth start (the fault, or the exit that opened it) makes MTTD / MTTR.
-    const start = stages.injected ?? (t.openedBy === 'observed' ? stages.observed : undefined);
+    // The earliest evidence of a death (the exit, or a detection that beat it) is when it happened.
+    const start = stages.injected ?? (t.openedBy === 'observed' && stages.observed !== undefined ? Math.min(stages.observed, stages.detected ?? Infinity) : undefined);
     t.incident.mttdMs = start !== undefined && stages.detected !== undefined ? round(stages.detected - start) : null;
     t.incident.mttrMs = start !== undefined && stages.recovered !== undefined ? round(stages.recovered - start) : null;
     this.changed(t);

@@ -64,11 +64,12 @@ describe('firedrill CLI', () => {
     lab = await startServe(['--run-dir', runDir]);
     expect(lab.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+$/);
     const state = await labState(lab);
+    expect(state.topology?.kind).toBe('hot-standby');
     expect(state.nodes.map((n) => [n.id, n.role, n.status])).toEqual([
-      ['n1', 'primary', 'ready'],
-      ['n2', 'standby', 'ready'],
-      ['n3', 'standby', 'ready'],
+      ['p1', 'primary', 'ready'],
+      ['s1', 'standby', 'ready'],
     ]);
+    expect(state.balancer.upstreams.map((u) => [u.id, u.state])).toEqual([['p1', 'in-rotation']]);
     const pids = state.nodes.map((n) => n.pid as number);
     const exit = await stopProcess(lab.child, 'SIGTERM');
     expect(exit.code).toBe(0);

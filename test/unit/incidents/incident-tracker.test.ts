@@ -101,3 +101,24 @@ describe('IncidentTracker', () => {
     expect(small.incidents().map((i) => i.nodeId)).toEqual(['n1', 'n3', 'n4']);
   });
 });
+
+describe('IncidentTracker: a detection that beats the exit event', () => {
+  it('still anchors the incident at the death: start = the earlier of the two, MTTD 0', () => {
+    const tracker = new IncidentTracker();
+    tracker.detected({ nodeId: 'p1', via: 'passive', at: 1_000 });
+    tracker.nodeExited('p1', 1_001.5, { signal: 'SIGKILL' });
+    tracker.firstServed({ nodeId: 'p1', at: 1_200 });
+    const [incident] = tracker.incidents();
+    expect(incident?.cause).toBe('exit');
+    expect(incident?.mttdMs).toBe(0);
+    expect(incident?.mttrMs).toBe(200);
+  });
+
+  it('does not take a much later exit as the cause of a detection', () => {
+    const tracker = new IncidentTracker();
+    tracker.detected({ nodeId: 'p1', via: 'active', at: 1_000 });
+    tracker.nodeExited('p1', 2_000, { signal: 'SIGKILL' });
+    tracker.firstServed({ nodeId: 'p1', at: 2_500 });
+    expect(tracker.incidents()[0]?.mttdMs).toBeNull();
+  });
+});

@@ -1,0 +1,55 @@
+import { ContractClient, createMemoryTransportPair, type Incident, type LabSnapshot, type TimelineEvent } from '../../shared/contract/index.js';
+import { Lab, type LabOptions } from '../../electron/engine/lab.js';
+import { makeTempDir, removeDir } from './temp.js';
+
+/** A real lab (real processes, real balancer) driven through the contract, as the UI drives it. */
+export interface LabUnderTest {
+  lab: Lab;
+  client: ContractClient;
+  timeline: TimelineEvent[];
+  incidents: Map<string, Incident>;
+  state(): Promise<LabSnapshot>;
+  close(): Promise<void>;
+}
+
+export async function startLab(options: Omit<LabOptions, 'runDir'>): Promise<LabUnderTest> {
+  process.env.FIREDRILL_CHECK_EVENTS = '1';
+  const runDir = await makeTempDir('fd-lab-');
+  const lab = await Lab.create({ ...options, runDir });
+  const [engineSide, uiSide] = createMemoryTransportPair();
+  lab.host.connect(engineSide);
+  const client = new ContractClient(uiSide, { timeoutMs: 60_000 });
+  const timeline: TimelineEvent[] = [];
+  const incidents = new Map<string, Incident>();
+  client.on('timeline.event', (e) => timeline.push(e));
+  client.on('incident.changed', (i) => incidents.set(i.id, i));
+  await client.request('lab.state', {}); // subscriptions are in place once this is answered
+  return {
+    lab,
+    client,
+    timeline,
+    incidents,
+    state: () => client.request('lab.state', {}),
+    close: async () => {
+      client.close();
+      await lab.dispose();
+      await removeDir(runDir);
+    },
+  };
+}
+
+export function pidOf(state: LabSnapshot, id: string): number {
+  const pid = state.nodes.find((n) => n.id === id)?.pid;
+  if (!pid) throw new Error(`node ${id} has no pid`);
+  return pid;
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
+  BalancerSettings,
+  TrafficSettings,
   ContractClient,
   ContractError,
   ContractHost,
@@ -26,7 +28,20 @@ const node: NodeSnapshot = {
   lastExit: null,
   nextStartAt: null,
 };
-const snapshot: LabSnapshot = { version: '0', runDir: '/tmp', fleet: { name: null, status: 'running' }, nodes: [node], timeline: [] };
+const ledger = { acked: 0, checked: 0, lost: 0, stale: 0, checkedAt: null };
+const balancer = { url: null, settings: BalancerSettings.parse({}), upstreams: [], retryBudget: { used: 0, allowed: 0 } };
+const traffic = { running: false, settings: TrafficSettings.parse({}), startedAt: null, stats: null, ledger };
+const snapshot: LabSnapshot = {
+  version: '0',
+  runDir: '/tmp',
+  fleet: { name: null, status: 'running' },
+  topology: null,
+  nodes: [node],
+  balancer,
+  traffic,
+  incidents: [],
+  timeline: [],
+};
 
 function setup() {
   const bus = new Listeners<[EventName, unknown]>();
@@ -38,6 +53,12 @@ function setup() {
     'node.stop': vi.fn(() => node),
     'node.restart': vi.fn(() => node),
     'node.logs': vi.fn(() => ({ lines: [] })),
+    'topology.set': vi.fn(() => snapshot),
+    'balancer.set': vi.fn(() => balancer),
+    'traffic.start': vi.fn(() => traffic),
+    'traffic.stop': vi.fn(() => traffic),
+    'traffic.set': vi.fn(() => traffic),
+    'ledger.check': vi.fn(() => ledger),
   } satisfies CommandHandlers;
   const host = new ContractHost(handlers, (listener) => bus.add((name, payload) => listener(name, payload as never)));
   const [engineSide, uiSide] = createMemoryTransportPair();

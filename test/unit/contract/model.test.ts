@@ -21,3 +21,13 @@ describe('fleet spec schema', () => {
     expect(FleetSpec.safeParse({ nodes: [{ id: 'a', server: { fsync: 'always' } }] }).success).toBe(true);
   });
 });
+
+describe('patch schemas', () => {
+  it('leave out what a patch does not name, instead of filling in defaults', async () => {
+    const { BalancerSettingsPatch, TrafficSettingsPatch } = await import('../../../shared/contract/model.js');
+    expect(TrafficSettingsPatch.parse({ rate: 50 })).toEqual({ rate: 50 });
+    expect(BalancerSettingsPatch.parse({ retry: { budgetPercent: 10 } })).toEqual({ retry: { budgetPercent: 10 } });
+    expect(TrafficSettingsPatch.safeParse({ rate: -1 }).success).toBe(false);
+    expect(TrafficSettingsPatch.safeParse({ speed: 1 }).success).toBe(false);
+  });
+});

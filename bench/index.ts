@@ -12,6 +12,8 @@ const suites: Array<{ name: string; load: () => Promise<{ run: () => Promise<Ben
   { name: 'fleet', load: () => import('./fleet.bench.js') },
   { name: 'server', load: () => import('./server.bench.js') },
   { name: 'traffic', load: () => import('./traffic.bench.js') },
+  { name: 'balancer', load: () => import('./balancer.bench.js') },
+  { name: 'recovery', load: () => import('./recovery.bench.js') },
 ];
 
 function printTable(rows: Array<BenchRow & { suite: string }>): void {

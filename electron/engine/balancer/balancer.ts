@@ -7,7 +7,7 @@ import { BalancerSettings, BalancerSettingsPatch, type UpstreamSnapshot } from '
 import { now } from '../clock';
 import { HealthChecker } from './health-checker';
 import { OutlierDetector } from './outlier-detector';
-import { ProxyHandler } from './proxy-handler';
+import { ProxyHandler, type HttpFault } from './proxy-handler';
 import { RetryBudget } from './retry-budget';
 import type { BalancerListener, RequestOutcome, UpstreamTarget } from './types';
 import { UpstreamPool } from './upstream-pool';
@@ -35,6 +35,7 @@ export class Balancer {
   private readonly server: http.Server;
   private port = 0;
   private closing: Promise<void> | null = null;
+  private readonly httpFaultIndex = new Map<string, { nodeId: string; fault: HttpFault }>();
 
   constructor(options: BalancerOptions) {
     this.settings = BalancerSettings.parse(options.settings ?? {});
@@ -112,6 +113,22 @@ export class Balancer {
     u.healthPasses = 0;
     if (u.state === 'down' && !this.settings.health.enabled) this.pool.readmit(u, 'lab', now());
     else if (u.state === 'down') this.health.tick();
+  }
+
+  /** Injects an HTTP fault at the hop to `nodeId` (several may be active; the first that fires wins). */
+  setHttpFault(faultId: string, nodeId: string, fault: HttpFault): void {
+    this.httpFaultIndex.set(faultId, { nodeId, fault });
+    this.rebuildHttpFaults();
+  }
+
+  clearHttpFault(faultId: string): void {
+    if (this.httpFaultIndex.delete(faultId)) this.rebuildHttpFaults();
+  }
+
+  private rebuildHttpFaults(): void {
+    const byNode = this.handler.httpFaults;
+    byNode.clear();
+    for (const { nodeId, fault } of this.httpFaultIndex.values()) byNode.set(nodeId, [...(byNode.get(nodeId) ?? []), fault]);
   }
 
   /** Every proxied request's outcome (called synchronously at its end; keep the listener cheap). */

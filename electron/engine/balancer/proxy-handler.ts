@@ -44,6 +44,10 @@ class Abort extends Error {
 }
 const TIMEOUT = new Abort('timeout');
 const CLIENT_GONE = new Abort('client-aborted');
+const INJECTED_ABORT = new Abort('injected-abort');
+
+/** An HTTP fault at the hop to one node (see ../faults): answer for it, or cut its response. */
+export type HttpFault = { kind: 'error'; status: number; share: number } | { kind: 'abort'; share: number; afterBytes: number };
 
 function isIdempotent(method: string): boolean {
   switch (method) {
@@ -98,6 +102,8 @@ class Attempt implements DeadlineEntry, Dispatcher.DispatchHandler {
   released = false;
   abort: ((error?: Error) => void) | null = null;
   resume: (() => void) | null = null;
+  /** An injected http_abort: response body bytes let through before the client's response is cut (-1: none). */
+  abortAfter = -1;
 
   constructor(
     readonly exchange: Exchange,
@@ -226,6 +232,7 @@ class Exchange implements RequestBodyInfo {
   }
 
   forward(chunk: Buffer, a: Attempt): boolean {
+    if (a.abortAfter >= 0 && (a.abortAfter -= chunk.length) < 0) return this.injectedAbort(a, chunk.subarray(0, chunk.length + a.abortAfter));
     // The last bytes of a Content-Length body go out with end(): headers, body and end in one write.
     if (this.remaining >= 0 && (this.remaining -= chunk.length) === 0) {
       this.ended = true;
@@ -301,14 +308,59 @@ class Exchange implements RequestBodyInfo {
   }
 
   private dispatch(u: Upstream, at: number): void {
+    const injected = this.h.httpFaults.size > 0 ? this.h.httpFaults.get(u.id) : undefined;
+    let abortAfter = -1;
+    if (injected !== undefined) {
+      for (const fault of injected) {
+        if (fault.share < 1 && Math.random() >= fault.share) continue;
+        if (fault.kind === 'error') return this.injectedError(u, at, fault.status);
+        abortAfter = fault.afterBytes;
+        break;
+      }
+    }
     this.tries++;
     this.triedMask |= u.bit;
     this.node = u;
     const a = new Attempt(this, u, at);
+    a.abortAfter = abortAfter;
     this.attempt = a;
     u.inflight++;
     this.h.deadlines.add(a, at + this.h.perTryTimeoutMs);
     u.client.dispatch(this.opts, a);
+  }
+
+  /** An http_error fault: the hop answers for the node, as if the node had answered `status`. */
+  private injectedError(u: Upstream, at: number, status: number): void {
+    const h = this.h;
+    this.tries++;
+    this.triedMask |= u.bit;
+    this.node = u;
+    this.error = 'injected';
+    if (status >= 500) {
+      h.outlier.failure(u, at, `answered ${status} (injected)`);
+      if (this.mayRetry(true)) {
+        const next = this.retryTarget(at);
+        if (next !== null) {
+          if (h.budget.tryAcquire(at, h.budgetPercent, h.budgetMinPerSec)) return this.dispatch(next, at);
+          this.error = 'budget-exhausted';
+        }
+      }
+    }
+    this.reply(status);
+  }
+
+  /** An http_abort fault: the client's response is cut after the allowed bytes; the node's request is aborted. */
+  private injectedAbort(a: Attempt, last: Buffer): boolean {
+    const at = now();
+    if (last.length > 0) this.res.write(last);
+    a.phase = Phase.Done;
+    this.release(a);
+    a.abort?.(INJECTED_ABORT);
+    this.h.outlier.failure(a.upstream, at, 'response aborted (injected)');
+    this.error = 'injected-abort';
+    this.res.destroy();
+    this.finish(at);
+    return false;
   }
 
   private tryFailed(a: Attempt, at: number, code: string): void {
@@ -430,6 +482,8 @@ class Exchange implements RequestBodyInfo {
 /** The node:http request listener, and the settings the request path reads on every request. */
 export class ProxyHandler {
   readonly listeners = new Set<(outcome: RequestOutcome) => void>();
+  /** Active HTTP faults by node id; empty on the normal path, which then pays one size check. */
+  readonly httpFaults = new Map<string, HttpFault[]>();
   readonly deadlines: DeadlineQueue<Attempt>;
   strategy!: Strategy;
   perTryTimeoutMs = 1_000;

@@ -1,0 +1,38 @@
+// What the fault layer needs from the rest of the lab: small interfaces, so it can be tested
+// with a real fleet and stub network/HTTP layers, and wired to the real ones by the lab.
+import type { FaultRecord, FaultType, NodeSnapshot } from '../../../shared/contract/model';
+
+/** The slice of the fleet supervisor faults use. Commands name node ids, never PIDs. */
+export interface FleetPort {
+  node(id: string): NodeSnapshot | undefined;
+  stopNode(id: string, graceMs?: number): Promise<NodeSnapshot>;
+  restartNode(id: string, graceMs?: number): Promise<NodeSnapshot>;
+}
+
+/** A fault as the proxy or the balancer's hop applies it: Toxiproxy's shape, attributes with defaults filled in. */
+export interface ToxicSpec {
+  type: FaultType;
+  stream: 'upstream' | 'downstream';
+  toxicity: number;
+  attributes: Record<string, unknown>;
+}
+
+/** Network faults, applied by the fault proxy in front of each node (the lab implements it). */
+export interface NetworkFaultPort {
+  /** Throws (a ContractError, ideally) if it cannot apply it; then nothing is applied. */
+  apply(faultId: string, nodeId: string, spec: ToxicSpec): void;
+  /** Removes it; in-flight data passes on. Must be idempotent. */
+  revert(faultId: string): void;
+}
+
+/** HTTP faults, applied on the balancer's hop to a node (the lab implements it). */
+export interface HttpFaultPort {
+  apply(faultId: string, nodeId: string, spec: ToxicSpec): void;
+  revert(faultId: string): void;
+}
+
+export interface FaultListener {
+  /** `fault.injected`, `fault.reverted` (detail.how), `fault.failed`, and per-fault steps (`fault.crash-loop.kill`, ...). */
+  onTimeline(kind: string, nodeId: string, detail: Record<string, unknown>, at: number): void;
+  onChanged(record: FaultRecord): void;
+}

@@ -71,6 +71,9 @@ export async function serve(argv: string[]): Promise<number> {
     throw error;
   });
 
+  if (lab.journalRecovery.length > 0) {
+    process.stderr.write(`Faults an earlier run of this lab left behind, now taken back:\n${lab.journalRecovery.map((l) => `  ${l}`).join('\n')}\n`);
+  }
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ url: web.url, port: web.port, token: web.token, runDir: lab.runDir, balancerUrl: lab.balancerUrl })}\n`);
   } else {

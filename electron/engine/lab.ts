@@ -27,9 +27,11 @@ import { Balancer, type BalancerListener } from './balancer/index.js';
 import { now } from './clock.js';
 import { defaultTopology } from './default-fleet.js';
 import { CheckpointShipper, FailoverController, fleetForTopology } from './failover/index.js';
+import { FaultRegistry } from './faults/index.js';
 import { FleetSupervisor, type FleetListener } from './fleet/index.js';
 import { IncidentTracker } from './incidents/index.js';
 import { MetricsRecorder, createLabMetrics, type LabMetrics } from './metrics/index.js';
+import { NodeLinks } from './node-links.js';
 import { TrafficGenerator, WriteLedger } from './traffic/index.js';
 
 const TIMELINE_CAP = 2_000;
@@ -66,6 +68,10 @@ export class Lab {
   private readonly incidents: IncidentTracker;
   private readonly metrics: MetricsRecorder;
   private readonly prometheus: LabMetrics;
+  private readonly links = new NodeLinks();
+  private readonly faults: FaultRegistry;
+  /** What the revert journal of an earlier, crashed engine needed undoing at this start. */
+  journalRecovery: string[] = [];
   private controller: FailoverController | null = null;
   private shipper: CheckpointShipper | null = null;
   private trafficSettings: TrafficSettings = TrafficSettings.parse({});
@@ -84,8 +90,38 @@ export class Lab {
   ) {
     this.fleetSpec = fleetSpec;
     this.topology = topology;
-    this.fleet = new FleetSupervisor({ runDir, listener: this.fleetListener() });
+    this.fleet = new FleetSupervisor({
+      runDir,
+      listener: this.fleetListener(),
+      // Every link into a node goes through its fault proxies: network faults need no root.
+      beforeSpawn: (ports) => this.links.ensure(ports),
+      replicaPort: (id) => this.links.replicationPort(id),
+    });
     this.balancer = new Balancer({ listener: this.balancerListener() });
+    this.faults = new FaultRegistry({
+      runDir,
+      fleet: this.fleet,
+      network: { apply: (faultId, nodeId, spec) => this.links.apply(faultId, nodeId, spec), revert: (faultId) => this.links.revert(faultId) },
+      http: {
+        apply: (faultId, nodeId, spec) => {
+          const a = spec.attributes as { status?: number; share?: number; afterBytes?: number };
+          this.balancer.setHttpFault(
+            faultId,
+            nodeId,
+            spec.type === 'http_error' ? { kind: 'error', status: a.status ?? 503, share: a.share ?? 1 } : { kind: 'abort', share: a.share ?? 1, afterBytes: a.afterBytes ?? 0 },
+          );
+        },
+        revert: (faultId) => this.balancer.clearHttpFault(faultId),
+      },
+      listener: {
+        onTimeline: (kind, nodeId, detail, at) => {
+          this.record(kind, detail, nodeId, at);
+          if (kind === 'fault.injected') this.incidents.faultInjected(nodeId, `fault:${String(detail.type)}`, at);
+          if (kind === 'fault.reverted') this.incidents.faultEnded(nodeId, at);
+        },
+        onChanged: (record) => this.emit('fault.changed', record),
+      },
+    });
     this.incidents = new IncidentTracker({
       onTimeline: (kind, nodeId, detail, at) => this.record(kind, detail, nodeId, at),
     });
@@ -121,6 +157,8 @@ export class Lab {
     const lab = new Lab(runDir, fleet, topology);
     lab.adjustTrafficToTopology();
     try {
+      lab.journalRecovery = await lab.faults.recoverJournal();
+      if (lab.journalRecovery.length > 0) lab.record('faults.journal-recovered', { lines: lab.journalRecovery });
       await lab.balancer.listen(options.balancerPort ?? 0);
       lab.stops.push(lab.metrics.start());
       if (options.autoStart ?? true) await lab.startFleet();
@@ -151,6 +189,7 @@ export class Lab {
       balancer: this.balancerState(),
       traffic: this.trafficState(),
       incidents: this.incidents.incidents(),
+      faults: this.faults.list(),
       timeline: this.timeline.slice(-200),
     };
   }
@@ -164,9 +203,11 @@ export class Lab {
   dispose(): Promise<void> {
     this.disposed ??= (async () => {
       this.host.dispose();
+      await this.faults.dispose();
       await this.stopTraffic();
       await this.teardownFailover();
       await this.fleet.dispose();
+      await this.links.close();
       for (const stop of this.stops.splice(0)) stop();
       this.metrics.stop();
       await this.balancer.close();
@@ -191,7 +232,11 @@ export class Lab {
       this.controller = new FailoverController({
         topology: this.topology,
         fleet: this.fleet,
-        balancer: this.balancer,
+        balancer: this.proxiedBalancer(),
+        replicaAddress: (id) => {
+          const port = this.links.replicationPort(id);
+          return port === undefined ? undefined : `127.0.0.1:${port}`;
+        },
         runDir: this.runDir,
         ...(this.shipper ? { shipper: this.shipper } : {}),
         listener: {
@@ -204,12 +249,13 @@ export class Lab {
       });
       this.controller.start();
     } else {
-      this.balancer.setUpstreams(this.routedNodes());
+      this.proxiedBalancer().setUpstreams(this.routedNodes());
     }
     this.emitFleetStateIfChanged();
   }
 
   private async stopFleet(graceMs?: number): Promise<void> {
+    await this.faults.halt();
     await this.stopTraffic();
     await this.teardownFailover();
     const stopped = this.fleet.stop(graceMs);
@@ -224,6 +270,15 @@ export class Lab {
     this.controller = null;
     await this.shipper?.dispose();
     this.shipper = null;
+  }
+
+  /** The balancer as the failover controller sees it: node ports become the ports of their fault proxies. */
+  private proxiedBalancer(): Pick<Balancer, 'setUpstreams' | 'nodeExited' | 'nodeStarted'> {
+    return {
+      setUpstreams: (targets) => this.balancer.setUpstreams(targets.map((t) => ({ ...t, port: this.links.balancerPort(t.id) ?? t.port }))),
+      nodeExited: (id, at) => this.balancer.nodeExited(id, at),
+      nodeStarted: (id) => this.balancer.nodeStarted(id),
+    };
   }
 
   /** A fleet file without a topology: route to every primary and stateless node (never a standby). */
@@ -256,6 +311,7 @@ export class Lab {
           if (this.controller) this.controller.nodeExited(nodeId, at, { byLab: detail.byLab === true });
           else if (this.routedNodes().some((n) => n.id === nodeId)) this.balancer.nodeExited(nodeId, at);
         }
+        if (nodeId && kind === 'node.starting' && typeof detail.pid === 'number') this.faults.onNodeStarting(nodeId, detail.pid);
         if (nodeId && kind === 'node.ready') {
           if (this.controller) this.controller.nodeReady(nodeId);
           else if (this.routedNodes().some((n) => n.id === nodeId)) this.balancer.nodeStarted(nodeId);
@@ -454,6 +510,13 @@ export class Lab {
         this.emit('traffic.changed', state);
         return state;
       },
+      'fault.inject': (params) => {
+        if (this.fleet.status !== 'running') throw new ContractError({ code: 'conflict', message: `the fleet is ${this.fleet.status}`, field: 'target' });
+        return this.faults.inject(params);
+      },
+      'fault.revert': ({ id }) => this.faults.revert(id),
+      'fault.halt': () => this.faults.halt(),
+      'fault.list': () => ({ faults: this.faults.list() }),
       'ledger.check': () => this.checkLedger(),
     };
   }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   BalancerSettingsPatch,
+  FaultInject,
+  FaultRecord,
   BalancerState,
   FleetSpec,
   FleetState,
@@ -80,6 +82,26 @@ export const commands = {
     result: TrafficState,
     summary: 'Change traffic settings; the rate applies at once, the rest from the next start.',
   },
+  'fault.inject': {
+    params: FaultInject,
+    result: FaultRecord,
+    summary: 'Break a node on purpose: process, network, HTTP or checkpoint fault; optional auto-expiry.',
+  },
+  'fault.revert': {
+    params: z.object({ id: z.string().min(1).max(64) }).strict(),
+    result: FaultRecord,
+    summary: 'Take one fault back (in-flight data passes on).',
+  },
+  'fault.halt': {
+    params: z.object({}).strict(),
+    result: z.object({ reverted: z.number().int(), ms: z.number() }),
+    summary: 'Take back every active fault at once.',
+  },
+  'fault.list': {
+    params: z.object({}).strict(),
+    result: z.object({ faults: z.array(FaultRecord) }),
+    summary: 'Active faults first, then the recent history.',
+  },
   'ledger.check': {
     params: z.object({}).strict(),
     result: LedgerCounts,
@@ -97,6 +119,7 @@ export const events = {
   'metrics.tick': MetricsTick,
   'incident.changed': Incident,
   'traffic.changed': TrafficState,
+  'fault.changed': FaultRecord,
 } as const;
 
 export type Commands = typeof commands;

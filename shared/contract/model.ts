@@ -401,22 +401,9 @@ export const TrafficState = z.object({
 });
 export type TrafficState = z.infer<typeof TrafficState>;
 
-export const LabSnapshot = z.object({
-  version: z.string(),
-  runDir: z.string(),
-  fleet: FleetState,
-  /** The topology the fleet was built from; null when a fleet file was given instead. */
-  topology: TopologySpec.nullable(),
-  nodes: z.array(NodeSnapshot),
-  balancer: BalancerState,
-  traffic: TrafficState,
-  incidents: z.array(Incident),
-  timeline: z.array(TimelineEvent),
-});
-export type LabSnapshot = z.infer<typeof LabSnapshot>;
 
 // ---- Faults ------------------------------------------------------------------------------
-// Network toxics keep Toxiproxy's names and attribute meanings (times in ms, rates in KB/s).
+// Network toxics keep Toxiproxy's names and attribute meanings (times in ms, except slicer.delay in µs as in Toxiproxy; rates in KB/s).
 
 const Ms = (max = 3_600_000) => z.number().min(0).max(max);
 const Share = z.number().min(0).max(1);
@@ -497,3 +484,19 @@ export const FaultRecord = z.object({
   error: z.string().nullable().default(null),
 });
 export type FaultRecord = z.infer<typeof FaultRecord>;
+
+export const LabSnapshot = z.object({
+  version: z.string(),
+  runDir: z.string(),
+  fleet: FleetState,
+  /** The topology the fleet was built from; null when a fleet file was given instead. */
+  topology: TopologySpec.nullable(),
+  nodes: z.array(NodeSnapshot),
+  balancer: BalancerState,
+  traffic: TrafficState,
+  incidents: z.array(Incident),
+  /** Active faults first, then the recent history. */
+  faults: z.array(FaultRecord),
+  timeline: z.array(TimelineEvent),
+});
+export type LabSnapshot = z.infer<typeof LabSnapshot>;

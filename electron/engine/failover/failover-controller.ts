@@ -60,6 +60,8 @@ export interface FailoverControllerOptions {
   /** Used to set aside an old primary's log (warm, cold); required for those topologies. */
   runDir?: string;
   admin?: NodeAdmin;
+  /** How a node is reached by its peers' replication (default 127.0.0.1:its port; the lab puts a fault proxy there). */
+  replicaAddress?: (id: string) => string | undefined;
   /** How long a promotion may keep trying (standby not ready, refusing) before `failover.failed`. */
   promoteTimeoutMs?: number;
 }
@@ -235,7 +237,7 @@ export class FailoverController {
           const peer = fleet.node(from);
           const answer =
             kind === 'hot-standby'
-              ? await this.admin.promote(node.port, { replicas: peer ? [nodeAddress(peer.port)] : [], replication: this.topology.replication })
+              ? await this.admin.promote(node.port, { replicas: peer ? [this.addressOf(peer)] : [], replication: this.topology.replication })
               : await this.admin.promote(node.port, { restore: true }); // warm, or a cold standby someone started
           fleet.setLiveRole(to, 'primary');
           // Its next restart keeps it primary (and, hot, shipping to the old primary).
@@ -279,7 +281,7 @@ export class FailoverController {
     const primary = this.primaryId ? this.options.fleet.node(this.primaryId) : undefined;
     if (this.topology.kind === 'hot-standby' && primary) {
       // Idempotent: the promotion already named it; this covers a primary restarted meanwhile.
-      void this.admin.configure(primary.port, { replicas: [nodeAddress(node.port)] }).catch(() => undefined);
+      void this.admin.configure(primary.port, { replicas: [this.addressOf(node)] }).catch(() => undefined);
     }
   }
 
@@ -295,6 +297,10 @@ export class FailoverController {
       targets.sort((a, b) => nodes.findIndex((n) => n.id === a.id) - nodes.findIndex((n) => n.id === b.id));
     }
     this.setUpstreams(targets);
+  }
+
+  private addressOf(node: NodeSnapshot): string {
+    return this.options.replicaAddress?.(node.id) ?? nodeAddress(node.port);
   }
 
   private setUpstreams(targets: UpstreamTarget[]): void {

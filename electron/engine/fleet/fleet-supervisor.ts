@@ -33,6 +33,13 @@ export interface FleetSupervisorOptions {
   reaperEntry?: string;
   logFlushMs?: number;
   logLinesPerNode?: number;
+  /**
+   * Called once the nodes' ports are known and before any is spawned: the lab puts its fault
+   * proxies in front of them here.
+   */
+  beforeSpawn?: (ports: ReadonlyMap<string, number>) => Promise<void>;
+  /** The port a replica is reached on (default: the node's own). The lab routes replication through a fault proxy. */
+  replicaPort?: (id: string) => number | undefined;
 }
 
 export type FleetStatus = 'stopped' | 'starting' | 'running' | 'stopping';
@@ -105,6 +112,8 @@ export class FleetSupervisor {
       if (this.statusValue !== 'starting') return this.nodes(); // stopped while ports were found
       const portById = new Map(spec.nodes.map((node, i) => [node.id, ports[i] as number]));
       this.portById = portById;
+      await this.options.beforeSpawn?.(portById);
+      if (this.statusValue !== 'starting') return this.nodes();
       this.logBuffers.reset();
       this.procs = new Map();
       this.specs = new Map(spec.nodes.map((node) => [node.id, node]));
@@ -226,7 +235,8 @@ export class FleetSupervisor {
   }
 
   private bundledPlanOf(node: BundledNode, port: number, dataDir: string): ReturnType<typeof bundledPlan> {
-    return bundledPlan(node, port, dataDir, this.options.serverEntry ?? defaultServerEntry(), (id) => this.portById.get(id));
+    const replicaPort = this.options.replicaPort;
+    return bundledPlan(node, port, dataDir, this.options.serverEntry ?? defaultServerEntry(), (id) => replicaPort?.(id) ?? this.portById.get(id));
   }
 
   private proc(id: string): NodeProcess {

@@ -46,6 +46,18 @@ export class IncidentTracker {
   }
 
   /**
+   * A fault on the node was taken back. An incident it opened that nothing ever detected ends here,
+   * undetected (no MTTD, no MTTR): the fault did no harm anyone could see — which is a finding too.
+   */
+  faultEnded(nodeId: string, at: number): void {
+    const t = this.openFor(nodeId);
+    if (!t || t.openedBy !== 'injected' || t.incident.stages.detected !== undefined) return;
+    t.incident.open = false;
+    this.timeline('incident.closed', t, { undetected: true, mttdMs: null, mttrMs: null }, at);
+    this.changed(t);
+  }
+
+  /**
    * The supervisor saw the process exit. Adds `observed` to the node's open incident, or opens one
    * (cause `exit`). An exit the lab asked for (`byLab`) with no incident open is not a failure.
    */

@@ -86,4 +86,30 @@ describe('firedrill CLI', () => {
     lab = undefined;
     expect(await waitGone(pids, 2_000)).toEqual([]);
   });
+
+  it('after a kill -9 of the engine with faults active, the next start reverts the journal and says so', async () => {
+    runDir = await makeTempDir('fd-cli-');
+    lab = await startServe(['--run-dir', runDir, '--topology', 'active-active']);
+    const post = (path: string, body: unknown) =>
+      fetch(`http://127.0.0.1:${(lab as RunningLab).port}/api/commands/${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${(lab as RunningLab).token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await post('fault.inject', { type: 'pause', target: 'a1' })).status).toBe(200);
+    expect((await post('fault.inject', { type: 'latency', target: 'a2', attributes: { latency: 100 } })).status).toBe(200);
+    await stopProcess(lab.child, 'SIGKILL');
+    lab = await startServe(['--run-dir', runDir, '--topology', 'active-active']);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(lab.stderr()).toContain('taken back');
+    expect(lab.stderr()).toMatch(/pause/);
+    const state = await labState(lab);
+    expect(state.timeline.some((e) => e.kind === 'faults.journal-recovered')).toBe(true);
+    expect(state.faults.filter((f) => f.status === 'active')).toEqual([]);
+    // A second start finds nothing left to undo.
+    await stopProcess(lab.child, 'SIGTERM');
+    lab = await startServe(['--run-dir', runDir, '--topology', 'active-active']);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(lab.stderr()).not.toContain('taken back');
+  });
 });

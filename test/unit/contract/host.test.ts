@@ -40,6 +40,7 @@ const snapshot: LabSnapshot = {
   balancer,
   traffic,
   incidents: [],
+  faults: [],
   timeline: [],
 };
 
@@ -59,6 +60,14 @@ function setup() {
     'traffic.stop': vi.fn(() => traffic),
     'traffic.set': vi.fn(() => traffic),
     'ledger.check': vi.fn(() => ledger),
+    'fault.inject': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
+    'fault.revert': vi.fn(() => {
+      throw new Error('not in this test');
+    }),
+    'fault.halt': vi.fn(() => ({ reverted: 0, ms: 0 })),
+    'fault.list': vi.fn(() => ({ faults: [] })),
   } satisfies CommandHandlers;
   const host = new ContractHost(handlers, (listener) => bus.add((name, payload) => listener(name, payload as never)));
   const [engineSide, uiSide] = createMemoryTransportPair();

@@ -68,9 +68,9 @@ describe('restart backoff and crash-loop', () => {
   it('a node that stays up longer than quickFailureMs starts over at the initial delay', async () => {
     harness = new FleetHarness();
     const { fleet, recorder } = harness;
-    const restart = { policy: 'always' as const, backoffInitialMs: 10, backoffMaxMs: 1000, crashLoopAfter: 3, quickFailureMs: 150 };
-    // Quick failures twice (counter file in the data folder), then up for 300 ms, then quick again.
-    const script = 'n=$(cat {dataDir}/n 2>/dev/null || echo 0); echo $((n+1)) > {dataDir}/n; [ "$n" = 2 ] && sleep 0.3; exit 1';
+    const restart = { policy: 'always' as const, backoffInitialMs: 10, backoffMaxMs: 1000, crashLoopAfter: 3, quickFailureMs: 300 };
+    // Quick failures twice (counter file in the data folder), then up for 800 ms, then quick again (quick = under 300 ms: a loaded 2-core machine can take 150 ms to start a shell).
+    const script = 'n=$(cat {dataDir}/n 2>/dev/null || echo 0); echo $((n+1)) > {dataDir}/n; [ "$n" = 2 ] && sleep 0.8; exit 1';
     const spec: FleetSpecInput = { nodes: [{ id: 'slow', kind: 'command', command: '/bin/sh', args: ['-c', script], restart }] };
     await fleet.start(spec as FleetSpec);
     await recorder.nth('node.crash-loop', 'slow', 0);

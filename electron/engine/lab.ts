@@ -244,7 +244,11 @@ export class Lab {
             this.record(kind, detail, nodeId, at);
             this.incidents.timelineEvent({ kind, at, detail, ...(nodeId ? { nodeId } : {}) });
           },
-          onFailedOver: (e) => this.incidents.failedOver(e),
+          onFailedOver: (e) => {
+            this.incidents.failedOver(e);
+            // With no traffic nothing can be seen serving: back in rotation is the best evidence there is.
+            if (!this.traffic?.running) this.incidents.firstServed({ nodeId: e.to, at: e.at });
+          },
         },
       });
       this.controller.start();
@@ -317,8 +321,10 @@ export class Lab {
           else if (this.routedNodes().some((n) => n.id === nodeId)) this.balancer.nodeStarted(nodeId);
         }
         this.incidents.timelineEvent({ kind, at, detail, ...(nodeId ? { nodeId } : {}) });
-        // A standby is not routed to: it serves by being ready again (not while a failover may be promoting it).
-        if (nodeId && kind === 'node.ready' && !this.controller?.failingOver && !this.isRouted(nodeId) && this.incidents.openIncident(nodeId)) {
+        // A standby is not routed to: it serves by being ready again (not while a failover may be promoting it,
+        // and not for an incident that failed over: the node that took over decides when that one is over).
+        const open = nodeId && kind === 'node.ready' ? this.incidents.openIncident(nodeId) : undefined;
+        if (nodeId && open && open.stages.failedOver === undefined && !this.controller?.failingOver && !this.isRouted(nodeId)) {
           this.incidents.firstServed({ nodeId, at });
         }
         this.emitFleetStateIfChanged();

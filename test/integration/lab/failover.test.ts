@@ -61,4 +61,15 @@ describe('lab: failover across standby topologies', () => {
     expect(cold.mttrMs).toBeGreaterThan(hot.mttrMs as number);
     console.log(`MTTR hot ${hot.mttrMs?.toFixed(1)} ms, cold ${cold.mttrMs?.toFixed(1)} ms; cold lost ${cold.lostWrites} writes after the last shipped checkpoint`);
   });
+
+  it('with no traffic, a failover is over when the new primary is back in rotation (not when the old one rejoins)', async () => {
+    t = await startLab({ topology: { kind: 'hot-standby', replication: 'sync' } });
+    const lab = t;
+    process.kill(pidOf(await lab.state(), 'p1'), 'SIGKILL');
+    const incident = await waitFor('the incident to close', () => [...lab.incidents.values()].find((i) => i.nodeId === 'p1' && !i.open));
+    const done = lab.timeline.find((e) => e.kind === 'failover.done');
+    expect(done).toBeDefined();
+    expect(incident.stages.failedOver).toBeTypeOf('number');
+    expect(incident.stages.recovered).toBe(done?.at);
+  });
 });

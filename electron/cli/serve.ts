@@ -78,7 +78,8 @@ export async function serve(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify({ url: web.url, port: web.port, token: web.token, runDir: lab.runDir, balancerUrl: lab.balancerUrl })}\n`);
   } else {
     process.stdout.write(`Firedrill lab at ${web.url}\n`);
-    process.stdout.write(`Balancer at ${lab.balancerUrl} (try: curl -X PUT -d hello ${lab.balancerUrl}/kv/greeting)\n`);
+    const stateless = lab.snapshot().nodes.every((n) => n.role === 'stateless');
+    process.stdout.write(`Balancer at ${lab.balancerUrl} (try: curl ${stateless ? '' : '-X PUT -d hello '}${lab.balancerUrl}/kv/greeting)\n`);
     if (!staticDir) process.stdout.write('(the UI is not built: run `npm run build:renderer`; the API works without it)\n');
   }
 

@@ -116,7 +116,8 @@ export class Lab {
       listener: {
         onTimeline: (kind, nodeId, detail, at) => {
           this.record(kind, detail, nodeId, at);
-          if (kind === 'fault.injected') this.incidents.faultInjected(nodeId, `fault:${String(detail.type)}`, at);
+          // Damage to files on disk fails nothing until the node restarts from them: the restart's exit opens that incident.
+          if (kind === 'fault.injected' && detail.kind !== 'checkpoint') this.incidents.faultInjected(nodeId, `fault:${String(detail.type)}`, at);
           if (kind === 'fault.reverted') this.incidents.faultEnded(nodeId, at);
         },
         onChanged: (record) => this.emit('fault.changed', record),
@@ -353,7 +354,11 @@ export class Lab {
         this.incidents.ejected(e);
         this.prometheus.ejection(e.nodeId, e.via);
       },
-      onReadmitted: (e) => this.record('balancer.readmitted', { via: e.via }, e.nodeId, e.at),
+      onReadmitted: (e) => {
+        this.record('balancer.readmitted', { via: e.via }, e.nodeId, e.at);
+        // With no traffic nothing can be seen serving: back in rotation is the best evidence there is.
+        if (!this.traffic?.running) this.incidents.firstServed({ nodeId: e.nodeId, at: e.at });
+      },
       onFirstServed: (e) => {
         this.record('balancer.first-served', {}, e.nodeId, e.at);
         this.incidents.firstServed(e);

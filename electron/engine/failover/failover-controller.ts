@@ -71,7 +71,15 @@ interface Failover {
   to: string;
   lossAt: number;
   trigger: Detection['via'];
+  /** Detected down while its process ran: waiting a moment for an exit before fencing it. */
+  awaitingExit: boolean;
 }
+
+/**
+ * A primary the balancer saw failing may be dying on its own (its exit event lags a reset on the
+ * wire by a few ms): wait this long for the exit before fencing, so a death is not taken for a hang.
+ */
+const FENCE_GRACE_MS = 50;
 
 const RETRY_MS = 50;
 
@@ -127,6 +135,11 @@ export class FailoverController {
     // First the balancer: it records the detection (via exit) and stops routing to it at once.
     if (this.upstreamIds.includes(id)) this.options.balancer.nodeExited(id, at);
     if (this.isStateful && id === this.primaryId && !this.failover && !exit.byLab) this.lose(id, at, 'exit', true);
+    else if (this.failover?.awaitingExit && this.failover.from === id && !exit.byLab) {
+      // It died on its own while we waited to fence it: retire it as an exited primary, synchronously.
+      this.failover.awaitingExit = false;
+      this.retireOldPrimary(id);
+    }
   }
 
   /** The supervisor reports `id` ready (`node.ready`). */
@@ -164,7 +177,7 @@ export class FailoverController {
   private lose(from: string, lossAt: number, trigger: Detection['via'], exited: boolean): void {
     const to = this.standbyId;
     if (!to) return;
-    const failover: Failover = { from, to, lossAt, trigger };
+    const failover: Failover = { from, to, lossAt, trigger, awaitingExit: false };
     this.failover = failover;
     this.emit('failover.started', from, { from, to, trigger, lossAt, topology: this.topology.kind });
     // Nothing routes to the lost primary again, whatever it does next.
@@ -185,6 +198,12 @@ export class FailoverController {
     const { from, to } = failover;
     const { fleet, shipper } = this.options;
     if (!exited) {
+      failover.awaitingExit = true;
+      const graceEnd = now() + FENCE_GRACE_MS;
+      while (failover.awaitingExit && now() < graceEnd) await new Promise((r) => setTimeout(r, 5));
+    }
+    if (!exited && failover.awaitingExit) {
+      failover.awaitingExit = false;
       // Alive but detected down (hung, cut off): fence it before anything is promoted.
       const fencedAt = now();
       await fleet.stopNode(from, 0);

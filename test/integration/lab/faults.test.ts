@@ -33,7 +33,7 @@ describe('lab: faults', () => {
     await waitFor('traffic to finish', async () => !(await lab.state()).traffic.running);
     const perNode = (await lab.state()).traffic.stats?.perNode ?? {};
     expect(perNode.a2?.latency.p50).toBeGreaterThanOrEqual(44);
-    expect(perNode.a2?.latency.p50).toBeLessThan(80);
+    expect(perNode.a2?.latency.p50).toBeLessThan(120); // 50 ± 5 injected; the rest is a loaded 2-core machine
     expect(perNode.a1?.latency.p50).toBeLessThan(20);
     const reverted = await lab.client.request('fault.revert', { id: fault.id });
     expect(reverted.status).toBe('reverted');
@@ -96,5 +96,29 @@ describe('lab: faults', () => {
     await waitFor('all three in rotation', async () => (await lab.state()).balancer.upstreams.filter((u) => u.state === 'in-rotation').length === 3, 15_000);
     const answers = await Promise.all(Array.from({ length: 30 }, () => fetch(`${lab.lab.balancerUrl}/kv/k`).then(async (r) => ({ status: r.status, at: await r.text() }))));
     expect(answers.every((a) => a.status === 200)).toBe(true);
+  });
+
+  it('a corrupt newest checkpoint then a kill: the node rejects it, restores the previous generation plus the log, loses nothing', async () => {
+    t = await startLab({ fleet: { name: 'one primary', nodes: [{ id: 'k1', kind: 'bundled', role: 'primary', server: { checkpointEveryWrites: 20, checkpointIntervalMs: 0 } }] } });
+    const lab = t;
+    const url = lab.lab.balancerUrl;
+    for (let i = 0; i < 60; i++) expect((await fetch(`${url}/kv/key-${i}`, { method: 'PUT', body: `v${i}` })).status).toBe(200);
+    // Checkpoints are written in the background: damage the newest only once it covers every write.
+    const port = (await lab.state()).nodes[0]?.port;
+    await waitFor('the checkpoint at lsn 60', async () => {
+      const status = (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as { lastCheckpoint: { lsn: number } | null };
+      return (status.lastCheckpoint?.lsn ?? 0) >= 60;
+    });
+    const flip = await lab.client.request('fault.inject', { type: 'checkpoint_bitflip', target: 'k1', attributes: { bits: 8 } });
+    expect(flip.status).toBe('applied-once');
+    expect(flip.effect).toMatchObject({ file: expect.stringContaining('ckpt-') });
+    expect([...lab.incidents.values()]).toEqual([]); // damage on disk fails nothing yet
+    await lab.client.request('fault.inject', { type: 'kill', target: 'k1' });
+    const incident = await waitFor('the incident to close', () => [...lab.incidents.values()].find((i) => i.nodeId === 'k1' && !i.open));
+    expect(incident.cause).toBe('fault:kill');
+    const logs = (await lab.client.request('node.logs', { id: 'k1' })).lines.map((l) => l.text);
+    expect(logs.some((l) => l.includes('"checkpoint.rejected"') && l.includes('checksum-mismatch'))).toBe(true);
+    const dump = (await (await fetch(`http://127.0.0.1:${(await lab.state()).nodes[0]?.port}/dump`)).json()) as { entries: Record<string, string> };
+    for (let i = 0; i < 60; i++) expect(dump.entries[`key-${i}`]).toBe(`v${i}`);
   });
 });

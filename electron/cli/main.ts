@@ -1,6 +1,7 @@
 import { appVersion } from '../engine/app-paths.js';
 import { UsageError } from './args.js';
 import { serve, serveHelp } from './serve.js';
+import { validate, validateHelp } from './validate.js';
 
 const help = `Usage: firedrill <command> [flags]
 
@@ -8,6 +9,7 @@ Firedrill — a chaos lab for one workstation: a fleet of real server processes 
 
 Commands:
   serve       start the lab and its web UI on 127.0.0.1 (firedrill serve --help)
+  validate    check drill files (firedrill validate FILE...)
   help [CMD]  this help, or a command's
 
 Flags:
@@ -17,6 +19,7 @@ Flags:
 
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
   serve: { run: serve, help: serveHelp },
+  validate: { run: validate, help: validateHelp },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,259 @@
+import { z } from 'zod';
+import { BalancerSettingsPatch, FaultInject, NodeId, TopologySpec, TrafficSettingsPatch } from '../contract/model.js';
+
+/**
+ * The drill file format: one YAML file describes one drill (see drills/examples/*.yaml).
+ *
+ * Steps are written with a single key naming the kind of step (`- say: ...`, `- wait: 500`, ...).
+ * Each step is parsed by one strict object whose keys are all optional plus a check that exactly
+ * one is present, rather than by a zod union: an unknown key then fails as `unrecognized_keys` on
+ * that very key, which lets the file loader point at it (a union would report every branch).
+ */
+
+/** What a drill teaches. Extend this list as drills for new concepts are written. */
+export const DrillConcepts = [
+  'active-active',
+  'retries',
+  'load-balancing',
+  'detection',
+  'health-checks',
+  'hot-standby',
+  'warm-standby',
+  'cold-standby',
+  'checkpoints',
+  'partition',
+  'overload',
+  'retry-budget',
+] as const;
+export const DrillConcept = z.enum(DrillConcepts);
+export type DrillConcept = z.infer<typeof DrillConcept>;
+
+const KebabId = z
+  .string()
+  .max(64)
+  .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'an id is kebab-case: a-z, 0-9 and single dashes, starting with a letter');
+
+/** Names given to faults (`as`) and to marks: short, no spaces. */
+export const DrillName = z
+  .string()
+  .max(64)
+  .regex(/^[a-z][a-z0-9_.-]*$/i, 'a name is letters, digits, _ . and -, starting with a letter');
+
+const Ms = z.number().int().min(0).max(3_600_000);
+
+/** Metrics an `expect` step can bound. Closed on purpose: each one must be computable by the runner. */
+export const DrillMetric = z.enum(['traffic.failed', 'traffic.errorRate', 'traffic.p99', 'ledger.lost', 'incident.mttdMs', 'incident.mttrMs']);
+export type DrillMetric = z.infer<typeof DrillMetric>;
+
+/** Timeline event kinds (`domain.what`), e.g. `failover.done`, `incident.detected`, `node.ready`. */
+const EventKind = z.string().regex(/^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/, 'an event kind is domain.what, e.g. failover.done');
+
+/** Checks that exactly one of `keys` is present on an object; reports on the object itself. */
+function exactlyOne(value: Record<string, unknown>, keys: readonly string[], ctx: z.RefinementCtx, what: string): void {
+  const present = keys.filter((key) => value[key] !== undefined);
+  if (present.length !== 1) {
+    ctx.addIssue({
+      code: 'custom',
+      message: present.length === 0 ? `${what} needs one of: ${keys.join(', ')}` : `${what} takes only one of: ${present.join(', ')}`,
+    });
+  }
+}
+
+// ---- Steps -------------------------------------------------------------------------------
+
+/** Narration, in Markdown. */
+export const SayStep = z.string().min(1).max(10_000);
+/** A pause, in ms. */
+export const WaitStep = Ms;
+
+/** `{ inject: FaultInject, as?: name }`, `{ revert: name }` (a fault injected `as` that name) or `{ halt: true }`. */
+export const FaultStep = z
+  .object({
+    inject: FaultInject.optional(),
+    as: DrillName.optional(),
+    revert: DrillName.optional(),
+    halt: z.literal(true).optional(),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    exactlyOne(value, ['inject', 'revert', 'halt'], ctx, 'a fault step');
+    if (value.as !== undefined && value.inject === undefined) ctx.addIssue({ code: 'custom', path: ['as'], message: '`as` names an injected fault: use it with `inject`' });
+  });
+export type FaultStep = z.infer<typeof FaultStep>;
+
+const NodeOnly = z.object({ id: NodeId }).strict();
+const NodeGrace = z.object({ id: NodeId, graceMs: z.number().int().min(0).max(60_000).optional() }).strict();
+const NoParams = z.object({}).strict();
+
+/** Contract commands an `action` may perform (what `--auto` does in place of the operator), with their params. */
+export const ActionCommands = {
+  'node.start': NodeOnly,
+  'node.stop': NodeGrace,
+  'node.restart': NodeGrace,
+  'fault.halt': NoParams,
+  'balancer.set': BalancerSettingsPatch,
+  'traffic.set': TrafficSettingsPatch,
+  'traffic.stop': NoParams,
+  'ledger.check': NoParams,
+} as const;
+export type ActionCommand = keyof typeof ActionCommands;
+export const ActionCommand = z.enum(Object.keys(ActionCommands) as [ActionCommand, ...ActionCommand[]]);
+
+/** A manual step: the UI shows `text` and waits for the operator; headless runs with `--auto` perform `do`. */
+export const ActionStep = z
+  .object({
+    text: z.string().min(1).max(10_000),
+    do: z
+      .object({ command: ActionCommand, params: z.record(z.string(), z.unknown()).default({}) })
+      .strict()
+      .superRefine((value, ctx) => {
+        const parsed = ActionCommands[value.command].safeParse(value.params);
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: ['params', ...issue.path], message: issue.message });
+        }
+      })
+      .optional(),
+  })
+  .strict();
+export type ActionStep = z.infer<typeof ActionStep>;
+
+/** `{ event, within, node? }`: the event happens within `within` ms; `{ metric, min?, max? }`: the metric is within bounds now. */
+export const ExpectStep = z
+  .object({
+    event: EventKind.optional(),
+    within: z.number().int().min(1).max(3_600_000).optional(),
+    node: NodeId.optional(),
+    metric: DrillMetric.optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    exactlyOne(value, ['event', 'metric'], ctx, 'an expect step');
+    if (value.event !== undefined) {
+      if (value.within === undefined) ctx.addIssue({ code: 'custom', path: ['within'], message: 'an expected event needs `within` (ms)' });
+      for (const key of ['min', 'max'] as const) if (value[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `\`${key}\` bounds a metric, not an event` });
+    }
+    if (value.metric !== undefined) {
+      if (value.min === undefined && value.max === undefined) ctx.addIssue({ code: 'custom', path: ['metric'], message: 'an expected metric needs `min` or `max`' });
+      if (value.within !== undefined) ctx.addIssue({ code: 'custom', path: ['within'], message: '`within` times an event, not a metric' });
+      if (value.min !== undefined && value.max !== undefined && value.min > value.max) ctx.addIssue({ code: 'custom', path: ['min'], message: '`min` is above `max`' });
+    }
+  });
+export type ExpectStep = z.infer<typeof ExpectStep>;
+
+/** A question answered before the fault; the report puts the answer beside what happened. `answer` is the expected option's index. */
+export const PredictStep = z
+  .object({
+    question: z.string().min(1).max(2_000),
+    options: z.array(z.string().min(1).max(500)).min(2).max(8),
+    answer: z.number().int().min(0).optional(),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (value.answer !== undefined && value.answer >= value.options.length) {
+      ctx.addIssue({ code: 'custom', path: ['answer'], message: `answer is an option's index: 0 to ${value.options.length - 1}` });
+    }
+  });
+export type PredictStep = z.infer<typeof PredictStep>;
+
+/** A named moment in the report. */
+export const MarkStep = DrillName;
+
+const stepShapes = {
+  say: SayStep,
+  wait: WaitStep,
+  fault: FaultStep,
+  action: ActionStep,
+  expect: ExpectStep,
+  predict: PredictStep,
+  mark: MarkStep,
+} as const;
+export type StepKind = keyof typeof stepShapes;
+export const stepKinds = Object.keys(stepShapes) as StepKind[];
+
+/** One step, as written: a single key naming its kind. */
+export type DrillStep = { [K in StepKind]: { [P in K]: z.output<(typeof stepShapes)[P]> } }[StepKind];
+
+export const DrillStep = z
+  .strictObject(
+    {
+    say: SayStep.optional(),
+    wait: WaitStep.optional(),
+    fault: FaultStep.optional(),
+    action: ActionStep.optional(),
+    expect: ExpectStep.optional(),
+    predict: PredictStep.optional(),
+    mark: MarkStep.optional(),
+    },
+    { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown step "${issue.keys.join('", "')}": a step is one of ${stepKinds.join(', ')}` : undefined) },
+  )
+  .superRefine((value, ctx) => exactlyOne(value, stepKinds, ctx, 'a step'))
+  .transform((value) => value as DrillStep);
+
+/** The kind of a parsed step. */
+export const stepKindOf = (step: DrillStep): StepKind => Object.keys(step)[0] as StepKind;
+
+// ---- The drill ---------------------------------------------------------------------------
+
+/** The steady state, checked continuously while the drill runs; each bound is optional. */
+export const DrillHypothesis = z
+  .object({
+    /** Failed / sent over the check window, 0..1 (0.01 = 1 %). */
+    maxErrorRate: z.number().min(0).max(1).optional(),
+    maxP99Ms: z.number().min(0).max(3_600_000).optional(),
+    /** Acknowledged writes the ledger can no longer read back. */
+    maxLostWrites: z.number().int().min(0).optional(),
+  })
+  .strict();
+export type DrillHypothesis = z.infer<typeof DrillHypothesis>;
+
+/** Abort the drill and revert every fault when the error rate stays above the limit this long. */
+export const DrillStop = z
+  .object({
+    errorRateAbove: z.number().min(0).max(1),
+    forMs: Ms.default(1_000),
+  })
+  .strict();
+export type DrillStop = z.infer<typeof DrillStop>;
+
+export const DrillSpec = z
+  .object({
+    id: KebabId,
+    title: z.string().min(1).max(200),
+    concept: DrillConcept,
+    summary: z.string().min(1).max(2_000),
+    /** Runs are seeded: the same seed, the same traffic and the same random choices. */
+    seed: z.number().int().min(0).default(1),
+    topology: TopologySpec,
+    balancer: BalancerSettingsPatch.optional(),
+    /** Traffic for the whole drill (the lab's defaults where left out). */
+    traffic: TrafficSettingsPatch.default({}),
+    hypothesis: DrillHypothesis.default({}),
+    stop: DrillStop.optional(),
+    steps: z.array(DrillStep).min(1).max(500),
+  })
+  .strict()
+  .superRefine((drill, ctx) => {
+    // A fault is reverted by the name it was injected `as`, after it was injected; names and marks are unique.
+    const faults = new Set<string>();
+    const marks = new Set<string>();
+    drill.steps.forEach((step, index) => {
+      if ('fault' in step) {
+        const { as, revert } = step.fault;
+        if (as !== undefined) {
+          if (faults.has(as)) ctx.addIssue({ code: 'custom', path: ['steps', index, 'fault', 'as'], message: `a fault is already named "${as}"` });
+          faults.add(as);
+        }
+        if (revert !== undefined && !faults.has(revert)) {
+          ctx.addIssue({ code: 'custom', path: ['steps', index, 'fault', 'revert'], message: `no fault injected earlier \`as: ${revert}\`` });
+        }
+      }
+      if ('mark' in step) {
+        if (marks.has(step.mark)) ctx.addIssue({ code: 'custom', path: ['steps', index, 'mark'], message: `a mark is already named "${step.mark}"` });
+        marks.add(step.mark);
+      }
+    });
+  });
+export type DrillSpec = z.infer<typeof DrillSpec>;
+export type DrillSpecInput = z.input<typeof DrillSpec>;

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ContractError, fieldPath } from '../../../shared/contract/errors.js';
 import { DrillSpec } from '../../../shared/drill/schema.js';
+import { offsetOf } from '../yaml-position.js';
 
 type Issue = z.core.$ZodIssue;
 type Path = Array<string | number>;
@@ -48,33 +49,3 @@ export function parseDrill(text: string, fileName: string): DrillSpec {
   });
 }
 
-/**
- * Where a field is in the source: an unknown key's own position, else the value at the path, else
- * (a missing field) the key of the nearest ancestor that exists.
- * fleet-file.ts has a similar, private function; it is not exported, so this is the minimal one.
- */
-function offsetOf(doc: Document, path: Path, keyName?: string): number {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node: unknown = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-    if (!node || typeof node !== 'object') continue;
-    if (depth === path.length && keyName !== undefined && isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && item.key.value === keyName);
-      if (pair && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
-    }
-    if (depth === path.length) {
-      const range = (node as { range?: [number, number, number] | null }).range;
-      if (range) return range[0];
-    }
-    // Missing below here: point at the key that holds this node, if it is a map entry.
-    if (depth > 0) {
-      const parent: unknown = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
-      if (isMap(parent)) {
-        const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === path[depth - 1]);
-        if (pair && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
-      }
-    }
-    const range = (node as { range?: [number, number, number] | null }).range;
-    if (range) return range[0];
-  }
-  return 0;
-}

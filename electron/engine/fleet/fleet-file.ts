@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ContractError, fieldPath } from '../../../shared/contract/errors';
 import { FleetSpec } from '../../../shared/contract/model';
+import { offsetOf } from '../yaml-position';
 
 type Issue = z.core.$ZodIssue;
 type Path = Array<string | number>;
@@ -56,25 +57,3 @@ function explain(issue: Issue, prefix: Path = []): { path: Path; message: string
   return { path, message: issue.message };
 }
 
-/** Where in the source the field is: the node itself, its key, or the nearest ancestor that exists. */
-function offsetOf(doc: Document, path: Path, keyName?: string): number | undefined {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-    if (!node || typeof node !== 'object' || !('range' in node)) continue;
-    if (depth === path.length && keyName !== undefined && isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && item.key.value === keyName);
-      if (pair && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
-    }
-    // A missing field is reported at its parent's key when the parent is a map entry.
-    if (depth < path.length && depth > 0) {
-      const parent = depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
-      if (isMap(parent)) {
-        const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === path[depth - 1]);
-        if (pair && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
-      }
-    }
-    const range = (node as { range?: [number, number, number] | null }).range;
-    if (range) return range[0];
-  }
-  return 0;
-}

@@ -13,6 +13,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Balancer, type BalancerListener, type DetectionVia } from '../electron/engine/balancer/index';
 import { now } from '../electron/engine/clock';
+import { freePort } from './stats';
 
 interface BenchRow {
   figure: string;
@@ -35,17 +36,6 @@ const DRILL_RATE = 200;
 // ---- processes ------------------------------------------------------------------------------
 
 const children = new Set<ChildProcess>();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function findTool(name: string): string | null {
   const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/local/sbin'];

@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
 import { FaultProxy, type ToxicSpec } from '../electron/engine/faults/network/index';
+import { percentile } from './stats';
 
 interface BenchRow {
   figure: string;
@@ -46,9 +47,6 @@ function startServer(): Promise<{ port: number; child: ChildProcess }> {
   });
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
-}
 
 interface Run {
   p50: number;

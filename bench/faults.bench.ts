@@ -9,6 +9,7 @@ import { serverEntry } from '../electron/engine/app-paths';
 import { FaultRegistry } from '../electron/engine/faults/index';
 import { FleetSupervisor } from '../electron/engine/fleet/index';
 import type { FleetSpec, FleetSpecInput } from '../shared/contract/model';
+import { percentile } from './stats';
 
 interface Row {
   figure: string;
@@ -19,11 +20,6 @@ interface Row {
 
 const ROUNDS = 20;
 const TIME_LIMIT_MS = 40_000;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
-}
 
 function stateOf(pid: number): string | undefined {
   try {

@@ -8,6 +8,7 @@ import { serverEntry } from '../electron/engine/app-paths';
 import { now } from '../electron/engine/clock';
 import { FleetSupervisor } from '../electron/engine/fleet/index';
 import type { FleetSpec, FleetSpecInput } from '../shared/contract/model';
+import { percentile } from './stats';
 
 interface Row {
   figure: string;
@@ -79,12 +80,12 @@ export async function run(): Promise<Row[]> {
 
   const kind = bundled ? 'bundled server nodes' : 'command nodes (out/server missing)';
   return [
-    { figure: 'kill -9 → node.exited, p50', value: ms(percentile(detect, 0.5)), target: '≤ 10 ms', note: `${detect.length} kills, ${kind}` },
-    { figure: 'kill -9 → node.exited, p99', value: ms(percentile(detect, 0.99)), note: `max ${ms(Math.max(...detect))}` },
+    { figure: 'kill -9 → node.exited, p50', value: ms(percentile(detect, 50)), target: '≤ 10 ms', note: `${detect.length} kills, ${kind}` },
+    { figure: 'kill -9 → node.exited, p99', value: ms(percentile(detect, 99)), note: `max ${ms(Math.max(...detect))}` },
     {
       figure: 'kill -9 → restarted and ready, p50',
-      value: ms(percentile(recover, 0.5)),
-      note: `p99 ${ms(percentile(recover, 0.99))}; backoff 0, readiness polled every 15 ms`,
+      value: ms(percentile(recover, 50)),
+      note: `p99 ${ms(percentile(recover, 99))}; backoff 0, readiness polled every 15 ms`,
     },
   ];
 }
@@ -97,12 +98,6 @@ async function waitReady(fleet: FleetSupervisor, id: string, deadline: number): 
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   return undefined;
-}
-
-function percentile(values: number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
 }
 
 function ms(value: number): string {

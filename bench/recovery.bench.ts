@@ -9,15 +9,11 @@ import { pathToFileURL } from 'node:url';
 import { Lab } from '../electron/engine/lab';
 import type { Incident } from '../shared/contract/model';
 import type { BenchRow } from './index';
+import { percentile } from './stats';
 
 const KILLS = 20;
 const TIME_LIMIT_MS = 90_000;
 const VALUE = 'x'.repeat(4096);
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
 
 async function fill(port: number, bytes: number): Promise<void> {
   const keys = Math.ceil(bytes / VALUE.length);

@@ -195,3 +195,30 @@ export abstract class ScheduledStage extends ToxicStage {
     if (!this.disposed) this.arm();
   };
 }
+
+/** A stage that holds everything reaching it until it is released (the toxic removed) or its own timer acts. */
+export abstract class HoldingStage extends ToxicStage {
+  protected readonly held = new Fifo<Chunk | Ending>();
+  protected timer: unknown = null;
+
+  /** Passes on everything held, in order, endings included. */
+  release(): void {
+    this.cancel();
+    while (!this.disposed && this.held.length > 0) {
+      const item = this.held.shift() as Chunk | Ending;
+      if (typeof item === 'string') this.next.finish(item);
+      else this.next.push(item);
+    }
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.cancel();
+    this.held.clear();
+  }
+
+  protected cancel(): void {
+    if (this.timer !== null) this.env.clearTimer(this.timer);
+    this.timer = null;
+  }
+}

@@ -1,13 +1,11 @@
 // reset_peer {timeout} (ms): the first data (or FIN) on its stream starts the clock; after
 // `timeout` ms (0 = at once) both sides get a TCP RST and whatever is held is dropped. Until then
 // nothing passes. Removing the toxic before it fires cancels the reset and releases what was held.
-import { Fifo, ToxicStage, type Chunk, type Ending, type LinkControl, type ToxicAttributes, type ToxicEnv } from '../toxic-stage';
+import { HoldingStage, type Chunk, type Ending, type LinkControl, type ToxicAttributes, type ToxicEnv } from '../toxic-stage';
 
-export class ResetPeerStage extends ToxicStage {
-  private readonly held = new Fifo<Chunk | Ending>();
+export class ResetPeerStage extends HoldingStage {
   private timeout = 0;
   private triggeredAt: number | null = null;
-  private timer: unknown = null;
 
   constructor(env: ToxicEnv, control: LinkControl, attributes: ToxicAttributes) {
     super(env, control);
@@ -25,21 +23,6 @@ export class ResetPeerStage extends ToxicStage {
   update(attributes: ToxicAttributes): void {
     this.timeout = attributes.timeout ?? 0;
     if (this.triggeredAt !== null && !this.disposed) this.arm();
-  }
-
-  release(): void {
-    this.cancel();
-    while (!this.disposed && this.held.length > 0) {
-      const item = this.held.shift() as Chunk | Ending;
-      if (typeof item === 'string') this.next.finish(item);
-      else this.next.push(item);
-    }
-  }
-
-  override dispose(): void {
-    super.dispose();
-    this.cancel();
-    this.held.clear();
   }
 
   private hold(item: Chunk | Ending): void {
@@ -63,9 +46,4 @@ export class ResetPeerStage extends ToxicStage {
     this.held.clear();
     this.control.reset();
   };
-
-  private cancel(): void {
-    if (this.timer !== null) this.env.clearTimer(this.timer);
-    this.timer = null;
-  }
 }

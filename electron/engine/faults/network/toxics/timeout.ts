@@ -1,11 +1,9 @@
 // timeout {timeout} (ms): nothing passes; after `timeout` ms the whole connection is closed and
 // what was held is dropped. 0 = hold forever. Removing the toxic releases everything held (in
 // order, FIN included) — Toxiproxy discards it instead.
-import { Fifo, ToxicStage, type Chunk, type Ending, type LinkControl, type ToxicAttributes, type ToxicEnv } from '../toxic-stage';
+import { HoldingStage, type Chunk, type Ending, type LinkControl, type ToxicAttributes, type ToxicEnv } from '../toxic-stage';
 
-export class TimeoutStage extends ToxicStage {
-  private readonly held = new Fifo<Chunk | Ending>();
-  private timer: unknown = null;
+export class TimeoutStage extends HoldingStage {
   private closed = false;
 
   constructor(env: ToxicEnv, control: LinkControl, attributes: ToxicAttributes) {
@@ -28,21 +26,6 @@ export class TimeoutStage extends ToxicStage {
     if (timeout > 0 && !this.closed) this.timer = this.env.setTimer(this.expire, timeout);
   }
 
-  release(): void {
-    this.cancel();
-    while (!this.disposed && this.held.length > 0) {
-      const item = this.held.shift() as Chunk | Ending;
-      if (typeof item === 'string') this.next.finish(item);
-      else this.next.push(item);
-    }
-  }
-
-  override dispose(): void {
-    super.dispose();
-    this.cancel();
-    this.held.clear();
-  }
-
   private readonly expire = (): void => {
     this.timer = null;
     if (this.disposed) return;
@@ -50,9 +33,4 @@ export class TimeoutStage extends ToxicStage {
     this.held.clear();
     this.next.finish('close');
   };
-
-  private cancel(): void {
-    if (this.timer !== null) this.env.clearTimer(this.timer);
-    this.timer = null;
-  }
 }

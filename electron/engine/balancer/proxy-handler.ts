@@ -20,6 +20,7 @@ import type { RetryBudget } from './retry-budget';
 import { createStrategy, type Strategy } from './strategies';
 import type { RequestOutcome } from './types';
 import type { Upstream, UpstreamPool } from './upstream-pool';
+import { labRandom } from '../random';
 
 /** Largest request body kept in memory so that it can be sent again on a retry. */
 export const MAX_REPLAY_BYTES = 1024 * 1024;
@@ -312,7 +313,7 @@ class Exchange implements RequestBodyInfo {
     let abortAfter = -1;
     if (injected !== undefined) {
       for (const fault of injected) {
-        if (fault.share < 1 && Math.random() >= fault.share) continue;
+        if (fault.share < 1 && labRandom() >= fault.share) continue;
         if (fault.kind === 'error') return this.injectedError(u, at, fault.status);
         abortAfter = fault.afterBytes;
         break;

@@ -11,6 +11,7 @@ import { settleJournalEntry } from './journal-recovery';
 import type { FaultListener, FleetPort, HttpFaultPort, NetworkFaultPort } from './ports';
 import { isGone, procStat } from './process/process-identity';
 import { journalKey, RevertJournal, type AppliedLine, type EngineRef } from './revert-journal';
+import { labRandom } from '../random';
 
 export interface FaultRegistryOptions {
   /** The lab's run folder: node data folders are inside it, the journal is `faults.journal` in it. */
@@ -77,7 +78,7 @@ export class FaultRegistry {
       spec: { type: request.type, stream: request.stream, toxicity: request.toxicity, attributes },
       activeOnTarget: [...this.active.values()].filter((a) => a.record.target === node.id).map((a) => a.record),
       runDir: this.options.runDir,
-      random: this.options.random ?? Math.random,
+      random: this.options.random ?? labRandom,
       platform: this.options.platform ?? process.platform,
       fleet: this.options.fleet,
       network: this.options.network,

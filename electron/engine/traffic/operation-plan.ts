@@ -1,19 +1,11 @@
 // The seeded sequence of operations a traffic run sends: read or write, and which key.
 import type { TrafficSettings } from '../../../shared/contract/model';
+import { mulberry32 } from '../random';
+
+export { mulberry32 };
 
 /** Exponent of the zipf key distribution (YCSB's default). */
 export const ZIPF_EXPONENT = 0.99;
-
-/** mulberry32: a small, fast 32-bit PRNG; the same seed gives the same stream. Returns [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Zipf over ranks 1..n by rejection-inversion (Hörmann & Derflinger 1996, as in Apache Commons

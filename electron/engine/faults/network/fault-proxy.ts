@@ -8,6 +8,7 @@ import type { ByteCounters } from './link';
 import { ProxyConnection, resetSocket, type ConnectionOwner } from './proxy-connection';
 import type { ToxicEnv } from './toxic-stage';
 import { copySpec, parseAttributes, parseToxicSpec, type ToxicSpec } from './toxic-spec';
+import { labRandom } from '../../random';
 
 export interface FaultProxyOptions {
   /** For messages and the lab's bookkeeping (e.g. the node id and link). */
@@ -50,7 +51,7 @@ export class FaultProxy {
     this.name = options.name;
     this.upstreamPort = options.upstreamPort;
     this.upstreamHost = options.upstreamHost ?? '127.0.0.1';
-    const random = options.random ?? Math.random;
+    const random = options.random ?? labRandom;
     const env: ToxicEnv = {
       now,
       setTimer: (fn, ms) => setTimeout(fn, ms),

@@ -19,7 +19,8 @@ const common = {
   banner: { js: "import { createRequire as __frCreateRequire } from 'node:module'; const require = __frCreateRequire(import.meta.url);" },
   format: 'esm',
   packages: 'bundle',
-  external: ['electron'],
+  // playwright-core (PDF export) finds its own files next to itself: load it from node_modules, never bundle it.
+  external: ['electron', 'playwright-core'],
 };
 
 const entries = [

@@ -1,0 +1,174 @@
+import { availabilityLines } from './availability.js';
+import { formatAt, formatCount, formatDate, formatMs, formatNumber, formatPercent, formatValue } from './format.js';
+import type { DrillReport } from './model.js';
+import { HYPOTHESIS_LABELS, STAGE_LABELS, VERDICT_WORDS, errorRateOf, faultLabel, hypothesisValue, incidentStats, optionText, stagesOf, stepDuration } from './report-facts.js';
+
+/**
+ * A drill report as Markdown, for a ticket or a wiki page. Strings from the report are escaped so
+ * that they stay text: no table is broken by a `|`, no HTML a wiki would render gets through.
+ */
+
+/** Report text as inert Markdown on one line. */
+export function mdText(value: unknown): string {
+  return String(value ?? '')
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[\\`*_[\]|~]/g, '\\$&')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
+/** A Markdown table of ready cells (escape report strings with mdText first); `numeric` columns align right. */
+export function mdTable(headers: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>, numeric: ReadonlyArray<number> = []): string {
+  const right = new Set(numeric);
+  const line = (cells: ReadonlyArray<string>): string => `| ${cells.join(' | ')} |`;
+  return [line(headers), line(headers.map((_, index) => (right.has(index) ? '---:' : '---'))), ...rows.map(line)].join('\n');
+}
+
+export function renderMarkdown(report: DrillReport): string {
+  const out: string[] = [];
+  const verdict = VERDICT_WORDS[report.verdict];
+  out.push(`# ${verdict}: ${mdText(report.drill.title)}`, '');
+  out.push(`**Verdict: ${verdict}** — ${mdText(report.reason)}`, '');
+  out.push(`> ${mdText(report.drill.summary)}`, '');
+
+  const topology = report.topology
+    ? `${report.topology.kind}${report.topology.kind === 'active-active' ? `, ${report.topology.nodes} nodes` : ''}${report.topology.kind === 'hot-standby' ? `, ${report.topology.replication} replication` : ''}`
+    : 'fleet file';
+  const env = report.environment;
+  out.push(
+    mdTable(
+      ['', ''],
+      [
+        ['run', mdText(report.id)],
+        ['drill', `${mdText(report.drill.id)} (${mdText(report.drill.concept)})`],
+        ['seed · profile', `${report.seed} · ${report.profile}${report.auto ? ' · auto' : ''}`],
+        ['started · took', `${formatDate(report.startedAt)} · ${formatMs(report.durationMs)}`],
+        ['topology', mdText(topology)],
+        ['balancer', `${mdText(report.balancer.strategy)}, retries ${report.balancer.retry.enabled ? `on (${report.balancer.retry.maxTries} tries)` : 'off'}`],
+        ['versions', mdText(`firedrill ${report.versions.firedrill} · Node ${report.versions.node}${report.versions.electron ? ` · Electron ${report.versions.electron}` : ''}`)],
+        ['environment', mdText(`${env.platform} ${env.release} ${env.arch} · ${env.cpus} × ${env.cpuModel} · ${formatNumber(env.memoryGiB, 1)} GiB`)],
+      ],
+    ),
+    '',
+  );
+
+  const stats = report.traffic.stats;
+  out.push('## Traffic', '');
+  if (stats) {
+    out.push(
+      mdTable(
+        ['sent', 'failed', 'error rate', 'retried', 'dropped', 'p50', 'p99', 'max'],
+        [[formatCount(stats.sent), formatCount(stats.failed), formatPercent(errorRateOf(stats), 3), formatCount(stats.retried), formatCount(stats.dropped), formatMs(stats.latency.p50), formatMs(stats.latency.p99), formatMs(stats.latency.max)]],
+        [0, 1, 2, 3, 4, 5, 6, 7],
+      ),
+      '',
+    );
+  } else out.push('No traffic ran.', '');
+
+  out.push('## Hypothesis', '');
+  if (report.hypothesis.length > 0) {
+    out.push(
+      mdTable(
+        ['bound', 'limit', 'worst', 'verdict', 'detail'],
+        report.hypothesis.map((check) => [
+          HYPOTHESIS_LABELS[check.name],
+          `≤ ${hypothesisValue(check.name, check.limit)}`,
+          hypothesisValue(check.name, check.worst),
+          `**${check.verdict}**`,
+          mdText(check.detail),
+        ]),
+        [1, 2],
+      ),
+      '',
+    );
+  } else out.push('The drill states no hypothesis.', '');
+
+  out.push('## Expectations', '');
+  if (report.expectations.length > 0) {
+    out.push(
+      mdTable(
+        ['step', 'expectation', 'verdict', 'observed', 'detail'],
+        report.expectations.map((expectation) => [
+          String(expectation.step + 1),
+          mdText(expectation.description),
+          `**${expectation.verdict}**`,
+          formatValue(expectation.observed, expectation.unit),
+          mdText(expectation.detail),
+        ]),
+        [0, 3],
+      ),
+      '',
+    );
+  } else out.push('The drill has no expect step.', '');
+
+  out.push('## Incidents', '');
+  if (report.incidents.length > 0) {
+    const summary = incidentStats(report.incidents);
+    out.push(
+      mdTable(
+        ['incident', 'node', 'cause', 'detected via', 'MTTD', 'MTTR', 'lost', 'stale', 'stages'],
+        report.incidents.map((incident) => [
+          mdText(incident.id),
+          mdText(incident.nodeId),
+          mdText(incident.cause),
+          incident.detectedVia ?? '—',
+          formatMs(incident.mttdMs),
+          incident.open ? 'open' : formatMs(incident.mttrMs),
+          formatCount(incident.lostWrites),
+          formatCount(incident.staleWrites),
+          stagesOf(incident)
+            .map((point) => `${STAGE_LABELS[point.stage]} +${formatMs(point.sinceStartMs)}`)
+            .join(' → '),
+        ]),
+        [4, 5, 6, 7],
+      ),
+      '',
+      `MTTD mean ${formatMs(summary.mttd.mean)}, max ${formatMs(summary.mttd.max)} · MTTR mean ${formatMs(summary.mttr.mean)}, max ${formatMs(summary.mttr.max)}`,
+      '',
+    );
+  } else out.push('No incident: nothing failed.', '');
+  const ledger = report.ledger;
+  out.push(`Write ledger: ${formatCount(ledger.acked)} acknowledged writes, ${formatCount(ledger.checked)} checked, **${formatCount(ledger.lost)} lost**, ${formatCount(ledger.stale)} stale (${ledger.verdict}).`, '');
+
+  if (report.predictions.length > 0) {
+    out.push('## Predictions', '');
+    out.push(
+      mdTable(
+        ['question', 'expected', 'answered', 'right?', 'what happened'],
+        report.predictions.map((prediction) => [
+          mdText(prediction.question),
+          mdText(optionText(prediction.options, prediction.expected)),
+          mdText(optionText(prediction.options, prediction.answer)),
+          prediction.correct === null ? 'unanswered' : prediction.correct ? 'yes' : 'no',
+          mdText(prediction.outcome),
+        ]),
+      ),
+      '',
+    );
+  }
+
+  if (report.faults.length > 0) {
+    out.push('## Faults', '');
+    out.push(
+      mdTable(
+        ['fault', 'from', 'to', 'status'],
+        report.faults.map((fault) => [mdText(faultLabel(fault)), formatAt(fault.startMs), fault.endMs === null ? '—' : formatAt(fault.endMs), mdText(fault.status)]),
+        [1, 2],
+      ),
+      '',
+    );
+  }
+
+  out.push('## Availability', '', '```text', ...availabilityLines(report.availability).map((line) => line.replace(/`/g, "'")), '```', '', mdText(report.availability.explanation), '');
+
+  out.push('## Steps', '');
+  for (const step of report.steps) {
+    const took = stepDuration(step);
+    const extra = [step.performedBy ? `by ${step.performedBy}` : '', step.error ? `error: ${step.error}` : ''].filter(Boolean).join(', ');
+    out.push(
+      `${step.index + 1}. ${formatAt(step.startedAtMs)} **${step.kind}** ${mdText(step.label)} — ${step.status}${took === null ? '' : ` (${formatMs(took)})`}${extra ? ` — ${mdText(extra)}` : ''}`,
+    );
+  }
+  out.push('');
+  return out.join('\n');
+}

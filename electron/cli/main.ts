@@ -1,5 +1,8 @@
 import { appVersion } from '../engine/app-paths.js';
 import { UsageError } from './args.js';
+import { drills, drillsHelp } from './drills.js';
+import { report, reportHelp } from './report.js';
+import { run, runHelp } from './run.js';
 import { serve, serveHelp } from './serve.js';
 import { validate, validateHelp } from './validate.js';
 
@@ -9,6 +12,9 @@ Firedrill — a chaos lab for one workstation: a fleet of real server processes 
 
 Commands:
   serve       start the lab and its web UI on 127.0.0.1 (firedrill serve --help)
+  drills      list the drills on offer
+  run         run a drill and write its report (firedrill run ID|FILE [--auto] ...)
+  report      read the report history: list, show, compare, export
   validate    check drill files (firedrill validate FILE...)
   help [CMD]  this help, or a command's
 
@@ -20,6 +26,9 @@ Flags:
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
   serve: { run: serve, help: serveHelp },
   validate: { run: validate, help: validateHelp },
+  drills: { run: drills, help: drillsHelp },
+  run: { run, help: runHelp },
+  report: { run: report, help: reportHelp },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -17,6 +17,7 @@ Starts the lab (the engine, its fleet and the balancer in front of it) and the w
   --topology KIND      hot-standby (default), warm-standby, cold-standby or active-active
   --fleet FILE         a fleet file (YAML) to run as-is instead of a topology
   --run-dir DIR        where node data lives (default $FIREDRILL_RUN_DIR or ~/.firedrill/runs/<time>)
+  --reports-dir DIR    the drill report history (default $FIREDRILL_REPORTS_DIR or ~/.firedrill/reports)
   --no-start           start the lab with the fleet stopped
   -h, --help           this help
 `;
@@ -31,6 +32,7 @@ export async function serve(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       fleet: { type: 'string' },
       'run-dir': { type: 'string' },
+      'reports-dir': { type: 'string' },
       'no-start': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -60,6 +62,7 @@ export async function serve(argv: string[]): Promise<number> {
 
   const lab = await Lab.create({
     runDir: values['run-dir'],
+    ...(values['reports-dir'] !== undefined ? { reportsDir: values['reports-dir'] } : {}),
     fleet,
     autoStart: !values['no-start'],
     ...(topology ? { topology: { kind: topology } } : {}),

@@ -33,6 +33,10 @@ import { IncidentTracker } from './incidents/index.js';
 import { MetricsRecorder, createLabMetrics, type LabMetrics } from './metrics/index.js';
 import { NodeLinks } from './node-links.js';
 import { TrafficGenerator, WriteLedger } from './traffic/index.js';
+import { DrillService } from './drills/drill-service.js';
+import type { DrillLab } from './drills/drill-run.js';
+import { reseedLab } from './random.js';
+import { ReportStore, defaultReportsDir, type PdfPrinter } from './reports/report-store.js';
 
 const TIMELINE_CAP = 2_000;
 
@@ -47,6 +51,10 @@ export interface LabOptions {
   autoStart?: boolean;
   /** The balancer's port on 127.0.0.1 (default 0: a free port). */
   balancerPort?: number;
+  /** The drill report history; default `$FIREDRILL_REPORTS_DIR` or `~/.firedrill/reports`. */
+  reportsDir?: string;
+  /** How reports become PDF; default Chromium through Playwright (the desktop app passes Electron's printToPDF). */
+  printPdf?: PdfPrinter;
 }
 
 type AnyEvent = { [K in EventName]: [K, EventPayload<K>] }[EventName];
@@ -82,11 +90,14 @@ export class Lab {
   private disposed: Promise<void> | undefined;
   private lastFleetState = '';
   private readonly stops: Unsubscribe[] = [];
+  readonly reports: ReportStore;
+  readonly drills: DrillService;
 
   private constructor(
     readonly runDir: string,
     fleetSpec: FleetSpec,
     topology: TopologySpec | null,
+    options: LabOptions,
   ) {
     this.fleetSpec = fleetSpec;
     this.topology = topology;
@@ -145,6 +156,13 @@ export class Lab {
         if (!incident.open && incident.lostWrites === null) void this.checkLedgerFor(incident.id);
       }),
     );
+    this.reports = new ReportStore(resolve(options.reportsDir ?? defaultReportsDir()), options.printPdf);
+    this.drills = new DrillService({
+      lab: this.drillLab(),
+      reports: this.reports,
+      onStep: (status) => this.emit('drill.step', structuredClone(status)),
+      onVerdict: (status) => this.emit('drill.verdict', status),
+    });
     this.host = new ContractHost(this.handlers(), (listener) =>
       this.events.add((...event: AnyEvent) => listener(event[0], event[1])),
     );
@@ -155,7 +173,7 @@ export class Lab {
     await mkdir(runDir, { recursive: true });
     const topology = options.fleet ? null : TopologySpec.parse(options.topology ?? defaultTopology);
     const fleet = options.fleet ? FleetSpec.parse(options.fleet) : fleetForTopology(topology as TopologySpec);
-    const lab = new Lab(runDir, fleet, topology);
+    const lab = new Lab(runDir, fleet, topology, options);
     lab.adjustTrafficToTopology();
     try {
       lab.journalRecovery = await lab.faults.recoverJournal();
@@ -203,6 +221,7 @@ export class Lab {
   /** Stops traffic, every node and every timer; safe to call more than once. */
   dispose(): Promise<void> {
     this.disposed ??= (async () => {
+      await this.drills.dispose();
       this.host.dispose();
       await this.faults.dispose();
       await this.stopTraffic();
@@ -215,6 +234,16 @@ export class Lab {
       this.events.clear();
     })();
     return this.disposed;
+  }
+
+  /** The lab as a drill run drives it: through the contract, like any other client. */
+  private drillLab(): DrillLab {
+    return {
+      call: (name, params) => this.host.call(name, params) as never,
+      onEvent: (listener) => this.onEvent(listener),
+      reseed: (seed) => reseedLab(seed),
+      trafficStats: () => this.traffic?.stats() ?? null,
+    };
   }
 
   // ---- the fleet and its topology ---------------------------------------------------------
@@ -312,6 +341,8 @@ export class Lab {
         const detail = event.detail ?? {};
         this.record(kind, detail, nodeId, at);
         if (nodeId && kind === 'node.exited') {
+          // A stop the lab asked for is known as planned before the balancer's detection of it arrives.
+          if (detail.byLab === true) this.incidents.nodeExited(nodeId, at, { byLab: true });
           // Synchronously, before the supervisor schedules a restart: the controller may reconfigure it.
           if (this.controller) this.controller.nodeExited(nodeId, at, { byLab: detail.byLab === true });
           else if (this.routedNodes().some((n) => n.id === nodeId)) this.balancer.nodeExited(nodeId, at);
@@ -529,6 +560,16 @@ export class Lab {
       'fault.halt': () => this.faults.halt(),
       'fault.list': () => ({ faults: this.faults.list() }),
       'ledger.check': () => this.checkLedger(),
+      'drill.list': () => this.drills.list(),
+      'drill.get': ({ id }) => this.drills.get(id),
+      'drill.run': (params) => this.drills.run(params),
+      'drill.abort': ({ runId }) => this.drills.abort(runId),
+      'drill.answer': (params) => this.drills.answer(params),
+      'drill.status': () => ({ run: this.drills.status() }),
+      'report.list': ({ limit }) => this.reports.list(limit),
+      'report.open': ({ id }) => this.reports.open(id),
+      'report.compare': ({ ids }) => this.reports.compare(ids).comparison,
+      'report.export': async ({ id, format }) => ({ path: await this.reports.export(id, format) }),
     };
   }
 

@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Lab } from '../engine/lab.js';
 import { fromIpcMain } from './ipc-transport.js';
 import { installMenu } from './menu.js';
+import { printHtmlToPdf } from './print-to-pdf.js';
 
 // Bundled to out/main/index.js; the preload and the renderer are built next to it.
 const here = dirname(fileURLToPath(import.meta.url));
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
   installMenu();
   try {
     const runDir = process.env.FIREDRILL_RUN_DIR;
-    lab = await Lab.create(runDir ? { runDir } : {});
+    lab = await Lab.create({ ...(runDir ? { runDir } : {}), printPdf: printHtmlToPdf });
   } catch (error) {
     dialog.showErrorBox('Firedrill could not start its lab', error instanceof Error ? error.message : String(error));
     app.exit(1);

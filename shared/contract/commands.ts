@@ -19,6 +19,13 @@ import {
   TrafficSettingsPatch,
   TrafficState,
 } from './model.js';
+import { DrillRunParams, DrillRunStatus, DrillSummary, ReportFormat } from '../drill/run.js';
+import { DrillSpec } from '../drill/schema.js';
+import { ReportComparison } from '../report/compare.js';
+import { DrillReport, ReportSummary } from '../report/model.js';
+
+const RunId = z.string().min(1).max(200);
+const ReportRef = z.string().min(1).max(4096);
 
 /** Every command the engine offers: `domain.verb` -> its params and its result. */
 export const commands = {
@@ -107,6 +114,58 @@ export const commands = {
     result: LedgerCounts,
     summary: 'Read back every acknowledged write from the current primary and count lost and stale ones.',
   },
+  'drill.list': {
+    params: z.object({}).strict(),
+    result: z.object({ drills: z.array(DrillSummary), problems: z.array(z.string()) }),
+    summary: 'The drills on offer: the built-in library and your own (~/.firedrill/drills); files that do not parse are listed as problems.',
+  },
+  'drill.get': {
+    params: z.object({ id: z.string().min(1).max(200) }).strict(),
+    result: z.object({ summary: DrillSummary, spec: DrillSpec }),
+    summary: 'One drill, whole: its narration, steps and hypothesis.',
+  },
+  'drill.run': {
+    params: DrillRunParams,
+    result: DrillRunStatus,
+    summary: 'Start a drill (by id, or given whole); progress comes as drill.step events and the end as drill.verdict.',
+  },
+  'drill.abort': {
+    params: z.object({ runId: RunId.optional() }).strict(),
+    result: DrillRunStatus,
+    summary: 'End the running drill now; every fault is reverted and the verdict is aborted.',
+  },
+  'drill.answer': {
+    params: z
+      .object({ runId: RunId, step: z.number().int().min(0), option: z.number().int().min(0).optional(), perform: z.boolean().optional() })
+      .strict(),
+    result: DrillRunStatus,
+    summary: 'Answer the prediction the drill waits on (option), or say a manual action is done (perform: true lets the lab do it).',
+  },
+  'drill.status': {
+    params: z.object({}).strict(),
+    result: z.object({ run: DrillRunStatus.nullable() }),
+    summary: 'The running drill, or the last one to finish.',
+  },
+  'report.list': {
+    params: z.object({ limit: z.number().int().min(1).max(10_000).optional() }).strict(),
+    result: z.object({ reports: z.array(ReportSummary), problems: z.array(z.string()) }),
+    summary: 'The report history, newest first; unreadable reports are listed as problems.',
+  },
+  'report.open': {
+    params: z.object({ id: ReportRef }).strict(),
+    result: z.object({ report: DrillReport, dir: z.string(), files: z.partialRecord(ReportFormat, z.string()) }),
+    summary: 'One report, whole, with the paths of its rendered files.',
+  },
+  'report.compare': {
+    params: z.object({ ids: z.array(ReportRef).min(2).max(6) }).strict(),
+    result: ReportComparison,
+    summary: 'Two to six runs side by side: the same drill across topologies, strategies or builds.',
+  },
+  'report.export': {
+    params: z.object({ id: ReportRef, format: ReportFormat }).strict(),
+    result: z.object({ path: z.string() }),
+    summary: 'Render one format of a stored report (HTML, Markdown, JUnit, PDF) into its folder.',
+  },
 } as const;
 
 /** Every event the engine emits: `domain.changed`, `domain.tick`, ... -> its payload. */
@@ -120,6 +179,10 @@ export const events = {
   'incident.changed': Incident,
   'traffic.changed': TrafficState,
   'fault.changed': FaultRecord,
+  /** The running drill's whole status, on every step and every change of a check's verdict. */
+  'drill.step': DrillRunStatus,
+  /** The drill's end: its verdict, why, and the report's id. */
+  'drill.verdict': DrillRunStatus,
 } as const;
 
 export type Commands = typeof commands;

@@ -41,8 +41,26 @@ export const DrillName = z
 
 const Ms = z.number().int().min(0).max(3_600_000);
 
-/** Metrics an `expect` step can bound. Closed on purpose: each one must be computable by the runner. */
-export const DrillMetric = z.enum(['traffic.failed', 'traffic.errorRate', 'traffic.p99', 'ledger.lost', 'incident.mttdMs', 'incident.mttrMs']);
+/**
+ * Metrics an `expect` step can bound. Closed on purpose: each one must be computable by the runner.
+ * `traffic.*` count every request since the drill began; `recent.*` only the last `windowMs`
+ * (default 2000) of metrics windows; `node.share` is the share of the recent requests that `node`
+ * served; `incident.*` are the latest incident's; `ledger.lost` reads every acknowledged write back.
+ */
+export const DrillMetric = z.enum([
+  'traffic.failed',
+  'traffic.errorRate',
+  'traffic.p99',
+  'traffic.retried',
+  'recent.rps',
+  'recent.errorRate',
+  'recent.p99',
+  'node.share',
+  'ledger.lost',
+  'ledger.stale',
+  'incident.mttdMs',
+  'incident.mttrMs',
+]);
 export type DrillMetric = z.infer<typeof DrillMetric>;
 
 /** Timeline event kinds (`domain.what`), e.g. `failover.done`, `incident.detected`, `node.ready`. */
@@ -117,7 +135,13 @@ export const ActionStep = z
   .strict();
 export type ActionStep = z.infer<typeof ActionStep>;
 
-/** `{ event, within, node? }`: the event happens within `within` ms; `{ metric, min?, max? }`: the metric is within bounds now. */
+/**
+ * `{ event, within, node? }`: the event happens within `within` ms of the latest fault or action
+ * step (or of the start); it may already have happened. Events are the lab's timeline kinds
+ * (`incident.detected`, `failover.done`, `node.ready`, ...) and the nodes' own log events as
+ * `log.<event>` (`log.checkpoint.rejected`, `log.restore.done`).
+ * `{ metric, min?, max?, windowMs?, node? }`: the metric is within bounds now.
+ */
 export const ExpectStep = z
   .object({
     event: EventKind.optional(),
@@ -126,6 +150,8 @@ export const ExpectStep = z
     metric: DrillMetric.optional(),
     min: z.number().optional(),
     max: z.number().optional(),
+    /** `recent.*` and `node.share`: how far back to look, ms. */
+    windowMs: z.number().int().min(100).max(600_000).optional(),
   })
   .strict()
   .superRefine((value, ctx) => {
@@ -138,7 +164,11 @@ export const ExpectStep = z
       if (value.min === undefined && value.max === undefined) ctx.addIssue({ code: 'custom', path: ['metric'], message: 'an expected metric needs `min` or `max`' });
       if (value.within !== undefined) ctx.addIssue({ code: 'custom', path: ['within'], message: '`within` times an event, not a metric' });
       if (value.min !== undefined && value.max !== undefined && value.min > value.max) ctx.addIssue({ code: 'custom', path: ['min'], message: '`min` is above `max`' });
+      if (value.metric === 'node.share' && value.node === undefined) ctx.addIssue({ code: 'custom', path: ['node'], message: '`node.share` needs the `node` whose share it is' });
+      if (value.node !== undefined && value.metric !== 'node.share') ctx.addIssue({ code: 'custom', path: ['node'], message: '`node` names a node for an event or for node.share' });
+      if (value.windowMs !== undefined && !(value.metric.startsWith('recent.') || value.metric === 'node.share')) ctx.addIssue({ code: 'custom', path: ['windowMs'], message: '`windowMs` is for recent.* metrics and node.share' });
     }
+    if (value.event !== undefined && value.windowMs !== undefined) ctx.addIssue({ code: 'custom', path: ['windowMs'], message: '`windowMs` is for metrics, not events' });
   });
 export type ExpectStep = z.infer<typeof ExpectStep>;
 

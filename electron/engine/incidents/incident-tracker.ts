@@ -29,6 +29,8 @@ type Listener = (incident: Incident) => void;
 export class IncidentTracker {
   private readonly tracked: Tracked[] = [];
   private readonly listeners = new Set<Listener>();
+  /** Nodes the lab stopped or restarted on purpose, until they are ready again. */
+  private readonly planned = new Set<string>();
   private seq = 0;
   private readonly limit: number;
   private readonly clock: Clock;
@@ -76,13 +78,19 @@ export class IncidentTracker {
       this.stage(open, 'observed', at);
       return open.incident.id;
     }
-    if (detail.byLab) return null;
+    if (detail.byLab) {
+      // A stop or restart the lab was asked for: its detections until the node is back are expected, not an incident.
+      this.planned.add(nodeId);
+      return null;
+    }
     return this.open(nodeId, 'exit', 'observed', at, { signal: detail.signal ?? null, code: detail.code ?? null }).incident.id;
   }
 
   /** A balancer detection: the first sets `detected` and `detectedVia`; every one is a timeline event. */
-  detected(e: { nodeId: string; via: DetectionVia; at: number; reason?: string }): string {
-    const t = this.openFor(e.nodeId) ?? this.open(e.nodeId, `detected:${e.via}`, 'detected', e.at);
+  detected(e: { nodeId: string; via: DetectionVia; at: number; reason?: string }): string | null {
+    const open = this.openFor(e.nodeId);
+    if (!open && this.planned.has(e.nodeId)) return null;
+    const t = open ?? this.open(e.nodeId, `detected:${e.via}`, 'detected', e.at);
     const first = t.incident.stages.detected === undefined;
     if (first) t.incident.detectedVia = e.via;
     this.timeline('incident.detected', t, { via: e.via, first, reason: e.reason ?? null }, e.at);
@@ -158,7 +166,10 @@ export class IncidentTracker {
     if (e.kind === 'node.exited') {
       this.nodeExited(e.nodeId, e.at, { byLab: detail.byLab === true, code: detail.code as number | null, signal: detail.signal as string | null });
     } else if (e.kind === 'node.starting') this.nodeStarting(e.nodeId, e.at);
-    else if (e.kind === 'node.ready') this.nodeRestored(e.nodeId, e.at);
+    else if (e.kind === 'node.ready') {
+      this.planned.delete(e.nodeId);
+      this.nodeRestored(e.nodeId, e.at);
+    }
   }
 
   /** What the ledger check found for this incident's data (lost and stale acknowledged writes). */

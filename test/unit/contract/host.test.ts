@@ -8,6 +8,7 @@ import {
   Listeners,
   createMemoryTransportPair,
   type CommandHandlers,
+  type CommandName,
   type EventName,
   type LabSnapshot,
   type NodeSnapshot,
@@ -44,6 +45,11 @@ const snapshot: LabSnapshot = {
   timeline: [],
 };
 
+/** Handlers this file does not exercise: calling one is a test mistake. */
+function notInThisTest<K extends CommandName>(names: K[]): Record<K, () => never> {
+  return Object.fromEntries(names.map((name) => [name, () => { throw new Error(`${name}: not in this test`); }])) as Record<K, () => never>;
+}
+
 function setup() {
   const bus = new Listeners<[EventName, unknown]>();
   const handlers = {
@@ -68,6 +74,7 @@ function setup() {
     }),
     'fault.halt': vi.fn(() => ({ reverted: 0, ms: 0 })),
     'fault.list': vi.fn(() => ({ faults: [] })),
+    ...notInThisTest(['drill.list', 'drill.get', 'drill.run', 'drill.abort', 'drill.answer', 'drill.status', 'report.list', 'report.open', 'report.compare', 'report.export']),
   } satisfies CommandHandlers;
   const host = new ContractHost(handlers, (listener) => bus.add((name, payload) => listener(name, payload as never)));
   const [engineSide, uiSide] = createMemoryTransportPair();

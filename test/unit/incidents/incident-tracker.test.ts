@@ -121,4 +121,16 @@ describe('IncidentTracker: a detection that beats the exit event', () => {
     tracker.firstServed({ nodeId: 'p1', at: 2_500 });
     expect(tracker.incidents()[0]?.mttdMs).toBeNull();
   });
+
+  it('a stop or restart the lab asked for is not an incident: its detections are expected until the node is ready', () => {
+    const { t } = tracker();
+    expect(t.nodeExited('a2', 100, { byLab: true })).toBeNull();
+    expect(t.detected({ nodeId: 'a2', via: 'exit', at: 100.2 })).toBeNull();
+    expect(t.detected({ nodeId: 'a2', via: 'active', at: 150 })).toBeNull();
+    t.timelineEvent({ kind: 'node.ready', nodeId: 'a2', at: 300 });
+    expect(t.incidents()).toEqual([]);
+    // Ready again: a detection now is a failure like any other.
+    expect(t.detected({ nodeId: 'a2', via: 'passive', at: 900 })).toMatch(/^inc-/);
+    expect(t.incidents()).toHaveLength(1);
+  });
 });

@@ -1,0 +1,161 @@
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
+import type { DrillRunStatus, ReportFormat as ReportFormatName } from '../../shared/drill/run.js';
+import { ReportFormat } from '../../shared/drill/run.js';
+import type { DrillSpec } from '../../shared/drill/schema.js';
+import { loadDrillFile } from '../engine/drills/drill-file.js';
+import { loadLibrary } from '../engine/drills/library.js';
+import { Lab } from '../engine/lab.js';
+import { defaultReportsDir } from '../engine/reports/report-store.js';
+import { parseFlags, UsageError } from './args.js';
+import { ProgressView } from './progress.js';
+
+export const runHelp = `Usage: firedrill run ID|FILE [--seed N] [--out DIR] [--format LIST] [--auto] [--profile full|short]
+
+Runs one drill against a fresh lab on this machine and writes its report. ID is a drill from
+\`firedrill drills\`; FILE is a drill file (YAML). On a terminal it shows a progress bar and asks
+you the drill's predictions and manual actions; elsewhere it prints one line per step.
+
+  --seed N          seed for traffic and faults (default: the drill's own)
+  --out DIR         the report history to write into (default $FIREDRILL_REPORTS_DIR or ~/.firedrill/reports)
+  --format LIST     report formats, comma-separated: json,html,md,junit,pdf (default json,html,md,junit;
+                    json and html are always written; pdf needs Chromium)
+  --auto            perform manual actions without asking and leave predictions unanswered
+  --profile P       full (default) or short: waits and traffic at half length (for CI)
+  --run-dir DIR     where node data lives (default $FIREDRILL_RUN_DIR or ~/.firedrill/runs/<time>)
+  --json            print the final status as one JSON line instead of sentences
+  -h, --help        this help
+
+Exit status: 0 when the drill passes, 1 when it fails, is aborted or errs, 2 on bad input.
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(
+    argv,
+    {
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      format: { type: 'string' },
+      auto: { type: 'boolean' },
+      profile: { type: 'string' },
+      'run-dir': { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'run',
+  );
+  if (values.help) {
+    process.stdout.write(runHelp);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('firedrill run: give one drill id or file (see firedrill drills)');
+  const seed = parseSeed(values.seed);
+  const formats = parseFormats(values.format);
+  const profile = values.profile ?? 'full';
+  if (profile !== 'full' && profile !== 'short') throw new UsageError(`--profile: "${profile}" is not full or short`);
+  const { spec, path } = resolveDrill(positionals[0] as string);
+  const auto = values.auto === true;
+  const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true && !auto;
+  const actions = spec.steps.flatMap((step, index) => ('action' in step ? [index + 1] : []));
+  if (!auto && !interactive && actions.length > 0) {
+    throw new UsageError(`firedrill run: drill "${spec.id}" has manual actions (step ${actions.join(', ')}) and this is not a terminal: pass --auto to have them performed`);
+  }
+
+  const lab = await Lab.create({ runDir: values['run-dir'], reportsDir: values.out ?? defaultReportsDir(), topology: spec.topology, autoStart: false });
+  const view = new ProgressView(process.stdout, spec, { tty: process.stdout.isTTY === true && !values.json, quiet: values.json === true });
+  const prompts = interactive ? createInterface({ input: process.stdin, output: process.stdout }) : null;
+  let asked = -1;
+  const finished = new Promise<DrillRunStatus>((resolve) => {
+    lab.onEvent((name, payload) => {
+      if (name === 'drill.step') {
+        view.update(payload);
+        const waiting = payload.waitingFor;
+        if (prompts && waiting && waiting.step !== asked) {
+          asked = waiting.step;
+          void ask(prompts, view, payload).then(
+            (answer) => lab.host.call('drill.answer', { runId: payload.runId, step: waiting.step, ...answer }),
+            () => undefined,
+          );
+        }
+      }
+      if (name === 'drill.verdict') resolve(payload);
+    });
+  });
+  const onSignal = (): void => {
+    void lab.host.call('drill.abort', {}).catch(() => undefined);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await lab.host.call('drill.run', { spec, ...(path ? { path } : {}), ...(seed !== undefined ? { seed } : {}), auto, profile, formats });
+    const status = await finished;
+    prompts?.close();
+    const files = status.reportId ? ((await lab.host.call('report.open', { id: status.reportId })) as { files: Record<string, string> }).files : {};
+    if (values.json) process.stdout.write(`${JSON.stringify({ ...status, files })}\n`);
+    else view.finish(status, files);
+    return status.verdict === 'pass' ? 0 : 1;
+  } finally {
+    prompts?.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await lab.dispose();
+  }
+}
+
+/** An id from the library, or a path to a drill file; bad input is a UsageError (exit 2). */
+function resolveDrill(ref: string): { spec: DrillSpec; path: string | null } {
+  const looksLikeFile = /[\\/]/.test(ref) || /\.ya?ml$/i.test(ref) || existsSync(ref);
+  if (looksLikeFile) {
+    try {
+      return { spec: loadDrillFile(ref), path: ref };
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+  const library = loadLibrary();
+  const found = library.drills.find((d) => d.spec.id === ref);
+  if (!found) {
+    const ids = library.drills.map((d) => d.spec.id).join(', ');
+    throw new UsageError(`firedrill run: no drill "${ref}" (built-in: ${ids || 'none found'}; or give a file path)`);
+  }
+  return { spec: found.spec, path: null };
+}
+
+function parseSeed(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(value)) throw new UsageError(`--seed: "${value}" is not a whole number ≥ 0`);
+  return Number(value);
+}
+
+function parseFormats(value: string | undefined): ReportFormatName[] {
+  if (value === undefined) return ['json', 'html', 'md', 'junit'];
+  const formats: ReportFormatName[] = [];
+  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const parsed = ReportFormat.safeParse(part);
+    if (!parsed.success) throw new UsageError(`--format: "${part}" is not one of ${ReportFormat.options.join(', ')}`);
+    formats.push(parsed.data);
+  }
+  if (formats.length === 0) throw new UsageError('--format: give at least one format');
+  return formats;
+}
+
+async function ask(prompts: ReturnType<typeof createInterface>, view: ProgressView, status: DrillRunStatus): Promise<{ option?: number; perform?: boolean }> {
+  const waiting = status.waitingFor!;
+  view.pause();
+  try {
+    if (waiting.kind === 'predict') {
+      const options = waiting.options ?? [];
+      process.stdout.write(`\nPredict: ${waiting.text}\n${options.map((o, i) => `  ${i + 1}. ${o}`).join('\n')}\n`);
+      for (;;) {
+        const line = (await prompts.question(`Your answer (1-${options.length}): `)).trim();
+        const n = Number(line);
+        if (Number.isInteger(n) && n >= 1 && n <= options.length) return { option: n - 1 };
+      }
+    }
+    process.stdout.write(`\nYour turn: ${waiting.text}\n`);
+    const line = await prompts.question(waiting.canPerform ? 'Press Enter when done, or type "do" and Enter to have the lab do it: ' : 'Press Enter when done: ');
+    return line.trim().toLowerCase() === 'do' && waiting.canPerform ? { perform: true } : {};
+  } finally {
+    view.resume();
+  }
+}

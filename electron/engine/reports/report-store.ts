@@ -1,0 +1,172 @@
+// The history of drill reports: one folder per run under the reports folder, holding report.json
+// (the whole truth) and whichever rendered formats were asked for.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ContractError, fieldPath } from '../../../shared/contract/errors.js';
+import type { ReportFormat } from '../../../shared/drill/run.js';
+import { compareReports, type ReportComparison } from '../../../shared/report/compare.js';
+import { renderHtml } from '../../../shared/report/html.js';
+import { renderJunit } from '../../../shared/report/junit.js';
+import { renderMarkdown } from '../../../shared/report/markdown.js';
+import { DrillReport, summarize, type ReportSummary } from '../../../shared/report/model.js';
+import { writePdf } from './pdf.js';
+
+export const REPORT_FILES: Record<ReportFormat, string> = {
+  json: 'report.json',
+  html: 'report.html',
+  md: 'report.md',
+  junit: 'junit.xml',
+  pdf: 'report.pdf',
+};
+
+/** Report ids name folders: no separators, no dots in front, nothing a path could escape with. */
+const REPORT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** Prints HTML to a PDF file; the desktop app passes Electron's printToPDF, elsewhere Chromium through Playwright. */
+export type PdfPrinter = (html: string, file: string) => Promise<void>;
+
+export interface WrittenReport {
+  id: string;
+  dir: string;
+  files: Partial<Record<ReportFormat, string>>;
+  /** Formats that could not be written, with why (a missing Chromium for PDF, ...). */
+  problems: string[];
+}
+
+export function defaultReportsDir(): string {
+  return process.env.FIREDRILL_REPORTS_DIR ?? join(homedir(), '.firedrill', 'reports');
+}
+
+export class ReportStore {
+  constructor(
+    readonly dir: string,
+    private readonly printPdf: PdfPrinter = writePdf,
+  ) {}
+
+  /** A fresh id for a run: time, then the drill, unique in the folder. */
+  newId(drillId: string, at = new Date()): string {
+    const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+    const base = `${stamp}-${drillId}`.slice(0, 120);
+    let id = base;
+    for (let n = 2; existsSync(join(this.dir, id)); n++) id = `${base}-${n}`;
+    return id;
+  }
+
+  /** Writes the report and its formats; report.json goes last, atomically, listing what was written. */
+  async write(report: DrillReport, formats: readonly ReportFormat[]): Promise<WrittenReport> {
+    const dir = this.folder(report.id);
+    mkdirSync(dir, { recursive: true });
+    const written: WrittenReport = { id: report.id, dir, files: {}, problems: [] };
+    const wanted = new Set<ReportFormat>(['json', 'html', ...formats]);
+    for (const format of wanted) {
+      if (format === 'json') continue;
+      try {
+        written.files[format] = await this.render(report, format, dir);
+      } catch (error) {
+        written.problems.push(`${format}: ${(error as Error).message}`);
+      }
+    }
+    const final: DrillReport = { ...report, formats: ['json', ...(Object.keys(written.files) as ReportFormat[])] };
+    writeAtomic(join(dir, REPORT_FILES.json), `${JSON.stringify(final, null, 2)}\n`);
+    written.files.json = join(dir, REPORT_FILES.json);
+    return written;
+  }
+
+  /** Every report in the history, newest first; unreadable ones are listed in `problems`, not thrown. */
+  list(limit = 500): { reports: ReportSummary[]; problems: string[] } {
+    const reports: ReportSummary[] = [];
+    const problems: string[] = [];
+    if (!existsSync(this.dir)) return { reports, problems };
+    for (const name of readdirSync(this.dir)) {
+      const file = join(this.dir, name, REPORT_FILES.json);
+      if (!REPORT_ID.test(name) || !existsSync(file)) continue;
+      try {
+        reports.push(summarize(readReport(file)));
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
+    }
+    reports.sort((a, b) => b.startedAt - a.startedAt);
+    return { reports: reports.slice(0, limit), problems };
+  }
+
+  /** One report by id (from this history) or by path (a report folder or a report.json anywhere). */
+  open(ref: string): { report: DrillReport; dir: string; files: Partial<Record<ReportFormat, string>> } {
+    const file = this.locate(ref);
+    const report = readReport(file);
+    const dir = dirname(file);
+    const files: Partial<Record<ReportFormat, string>> = {};
+    for (const [format, name] of Object.entries(REPORT_FILES) as Array<[ReportFormat, string]>) {
+      if (existsSync(join(dir, name))) files[format] = join(dir, name);
+    }
+    return { report, dir, files };
+  }
+
+  /** Renders one format of a stored report again (or for the first time) into its folder. */
+  async export(ref: string, format: ReportFormat): Promise<string> {
+    const { report, dir } = this.open(ref);
+    if (format === 'json') return join(dir, REPORT_FILES.json);
+    return await this.render(report, format, dir);
+  }
+
+  compare(refs: readonly string[]): { comparison: ReportComparison; reports: DrillReport[] } {
+    const reports = refs.map((ref) => this.open(ref).report);
+    return { comparison: compareReports(reports), reports };
+  }
+
+  private async render(report: DrillReport, format: Exclude<ReportFormat, 'json'>, dir: string): Promise<string> {
+    const file = join(dir, REPORT_FILES[format]);
+    switch (format) {
+      case 'html':
+        writeAtomic(file, renderHtml(report));
+        break;
+      case 'md':
+        writeAtomic(file, renderMarkdown(report));
+        break;
+      case 'junit':
+        writeAtomic(file, renderJunit(report));
+        break;
+      case 'pdf':
+        await this.printPdf(renderHtml(report), file);
+        break;
+    }
+    return file;
+  }
+
+  private folder(id: string): string {
+    if (!REPORT_ID.test(id)) throw new ContractError({ code: 'invalid-params', message: `"${id}" is not a report id`, field: 'id' });
+    return join(this.dir, id);
+  }
+
+  private locate(ref: string): string {
+    if (REPORT_ID.test(ref) && existsSync(join(this.dir, ref, REPORT_FILES.json))) return join(this.dir, ref, REPORT_FILES.json);
+    const path = resolve(ref);
+    if (existsSync(path) && statSync(path).isDirectory() && existsSync(join(path, REPORT_FILES.json))) return join(path, REPORT_FILES.json);
+    if (existsSync(path) && statSync(path).isFile() && basename(path).endsWith('.json')) return path;
+    throw new ContractError({ code: 'not-found', message: `no report "${ref}" (not an id in ${this.dir}, nor a report folder or .json file)`, field: 'id' });
+  }
+}
+
+/** Reads and checks one report.json; errors name the file and the field. */
+export function readReport(file: string): DrillReport {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ContractError({ code: 'invalid-params', message: `${file}: not a readable JSON report: ${(error as Error).message}`, field: 'report' });
+  }
+  const parsed = DrillReport.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = fieldPath(issue.path as Array<string | number>);
+    throw new ContractError({ code: 'invalid-params', message: `${file}: ${field || '(root)'}: ${issue.message}`, field: field || 'report' });
+  }
+  return parsed.data;
+}
+
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { ContractError } from '../../shared/contract/errors.js';
 import { ReportFormat } from '../../shared/drill/run.js';
 import { renderComparisonHtml, renderComparisonMarkdown, renderComparisonText } from '../../shared/report/compare.js';
 import { renderMarkdown } from '../../shared/report/markdown.js';
@@ -21,7 +22,8 @@ REPORT is a report id from \`firedrill report list\`, a report folder, or a repo
   --json        list and compare: JSON instead of a table
   -h, --help    this help
 
-Exit status: 0 on success, 2 on bad input (an unknown or unreadable report names the file and field).
+Exit status: 0 on success, 2 on bad input (an unknown or unreadable report names the file and
+field), 1 when something else fails (no Chromium for a PDF).
 `;
 
 export async function report(argv: string[]): Promise<number> {
@@ -70,8 +72,11 @@ export async function report(argv: string[]): Promise<number> {
     }
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    // An unknown or damaged report is bad input: one line naming the file and the field.
-    throw new UsageError((error as Error).message);
+    // An unknown or damaged report is bad input: one line naming the file and the field (exit 2).
+    if (error instanceof ContractError) throw new UsageError(error.message);
+    // Anything else (no Chromium for a PDF, a full disk) is not the input's fault: one line, exit 1.
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 1;
   }
 }
 

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DrillReport } from '../../../shared/report/model.js';
+import { findChromium } from '../../../electron/engine/reports/pdf.js';
 import { cliEntry } from '../../support/cli.js';
 import { makeTempDir, removeDir } from '../../support/temp.js';
 
@@ -14,10 +15,10 @@ describe('firedrill run', () => {
   });
   afterAll(() => removeDir(dir));
 
-  const cli = (args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+  const cli = (args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> =>
     new Promise((resolve) => {
       const child = spawn(process.execPath, [cliEntry, ...args], {
-        env: { ...process.env, FIREDRILL_REPORTS_DIR: join(dir, 'reports'), FIREDRILL_RUN_DIR: join(dir, 'runs'), FIREDRILL_USER_DRILLS_DIR: join(dir, 'none') },
+        env: { ...process.env, FIREDRILL_REPORTS_DIR: join(dir, 'reports'), FIREDRILL_RUN_DIR: join(dir, 'runs'), FIREDRILL_USER_DRILLS_DIR: join(dir, 'none'), ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
@@ -63,5 +64,15 @@ describe('firedrill run', () => {
     expect(compare.code).toBe(0);
     for (const id of reportIds) expect(compare.stdout).toContain(id);
     expect(readFileSync(join(dir, 'compare.html'), 'utf8')).toMatch(/^<!doctype html>/i);
+  });
+
+  it('report export renders a PDF through Chromium, and says clearly when there is none', async () => {
+    const missing = await cli(['report', 'export', reportIds[0] as string, '--format', 'pdf'], { FIREDRILL_CHROMIUM: join(dir, 'no-such-chromium') });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^no Chromium found for PDF export \(looked at .*no-such-chromium\)/);
+    if (!findChromium()) return; // the line above is what a machine without Chromium gets
+    const r = await cli(['report', 'export', reportIds[0] as string, '--format', 'pdf']);
+    expect(r.code).toBe(0);
+    expect(readFileSync(r.stdout.trim()).subarray(0, 5).toString()).toBe('%PDF-');
   });
 });

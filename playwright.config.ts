@@ -4,7 +4,6 @@ import { defineConfig } from '@playwright/test';
 const executablePath = process.env.FIREDRILL_CHROMIUM ?? '/usr/bin/chromium';
 
 export default defineConfig({
-  testDir: 'test/e2e',
   testMatch: '*.spec.ts',
   outputDir: 'test-results',
   // Each test runs its own lab (engine + 3 node processes) next to Chromium: one at a time on 2 cores.
@@ -26,4 +25,10 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
+  projects: [
+    // The renderer through the web host, in Debian's Chromium.
+    { name: 'web', testDir: 'test/e2e' },
+    // The desktop app with Playwright's _electron, where the Electron binary exists (skipped, saying why, elsewhere).
+    { name: 'electron', testDir: 'test/electron' },
+  ],
 });

@@ -1,22 +1,52 @@
+import type { ComponentType } from 'react';
+import { ConceptsPanel } from './components/concepts/concepts-panel.js';
 import { ConnectionBanner } from './components/connection-banner.js';
 import { LabHeader } from './components/lab-header.js';
-import { LogPanel } from './components/log-panel.js';
-import { NodeGrid } from './components/node-grid.js';
-import { TimelineList } from './components/timeline-list.js';
+import { NodeActionsSheet } from './components/topology/node-actions-sheet.js';
+import { HeaderTools } from './components/shell/header-tools.js';
+import { HelpOverlay } from './components/shell/help-overlay.js';
+import { ViewTabs } from './components/shell/view-tabs.js';
 import { ToastStack } from './components/toast-stack.js';
+import { useStore } from './store/store.js';
+import type { ViewId } from './store/ui-slice.js';
+import { ChartsView } from './views/charts-view.js';
+import { DrillsView } from './views/drills-view.js';
+import { FaultsView } from './views/faults-view.js';
+import { IncidentsView } from './views/incidents-view.js';
+import { LabView } from './views/lab-view.js';
+import { ReportsView } from './views/reports-view.js';
+import { SettingsView } from './views/settings-view.js';
+
+const views: Record<ViewId, ComponentType> = {
+  lab: LabView,
+  charts: ChartsView,
+  incidents: IncidentsView,
+  faults: FaultsView,
+  settings: SettingsView,
+  drills: DrillsView,
+  reports: ReportsView,
+};
 
 export function App() {
+  const view = useStore((s) => s.ui.view);
+  const conceptsOpen = useStore((s) => s.ui.conceptsOpen);
+  const View = views[view];
   return (
     <div className="app">
       <ConnectionBanner />
       <LabHeader />
-      <main className="lab">
-        <NodeGrid />
-        <div className="lab-lower">
-          <TimelineList />
-          <LogPanel />
-        </div>
-      </main>
+      <div className="navbar">
+        <ViewTabs />
+        <HeaderTools />
+      </div>
+      <div className={`workspace${conceptsOpen ? ' with-concepts' : ''}`}>
+        <main className="view" data-testid={`view-${view}`} id="view" aria-labelledby={`nav-${view}`}>
+          <View />
+        </main>
+        {conceptsOpen ? <ConceptsPanel /> : null}
+      </div>
+      <NodeActionsSheet />
+      <HelpOverlay />
       <ToastStack />
     </div>
   );

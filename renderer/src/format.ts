@@ -35,3 +35,18 @@ function formatValue(value: unknown): string {
   if (typeof value === 'number' && !Number.isInteger(value)) return String(Math.round(value * 10) / 10);
   return JSON.stringify(value);
 }
+
+/** A duration as a drill reads it: `4.9 ms`, `312 ms`, `2.41 s`; `—` when there is none. */
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms < 10) return `${(Math.round(ms * 10) / 10).toFixed(1)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
+  return `${(ms / 60_000).toFixed(1)} min`;
+}
+
+/** A rate or count for a live readout: one decimal below 10, whole numbers above. */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return '—';
+  return Math.abs(value) < 10 ? (Math.round(value * 10) / 10).toFixed(1) : String(Math.round(value));
+}

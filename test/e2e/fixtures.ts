@@ -1,9 +1,16 @@
 import { test as base } from '@playwright/test';
 import { LabProcess } from './lab-process.js';
+import { AppShell } from './pages/app-shell.js';
+import { FaultsPanel } from './pages/faults-panel.js';
+import { IncidentsView } from './pages/incidents-view.js';
 import { LabPage } from './pages/lab-page.js';
+import { NodeActions } from './pages/node-actions.js';
+
+/** The page objects of the live lab UI, over one page. */
+export type LabUi = { shell: AppShell; nodeActions: NodeActions; faults: FaultsPanel; incidents: IncidentsView };
 
 /** Every test gets its own lab process (own run folder, own port) and the page opened on it. */
-export const test = base.extend<{ lab: LabProcess; labPage: LabPage }>({
+export const test = base.extend<{ lab: LabProcess; labPage: LabPage; ui: LabUi }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright requires the fixtures argument to be destructured
   lab: async ({}, use, testInfo) => {
     const lab = await LabProcess.start(testInfo.outputPath('serve.log'));
@@ -17,6 +24,10 @@ export const test = base.extend<{ lab: LabProcess; labPage: LabPage }>({
     const labPage = new LabPage(page);
     await labPage.open(lab.url);
     await use(labPage);
+  },
+  ui: async ({ page, labPage }, use) => {
+    void labPage; // the page is open and ready first
+    await use({ shell: new AppShell(page), nodeActions: new NodeActions(page), faults: new FaultsPanel(page), incidents: new IncidentsView(page) });
   },
 });
 

@@ -1,6 +1,8 @@
 import { useShallow } from 'zustand/react/shallow';
-import { runCommand } from '../engine/connection.js';
+import { startFleet, stopFleet } from '../engine/lab-commands.js';
 import { useStore } from '../store/store.js';
+import { HaltButton } from './shell/halt-button.js';
+import { TrafficToggle } from './shell/traffic-toggle.js';
 
 export function LabHeader() {
   const fleet = useStore((s) => s.lab.fleet);
@@ -15,9 +17,10 @@ export function LabHeader() {
   return (
     <header className="header">
       <div className="header-title">
-        <h1>Firedrill</h1>
-        <span className="muted">{fleet.name ?? 'lab'}</span>
-        {version ? <span className="muted small">v{version}</span> : null}
+        <h1 title={version ? `Firedrill v${version}` : 'Firedrill'}>Firedrill</h1>
+        <span className="muted fleet-name" data-testid="fleet-name" title={fleet.name ?? 'lab'}>
+          {fleet.name ?? 'lab'}
+        </span>
       </div>
       <div className="header-status">
         <span className={`pill fleet-${fleet.status}`} data-testid="fleet-status" data-status={fleet.status}>
@@ -31,12 +34,17 @@ export function LabHeader() {
         </span>
       </div>
       <div className="header-actions">
-        <button type="button" data-testid="fleet-start" disabled={!open || fleetBusy || fleet.status !== 'stopped'} onClick={() => void runCommand('fleet', 'fleet.start', {})}>
-          Start fleet
-        </button>
-        <button type="button" data-testid="fleet-stop" disabled={!open || fleetBusy || fleet.status === 'stopped'} onClick={() => void runCommand('fleet', 'fleet.stop', {})}>
-          Stop fleet
-        </button>
+        {fleet.status === 'stopped' ? (
+          <button type="button" data-testid="fleet-start" disabled={!open || fleetBusy} onClick={() => void startFleet()}>
+            Start fleet
+          </button>
+        ) : (
+          <button type="button" data-testid="fleet-stop" disabled={!open || fleetBusy || fleet.status === 'stopping'} onClick={() => void stopFleet()}>
+            Stop fleet
+          </button>
+        )}
+        <TrafficToggle />
+        <HaltButton />
       </div>
     </header>
   );

@@ -1,41 +1,56 @@
+import { useShallow } from 'zustand/react/shallow';
 import type { NodeSnapshot } from '../../../shared/contract/model.js';
-import { runCommand } from '../engine/connection.js';
-import { formatExit, formatRelative } from '../format.js';
+import { restartNode, startNode, stopNode } from '../engine/lab-commands.js';
+import { formatExit, formatNumber, formatRelative } from '../format.js';
 import { selectNode } from '../store/actions.js';
+import { isActive } from '../store/faults-slice.js';
 import { useStore } from '../store/store.js';
+import { openNodeActions } from '../store/ui-actions.js';
+import { LiveNumber } from './charts/live-number.js';
+import { FaultChip } from './faults/fault-chip.js';
 import { StatusBadge } from './status-badge.js';
+import { UpstreamBadge } from './topology/upstream-badge.js';
 
-const canStart = (n: NodeSnapshot) => n.status === 'stopped' || n.status === 'exited' || n.status === 'crash-loop';
-const canStop = (n: NodeSnapshot) => n.status === 'starting' || n.status === 'ready' || n.status === 'backoff';
+export const canStart = (n: NodeSnapshot) => n.status === 'stopped' || n.status === 'exited' || n.status === 'crash-loop';
+export const canStop = (n: NodeSnapshot) => n.status === 'starting' || n.status === 'ready' || n.status === 'backoff';
 
+/** One node in the topology: what it is, how it is, its faults; a click on it opens its actions. */
 export function NodeCard({ id }: { id: string }) {
   const node = useStore((s) => s.lab.nodes[id]);
   const pending = useStore((s) => s.lab.pending[id]);
   const selected = useStore((s) => s.logs.selectedNodeId === id);
   const originAt = useStore((s) => s.timeline.originAt);
   const open = useStore((s) => s.connection.status === 'open');
+  const faults = useStore(useShallow((s) => s.faults.filter((f) => f.target === id && isActive(f))));
   if (!node) return null;
   const idle = open && pending === undefined;
 
   return (
-    <article className={`node-card${selected ? ' selected' : ''}`} data-testid={`node-card-${id}`} data-status={node.status}>
+    <article
+      className={`node-card${selected ? ' selected' : ''}${faults.length > 0 ? ' faulted' : ''}`}
+      data-testid={`node-card-${id}`}
+      data-status={node.status}
+      data-role={node.role}
+      data-anchor={`node:${id}`}
+      onClick={(e) => {
+        // Buttons inside the card do their own thing; anywhere else opens the node's actions.
+        if (!(e.target as HTMLElement).closest('button')) openNodeActions(id);
+      }}
+    >
       <header className="node-card-head">
         <h3 className="node-id">{id}</h3>
-        <button
-          type="button"
-          className="quiet node-logs"
-          data-testid={`node-logs-${id}`}
-          aria-pressed={selected}
-          title={`Show ${id}'s logs`}
-          onClick={() => selectNode(id)}
-        >
-          logs
-        </button>
+        <span className={`role role-${node.role}`} data-testid={`node-role-${id}`}>
+          {node.role}
+        </span>
         <StatusBadge status={node.status} testId={`node-status-${id}`} />
       </header>
+      <div className="node-live">
+        <UpstreamBadge id={id} />
+        <span className="node-rps">
+          <LiveNumber testId={`node-rps-${id}`} read={(t) => t.perNode[id]?.requestsPerSec ?? 0} format={formatNumber} /> <span className="muted small">req/s</span>
+        </span>
+      </div>
       <dl className="node-facts">
-        <dt>role</dt>
-        <dd data-testid={`node-role-${id}`}>{node.role}</dd>
         <dt>pid</dt>
         <dd data-testid={`node-pid-${id}`}>{node.pid ?? '—'}</dd>
         <dt>port</dt>
@@ -48,23 +63,31 @@ export function NodeCard({ id }: { id: string }) {
           {node.lastExit ? <span className="muted"> {formatRelative(node.lastExit.at, originAt)}</span> : null}
         </dd>
       </dl>
+      {faults.length > 0 ? (
+        <div className="fault-chips" data-testid={`node-faults-${id}`}>
+          {faults.map((f) => (
+            <FaultChip key={f.id} fault={f} />
+          ))}
+        </div>
+      ) : null}
       <div className="node-actions">
-        <button type="button" data-testid={`node-start-${id}`} disabled={!idle || !canStart(node)} onClick={() => void runCommand(id, 'node.start', { id })}>
+        <button type="button" data-testid={`node-start-${id}`} disabled={!idle || !canStart(node)} onClick={() => void startNode(id)}>
           Start
         </button>
-        <button type="button" data-testid={`node-stop-${id}`} disabled={!idle || !canStop(node)} onClick={() => void runCommand(id, 'node.stop', { id })}>
+        <button type="button" data-testid={`node-stop-${id}`} disabled={!idle || !canStop(node)} onClick={() => void stopNode(id)}>
           Stop
         </button>
-        <button
-          type="button"
-          data-testid={`node-restart-${id}`}
-          disabled={!idle || node.status === 'stopping'}
-          onClick={() => void runCommand(id, 'node.restart', { id })}
-        >
+        <button type="button" data-testid={`node-restart-${id}`} disabled={!idle || node.status === 'stopping'} onClick={() => void restartNode(id)}>
           Restart
         </button>
+        <button type="button" className="quiet" data-testid={`node-logs-${id}`} aria-pressed={selected} title={`Show ${id}'s logs`} onClick={() => selectNode(id)}>
+          logs
+        </button>
+        <button type="button" className="quiet" data-testid={`node-actions-${id}`} title={`Kill, pause or break ${id}`} onClick={() => openNodeActions(id)}>
+          more…
+        </button>
       </div>
-      {pending ? <p className="muted small" data-testid={`node-pending-${id}`}>{pending}…</p> : null}
+      {pending ? <p className="muted small node-pending" data-testid={`node-pending-${id}`}>{pending}…</p> : null}
     </article>
   );
 }

@@ -1,13 +1,17 @@
 import { ContractClient } from '../../../shared/contract/client.js';
 import { commands, events, type CommandName, type CommandParams, type CommandResult } from '../../../shared/contract/commands.js';
-import { LabSnapshot, NodeSnapshot } from '../../../shared/contract/model.js';
 import type { Transport, Unsubscribe } from '../../../shared/contract/transport.js';
+import { pushTick, resetMetrics } from '../metrics/metrics-feed.js';
 import {
   addLogBatch,
   addTimelineEvents,
+  applyFaults,
   applyFleet,
+  applyIncident,
   applyNode,
   applySnapshot,
+  applyTickState,
+  applyTraffic,
   setConnection,
   setPending,
   showToast,
@@ -82,6 +86,24 @@ async function connect(): Promise<void> {
       const batch = events['log.batch'].safeParse(payload);
       if (batch.success) addLogBatch(batch.data);
     }),
+    current.on('metrics.tick', (payload) => {
+      const tick = events['metrics.tick'].safeParse(payload);
+      if (!tick.success) return;
+      pushTick(tick.data); // charts and live numbers read the ring, outside React
+      applyTickState(tick.data); // upstream states and ledger checks, only when they change
+    }),
+    current.on('incident.changed', (payload) => {
+      const incident = events['incident.changed'].safeParse(payload);
+      if (incident.success) applyIncident(incident.data);
+    }),
+    current.on('traffic.changed', (payload) => {
+      const traffic = events['traffic.changed'].safeParse(payload);
+      if (traffic.success) applyTraffic(traffic.data);
+    }),
+    current.on('fault.changed', (payload) => {
+      const fault = events['fault.changed'].safeParse(payload);
+      if (fault.success) applyFaults([fault.data]);
+    }),
     () => transport.close(),
   );
 
@@ -89,6 +111,7 @@ async function connect(): Promise<void> {
     // Subscriptions go out first, so no event between the snapshot and now is missed.
     const snapshot = commands['lab.state'].result.parse(await current.request('lab.state', {}));
     if (client !== current) return;
+    if (useStore.getState().lab.runDir !== snapshot.runDir) resetMetrics();
     applySnapshot(snapshot);
     setConnection({ status: 'open', attempt: 0, reason: null, retryAt: null });
     document.documentElement.dataset.appState = 'ready';
@@ -131,7 +154,7 @@ function retryLater(error: unknown): void {
   retryTimer = setTimeout(() => void connect(), delay);
 }
 
-/** Runs one command for a target (a node id or `fleet`), applies its result, and shows its error as a toast. */
+/** Runs one command for a target (a node id, `fleet`, ...), marks it pending meanwhile, and shows its error as a toast. */
 export async function runCommand<K extends CommandName>(target: string, name: K, params: CommandParams<K>): Promise<CommandResult<K> | undefined> {
   const current = client;
   if (!current) {
@@ -140,9 +163,7 @@ export async function runCommand<K extends CommandName>(target: string, name: K,
   }
   setPending(target, name);
   try {
-    const result = await current.request(name, params);
-    applyResult(result);
-    return result;
+    return await current.request(name, params);
   } catch (error) {
     showToast(`${name}: ${messageOf(error)}`);
     return undefined;
@@ -151,13 +172,13 @@ export async function runCommand<K extends CommandName>(target: string, name: K,
   }
 }
 
-function applyResult(result: unknown): void {
-  const snapshot = LabSnapshot.safeParse(result);
-  if (snapshot.success) return applySnapshot(snapshot.data);
-  const node = NodeSnapshot.safeParse(result);
-  if (node.success) applyNode(node.data);
+/** Runs a read-only command and returns its checked answer; throws (no toast) so a view can say what went wrong its own way. */
+export async function query<K extends CommandName>(name: K, params: CommandParams<K>): Promise<CommandResult<K>> {
+  const current = client;
+  if (!current) throw new Error('not connected to the engine');
+  return commands[name].result.parse(await current.request(name, params)) as CommandResult<K>;
 }
 
-function messageOf(error: unknown): string {
+export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

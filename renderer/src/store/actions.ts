@@ -1,6 +1,20 @@
 import type { CommandName } from '../../../shared/contract/commands.js';
-import type { LabSnapshot, LogBatch, NodeSnapshot, TimelineEvent } from '../../../shared/contract/model.js';
+import type {
+  BalancerState,
+  FaultRecord,
+  Incident,
+  LabSnapshot,
+  LedgerCounts,
+  LogBatch,
+  MetricsTick,
+  NodeSnapshot,
+  TimelineEvent,
+  TrafficState,
+  UpstreamState,
+} from '../../../shared/contract/model.js';
 import type { ConnectionSlice } from './connection-slice.js';
+import { FAULTS_CAP, isActive } from './faults-slice.js';
+import { INCIDENTS_CAP } from './incidents-slice.js';
 import { LogRing } from './log-ring.js';
 import { LOG_RING_CAPACITY } from './logs-slice.js';
 import { useStore } from './store.js';
@@ -28,10 +42,15 @@ export function applySnapshot(snapshot: LabSnapshot): void {
         version: snapshot.version,
         runDir: snapshot.runDir,
         fleet: snapshot.fleet,
+        topology: snapshot.topology,
         nodeIds,
         nodes,
         pending: sameRun ? s.lab.pending : {},
       },
+      balancer: { state: snapshot.balancer, upstreams: upstreamsOf(snapshot.balancer, nodeIds) },
+      traffic: { state: snapshot.traffic, ledger: snapshot.traffic.ledger.checkedAt === null ? null : snapshot.traffic.ledger },
+      incidents: capIncidents(upsertAll(sameRun ? s.incidents : [], snapshot.incidents)),
+      faults: capFaults(upsertAll(sameRun ? s.faults : [], snapshot.faults).sort((a, b) => a.injectedAt - b.injectedAt)),
       timeline: mergeTimeline(sameRun ? s.timeline : { events: [], originAt: null }, snapshot.timeline),
       logs: {
         ...(sameRun ? s.logs : { rings: {}, revision: {}, engineDropped: 0 }),
@@ -39,6 +58,76 @@ export function applySnapshot(snapshot: LabSnapshot): void {
       },
     };
   });
+}
+
+function upstreamsOf(balancer: BalancerState, nodeIds: string[]): Record<string, UpstreamState | null> {
+  const states: Record<string, UpstreamState | null> = {};
+  for (const id of nodeIds) states[id] = null;
+  for (const u of balancer.upstreams) states[u.id] = u.state;
+  return states;
+}
+
+/** Replaces items with the same id and appends new ones, keeping the order. */
+function upsertAll<T extends { id: string }>(current: T[], incoming: T[]): T[] {
+  if (incoming.length === 0) return current;
+  const byId = new Map(incoming.map((item) => [item.id, item]));
+  const next = current.map((item) => {
+    const fresh = byId.get(item.id);
+    if (fresh) byId.delete(item.id);
+    return fresh ?? item;
+  });
+  return [...next, ...byId.values()];
+}
+
+function capIncidents(incidents: Incident[]): Incident[] {
+  return incidents.length > INCIDENTS_CAP ? incidents.slice(incidents.length - INCIDENTS_CAP) : incidents;
+}
+
+/** Keeps every active fault; drops the oldest finished ones past the cap. */
+function capFaults(faults: FaultRecord[]): FaultRecord[] {
+  let excess = faults.length - FAULTS_CAP;
+  if (excess <= 0) return faults;
+  return faults.filter((f) => isActive(f) || excess-- <= 0);
+}
+
+export function applyBalancer(state: BalancerState): void {
+  setState((s) => ({ balancer: { state, upstreams: { ...s.balancer.upstreams, ...upstreamsOf(state, []) } } }));
+}
+
+export function applyTraffic(state: TrafficState): void {
+  setState((s) => ({ traffic: { ...s.traffic, state } }));
+}
+
+export function applyLedger(ledger: LedgerCounts): void {
+  setState((s) => ({ traffic: { ...s.traffic, ledger } }));
+}
+
+export function applyIncident(incident: Incident): void {
+  setState((s) => ({ incidents: capIncidents(upsertAll(s.incidents, [incident])) }));
+}
+
+export function applyFaults(faults: FaultRecord[]): void {
+  setState((s) => ({ faults: capFaults(upsertAll(s.faults, faults)) }));
+}
+
+/**
+ * What of a metrics tick belongs in React state: upstream states and a newer ledger check, and
+ * only when they changed (ticks arrive at 10 Hz; everything else in them goes to ../metrics/).
+ */
+export function applyTickState(tick: MetricsTick): void {
+  const { balancer, traffic } = getState();
+  let changed: Record<string, UpstreamState | null> | null = null;
+  for (const [id, node] of Object.entries(tick.perNode)) {
+    if (balancer.upstreams[id] !== node.state) (changed ??= { ...balancer.upstreams })[id] = node.state;
+  }
+  for (const id of Object.keys(balancer.upstreams)) {
+    if (balancer.upstreams[id] !== null && !tick.perNode[id]) (changed ??= { ...balancer.upstreams })[id] = null;
+  }
+  if (changed) {
+    const upstreams = changed;
+    setState((s) => ({ balancer: { ...s.balancer, upstreams } }));
+  }
+  if (tick.ledger.checkedAt !== null && tick.ledger.checkedAt !== traffic.ledger?.checkedAt) applyLedger(tick.ledger);
 }
 
 export function applyFleet(fleet: LabSnapshot['fleet']): void {

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { CommandName } from '../../../shared/contract/commands.js';
-import type { LabSnapshot, NodeSnapshot } from '../../../shared/contract/model.js';
+import type { LabSnapshot, NodeSnapshot, TopologySpec } from '../../../shared/contract/model.js';
 import type { Store } from './store.js';
 
 export type FleetStatus = LabSnapshot['fleet']['status'];
@@ -12,6 +12,8 @@ export type LabSlice = {
     version: string | null;
     runDir: string | null;
     fleet: LabSnapshot['fleet'];
+    /** The topology the fleet was built from; null for a fleet file. */
+    topology: TopologySpec | null;
     /** Node ids in the fleet's order. */
     nodeIds: string[];
     nodes: Record<string, NodeSnapshot>;
@@ -26,6 +28,7 @@ export const createLabSlice: StateCreator<Store, [], [], LabSlice> = () => ({
     version: null,
     runDir: null,
     fleet: { name: null, status: 'stopped' },
+    topology: null,
     nodeIds: [],
     nodes: {},
     pending: {},

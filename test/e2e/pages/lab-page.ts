@@ -100,9 +100,10 @@ export class LabPage {
     };
   }
 
-  async screenshot(testInfo: TestInfo, name: string): Promise<string> {
+  /** Saves and attaches a screenshot: the whole page, or only the viewport (for overlays, which sit on the viewport). */
+  async screenshot(testInfo: TestInfo, name: string, { fullPage = true }: { fullPage?: boolean } = {}): Promise<string> {
     const path = testInfo.outputPath(`${name}.png`);
-    await this.page.screenshot({ path, fullPage: true });
+    await this.page.screenshot({ path, fullPage });
     await testInfo.attach(name, { path, contentType: 'image/png' });
     return path;
   }

@@ -1,0 +1,93 @@
+import { IncidentStage, type Incident } from '../../../../shared/contract/model.js';
+import { formatMs, formatRelative } from '../../format.js';
+import { useStore } from '../../store/store.js';
+import { Term } from '../concepts/term.js';
+
+const STAGE_WORDS: Record<IncidentStage, string> = {
+  injected: 'injected',
+  observed: 'observed (process exit)',
+  detected: 'detected',
+  ejected: 'isolated (ejected)',
+  failedOver: 'failed over',
+  restarted: 'restarted',
+  restored: 'restored',
+  recovered: 'recovered',
+};
+
+/** Where the incident's clock starts: the injection, else the earliest stage seen (a detection can precede the exit it was about). */
+export function startOf(incident: Incident): number | undefined {
+  if (incident.stages.injected !== undefined) return incident.stages.injected;
+  const times = Object.values(incident.stages).filter((t): t is number => t !== undefined);
+  return times.length > 0 ? Math.min(...times) : undefined;
+}
+
+/** One incident: its stages to the millisecond, on a bar and in a list, with MTTD, MTTR and the data it cost. */
+export function IncidentCard({ incident }: { incident: Incident }) {
+  const originAt = useStore((s) => s.timeline.originAt);
+  const start = startOf(incident);
+  const reached = IncidentStage.options.filter((stage) => incident.stages[stage] !== undefined);
+  const last = reached.reduce((max, stage) => Math.max(max, incident.stages[stage] ?? 0), start ?? 0);
+  const span = Math.max(1, last - (start ?? last));
+
+  return (
+    <article className={`incident${incident.open ? ' open' : ''}`} data-testid={`incident-${incident.id}`} data-node={incident.nodeId} data-open={incident.open} data-cause={incident.cause}>
+      <header className="incident-head">
+        <h3>
+          <span className="mono">{incident.nodeId}</span> <span className="muted">{incident.cause}</span>
+          {incident.detectedVia ? <span className="muted small"> · detected via {incident.detectedVia}</span> : null}
+        </h3>
+        <span className={`status ${incident.open ? 'status-warn' : 'status-ok'}`}>{incident.open ? 'open' : 'closed'}</span>
+        {start !== undefined ? <span className="muted small mono">{formatRelative(start, originAt)}</span> : null}
+      </header>
+      <dl className="incident-figures">
+        <div>
+          <dt>
+            <Term id="mttd">MTTD</Term>
+          </dt>
+          <dd data-testid="incident-mttd" data-value={incident.mttdMs ?? ''}>
+            {formatMs(incident.mttdMs)}
+          </dd>
+        </div>
+        <div>
+          <dt>
+            <Term id="mttr">MTTR</Term>
+          </dt>
+          <dd data-testid="incident-mttr" data-value={incident.mttrMs ?? ''}>
+            {formatMs(incident.mttrMs)}
+          </dd>
+        </div>
+        <div>
+          <dt>
+            <Term id="ledger">lost writes</Term>
+          </dt>
+          <dd data-testid="incident-lost" className={incident.lostWrites ? 'bad' : ''}>
+            {incident.lostWrites ?? '—'}
+          </dd>
+        </div>
+        <div>
+          <dt>stale writes</dt>
+          <dd data-testid="incident-stale" className={incident.staleWrites ? 'bad' : ''}>
+            {incident.staleWrites ?? '—'}
+          </dd>
+        </div>
+      </dl>
+      <div className="stage-bar" aria-hidden="true">
+        {reached.map((stage) => (
+          <span key={stage} className={`stage-tick stage-${stage}`} style={{ left: `${(((incident.stages[stage] ?? 0) - (start ?? 0)) / span) * 100}%` }} title={STAGE_WORDS[stage]} />
+        ))}
+      </div>
+      <ol className="stages">
+        {reached.map((stage) => {
+          const at = incident.stages[stage] ?? 0;
+          return (
+            <li key={stage} className={`stage stage-${stage}`} data-testid="incident-stage" data-stage={stage}>
+              <span className="stage-name">{STAGE_WORDS[stage]}</span>
+              <span className="mono stage-offset">{start !== undefined ? `+${formatMs(at - start)}` : ''}</span>
+              <span className="mono muted small">{formatRelative(at, originAt)}</span>
+            </li>
+          );
+        })}
+      </ol>
+    </article>
+  );
+}

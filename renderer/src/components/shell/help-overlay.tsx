@@ -1,0 +1,30 @@
+import { SHORTCUTS } from '../../keyboard/shortcuts.js';
+import { useStore } from '../../store/store.js';
+import { setHelpOpen } from '../../store/ui-actions.js';
+
+/** The `?` overlay: every shortcut, from the same table the key handler uses. */
+export function HelpOverlay() {
+  const open = useStore((s) => s.ui.helpOpen);
+  if (!open) return null;
+  return (
+    <div className="overlay" role="presentation" onClick={() => setHelpOpen(false)}>
+      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="help-heading" data-testid="help-overlay" onClick={(e) => e.stopPropagation()}>
+        <h2 id="help-heading">Keyboard shortcuts</h2>
+        <dl className="shortcut-list">
+          {SHORTCUTS.map((s) => (
+            <div key={s.keys} className="shortcut">
+              <dt>
+                <kbd>{s.keys}</kbd>
+              </dt>
+              <dd>{s.label}</dd>
+            </div>
+          ))}
+        </dl>
+        <p className="muted small">Letters and numbers do nothing while you type in a field; Esc always works.</p>
+        <button type="button" data-testid="help-close" autoFocus onClick={() => setHelpOpen(false)}>
+          Close
+        </button>
+      </div>
+    </div>
+  );
+}

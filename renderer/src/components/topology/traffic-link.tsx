@@ -1,0 +1,70 @@
+import { useRef } from 'react';
+import { useMetricsFrame } from '../../metrics/use-metrics-frame.js';
+import { LINK_WORDS, type LinkState } from './link-state.js';
+
+export type Point = { x: number; y: number };
+
+type Props = {
+  from: Point;
+  to: Point;
+  /** `down`: from above to below (balancer to node); `under` / `beside`: a loop below or to the right of both ends (node to node). */
+  shape: 'down' | 'under' | 'beside';
+  state: LinkState;
+  /** Node whose requests/s set the width and speed (the balancer's links); none: a fixed width. */
+  rpsOf?: string | undefined;
+  label?: string | undefined;
+  testId: string;
+};
+
+/** How far below its ends an `under` loop dips. */
+const DIP = 64;
+
+/** A cubic curve, and its middle (where the label and the ✕ go). */
+function curve(from: Point, to: Point, shape: Props['shape']): { d: string; mid: Point } {
+  const mx = (from.x + to.x) / 2;
+  const my = (from.y + to.y) / 2;
+  if (shape === 'down') return { d: `M${from.x},${from.y} C${from.x},${my} ${to.x},${my} ${to.x},${to.y}`, mid: { x: mx, y: my } };
+  // At t = 0.5 a cubic with both control points at the loop's extreme sits 3/4 of the way out to it.
+  if (shape === 'beside') {
+    const right = Math.max(from.x, to.x) + DIP;
+    return { d: `M${from.x},${from.y} C${right},${from.y} ${right},${to.y} ${to.x},${to.y}`, mid: { x: mx + (right - mx) * 0.75, y: my } };
+  }
+  const low = Math.max(from.y, to.y) + DIP;
+  return { d: `M${from.x},${from.y} C${from.x},${low} ${to.x},${low} ${to.x},${to.y}`, mid: { x: mx, y: my + (low - my) * 0.75 } };
+}
+
+/** Width grows with the log of requests/s: 1 and 1,000 req/s both stay readable. */
+const widthFor = (rps: number) => 2 + Math.min(10, Math.log2(1 + rps / 5) * 1.6);
+/** A few speeds only: changing an animation's duration on every tick would make it jump. */
+const speedFor = (rps: number) => (rps <= 0.5 ? 'still' : rps < 20 ? 'slow' : rps < 200 ? 'medium' : 'fast');
+
+/**
+ * One link of the topology. Its state (routed, ejected, down, cut) comes from React; how much
+ * flows along it is written straight to the SVG, once per animation frame, from the metrics ring.
+ */
+export function TrafficLink({ from, to, shape, state, rpsOf, label, testId }: Props) {
+  const path = useRef<SVGPathElement>(null);
+  useMetricsFrame((tick) => {
+    const el = path.current;
+    if (!el || rpsOf === undefined) return;
+    const rps = tick?.perNode[rpsOf]?.requestsPerSec ?? 0;
+    el.style.strokeWidth = `${widthFor(rps).toFixed(1)}px`;
+    const speed = speedFor(rps);
+    if (el.dataset.flow !== speed) el.dataset.flow = speed;
+    el.dataset.rps = rps.toFixed(1);
+  });
+  const { d, mid } = curve(from, to, shape);
+  const { x, y } = mid;
+  const broken = state === 'cut' || state === 'ejected' || state === 'down';
+  return (
+    <g className={`link link-${state}`} data-testid={testId} data-state={state}>
+      <path ref={path} className="link-path" d={d} data-flow="still" />
+      {broken ? <path className="link-cut-mark" d={`M${x - 9},${y - 9}L${x + 9},${y + 9}M${x + 9},${y - 9}L${x - 9},${y + 9}`} /> : null}
+      {label || state !== 'routed' ? (
+        <text className="link-label" x={shape === 'under' ? x : x + 14} y={shape === 'under' ? y + 22 : y} textAnchor={shape === 'under' ? 'middle' : 'start'}>
+          {[label, state !== 'routed' ? LINK_WORDS[state] : null].filter(Boolean).join(' · ')}
+        </text>
+      ) : null}
+    </g>
+  );
+}

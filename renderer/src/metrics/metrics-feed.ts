@@ -1,0 +1,47 @@
+import type { MetricsTick } from '../../../shared/contract/model.js';
+import { Listeners, type Unsubscribe } from '../../../shared/contract/transport.js';
+import { MetricsRing } from './metrics-ring.js';
+import { RollingRates } from './rolling-rates.js';
+
+// Metrics live outside React: ticks (10 Hz) go into a ring, and views that draw them (charts,
+// live numbers, link widths) are told at most once per animation frame. No store update, no render.
+
+/** Three minutes at 10 Hz: the charts show the last 60 s or more. */
+export const RING_CAPACITY = 1800;
+
+export const metricsRing = new MetricsRing(RING_CAPACITY);
+const rates = new RollingRates();
+
+let latest: MetricsTick | null = null;
+let frame = 0;
+const frameListeners = new Listeners<[MetricsTick | null]>();
+
+/** Takes one tick from the engine; what is stored and shown has its rates over the last second. */
+export function pushTick(raw: MetricsTick): void {
+  const tick = rates.smooth(raw);
+  metricsRing.push(tick);
+  latest = tick;
+  if (frame === 0) frame = requestAnimationFrame(flush);
+}
+
+function flush(): void {
+  frame = 0;
+  frameListeners.emit(latest);
+}
+
+export function latestTick(): MetricsTick | null {
+  return latest;
+}
+
+/** Called once per animation frame that follows one or more new ticks. */
+export function onMetricsFrame(listener: (tick: MetricsTick | null) => void): Unsubscribe {
+  return frameListeners.add(listener);
+}
+
+/** A new run: the old series mean nothing there. */
+export function resetMetrics(): void {
+  metricsRing.clear();
+  rates.clear();
+  latest = null;
+  frameListeners.emit(null);
+}

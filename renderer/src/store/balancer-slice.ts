@@ -1,0 +1,19 @@
+import type { StateCreator } from 'zustand';
+import type { BalancerState, UpstreamState } from '../../../shared/contract/model.js';
+import type { Store } from './store.js';
+
+export type BalancerSlice = {
+  balancer: {
+    /** Settings and upstreams as of the last `lab.state` or `balancer.set`. */
+    state: BalancerState | null;
+    /**
+     * Each node's upstream state from the metrics ticks (null: not routed). Written only when one
+     * changes, so the topology re-renders on a state change, not on every tick.
+     */
+    upstreams: Record<string, UpstreamState | null>;
+  };
+};
+
+export const createBalancerSlice: StateCreator<Store, [], [], BalancerSlice> = () => ({
+  balancer: { state: null, upstreams: {} },
+});

@@ -1,0 +1,22 @@
+import { LiveStats } from '../components/charts/live-stats.js';
+import { OverallCharts } from '../components/charts/overall-charts.js';
+import { LogPanel } from '../components/log-panel.js';
+import { TimelineList } from '../components/timeline-list.js';
+import { TopologyView } from '../components/topology/topology-view.js';
+
+/** The lab at a glance: the topology, the vital signs and their last minute, the timeline and logs. */
+export function LabView() {
+  return (
+    <div className="view-stack">
+      <TopologyView />
+      <section className="panel" aria-label="Live metrics">
+        <LiveStats />
+        <OverallCharts height={150} />
+      </section>
+      <div className="lab-lower">
+        <TimelineList />
+        <LogPanel />
+      </div>
+    </div>
+  );
+}

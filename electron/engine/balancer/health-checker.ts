@@ -60,16 +60,36 @@ export class HealthChecker {
     }
     const abort = new AbortController();
     let timedOutAt = 0;
-    const timer = setTimeout(() => {
-      timedOutAt = now();
-      abort.abort();
-    }, settings.timeoutMs);
+    let settled = false;
+    let check: NodeJS.Immediate | undefined;
+    const dueAt = now() + settings.timeoutMs;
+    const expire = (): void => {
+      // After a stall of the engine itself (GC, a busy machine), timers run before the loop reads the
+      // sockets: an answer that came in time may be waiting unread. Judge after the I/O phase.
+      check = setImmediate(() => {
+        if (settled) return;
+        const lateBy = now() - dueAt;
+        // Stalled for more than half the timeout, the engine may not even have sent the probe in
+        // time: give it the timeout once more rather than blame the node for the engine's pause.
+        if (lateBy > settings.timeoutMs / 2 && !extended) {
+          extended = true;
+          timer = setTimeout(expire, settings.timeoutMs);
+          return;
+        }
+        timedOutAt = now();
+        abort.abort();
+      });
+    };
+    let extended = false;
+    let timer = setTimeout(expire, settings.timeoutMs);
     client
       .request({ path: settings.path, method: 'GET', headers: PROBE_HEADERS, signal: abort.signal })
       .then(
         (res) => {
           const at = now();
+          settled = true;
           clearTimeout(timer);
+          if (check) clearImmediate(check);
           res.body.dump().catch(() => undefined);
           if (timedOutAt !== 0) return this.fail(u, timedOutAt, `no answer to ${settings.path} within ${settings.timeoutMs} ms`);
           if (res.statusCode >= 200 && res.statusCode < 400) this.pass(u, at);
@@ -77,7 +97,9 @@ export class HealthChecker {
         },
         (error: unknown) => {
           const at = timedOutAt || now();
+          settled = true;
           clearTimeout(timer);
+          if (check) clearImmediate(check);
           const code = (error as { code?: string }).code ?? String(error);
           this.fail(u, at, timedOutAt ? `no answer to ${settings.path} within ${settings.timeoutMs} ms` : `${settings.path}: ${code}`);
         },

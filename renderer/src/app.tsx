@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { ConceptsPanel } from './components/concepts/concepts-panel.js';
 import { ConnectionBanner } from './components/connection-banner.js';
+import { DrillWaitingBar } from './components/drills/drill-waiting-bar.js';
 import { LabHeader } from './components/lab-header.js';
 import { NodeActionsSheet } from './components/topology/node-actions-sheet.js';
 import { HeaderTools } from './components/shell/header-tools.js';
@@ -39,6 +40,7 @@ export function App() {
         <ViewTabs />
         <HeaderTools />
       </div>
+      <DrillWaitingBar />
       <div className={`workspace${conceptsOpen ? ' with-concepts' : ''}`}>
         <main className="view" data-testid={`view-${view}`} id="view" aria-labelledby={`nav-${view}`}>
           <View />

@@ -53,17 +53,23 @@ export class DrillService {
       (status) => this.options.onStep(status),
     );
     const done = (async (): Promise<DrillRunStatus> => {
-      const outcome = await run.run();
       let written: WrittenReport | null = null;
       try {
-        written = await this.options.reports.write(buildReport(outcome, spec, source, formats), formats);
-        outcome.status.reportId = written.id;
-        if (written.problems.length > 0) outcome.status.reason = `${outcome.status.reason ?? ''} (not written: ${written.problems.join('; ')})`;
+        const outcome = await run.run();
+        try {
+          written = await this.options.reports.write(buildReport(outcome, spec, source, formats), formats);
+          outcome.status.reportId = written.id;
+          if (written.problems.length > 0) outcome.status.reason = `${outcome.status.reason ?? ''} (not written: ${written.problems.join('; ')})`;
+        } catch (error) {
+          outcome.status.reason = `${outcome.status.reason ?? ''} (the report could not be written: ${(error as Error).message})`;
+        }
       } catch (error) {
-        outcome.status.reason = `${outcome.status.reason ?? ''} (the report could not be written: ${(error as Error).message})`;
+        // The runner never throws by design; if it did, the run still ends, as an error.
+        Object.assign(run.status, { state: 'finished', verdict: 'error', reason: `error: ${(error as Error).message}`, waitingFor: null });
+      } finally {
+        this.last = structuredClone(run.status);
+        this.current = null;
       }
-      this.last = structuredClone(outcome.status);
-      this.current = null;
       this.options.onVerdict(this.last, written);
       return this.last;
     })();

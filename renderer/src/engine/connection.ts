@@ -8,6 +8,7 @@ import {
   applyFaults,
   applyFleet,
   applyIncident,
+  applyDrillRun,
   applyNode,
   applySnapshot,
   applyTickState,
@@ -104,6 +105,18 @@ async function connect(): Promise<void> {
       const fault = events['fault.changed'].safeParse(payload);
       if (fault.success) applyFaults([fault.data]);
     }),
+    current.on('drill.step', (payload) => {
+      const status = events['drill.step'].safeParse(payload);
+      if (status.success) applyDrillRun(status.data);
+    }),
+    current.on('drill.verdict', (payload) => {
+      const status = events['drill.verdict'].safeParse(payload);
+      if (!status.success) return;
+      applyDrillRun(status.data);
+      // Elsewhere in the app, the end of a drill would pass unseen.
+      const { verdict, title } = status.data;
+      if (useStore.getState().ui.view !== 'drills') showToast(`Drill “${title}”: ${verdict ?? 'finished'}. Its report is in Reports.`, verdict === 'pass' ? 'info' : 'error');
+    }),
     () => transport.close(),
   );
 
@@ -116,6 +129,7 @@ async function connect(): Promise<void> {
     setConnection({ status: 'open', attempt: 0, reason: null, retryAt: null });
     document.documentElement.dataset.appState = 'ready';
     void primeLogs(current, snapshot.nodes.map((n) => n.id));
+    void resumeDrill(current);
   } catch (error) {
     if (client !== current) return;
     disconnect();
@@ -134,6 +148,16 @@ async function primeLogs(current: ContractClient, nodeIds: string[]): Promise<vo
     } catch {
       // the log history is a nicety; live batches still arrive
     }
+  }
+}
+
+/** The running drill (or the last one), so a reload mid-drill comes back to it. */
+async function resumeDrill(current: ContractClient): Promise<void> {
+  try {
+    const { run } = commands['drill.status'].result.parse(await current.request('drill.status', {}));
+    if (client === current && run) applyDrillRun(run);
+  } catch {
+    // an engine without drills: the Drills view says so itself
   }
 }
 

@@ -1,15 +1,29 @@
 import { commands, type CommandName, type CommandParams, type CommandResult } from '../../../shared/contract/commands.js';
 import type { BalancerSettingsPatch, TopologySpec, TrafficSettingsPatch } from '../../../shared/contract/model.js';
+import type { DrillReport } from '../../../shared/report/model.js';
 import {
   applyBalancer,
+  applyDrillRun,
   applyFaults,
   applyLedger,
   applyNode,
   applySnapshot,
   applyTraffic,
+  setChosenDrill,
+  setDrillBusy,
+  setDrillDetail,
+  setDrillLibrary,
+  setDrillRunError,
+  setReportHistory,
+  setReportPdf,
+  setReportViewer,
   showToast,
+  updateReportViewer,
+  viewerKey,
 } from '../store/actions.js';
-import { runCommand } from './connection.js';
+import { isRunning } from '../store/drill-slice.js';
+import { useStore } from '../store/store.js';
+import { messageOf, query, runCommand } from './connection.js';
 
 // One function per command the UI offers: it runs the command, checks the answer against the
 // contract, and puts it in the store. Views call these; none of them touches the client.
@@ -105,4 +119,141 @@ export async function listFaults(): Promise<void> {
 export async function checkLedger(): Promise<void> {
   const counts = await run('ledger', 'ledger.check', {});
   if (counts) applyLedger(counts);
+}
+
+// ---- Drills ---------------------------------------------------------------------------------
+
+/** `drill.list`: the library; what is shown stays while it is read again. */
+export async function loadDrills(): Promise<void> {
+  if (useStore.getState().drill.library.status !== 'ok') setDrillLibrary({ status: 'loading' });
+  try {
+    setDrillLibrary({ status: 'ok', data: await query('drill.list', {}) });
+  } catch (error) {
+    setDrillLibrary({ status: 'error', message: messageOf(error) });
+  }
+}
+
+/** Picks a drill and reads it whole (`drill.get`): summary, hypothesis, topology, steps. */
+export async function chooseDrill(id: string): Promise<void> {
+  setChosenDrill(id);
+  const { detail } = useStore.getState().drill;
+  if (detail?.id === id && detail.state.status === 'ok') return;
+  setDrillDetail(id, { status: 'loading' });
+  try {
+    setDrillDetail(id, { status: 'ok', data: await query('drill.get', { id }) });
+  } catch (error) {
+    setDrillDetail(id, { status: 'error', message: messageOf(error) });
+  }
+}
+
+/** `drill.run` on the chosen drill with the chosen options; progress then comes as `drill.step` events. */
+export async function runChosenDrill(): Promise<void> {
+  const { chosenId, options, busy, run: current } = useStore.getState().drill;
+  if (chosenId === null || busy !== null || isRunning(current)) return;
+  setDrillBusy('run');
+  setDrillRunError(null);
+  try {
+    const params = { id: chosenId, auto: options.auto, profile: options.short ? ('short' as const) : ('full' as const), ...(options.seed !== null ? { seed: options.seed } : {}) };
+    const status = await query('drill.run', params);
+    applyDrillRun(status);
+  } catch (error) {
+    setDrillRunError(messageOf(error));
+  } finally {
+    setDrillBusy(null);
+  }
+}
+
+/** What the run waits on, if it waits on the kind given. */
+function waitingOn(kind: 'predict' | 'action') {
+  const { run, busy } = useStore.getState().drill;
+  if (busy !== null || !run?.waitingFor || run.waitingFor.kind !== kind) return null;
+  return { runId: run.runId, wait: run.waitingFor };
+}
+
+async function answer(params: CommandParams<'drill.answer'>): Promise<void> {
+  setDrillBusy('answer');
+  try {
+    const status = await run('drill', 'drill.answer', params);
+    if (status) applyDrillRun(status);
+  } finally {
+    setDrillBusy(null);
+  }
+}
+
+/** Answers the prediction the run waits on with one of its options (0-based). */
+export async function answerPrediction(option: number): Promise<void> {
+  const waiting = waitingOn('predict');
+  if (!waiting || option < 0 || option >= (waiting.wait.options?.length ?? 0)) return;
+  await answer({ runId: waiting.runId, step: waiting.wait.step, option });
+}
+
+/** Says the manual action is done, or (`perform`) asks the lab to do it. */
+export async function completeAction(perform: boolean): Promise<void> {
+  const waiting = waitingOn('action');
+  if (!waiting || (perform && !waiting.wait.canPerform)) return;
+  await answer({ runId: waiting.runId, step: waiting.wait.step, ...(perform ? { perform: true } : {}) });
+}
+
+/** Ends the running drill; every fault is reverted and the verdict is `aborted`. */
+export async function abortDrill(): Promise<void> {
+  const { run: current } = useStore.getState().drill;
+  if (!isRunning(current)) return;
+  setDrillBusy('abort');
+  try {
+    const status = await run('drill', 'drill.abort', { runId: current.runId });
+    if (status) applyDrillRun(status);
+  } finally {
+    setDrillBusy(null);
+  }
+}
+
+// ---- Reports --------------------------------------------------------------------------------
+
+/** `report.list`: the history, newest first; what is shown stays while it is read again. */
+export async function loadReports(): Promise<void> {
+  if (useStore.getState().reports.history.status !== 'ok') setReportHistory({ status: 'loading' });
+  try {
+    setReportHistory({ status: 'ok', data: await query('report.list', { limit: 200 }) });
+  } catch (error) {
+    setReportHistory({ status: 'error', message: messageOf(error) });
+  }
+}
+
+/** Opens one report in the viewer (`report.open`). */
+export async function openReport(id: string): Promise<void> {
+  const viewer = { kind: 'report' as const, id, state: { status: 'loading' as const } };
+  setReportViewer(viewer);
+  const key = viewerKey(viewer);
+  try {
+    const data = await query('report.open', { id });
+    updateReportViewer(key, () => ({ kind: 'report', id, state: { status: 'ok', data } }));
+  } catch (error) {
+    updateReportViewer(key, () => ({ kind: 'report', id, state: { status: 'error', message: messageOf(error) } }));
+  }
+}
+
+/** Two to six runs side by side (`report.compare`), with each report read whole for its charts. */
+export async function compareReports(ids: string[]): Promise<void> {
+  const viewer = { kind: 'comparison' as const, ids, state: { status: 'loading' as const } };
+  setReportViewer(viewer);
+  const key = viewerKey(viewer);
+  try {
+    const comparison = await query('report.compare', { ids });
+    const reports: DrillReport[] = [];
+    for (const id of ids) reports.push((await query('report.open', { id })).report);
+    updateReportViewer(key, () => ({ kind: 'comparison', ids, state: { status: 'ok', data: { comparison, reports } } }));
+  } catch (error) {
+    updateReportViewer(key, () => ({ kind: 'comparison', ids, state: { status: 'error', message: messageOf(error) } }));
+  }
+}
+
+/** `report.export` as PDF: the engine writes it on its own machine and answers with the path. */
+export async function saveReportPdf(id: string): Promise<void> {
+  setReportPdf({ id, state: 'busy' });
+  try {
+    const { path } = await query('report.export', { id, format: 'pdf' });
+    setReportPdf({ id, state: 'ok', path });
+  } catch (error) {
+    setReportPdf({ id, state: 'error', message: messageOf(error) });
+  }
 }

@@ -1,4 +1,5 @@
-import { haltFaults, startTraffic, stopTraffic } from '../engine/lab-commands.js';
+import { abortDrill, answerPrediction, completeAction, haltFaults, openReport, runChosenDrill, startTraffic, stopTraffic } from '../engine/lab-commands.js';
+import { isRunning } from '../store/drill-slice.js';
 import { useStore } from '../store/store.js';
 import { cycleTheme, openNodeActions, setHelpOpen, setView, toggleConcepts, toggleLargeType } from '../store/ui-actions.js';
 import { VIEWS, type ViewId } from '../store/ui-slice.js';
@@ -9,7 +10,7 @@ export type Shortcut = {
   keys: string;
   label: string;
   matches: (event: KeyboardEvent) => boolean;
-  run: () => void;
+  run: (event: KeyboardEvent) => void;
   /** Runs even while typing in a field (Escape does; letters must not). */
   inFields?: boolean;
 };
@@ -38,9 +39,44 @@ function closeOverlay(): void {
   else if (ui.actionsFor) openNodeActions(null);
 }
 
+/** What the drill waits on from the operator, if anything. */
+const drillWaitsFor = (kind: 'predict' | 'action'): boolean => useStore.getState().drill.run?.waitingFor?.kind === kind;
+
+/**
+ * While a prediction waits on the Drills view, the digits answer it: the question is on screen and
+ * the drill cannot go on without it. Everywhere else (and once answered) they switch views again.
+ */
+const answeringPrediction = (e: KeyboardEvent): boolean =>
+  /^[1-8]$/.test(e.key) && !e.ctrlKey && !e.metaKey && !e.altKey && useStore.getState().ui.view === 'drills' && drillWaitsFor('predict');
+
+function canRunChosenDrill(): boolean {
+  const { ui, drill } = useStore.getState();
+  return ui.view === 'drills' && drill.chosenId !== null && !drill.showRun && !isRunning(drill.run);
+}
+
+/** The report of the finished run the Drills view shows, if it has one. */
+function shownReportId(): string | null {
+  const { ui, drill } = useStore.getState();
+  return ui.view === 'drills' && drill.showRun && drill.run?.state === 'finished' ? drill.run.reportId : null;
+}
+
+function openShownReport(): void {
+  const id = shownReportId();
+  if (id === null) return;
+  setView('reports');
+  void openReport(id);
+}
+
 export const SHORTCUTS: Shortcut[] = [
   { keys: 'Shift+H', label: 'HALT: revert every fault now', matches: (e) => e.key === 'H' && e.shiftKey && !e.ctrlKey && !e.metaKey, run: () => void haltFaults() },
   { keys: 'T', label: 'Start or stop traffic', matches: plain('t'), run: toggleTraffic },
+  // Drill mode comes before the view keys: it takes 1–8 only while a prediction waits.
+  { keys: '1–8', label: 'Drills, while a prediction waits: answer it (the view keys are back once answered)', matches: answeringPrediction, run: (e) => void answerPrediction(Number(e.key) - 1) },
+  { keys: 'A', label: 'Drill: the manual action is done', matches: (e) => plain('a')(e) && drillWaitsFor('action'), run: () => void completeAction(false) },
+  { keys: 'P', label: 'Drill: let the lab do the manual action', matches: (e) => plain('p')(e) && drillWaitsFor('action'), run: () => void completeAction(true) },
+  { keys: 'R', label: 'Drills: run the chosen drill', matches: (e) => plain('r')(e) && canRunChosenDrill(), run: () => void runChosenDrill() },
+  { keys: 'O', label: 'Drills, after the verdict: open the report', matches: (e) => plain('o')(e) && shownReportId() !== null, run: openShownReport },
+  { keys: 'Shift+X', label: 'Abort the running drill (faults reverted)', matches: (e) => e.key === 'X' && e.shiftKey && !e.ctrlKey && !e.metaKey && isRunning(useStore.getState().drill.run), run: () => void abortDrill() },
   ...VIEWS.map((view, i) => ({ keys: String(i + 1), label: `Go to ${VIEW_LABELS[view]}`, matches: plain(String(i + 1)), run: () => setView(view) })),
   { keys: 'C', label: 'Show or hide the concepts panel', matches: plain('c'), run: toggleConcepts },
   { keys: 'D', label: 'Theme: system, light, dark', matches: plain('d'), run: cycleTheme },
@@ -62,7 +98,7 @@ export function listenForShortcuts(target: Window): () => void {
     const shortcut = SHORTCUTS.find((s) => s.matches(event) && (!typing || s.inFields));
     if (!shortcut) return;
     event.preventDefault();
-    shortcut.run();
+    shortcut.run(event);
   };
   target.addEventListener('keydown', onKeyDown);
   return () => target.removeEventListener('keydown', onKeyDown);

@@ -12,11 +12,15 @@ import type {
   TrafficState,
   UpstreamState,
 } from '../../../shared/contract/model.js';
+import type { DrillRunStatus } from '../../../shared/drill/run.js';
+import { MAX_COMPARED } from '../../../shared/report/compare.js';
 import type { ConnectionSlice } from './connection-slice.js';
+import { isRunning, type DrillDetail, type DrillLibrary, type DrillRunOptions, type DrillSlice, type Loadable } from './drill-slice.js';
 import { FAULTS_CAP, isActive } from './faults-slice.js';
 import { INCIDENTS_CAP } from './incidents-slice.js';
 import { LogRing } from './log-ring.js';
 import { LOG_RING_CAPACITY } from './logs-slice.js';
+import type { ReportHistory, ReportsSlice } from './reports-slice.js';
 import { useStore } from './store.js';
 import { TIMELINE_CAP } from './timeline-slice.js';
 
@@ -211,4 +215,110 @@ export function showToast(message: string, tone: 'error' | 'info' = 'error'): vo
 
 export function dismissToast(id: number): void {
   setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
+}
+
+// ---- Drills ---------------------------------------------------------------------------------
+
+function patchDrill(patch: Partial<DrillSlice['drill']>): void {
+  setState((s) => ({ drill: { ...s.drill, ...patch } }));
+}
+
+export function setDrillLibrary(library: Loadable<DrillLibrary>): void {
+  patchDrill({ library });
+}
+
+/** Picks a drill in the library; its detail is fetched by the caller. */
+export function setChosenDrill(id: string | null): void {
+  patchDrill({ chosenId: id, runError: null });
+}
+
+export function setDrillDetail(id: string, state: Loadable<DrillDetail>): void {
+  // An answer for a drill no longer chosen is dropped.
+  if (getState().drill.chosenId !== id) return;
+  patchDrill({ detail: { id, state } });
+}
+
+export function setDrillOptions(patch: Partial<DrillRunOptions>): void {
+  setState((s) => ({ drill: { ...s.drill, options: { ...s.drill.options, ...patch } } }));
+}
+
+/**
+ * The run as the engine last described it. Messages arrive in order on the one channel, so the
+ * newest wins; only a finished run is never taken back to running by a late copy of itself.
+ * A run that is going takes the view (a reload mid-drill resumes it); a finished one found on
+ * connect does not.
+ */
+export function applyDrillRun(run: DrillRunStatus): void {
+  setState((s) => {
+    const current = s.drill.run;
+    if (current && current.runId === run.runId && current.state === 'finished' && run.state !== 'finished') return {};
+    return { drill: { ...s.drill, run, showRun: s.drill.showRun || isRunning(run) } };
+  });
+}
+
+export function setDrillBusy(busy: DrillSlice['drill']['busy']): void {
+  patchDrill({ busy });
+}
+
+export function setDrillRunError(runError: string | null): void {
+  patchDrill({ runError });
+}
+
+/** Back to the library once a run is over (a run that is going keeps the view). */
+export function showDrillLibrary(): void {
+  if (isRunning(getState().drill.run)) return;
+  patchDrill({ showRun: false });
+}
+
+export function showDrillRun(): void {
+  if (getState().drill.run) patchDrill({ showRun: true });
+}
+
+// ---- Reports --------------------------------------------------------------------------------
+
+function patchReports(patch: Partial<ReportsSlice['reports']>): void {
+  setState((s) => ({ reports: { ...s.reports, ...patch } }));
+}
+
+export function setReportHistory(history: Loadable<ReportHistory>): void {
+  setState((s) => {
+    // Ticks on reports that are gone are dropped.
+    const ids = history.status === 'ok' ? new Set(history.data.reports.map((r) => r.id)) : null;
+    const selected = ids ? s.reports.selected.filter((id) => ids.has(id)) : s.reports.selected;
+    return { reports: { ...s.reports, history, selected } };
+  });
+}
+
+/** Ticks or unticks a report for comparison; at most MAX_COMPARED are kept (the oldest tick goes). */
+export function toggleReportSelected(id: string): void {
+  setState((s) => {
+    const { selected } = s.reports;
+    const next = selected.includes(id) ? selected.filter((x) => x !== id) : [...selected, id].slice(-MAX_COMPARED);
+    return { reports: { ...s.reports, selected: next } };
+  });
+}
+
+export function clearReportSelection(): void {
+  patchReports({ selected: [] });
+}
+
+export function setReportViewer(viewer: ReportsSlice['reports']['viewer']): void {
+  patchReports({ viewer });
+}
+
+/** Updates the viewer only if it still shows what was asked for (a later click wins). */
+export function updateReportViewer(key: string, update: (viewer: NonNullable<ReportsSlice['reports']['viewer']>) => ReportsSlice['reports']['viewer']): void {
+  setState((s) => {
+    const viewer = s.reports.viewer;
+    if (!viewer || viewerKey(viewer) !== key) return {};
+    return { reports: { ...s.reports, viewer: update(viewer) } };
+  });
+}
+
+export function viewerKey(viewer: NonNullable<ReportsSlice['reports']['viewer']>): string {
+  return viewer.kind === 'report' ? `report:${viewer.id}` : `comparison:${viewer.ids.join(',')}`;
+}
+
+export function setReportPdf(pdf: ReportsSlice['reports']['pdf']): void {
+  patchReports({ pdf });
 }

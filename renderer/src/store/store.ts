@@ -1,10 +1,12 @@
 import { create } from 'zustand';
 import { createBalancerSlice, type BalancerSlice } from './balancer-slice.js';
 import { createConnectionSlice, type ConnectionSlice } from './connection-slice.js';
+import { createDrillSlice, type DrillSlice } from './drill-slice.js';
 import { createFaultsSlice, type FaultsSlice } from './faults-slice.js';
 import { createIncidentsSlice, type IncidentsSlice } from './incidents-slice.js';
 import { createLabSlice, type LabSlice } from './lab-slice.js';
 import { createLogsSlice, type LogsSlice } from './logs-slice.js';
+import { createReportsSlice, type ReportsSlice } from './reports-slice.js';
 import { createTimelineSlice, type TimelineSlice } from './timeline-slice.js';
 import { createToastsSlice, type ToastsSlice } from './toasts-slice.js';
 import { createTrafficSlice, type TrafficSlice } from './traffic-slice.js';
@@ -18,6 +20,8 @@ export type Store = ConnectionSlice &
   FaultsSlice &
   TimelineSlice &
   LogsSlice &
+  DrillSlice &
+  ReportsSlice &
   ToastsSlice &
   UiSlice;
 
@@ -34,6 +38,8 @@ export const useStore = create<Store>()((...a) => ({
   ...createFaultsSlice(...a),
   ...createTimelineSlice(...a),
   ...createLogsSlice(...a),
+  ...createDrillSlice(...a),
+  ...createReportsSlice(...a),
   ...createToastsSlice(...a),
   ...createUiSlice(...a),
 }));

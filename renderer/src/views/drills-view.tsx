@@ -1,43 +1,53 @@
-import { conceptById } from '../components/concepts/concepts.js';
-import { Term } from '../components/concepts/term.js';
-import { formatMs } from '../format.js';
-import { useQuery } from './use-query.js';
+import { useEffect } from 'react';
+import { DrillDetail } from '../components/drills/drill-detail.js';
+import { DrillLibrary } from '../components/drills/drill-library.js';
+import { DrillRunView } from '../components/drills/drill-run-view.js';
+import { VerdictBadge } from '../components/drills/verdict-badge.js';
+import { loadDrills } from '../engine/lab-commands.js';
+import { showDrillRun } from '../store/actions.js';
+import { useStore } from '../store/store.js';
 
-/** The drills on offer (`drill.list`). Running one, step by step, comes with drill mode. */
+/**
+ * Drills: the library grouped by concept and the chosen drill's plan; once one runs, drill mode
+ * (narration, prompts, live checks, verdict). A run in progress always has the view.
+ */
 export function DrillsView() {
-  const drills = useQuery('drill.list', {});
+  const connected = useStore((s) => s.connection.status === 'open');
+  const libraryState = useStore((s) => s.drill.library.status);
+  const run = useStore((s) => (s.drill.showRun ? s.drill.run : null));
+  useEffect(() => {
+    if (connected) void loadDrills();
+  }, [connected]);
+  if (run) {
+    return (
+      <div className="view-stack" data-testid="drills-view" data-mode="run" data-state={libraryState}>
+        <DrillRunView run={run} />
+      </div>
+    );
+  }
   return (
-    <section className="panel" aria-labelledby="drills-heading" data-testid="drills-view" data-state={drills.status}>
-      <h2 id="drills-heading">Drills</h2>
-      <p className="muted">Guided failure drills: narration, predictions, manual actions and live expectations. Drill mode is coming; here is what the engine offers.</p>
-      {drills.status === 'loading' ? <p className="muted">Loading the drills…</p> : null}
-      {drills.status === 'error' ? (
-        <p className="muted" data-testid="drills-unavailable">
-          The engine has no drills to offer yet ({drills.message}).
-        </p>
-      ) : null}
-      {drills.status === 'ok' ? (
-        <>
-          <ul className="card-list" data-testid="drill-list">
-            {drills.data.drills.map((d) => (
-              <li key={d.id} className="card" data-testid="drill-item" data-drill={d.id}>
-                <h3>{d.title}</h3>
-                <p className="muted small">
-                  {conceptById(d.concept) ? <Term id={d.concept}>{d.concept}</Term> : d.concept} · {d.steps} steps · about {formatMs(d.estimatedMs)} · {d.predictions}{' '}
-                  {d.predictions === 1 ? 'prediction' : 'predictions'} · {d.source}
-                </p>
-                <p>{d.summary}</p>
-              </li>
-            ))}
-          </ul>
-          {drills.data.drills.length === 0 ? <p className="muted">No drills found.</p> : null}
-          {drills.data.problems.map((p) => (
-            <p key={p} className="field-error small">
-              {p}
-            </p>
-          ))}
-        </>
-      ) : null}
-    </section>
+    <div className="view-stack" data-testid="drills-view" data-mode="library" data-state={libraryState}>
+      <LastRun />
+      <div className="drills-layout">
+        <DrillLibrary />
+        <DrillDetail />
+      </div>
+    </div>
+  );
+}
+
+/** The last run to finish (here, or found on connect), one click from its verdict. */
+function LastRun() {
+  const run = useStore((s) => s.drill.run);
+  if (!run?.verdict) return null;
+  return (
+    <p className="panel drill-last-run" data-testid="drill-last-run" data-verdict={run.verdict}>
+      <span>
+        Last run: <strong>{run.title}</strong> <VerdictBadge verdict={run.verdict} /> <span className="muted small">{run.reason}</span>
+      </span>
+      <button type="button" className="quiet" data-testid="drill-last-run-show" onClick={showDrillRun}>
+        Show it
+      </button>
+    </p>
   );
 }

@@ -9,6 +9,8 @@ export function ViewTabs() {
   const view = useStore((s) => s.ui.view);
   const openIncidents = useStore((s) => s.incidents.filter((i) => i.open).length);
   const activeFaults = useStore((s) => s.faults.filter(isActive).length);
+  // A drill waiting on the operator is flagged on its tab: the answer is needed there.
+  const drillWaits = useStore((s) => (s.drill.run?.waitingFor ? 1 : 0));
   const badge = { incidents: openIncidents, faults: activeFaults } as Partial<Record<string, number>>;
   return (
     <nav className="tabs" aria-label="Views" role="tablist">
@@ -27,6 +29,11 @@ export function ViewTabs() {
         >
           <kbd className="tab-key">{i + 1}</kbd> {VIEW_LABELS[id]}
           {badge[id] ? <span className="tab-badge" data-testid={`nav-${id}-count`}>{badge[id]}</span> : null}
+          {id === 'drills' && drillWaits ? (
+            <span className="tab-badge" data-testid="nav-drills-waiting" title="The drill waits for you">
+              !
+            </span>
+          ) : null}
         </button>
       ))}
     </nav>

@@ -13,14 +13,7 @@ import { renderMarkdown } from '../shared/report/markdown';
 import { DrillReport } from '../shared/report/model';
 import { Lab } from '../electron/engine/lab';
 import { makeReport } from '../test/support/report-fixture';
-import { percentile } from './stats';
-
-interface Row {
-  figure: string;
-  value: string;
-  target?: string;
-  note?: string;
-}
+import { percentile, type BenchRow as Row } from './stats';
 
 const WAITS = 20;
 const WAIT_MS = 250;

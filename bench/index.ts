@@ -1,12 +1,9 @@
 // `npm run bench`: every figure the docs quote, measured in one run on this machine.
 import { arch, cpus, release, totalmem } from 'node:os';
 
-export interface BenchRow {
-  figure: string;
-  value: string;
-  target?: string;
-  note?: string;
-}
+import type { BenchRow } from './stats';
+
+export type { BenchRow };
 
 const suites: Array<{ name: string; load: () => Promise<{ run: () => Promise<BenchRow[]> }> }> = [
   { name: 'fleet', load: () => import('./fleet.bench.js') },

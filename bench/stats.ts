@@ -1,6 +1,14 @@
 // Small helpers every benchmark uses.
 import { allocatePorts } from '../electron/engine/fleet/ports';
 
+/** One line of the bench table. */
+export interface BenchRow {
+  figure: string;
+  value: string;
+  target?: string;
+  note?: string;
+}
+
 /** The p-th percentile (0–100, nearest rank) of the values; NaN when there are none. */
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;

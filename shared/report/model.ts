@@ -2,7 +2,7 @@ import { z } from 'zod';
 import {
   BalancerSettings,
   FaultType,
-  IncidentStage,
+  Incident,
   LedgerCounts,
   TopologySpec,
   TrafficSettings,
@@ -44,19 +44,8 @@ export const ReportFault = z.object({
 });
 export type ReportFault = z.infer<typeof ReportFault>;
 
-export const ReportIncident = z.object({
-  id: z.string(),
-  nodeId: z.string(),
-  cause: z.string(),
-  /** Stage -> ms since the run started. */
-  stages: z.partialRecord(IncidentStage, z.number()),
-  detectedVia: z.enum(['exit', 'passive', 'active']).nullable(),
-  mttdMs: z.number().nullable(),
-  mttrMs: z.number().nullable(),
-  lostWrites: z.number().int().nullable(),
-  staleWrites: z.number().int().nullable(),
-  open: z.boolean(),
-});
+/** An incident as the lab reports it, its stage times made ms since the run started. */
+export const ReportIncident = Incident;
 export type ReportIncident = z.infer<typeof ReportIncident>;
 
 export const ReportTimelineEvent = z.object({

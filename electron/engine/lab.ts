@@ -528,6 +528,19 @@ export class Lab {
       'node.start': ({ id }) => this.fleet.startNode(id),
       'node.stop': ({ id, graceMs }) => this.fleet.stopNode(id, graceMs),
       'node.restart': ({ id, graceMs }) => this.fleet.restartNode(id, graceMs),
+      'node.promote': async ({ id }) => {
+        const controller = this.controller;
+        if (!controller) throw new ContractError({ code: 'conflict', message: 'no standby to promote: the lab runs active-active or a fleet file', field: 'id' });
+        // A failure nothing in the lab noticed, which the operator acted on: their act is the detection (MTTD = their reaction time).
+        // A healthy primary switched over by hand is no incident at all.
+        const primary = controller.primary;
+        if (primary && id === controller.standby && this.incidents.openIncident(primary)) this.incidents.detected({ nodeId: primary, via: 'operator', at: now(), reason: `the operator promoted ${id}` });
+        try {
+          return await controller.promoteStandby(id);
+        } catch (error) {
+          throw new ContractError({ code: 'conflict', message: (error as Error).message, field: 'id' });
+        }
+      },
       'node.logs': ({ id, limit }) => {
         if (!this.fleet.node(id)) throw new ContractError({ code: 'not-found', message: `no node "${id}"`, field: 'id' });
         return { lines: this.fleet.logs(id).slice(-(limit ?? 500)) };

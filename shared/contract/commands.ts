@@ -59,6 +59,11 @@ export const commands = {
     result: NodeSnapshot,
     summary: 'Stop one node and start it again.',
   },
+  'node.promote': {
+    params: z.object({ id: NodeId }).strict(),
+    result: z.object({ from: NodeId, to: NodeId, durationMs: z.number() }),
+    summary: 'Promote the standby by hand (a manual failover): the primary is fenced if it runs, the standby takes over.',
+  },
   'node.logs': {
     params: z.object({ id: NodeId, limit: z.number().int().min(1).max(10_000).optional() }).strict(),
     result: z.object({ lines: z.array(LogLine) }),

@@ -359,7 +359,8 @@ export const Incident = z.object({
   cause: z.string(),
   /** Ground-truth timestamps of each stage reached (epoch ms, monotonic clock). */
   stages: z.partialRecord(IncidentStage, z.number()),
-  detectedVia: z.enum(['exit', 'passive', 'active']).nullable(),
+  /** `operator`: nothing in the lab noticed; a person promoted the standby (`node.promote`). */
+  detectedVia: z.enum(['exit', 'passive', 'active', 'operator']).nullable(),
   /** detected - (injected or observed); recovered - (injected or observed). Derived, never typed in. */
   mttdMs: z.number().nullable(),
   mttrMs: z.number().nullable(),

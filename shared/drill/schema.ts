@@ -108,6 +108,7 @@ export const ActionCommands = {
   'node.start': NodeOnly,
   'node.stop': NodeGrace,
   'node.restart': NodeGrace,
+  'node.promote': NodeOnly,
   'fault.halt': NoParams,
   'balancer.set': BalancerSettingsPatch,
   'traffic.set': TrafficSettingsPatch,

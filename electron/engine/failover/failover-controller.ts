@@ -70,7 +70,8 @@ interface Failover {
   from: string;
   to: string;
   lossAt: number;
-  trigger: Detection['via'];
+  /** What started it: a detection, or the operator (`promoteStandby`). */
+  trigger: Detection['via'] | 'operator';
   /** Detected down while its process ran: waiting a moment for an exit before fencing it. */
   awaitingExit: boolean;
 }
@@ -161,6 +162,25 @@ export class FailoverController {
     this.lose(e.nodeId, e.at, e.via, false);
   }
 
+  /**
+   * The operator promotes the standby by hand (a manual failover): a running primary is fenced and
+   * the standby takes over, exactly as after a loss. Resolves when the new primary is routed to;
+   * rejects when the failover failed or `to` is not the standby.
+   */
+  async promoteStandby(to: string): Promise<{ from: string; to: string; durationMs: number }> {
+    if (!this.isStateful) throw new Error('an active-active lab has no standby to promote');
+    if (this.failover) throw new Error(`a failover from ${this.failover.from} is already under way`);
+    const from = this.primaryId;
+    if (!from || to !== this.standbyId) throw new Error(`"${to}" is not the standby (the standby is ${this.standbyId ?? 'none'})`);
+    const status = this.options.fleet.node(from)?.status;
+    const startedAt = now();
+    this.lose(from, startedAt, 'operator', status !== 'ready' && status !== 'starting');
+    const limit = startedAt + (this.options.promoteTimeoutMs ?? 15_000) + 5_000;
+    while (this.failover && !this.disposed && now() < limit) await new Promise((r) => setTimeout(r, 10));
+    if (this.primaryId !== to) throw new Error(`the promotion of ${to} failed (see failover.failed in the timeline)`);
+    return { from, to, durationMs: round(now() - startedAt) };
+  }
+
   dispose(): void {
     this.disposed = true;
   }
@@ -174,7 +194,7 @@ export class FailoverController {
   }
 
   /** Exactly once per loss of the primary: later exits and detections of it are ignored. */
-  private lose(from: string, lossAt: number, trigger: Detection['via'], exited: boolean): void {
+  private lose(from: string, lossAt: number, trigger: Failover['trigger'], exited: boolean): void {
     const to = this.standbyId;
     if (!to) return;
     const failover: Failover = { from, to, lossAt, trigger, awaitingExit: false };

@@ -3,7 +3,7 @@
 import type { Incident, IncidentStage, LogLine } from '../../../shared/contract/model';
 import { now, type Clock } from '../clock';
 
-export type DetectionVia = 'exit' | 'passive' | 'active';
+export type DetectionVia = 'exit' | 'passive' | 'active' | 'operator';
 
 /** How far behind a detection the process's exit event may arrive and still be its cause. */
 const EXIT_AFTER_DETECTION_MS = 250;

@@ -26,13 +26,13 @@ export class LabProcess {
     private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
   ) {}
 
-  /** Starts `serve --port 0 --json` and waits for its JSON line; the log goes to `logFile`. */
-  static async start(logFile: string): Promise<LabProcess> {
+  /** Starts `serve --port 0 --json` and waits for its JSON line; the log goes to `logFile`; `env` adds to the lab's environment (e.g. FIREDRILL_REPORTS_DIR). */
+  static async start(logFile: string, { env = {} }: { env?: Record<string, string> } = {}): Promise<LabProcess> {
     const runDir = await mkdtemp(join(tmpdir(), 'firedrill-e2e-'));
     const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--json'], {
       cwd: root,
       // FIREDRILL_CHECK_EVENTS: the engine checks every event it emits against the contract.
-      env: { ...process.env, FIREDRILL_RUN_DIR: runDir, FIREDRILL_CHECK_EVENTS: '1' },
+      env: { ...process.env, FIREDRILL_RUN_DIR: runDir, FIREDRILL_CHECK_EVENTS: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     if (child.pid === undefined) throw new Error(`could not spawn ${CLI}`);

@@ -73,7 +73,11 @@ async function connect(): Promise<void> {
     // Payloads are checked against the contract here, at the renderer's boundary.
     current.on('fleet.changed', (payload) => {
       const fleet = events['fleet.changed'].safeParse(payload);
-      if (fleet.success) applyFleet(fleet.data);
+      if (!fleet.success) return;
+      applyFleet(fleet.data);
+      // A fleet started by someone else (a drill rebuilding the topology, the CLI) may have other
+      // nodes: read the lab again so nodes of the old fleet do not linger.
+      if (fleet.data.status === 'running') void refreshSnapshot(current);
     }),
     current.on('node.changed', (payload) => {
       const node = events['node.changed'].safeParse(payload);
@@ -148,6 +152,15 @@ async function primeLogs(current: ContractClient, nodeIds: string[]): Promise<vo
     } catch {
       // the log history is a nicety; live batches still arrive
     }
+  }
+}
+
+async function refreshSnapshot(current: ContractClient): Promise<void> {
+  try {
+    const snapshot = commands['lab.state'].result.parse(await current.request('lab.state', {}));
+    if (client === current) applySnapshot(snapshot);
+  } catch {
+    // the next reconnect reads the lab whole anyway
   }
 }
 

@@ -1,5 +1,6 @@
 import { commands, type CommandName, type CommandParams, type CommandResult } from '../../../shared/contract/commands.js';
 import type { BalancerSettingsPatch, TopologySpec, TrafficSettingsPatch } from '../../../shared/contract/model.js';
+import type { DrillRunStatus } from '../../../shared/drill/run.js';
 import type { DrillReport } from '../../../shared/report/model.js';
 import {
   applyBalancer,
@@ -148,16 +149,28 @@ export async function chooseDrill(id: string): Promise<void> {
 
 /** `drill.run` on the chosen drill with the chosen options; progress then comes as `drill.step` events. */
 export async function runChosenDrill(): Promise<void> {
-  const { chosenId, options, busy, run: current } = useStore.getState().drill;
-  if (chosenId === null || busy !== null || isRunning(current)) return;
+  const { chosenId, options } = useStore.getState().drill;
+  if (chosenId === null) return;
+  await startDrill({ id: chosenId, auto: options.auto, profile: options.short ? 'short' : 'full', ...(options.seed !== null ? { seed: options.seed } : {}) });
+}
+
+/** The same drill again, as the finished run was played: same profile, same auto, same seed. */
+export async function runDrillAgain(run: DrillRunStatus): Promise<void> {
+  void chooseDrill(run.drillId);
+  await startDrill({ id: run.drillId, auto: run.auto, profile: run.profile, seed: run.seed });
+}
+
+async function startDrill(params: CommandParams<'drill.run'>): Promise<void> {
+  const { busy, run: current } = useStore.getState().drill;
+  if (busy !== null || isRunning(current)) return;
   setDrillBusy('run');
   setDrillRunError(null);
   try {
-    const params = { id: chosenId, auto: options.auto, profile: options.short ? ('short' as const) : ('full' as const), ...(options.seed !== null ? { seed: options.seed } : {}) };
-    const status = await query('drill.run', params);
-    applyDrillRun(status);
+    applyDrillRun(await query('drill.run', params));
   } catch (error) {
     setDrillRunError(messageOf(error));
+    // The Run form shows the error inline; drill mode (Run again) has no form to show it in.
+    if (useStore.getState().drill.showRun) showToast(`drill.run: ${messageOf(error)}`);
   } finally {
     setDrillBusy(null);
   }

@@ -13,6 +13,8 @@ export type Shortcut = {
   run: (event: KeyboardEvent) => void;
   /** Runs even while typing in a field (Escape does; letters must not). */
   inFields?: boolean;
+  /** Listed under its own heading in the help: keys that act only in drill mode. */
+  group?: 'drill';
 };
 
 export const VIEW_LABELS: Record<ViewId, string> = {
@@ -71,12 +73,12 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'Shift+H', label: 'HALT: revert every fault now', matches: (e) => e.key === 'H' && e.shiftKey && !e.ctrlKey && !e.metaKey, run: () => void haltFaults() },
   { keys: 'T', label: 'Start or stop traffic', matches: plain('t'), run: toggleTraffic },
   // Drill mode comes before the view keys: it takes 1–8 only while a prediction waits.
-  { keys: '1–8', label: 'Drills, while a prediction waits: answer it (the view keys are back once answered)', matches: answeringPrediction, run: (e) => void answerPrediction(Number(e.key) - 1) },
-  { keys: 'A', label: 'Drill: the manual action is done', matches: (e) => plain('a')(e) && drillWaitsFor('action'), run: () => void completeAction(false) },
-  { keys: 'P', label: 'Drill: let the lab do the manual action', matches: (e) => plain('p')(e) && drillWaitsFor('action'), run: () => void completeAction(true) },
-  { keys: 'R', label: 'Drills: run the chosen drill', matches: (e) => plain('r')(e) && canRunChosenDrill(), run: () => void runChosenDrill() },
-  { keys: 'O', label: 'Drills, after the verdict: open the report', matches: (e) => plain('o')(e) && shownReportId() !== null, run: openShownReport },
-  { keys: 'Shift+X', label: 'Abort the running drill (faults reverted)', matches: (e) => e.key === 'X' && e.shiftKey && !e.ctrlKey && !e.metaKey && isRunning(useStore.getState().drill.run), run: () => void abortDrill() },
+  { keys: '1–8', label: 'Drills, while a prediction waits: answer it (the view keys are back once answered)', matches: answeringPrediction, run: (e) => void answerPrediction(Number(e.key) - 1), group: 'drill' },
+  { keys: 'A', label: 'Drill: the manual action is done', matches: (e) => plain('a')(e) && drillWaitsFor('action'), run: () => void completeAction(false), group: 'drill' },
+  { keys: 'P', label: 'Drill: let the lab do the manual action', matches: (e) => plain('p')(e) && drillWaitsFor('action'), run: () => void completeAction(true), group: 'drill' },
+  { keys: 'R', label: 'Drills: run the chosen drill', matches: (e) => plain('r')(e) && canRunChosenDrill(), run: () => void runChosenDrill(), group: 'drill' },
+  { keys: 'O', label: 'Drills, after the verdict: open the report', matches: (e) => plain('o')(e) && shownReportId() !== null, run: openShownReport, group: 'drill' },
+  { keys: 'Shift+X', label: 'Abort the running drill (faults reverted)', matches: (e) => e.key === 'X' && e.shiftKey && !e.ctrlKey && !e.metaKey && isRunning(useStore.getState().drill.run), run: () => void abortDrill(), group: 'drill' },
   ...VIEWS.map((view, i) => ({ keys: String(i + 1), label: `Go to ${VIEW_LABELS[view]}`, matches: plain(String(i + 1)), run: () => setView(view) })),
   { keys: 'C', label: 'Show or hide the concepts panel', matches: plain('c'), run: toggleConcepts },
   { keys: 'D', label: 'Theme: system, light, dark', matches: plain('d'), run: cycleTheme },

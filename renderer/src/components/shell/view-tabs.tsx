@@ -10,7 +10,7 @@ export function ViewTabs() {
   const openIncidents = useStore((s) => s.incidents.filter((i) => i.open).length);
   const activeFaults = useStore((s) => s.faults.filter(isActive).length);
   // A drill waiting on the operator is flagged on its tab: the answer is needed there.
-  const drillWaits = useStore((s) => (s.drill.run?.waitingFor ? 1 : 0));
+  const drillWaits = useStore((s) => Boolean(s.drill.run?.waitingFor));
   const badge = { incidents: openIncidents, faults: activeFaults } as Partial<Record<string, number>>;
   return (
     <nav className="tabs" aria-label="Views" role="tablist">

@@ -656,7 +656,7 @@ function stepRecord(step: DrillStep, index: number): StepRecord {
     return { ...base, label };
   }
   const e = step.expect;
-  const label = e.event !== undefined ? `expect ${e.event}${e.node ? ` on ${e.node}` : ''} within ${e.within} ms` : `expect ${e.metric}${e.min !== undefined ? ` ≥ ${e.min}` : ''}${e.max !== undefined ? ` ≤ ${e.max}` : ''}`;
+  const label = e.event !== undefined ? `expect ${e.event}${e.node ? ` on ${e.node}` : ''} within ${e.within} ms` : `expect ${e.metric}${e.node ? ` of ${e.node}` : ''}${e.min !== undefined ? ` ≥ ${e.min}` : ''}${e.max !== undefined ? ` ≤ ${e.max}` : ''}`;
   return { ...base, label };
 }
 

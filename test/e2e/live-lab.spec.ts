@@ -47,6 +47,19 @@ test('a node killed from the UI goes down and comes back, with MTTD and MTTR in 
   await labPage.screenshot(testInfo, 'incident-after-kill');
 });
 
+test('the standby promoted by hand from its sheet becomes the primary (a manual failover)', async ({ labPage, ui, page }, testInfo) => {
+  await labPage.expectAllReady();
+  const primary = await primaryId(page);
+  const standby = primary === 'p1' ? 's1' : 'p1';
+  await ui.nodeActions.open(standby);
+  await ui.nodeActions.promote();
+  await expect(page.getByTestId(`node-card-${standby}`)).toHaveAttribute('data-role', 'primary');
+  await ui.nodeActions.close();
+  await expect(page.getByTestId(`node-card-${primary}`)).toHaveAttribute('data-role', 'standby');
+  await expect(page.locator('[data-testid="timeline-item"][data-kind="failover.done"]').first()).toBeVisible();
+  await labPage.screenshot(testInfo, 'manual-promotion');
+});
+
 test('latency injected from the faults panel raises the live p99, and HALT takes it back', async ({ labPage, ui, page }, testInfo) => {
   await labPage.expectAllReady();
   const id = await primaryId(page);

@@ -71,6 +71,11 @@ export async function restartNode(id: string): Promise<void> {
   if (node) applyNode(node);
 }
 
+/** A manual failover: the standby `id` takes over; the primary is fenced if it runs. The timeline and events show the rest. */
+export async function promoteNode(id: string): Promise<void> {
+  await run(id, 'node.promote', { id });
+}
+
 export async function setBalancer(patch: BalancerSettingsPatch): Promise<boolean> {
   const state = await run('balancer', 'balancer.set', patch);
   if (state) applyBalancer(state);

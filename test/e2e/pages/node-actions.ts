@@ -18,6 +18,10 @@ export class NodeActions {
     await this.sheet().getByTestId('node-action-kill').click();
   }
 
+  async promote(): Promise<void> {
+    await this.sheet().getByTestId('node-action-promote').click();
+  }
+
   async close(): Promise<void> {
     await this.page.keyboard.press('Escape');
     await expect(this.sheet()).toBeHidden();

@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { injectFault, restartNode, revertFault, startNode, stopNode } from '../../engine/lab-commands.js';
+import { injectFault, promoteNode, restartNode, revertFault, startNode, stopNode } from '../../engine/lab-commands.js';
 import { selectNode } from '../../store/actions.js';
 import { useStore } from '../../store/store.js';
 import { openNodeActions, setView } from '../../store/ui-actions.js';
@@ -44,6 +44,11 @@ export function NodeActionsSheet() {
               Pause (SIGSTOP)
             </button>
           )}
+          {node.role === 'standby' ? (
+            <button type="button" data-testid="node-action-promote" disabled={!idle || node.status !== 'ready'} title="A manual failover: this standby becomes the primary; the primary is fenced (SIGKILL) if it still runs" onClick={() => void promoteNode(id)}>
+              Promote to primary
+            </button>
+          ) : null}
           <button type="button" data-testid="node-action-restart" disabled={!idle || node.status === 'stopping'} onClick={() => void restartNode(id)}>
             Restart
           </button>

@@ -15,11 +15,16 @@ export class OutlierDetector {
     private readonly settings: () => BalancerSettings,
   ) {}
 
-  /** A try that got a response below 500. */
+  /**
+   * A try that got a response below 500. The failure count restarts at once; a node passive
+   * detection already reported is called well again only after as many successes in a row as it
+   * took failures to report it — so a node that fails most requests but not all (overloaded, and
+   * kept in rotation by maxEjectedPercent) is one detection, not one every few requests.
+   */
   success(u: Upstream): void {
-    if (u.consecutiveFailures === 0) return;
     u.consecutiveFailures = 0;
-    this.pool.clearDetected(u, 'passive');
+    u.passiveOks++;
+    if (u.passiveOks >= this.settings().passive.consecutiveFailures) this.pool.clearDetected(u, 'passive');
   }
 
   /** A failed try, observed at `at` (the error, the timeout firing, the 5xx status line). */
@@ -27,6 +32,7 @@ export class OutlierDetector {
     const passive = this.settings().passive;
     if (!passive.enabled || u.removed) return;
     u.consecutiveFailures++;
+    u.passiveOks = 0;
     if (u.consecutiveFailures < passive.consecutiveFailures) return;
     this.pool.detect(u, 'passive', at, `${u.consecutiveFailures} failures in a row, the last ${reason}`);
     if (u.state !== 'in-rotation' || !this.mayEject(passive.maxEjectedPercent)) return;

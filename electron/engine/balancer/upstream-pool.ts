@@ -31,6 +31,8 @@ export class Upstream implements Candidate {
   wrrCurrent = 0;
   /** Passive: failures in a row on live traffic. */
   consecutiveFailures = 0;
+  /** Passive: successes in a row since the last failure (what it takes to call a detected node well again). */
+  passiveOks = 0;
   /** Passive ejections in a row (the ejection time doubles with each). */
   passiveStrikes = 0;
   ejections = 0;

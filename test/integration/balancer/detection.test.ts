@@ -55,6 +55,34 @@ describe('passive detection (outlier ejection)', () => {
   });
 });
 
+describe('passive detection of a node kept in rotation', () => {
+  it('a node failing most requests but not all is one detection, until it is well again (3 successes in a row)', async () => {
+    const flaky = await lab.echo({ id: 'flaky' });
+    const good = await lab.echo({ id: 'good' });
+    const { balancer, events } = await lab.balancer({
+      strategy: 'round-robin',
+      health: { enabled: false },
+      passive: { consecutiveFailures: 3, maxEjectedPercent: 0 }, // never ejected: it stays in rotation
+      retry: { enabled: false },
+    });
+    balancer.setUpstreams([flaky, good].map((u) => ({ id: u.id, port: u.port })));
+    // Round-robin alternates: every other request reaches `flaky`, which answers 503, 503, 503, 200, ...
+    const send = async (statuses: number[]): Promise<void> => {
+      for (const status of statuses) {
+        flaky.status = status;
+        await request(balancer.url, { path: '/' });
+        await request(balancer.url, { path: '/' });
+      }
+    };
+    for (let i = 0; i < 5; i++) await send([503, 503, 503, 200]);
+    expect(events.of('detected', 'flaky')).toHaveLength(1);
+    await send([200, 200, 200]); // well again
+    await send([503, 503, 503]);
+    expect(events.of('detected', 'flaky')).toHaveLength(2);
+    expect(events.of('ejected', 'flaky')).toEqual([]);
+  });
+});
+
 describe('active detection (health probes)', () => {
   it('fall failures eject (detected at the failing probe), rise passes readmit, then first-served', async () => {
     const a = await lab.echo({ id: 'a' });

@@ -72,7 +72,7 @@ describe('strategies', () => {
     expect(tally(new LeastConnections(), even, 300)).toEqual({ n0: 100, n1: 100, n2: 100 });
   });
 
-  it('least-response-time tries unsampled nodes first, then the lowest average, ties by in-flight', () => {
+  it('least-response-time tries unsampled nodes first, then the lowest expected wait (average × (in flight + 1))', () => {
     const lrt = new LeastResponseTime(1_000);
     const list = nodes(3);
     list[0]!.ewmaMs = 5;
@@ -84,11 +84,30 @@ describe('strategies', () => {
     list[2]!.ewmaAt = 900;
     expect(lrt.pick(list, 0, 1_000)?.id).toBe('n1');
     expect(lrt.pick(list, 0b010, 1_000)?.id).toBe('n0');
-    list[0]!.ewmaMs = 2;
+    // 2 ms with 4 in flight (cost 10) loses to 5 ms with none (cost 5): no herding on the fastest node.
     list[1]!.inflight = 4;
     expect(lrt.pick(list, 0, 1_000)?.id).toBe('n0');
-    // A sample older than 5 decay periods is stale: the node is tried again.
+    list[0]!.ewmaMs = 2;
+    expect(lrt.pick(list, 0, 1_000)?.id).toBe('n0');
+    // A sample older than 5 decay periods is stale: the node is tried again ...
+    list[1]!.inflight = 0;
+    list[2]!.ewmaMs = 300;
+    list[0]!.ewmaAt = 6_000;
+    list[1]!.ewmaAt = 6_000;
     expect(lrt.pick(list, 0, 900 + 5_001)?.id).toBe('n2');
+    // ... one request at a time: while its probe is out, the slow node's old average counts again.
+    list[2]!.inflight = 1;
+    expect(tally(lrt, list, 100, 0)).toEqual({ n0: expect.any(Number), n1: expect.any(Number) });
+  });
+
+  it('least-response-time: a node never sampled, with a request already out, is the last resort', () => {
+    const lrt = new LeastResponseTime(1_000);
+    const list = nodes(2);
+    list[0]!.ewmaMs = 50;
+    list[0]!.ewmaAt = 900;
+    list[1]!.inflight = 1; // its first request has not come back
+    expect(tally(lrt, list, 10)).toEqual({ n0: 10 });
+    expect(lrt.pick(list, 0b01, 1_000)?.id).toBe('n1'); // but still there when nothing else is
   });
 
   it('createStrategy knows every contract name', () => {

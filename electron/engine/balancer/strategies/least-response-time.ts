@@ -1,6 +1,9 @@
-// Least-response-time: the node with the lowest latency average (a time-decayed EWMA, see
-// upstream-pool.ts). A node with no sample yet — or none for STALE_DECAYS × ewmaDecayMs, so a
-// node that was slow once is tried again — goes first. Ties: fewer in flight, then round-robin.
+// Least-response-time: the node with the lowest expected wait — its latency average (a
+// time-decayed EWMA, see upstream-pool.ts) times (requests in flight + 1), as Finagle's peak-EWMA
+// cost does, so the fastest node does not take every request until it slows down. A node with no
+// sample yet, or none for STALE_DECAYS × ewmaDecayMs (a node that was slow once is tried again),
+// goes first — but one request at a time: while that probe is out it scores by what is known of it,
+// so a slow or hung node is never handed all the traffic for a whole response time.
 import type { Candidate, Strategy } from './strategy';
 
 /** A sample older than this many decay periods no longer says anything about the node. */
@@ -23,8 +26,7 @@ export class LeastResponseTime implements Strategy {
     for (let i = 0; i < n; i++) {
       const c = candidates[(start + i) % n]!;
       if ((c.bit & skip) !== 0) continue;
-      // Unsampled or stale nodes score -1: below any real latency.
-      const score = c.ewmaMs < 0 || c.ewmaAt < staleBefore ? -1 : c.ewmaMs;
+      const score = scoreOf(c, staleBefore);
       if (best === null || score < bestScore || (score === bestScore && c.inflight < best.inflight)) {
         best = c;
         bestScore = score;
@@ -32,4 +34,13 @@ export class LeastResponseTime implements Strategy {
     }
     return best;
   }
+}
+
+function scoreOf(c: Candidate, staleBefore: number): number {
+  const unknown = c.ewmaMs < 0 || c.ewmaAt < staleBefore;
+  // Nothing known, nothing in flight: probe it (below any real cost).
+  if (unknown && c.inflight === 0) return -1;
+  // Its probe is still out: a stale average is still the best guess; no average at all, last resort.
+  if (c.ewmaMs < 0) return Number.MAX_VALUE;
+  return c.ewmaMs * (c.inflight + 1);
 }

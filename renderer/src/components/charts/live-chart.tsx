@@ -13,6 +13,8 @@ export type ChartSeries = {
   /** The whole series from the ring, aligned with `metricsRing.times()`. */
   values: () => Float64Array;
   dash?: number[];
+  /** Line width in CSS pixels (default 2). */
+  width?: number;
 };
 
 type Props = {
@@ -25,8 +27,16 @@ type Props = {
   height?: number;
   /** The y axis shows at least 0 … this, so a quiet series is not blown up into noise. */
   minRange?: number;
+  /**
+   * Redraw on every n-th metrics frame only (default 1): for charts of many lines, which take turns
+   * so that no frame redraws more than one of them.
+   */
+  redrawEvery?: number;
   testId: string;
 };
+
+/** Each chart's turn among those that redraw every n-th frame: charts made together get consecutive turns. */
+let nextTurn = 0;
 
 /** A theme colour as canvas needs it: custom properties hold light-dark(), so let a probe element resolve it. */
 function resolveColor(el: Element, name: string): string {
@@ -58,10 +68,10 @@ function windowStart(times: Float64Array, from: number): number {
 
 /**
  * A uPlot chart of the last `windowSec` seconds of the metrics ring, redrawn at most once per
- * animation frame (outside React), with fault periods shaded. Rebuilt only when the theme or the
- * set of series changes.
+ * animation frame (outside React) while it is in view, with fault periods shaded. Rebuilt only
+ * when the theme or the set of series changes.
  */
-export function LiveChart({ title, unit, series, faultsOf, windowSec = 60, height = 180, minRange = 1, testId }: Props) {
+export function LiveChart({ title, unit, series, faultsOf, windowSec = 60, height = 180, minRange = 1, redrawEvery = 1, testId }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const theme = useStore((s) => s.ui.theme);
   const largeType = useStore((s) => s.ui.largeType);
@@ -101,7 +111,7 @@ export function LiveChart({ title, unit, series, faultsOf, windowSec = 60, heigh
           ...seriesRef.current.map((s) => ({
             label: s.label,
             stroke: resolveColor(el, `--chart-${s.color % 8}`),
-            width: 2,
+            width: s.width ?? 2,
             points: { show: false },
             ...(s.dash ? { dash: s.dash } : {}),
           })),
@@ -113,16 +123,35 @@ export function LiveChart({ title, unit, series, faultsOf, windowSec = 60, heigh
     );
     const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(200, el.clientWidth), height }));
     resize.observe(el);
-    const stop = onMetricsFrame(() => {
+    // A chart scrolled out of view is not redrawn (the Charts view holds one per node): each redrawn
+    // canvas costs a raster and a commit in the frame. It catches up as soon as it is back in view.
+    let visible = true;
+    let stale = false;
+    let frames = nextTurn++;
+    const redraw = () => {
       chart.setData(data());
-      el.dataset.points = String(chart.data[0].length);
+      stale = false;
+    };
+    const seen = new IntersectionObserver(
+      (entries) => {
+        visible = entries[entries.length - 1]?.isIntersecting ?? visible;
+        if (visible && stale) redraw();
+      },
+      { rootMargin: '100px' },
+    );
+    seen.observe(el);
+    const stop = onMetricsFrame(() => {
+      if (visible && ++frames % redrawEvery === 0) redraw();
+      else stale = true;
+      el.dataset.points = String(visible ? chart.data[0].length : data()[0].length);
     });
     return () => {
       stop();
+      seen.disconnect();
       resize.disconnect();
       chart.destroy();
     };
-  }, [theme, systemDark, largeType, seriesKey, faultsOf, windowSec, height, minRange]);
+  }, [theme, systemDark, largeType, seriesKey, faultsOf, windowSec, height, minRange, redrawEvery]);
 
   return (
     <figure className="chart" data-testid={testId}>

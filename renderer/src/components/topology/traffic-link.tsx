@@ -35,22 +35,52 @@ function curve(from: Point, to: Point, shape: Props['shape']): { d: string; mid:
 
 /** Width grows with the log of requests/s: 1 and 1,000 req/s both stay readable. */
 const widthFor = (rps: number) => 2 + Math.min(10, Math.log2(1 + rps / 5) * 1.6);
+/**
+ * The width drawn moves only when the rate has moved this much (in pixels of width): a link's
+ * rate wobbles with every 10 Hz tick, and each repaint of a link re-rasters much of the stage.
+ */
+const WIDTH_HYSTERESIS_PX = 0.75;
+type Flow = 'still' | 'slow' | 'medium' | 'fast';
 /** A few speeds only: changing an animation's duration on every tick would make it jump. */
-const speedFor = (rps: number) => (rps <= 0.5 ? 'still' : rps < 20 ? 'slow' : rps < 200 ? 'medium' : 'fast');
+const speedFor = (rps: number): Flow => (rps <= 0.5 ? 'still' : rps < 20 ? 'slow' : rps < 200 ? 'medium' : 'fast');
+/** The dashes (10 on, 8 off) move a quarter of their period per step, a step every so often by speed. */
+const STEP_PX = 4.5;
+const STEP_MS: Record<Exclude<Flow, 'still'>, number> = { slow: 400, medium: 200, fast: 100 };
+const reducedMotion = typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : null;
+
+/**
+ * The dash offset of a flowing link at a tick: taken from the tick's time, so every link steps on
+ * the same frame (one repaint for all of them) rather than each on its own CSS animation clock.
+ */
+function dashOffset(speed: Flow, at: number): number {
+  if (speed === 'still' || reducedMotion?.matches) return 0;
+  return -(Math.floor(at / STEP_MS[speed]) % 4) * STEP_PX;
+}
 
 /**
  * One link of the topology. Its state (routed, ejected, down, cut) comes from React; how much
- * flows along it is written straight to the SVG, once per animation frame, from the metrics ring.
+ * flows along it (width, speed of the dashes) is written straight to the SVG, once per animation
+ * frame that brought a tick, from the metrics ring, and only when it changes what is drawn.
  */
 export function TrafficLink({ from, to, shape, state, rpsOf, label, testId }: Props) {
   const path = useRef<SVGPathElement>(null);
+  const drawn = useRef({ width: Number.NaN, offset: 0 });
   useMetricsFrame((tick) => {
     const el = path.current;
     if (!el || rpsOf === undefined) return;
     const rps = tick?.perNode[rpsOf]?.requestsPerSec ?? 0;
-    el.style.strokeWidth = `${widthFor(rps).toFixed(1)}px`;
+    const width = widthFor(rps);
+    if (!(Math.abs(width - drawn.current.width) < WIDTH_HYSTERESIS_PX)) {
+      drawn.current.width = width;
+      el.style.strokeWidth = `${width.toFixed(1)}px`;
+    }
     const speed = speedFor(rps);
     if (el.dataset.flow !== speed) el.dataset.flow = speed;
+    const offset = tick ? dashOffset(speed, tick.at) : 0;
+    if (offset !== drawn.current.offset) {
+      drawn.current.offset = offset;
+      el.style.strokeDashoffset = `${offset}px`;
+    }
     el.dataset.rps = rps.toFixed(1);
   });
   const { d, mid } = curve(from, to, shape);
@@ -58,7 +88,8 @@ export function TrafficLink({ from, to, shape, state, rpsOf, label, testId }: Pr
   const broken = state === 'cut' || state === 'ejected' || state === 'down';
   return (
     <g className={`link link-${state}`} data-testid={testId} data-state={state}>
-      <path ref={path} className="link-path" d={d} data-flow="still" />
+      {/* The dashes are stepped from the metrics frames above, not by the stylesheet's own animation. */}
+      <path ref={path} className="link-path" d={d} data-flow="still" style={{ animation: 'none' }} />
       {broken ? <path className="link-cut-mark" d={`M${x - 9},${y - 9}L${x + 9},${y + 9}M${x + 9},${y - 9}L${x - 9},${y + 9}`} /> : null}
       {label || state !== 'routed' ? (
         <text className="link-label" x={shape === 'under' ? x : x + 14} y={shape === 'under' ? y + 22 : y} textAnchor={shape === 'under' ? 'middle' : 'start'}>

@@ -1,0 +1,549 @@
+// UI figures (issue 6), in Debian's Chromium against `firedrill serve` with 32 active-active nodes,
+// 10 Hz metrics and traffic flowing: node event → painted on screen, long tasks over 60 s on the Lab
+// and Charts views (longtask observer + a Chromium trace), and the renderer's JS heap over 10 minutes.
+// Standalone: node --import tsx bench/ui.bench.ts. Quick check: FIREDRILL_BENCH_UI_MINUTES=2 (memory
+// phase length; the recorded figure is 10), FIREDRILL_BENCH_UI_TRACE_SECONDS=20 (default 60).
+// A/B of renderer builds: FIREDRILL_BENCH_UI_ASSETS=DIR serves the page's script and stylesheet from
+// another `vite build` output (DIR/assets) instead of out/renderer; everything else is the same.
+// Diagnostics: FIREDRILL_BENCH_UI_KILLS=N (default 32), FIREDRILL_BENCH_UI_SAMPLES=1 prints every heap
+// sample, FIREDRILL_BENCH_UI_KEEP_TRACE=1 keeps both Chromium traces in a temporary folder.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { WebSocket } from 'ws';
+import type { LabSnapshot, TimelineEvent } from '../shared/contract/model';
+import { percentile, type BenchRow as Row } from './stats';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(root, 'out', 'cli', 'index.js');
+const RENDERER = join(root, 'out', 'renderer', 'index.html');
+const CHROMIUM = process.env.FIREDRILL_CHROMIUM ?? '/usr/bin/chromium';
+
+const NODES = 32;
+const TRAFFIC_RATE = 400;
+/** Each traffic run is bounded; the keeper starts the next one a few seconds before this one ends. */
+const TRAFFIC_RUN_MS = 120_000;
+const KILLS = Number(process.env.FIREDRILL_BENCH_UI_KILLS ?? NODES);
+const MEMORY_MINUTES = Number(process.env.FIREDRILL_BENCH_UI_MINUTES ?? 10);
+const TRACE_SECONDS = Number(process.env.FIREDRILL_BENCH_UI_TRACE_SECONDS ?? 60);
+const OTHER_ASSETS = process.env.FIREDRILL_BENCH_UI_ASSETS;
+/** One minute; less only for a quick check shorter than two minutes. */
+const WARMUP_MS = Math.min(60_000, MEMORY_MINUTES * 30_000);
+const SAMPLE_EVERY_MS = 30_000;
+/** The viewport of a full-HD screen or projector. */
+const VIEWPORT = { width: 1920, height: 1080 };
+const TRACE_CATEGORIES = ['-*', 'toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'v8.execute', 'blink.user_timing'];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+
+/** One `firedrill serve` process this bench started, and the HTTP API with its token. */
+class ServeProcess {
+  private constructor(
+    readonly child: ChildProcess & { pid: number },
+    readonly url: string,
+    readonly token: string,
+    private readonly dirs: string[],
+  ) {}
+
+  static async start(): Promise<ServeProcess> {
+    const runDir = mkdtempSync(join(tmpdir(), 'firedrill-bench-ui-run-'));
+    const reportsDir = mkdtempSync(join(tmpdir(), 'firedrill-bench-ui-reports-'));
+    const child = spawn(process.execPath, [CLI, 'serve', '--json', '--port', '0', '--topology', 'active-active', '--no-start'], {
+      cwd: root,
+      env: { ...process.env, FIREDRILL_RUN_DIR: runDir, FIREDRILL_REPORTS_DIR: reportsDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    if (child.pid === undefined) throw new Error(`could not spawn ${CLI}`);
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
+    const first = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`serve printed nothing in 30 s; stderr: ${stderr}`)), 30_000);
+      createInterface({ input: child.stdout! }).once('line', (line) => {
+        clearTimeout(timer);
+        resolve(line);
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`serve exited with ${code}; stderr: ${stderr}`));
+      });
+    });
+    const { url, token } = JSON.parse(first) as { url: string; token: string };
+    return new ServeProcess(child as ChildProcess & { pid: number }, url, token, [runDir, reportsDir]);
+  }
+
+  async call<T>(command: string, params: unknown, timeoutMs = 120_000): Promise<T> {
+    const response = await fetch(new URL(`/api/commands/${command}`, this.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(params),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const body = (await response.json()) as T & { error?: { message: string } };
+    if (!response.ok) throw new Error(`${command}: HTTP ${response.status} ${body.error?.message ?? ''}`);
+    return body;
+  }
+
+  async state(): Promise<LabSnapshot> {
+    const response = await fetch(new URL('/api/state', this.url), { headers: { authorization: `Bearer ${this.token}` }, signal: AbortSignal.timeout(30_000) });
+    if (!response.ok) throw new Error(`GET /api/state: HTTP ${response.status}`);
+    return (await response.json()) as LabSnapshot;
+  }
+
+  /** A WebSocket of our own on the lab's events: each `node.changed` stamped on arrival (epoch ms). */
+  async watchNodeChanges(): Promise<{ arrivals: Array<{ id: string; status: string; at: number }>; close: () => void }> {
+    const url = new URL('/api/events', this.url);
+    url.protocol = 'ws:';
+    url.searchParams.set('token', this.token);
+    const socket = new WebSocket(url);
+    const arrivals: Array<{ id: string; status: string; at: number }> = [];
+    socket.on('message', (data: Buffer) => {
+      const at = performance.timeOrigin + performance.now();
+      const message = JSON.parse(data.toString('utf8')) as { kind: string; name?: string; payload?: { id: string; status: string } };
+      if (message.kind === 'event' && message.name === 'node.changed' && message.payload) arrivals.push({ id: message.payload.id, status: message.payload.status, at });
+    });
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    socket.send(JSON.stringify({ kind: 'subscribe', id: 'bench-nodes', name: 'node.changed' }));
+    return { arrivals, close: () => socket.close() };
+  }
+
+  /** SIGTERM to the pid this bench started, a bounded wait, SIGKILL if it did not exit. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise((resolve) => this.child.once('exit', resolve));
+      process.kill(this.child.pid, 'SIGTERM');
+      const timer = setTimeout(() => process.kill(this.child.pid, 'SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    for (const dir of this.dirs) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Keeps bounded traffic runs going back to back: each one stops by itself; the next starts just before. */
+class TrafficKeeper {
+  private endsAt = 0;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private busy = false;
+  restarts = 0;
+
+  constructor(private readonly lab: ServeProcess) {}
+
+  async start(): Promise<void> {
+    await this.lab.call('traffic.start', { rate: TRAFFIC_RATE, durationMs: TRAFFIC_RUN_MS, seed: 6 });
+    this.endsAt = Date.now() + TRAFFIC_RUN_MS;
+    this.timer = setInterval(() => void this.tick(), 1_000);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy || Date.now() < this.endsAt - 4_000) return;
+    this.busy = true;
+    try {
+      await this.lab.call('traffic.stop', {});
+      await this.lab.call('traffic.start', { rate: TRAFFIC_RATE, durationMs: TRAFFIC_RUN_MS, seed: 6 + ++this.restarts });
+      this.endsAt = Date.now() + TRAFFIC_RUN_MS;
+    } catch (error) {
+      console.error(`ui bench: traffic restart failed: ${(error as Error).message}`);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.lab.call('traffic.stop', {}).catch(() => undefined);
+  }
+}
+
+type StatusChange = { id: string; status: string; mutationAt: number; rafAt: number; paintedAt: number };
+type PageProbe = {
+  changes: StatusChange[];
+  longTasks: Array<{ start: number; duration: number }>;
+  frames: Array<{ start: number; duration: number; blocking: number; scripts: string[] }>;
+  errors: string[];
+};
+
+/**
+ * Installed in the page (plain JavaScript: it runs in Chromium, not here): a MutationObserver on
+ * every node status badge's `data-status`; each change is stamped when observed, at the next
+ * animation frame, and just after that frame (a message posted from the rAF callback runs once the
+ * frame has been produced). Plus longtask and long-animation-frame observers. Times are epoch ms
+ * (performance.timeOrigin + performance.now()), as the engine's clock.
+ */
+const PROBE_SCRIPT = `(() => {
+  const now = () => performance.timeOrigin + performance.now();
+  const probe = { changes: [], longTasks: [], frames: [], errors: [] };
+  window.__uiBench = probe;
+  const grid = document.querySelector('[data-testid="node-grid"]');
+  if (!grid) throw new Error('no node grid');
+  new MutationObserver((records) => {
+    const mutationAt = now();
+    const seen = [];
+    for (const record of records) {
+      const testId = record.target.dataset.testid || '';
+      if (testId.startsWith('node-status-')) seen.push({ id: testId.slice('node-status-'.length), status: String(record.target.dataset.status) });
+    }
+    if (seen.length === 0) return;
+    requestAnimationFrame(() => {
+      const rafAt = now();
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        const paintedAt = now();
+        for (const s of seen) probe.changes.push({ ...s, mutationAt, rafAt, paintedAt });
+        channel.port1.close();
+      };
+      channel.port2.postMessage(0);
+    });
+  }).observe(grid, { subtree: true, attributes: true, attributeFilter: ['data-status'] });
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) probe.longTasks.push({ start: performance.timeOrigin + e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        probe.frames.push({
+          start: performance.timeOrigin + e.startTime,
+          duration: e.duration,
+          blocking: e.blockingDuration,
+          scripts: e.scripts.map((s) => s.invoker + ' ' + s.sourceFunctionName + ' ' + Math.round(s.duration) + 'ms'),
+        });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch {
+    // an older Chromium: longtask alone
+  }
+  window.addEventListener('error', (e) => probe.errors.push(String(e.message)));
+})()`;
+
+/**
+ * Before the app loads: every `node.changed` the page's WebSocket receives, stamped on arrival, so
+ * the time from the engine's event to the screen splits into delivery and rendering.
+ */
+const SOCKET_PROBE_SCRIPT = `(() => {
+  const received = [];
+  window.__uiBenchSocket = received;
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => {
+        if (typeof e.data !== 'string' || !e.data.includes('"node.changed"')) return;
+        const at = performance.timeOrigin + performance.now();
+        try {
+          const message = JSON.parse(e.data);
+          if (message.name === 'node.changed') received.push({ id: message.payload.id, status: message.payload.status, at });
+        } catch {}
+      });
+    }
+  };
+})()`;
+
+/** In the page: the first change of `id` away from ready after change number `from`, and its first ready after that. */
+function downThenUp([id, from]: readonly [string, number]): { down: StatusChange; up: StatusChange } | null {
+  const changes = (globalThis as unknown as { __uiBench: PageProbe }).__uiBench.changes.slice(from).filter((c) => c.id === id);
+  const down = changes.find((c) => c.status !== 'ready');
+  const up = down ? changes.find((c) => c.status === 'ready' && c.mutationAt > down.mutationAt) : undefined;
+  return down && up ? { down, up } : null;
+}
+
+/** In the page: `n` node cards are shown. */
+function showsNodeCards(n: number): boolean {
+  return (globalThis as unknown as { document: { querySelectorAll(selector: string): { length: number } } }).document.querySelectorAll('[data-testid^="node-card-"]').length === n;
+}
+
+const probeOf = <T>(page: Page, read: (p: PageProbe) => T): Promise<T> =>
+  page.evaluate(`(${read.toString()})(window.__uiBench)`) as Promise<T>;
+
+/** Renderer processes' CPU seconds (CDP) and resident memory (/proc), by pid. */
+async function rendererProcesses(browserSession: CDPSession): Promise<Array<{ pid: number; cpu: number; rss: number }>> {
+  const { processInfo } = (await browserSession.send('SystemInfo.getProcessInfo')) as { processInfo: Array<{ type: string; id: number; cpuTime: number }> };
+  return processInfo
+    .filter((p) => p.type === 'renderer')
+    .map((p) => {
+      let rss = Number.NaN;
+      try {
+        const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p.id}/status`, 'utf8'));
+        if (match) rss = Number(match[1]) * 1024;
+      } catch {
+        // gone
+      }
+      return { pid: p.id, cpu: p.cpuTime, rss };
+    });
+}
+
+/** CPU seconds of one process of ours (utime + stime), from /proc. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Top-level tasks on the busiest renderer main thread of a Chromium trace: durations in ms. */
+function traceTasks(trace: Buffer): { tasks: number[]; threads: number } {
+  const parsed = JSON.parse(trace.toString('utf8')) as { traceEvents: Array<{ name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; args?: { name?: string } }> } | Array<never>;
+  const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
+  const mainThreads = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const byThread = new Map<string, Array<{ ts: number; dur: number }>>();
+  for (const e of events) {
+    if (e.ph !== 'X' || (e.name !== 'RunTask' && e.name !== 'ThreadControllerImpl::RunTask') || e.dur === undefined) continue;
+    const key = `${e.pid}:${e.tid}`;
+    if (!mainThreads.has(key)) continue;
+    let list = byThread.get(key);
+    if (!list) byThread.set(key, (list = []));
+    list.push({ ts: e.ts, dur: e.dur });
+  }
+  let busiest: Array<{ ts: number; dur: number }> = [];
+  let busiestTotal = -1;
+  for (const list of byThread.values()) {
+    const total = list.reduce((sum, t) => sum + t.dur, 0);
+    if (total > busiestTotal) [busiest, busiestTotal] = [list, total];
+  }
+  // Outermost tasks only: a nested RunTask is part of the one that contains it.
+  busiest.sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  const tasks: number[] = [];
+  let end = -Infinity;
+  for (const t of busiest) {
+    if (t.ts < end) continue;
+    tasks.push(t.dur / 1000);
+    end = t.ts + t.dur;
+  }
+  return { tasks, threads: byThread.size };
+}
+
+interface LongTaskFigures {
+  observed: Array<{ start: number; duration: number }>;
+  frames: PageProbe['frames'];
+  trace: { tasks: number[]; threads: number } | null;
+  rendererCpuPercent: number;
+  serveCpuPercent: number;
+  load: number;
+}
+
+/** `seconds` of 10 Hz metrics on the current view: the longtask observer and a Chromium trace over the same window. */
+async function watchLongTasks(browser: Browser, page: Page, browserSession: CDPSession, servePid: number, seconds: number, keepTrace: string | undefined): Promise<LongTaskFigures> {
+  const startAt = (await page.evaluate('performance.timeOrigin + performance.now()')) as number;
+  const cpu0 = await rendererProcesses(browserSession);
+  const serve0 = cpuSeconds(servePid);
+  await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+  const t0 = Date.now();
+  await sleep(seconds * 1000);
+  const buffer = await browser.stopTracing();
+  const wall = (Date.now() - t0) / 1000;
+  const cpu1 = await rendererProcesses(browserSession);
+  const serve1 = cpuSeconds(servePid);
+  if (keepTrace) writeFileSync(keepTrace, buffer);
+  const endAt = startAt + seconds * 1000;
+  const observed = (await probeOf(page, (p) => p.longTasks)).filter((t) => t.start >= startAt && t.start < endAt);
+  const frames = (await probeOf(page, (p) => p.frames)).filter((f) => f.start >= startAt && f.start < endAt);
+  let trace: LongTaskFigures['trace'] = null;
+  try {
+    trace = traceTasks(buffer);
+  } catch (error) {
+    console.error(`ui bench: trace not parsed: ${(error as Error).message}`);
+  }
+  const cpuDelta = cpu1.reduce((sum, p) => sum + p.cpu - (cpu0.find((q) => q.pid === p.pid)?.cpu ?? 0), 0);
+  return { observed, frames, trace, rendererCpuPercent: (cpuDelta / wall) * 100, serveCpuPercent: ((serve1 - serve0) / wall) * 100, load: loadavg()[0] ?? Number.NaN };
+}
+
+function longTaskRows(view: string, f: LongTaskFigures, seconds: number): Row[] {
+  const longest = f.observed.reduce((max, t) => Math.max(max, t.duration), 0);
+  const traceNote = f.trace
+    ? `trace: ${f.trace.tasks.length} top-level tasks, ${f.trace.tasks.filter((t) => t > 50).length} > 50 ms, longest ${ms(Math.max(0, ...f.trace.tasks))}, p99 ${ms(percentile(f.trace.tasks, 99))}`
+    : 'trace: not parsed';
+  const blocking = f.frames.filter((fr) => fr.blocking > 0);
+  const loaf = f.frames.length > 0 ? `; long animation frames (> 50 ms) ${f.frames.length}, ${blocking.length} blocking, longest ${ms(Math.max(...f.frames.map((fr) => fr.duration)))}` : '; no long animation frame';
+  return [
+    {
+      figure: `${view}, ${seconds} s of 10 Hz metrics: long tasks > 50 ms (count / longest)`,
+      value: f.observed.length === 0 ? '0 / —' : `${f.observed.length} / ${ms(longest)}`,
+      target: 'none in 60 s',
+      note: `PerformanceObserver('longtask'); ${traceNote}${loaf}; renderer CPU ${f.rendererCpuPercent.toFixed(0)} %, serve ${f.serveCpuPercent.toFixed(0)} %, load avg ${f.load.toFixed(2)}`,
+    },
+  ];
+}
+
+async function showView(page: Page, view: 'lab' | 'charts'): Promise<void> {
+  await page.getByTestId(`nav-${view}`).click();
+  await page.getByTestId(`view-${view}`).waitFor({ state: 'attached', timeout: 30_000 });
+}
+
+export async function run(): Promise<Row[]> {
+  if (!existsSync(CHROMIUM)) return [{ figure: 'ui', value: 'skipped', note: `no Chromium at ${CHROMIUM} (apt-get install -y chromium, or FIREDRILL_CHROMIUM)` }];
+  if (!existsSync(CLI) || !existsSync(RENDERER)) return [{ figure: 'ui', value: 'skipped', note: 'build first: node scripts/build.mjs && npx vite build' }];
+  const rows: Row[] = [];
+  const short = MEMORY_MINUTES < 10 || TRACE_SECONDS < 60;
+  const keepTraces = process.env.FIREDRILL_BENCH_UI_KEEP_TRACE ? mkdtempSync(join(tmpdir(), 'firedrill-bench-ui-traces-')) : undefined;
+  const lab = await ServeProcess.start();
+  const traffic = new TrafficKeeper(lab);
+  let browser: Browser | undefined;
+  try {
+    // ---- a lab of 32 nodes with traffic through it ----
+    const t0 = performance.now();
+    await lab.call('topology.set', { kind: 'active-active', nodes: NODES }, 180_000);
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const state = await lab.state();
+      if (state.nodes.length === NODES && state.nodes.every((n) => n.status === 'ready')) break;
+      if (Date.now() > deadline) throw new Error(`not all ${NODES} nodes ready: ${state.nodes.map((n) => `${n.id}=${n.status}`).join(' ')}`);
+      await sleep(250);
+    }
+    console.error(`(ui: ${NODES} nodes ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    await traffic.start();
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const browserSession = await browser.newBrowserCDPSession();
+    const session = await page.context().newCDPSession(page);
+    // tsx (esbuild keepNames) may wrap functions passed to the page in __name(): give the page one.
+    await page.addInitScript('globalThis.__name ??= (fn) => fn;');
+    await page.addInitScript(SOCKET_PROBE_SCRIPT);
+    if (OTHER_ASSETS) {
+      const files = readdirSync(join(OTHER_ASSETS, 'assets'));
+      await page.route(
+        (url) => url.pathname.startsWith('/assets/') && !url.pathname.endsWith('.map'),
+        async (route) => {
+          const ext = extname(new URL(route.request().url()).pathname);
+          const file = files.find((f) => f.endsWith(ext));
+          if (!file) return route.continue();
+          await route.fulfill({ body: readFileSync(join(OTHER_ASSETS, 'assets', file)), contentType: ext === '.css' ? 'text/css' : 'text/javascript' });
+        },
+      );
+    }
+    await page.goto(lab.url);
+    await page.locator('html[data-app-state="ready"]').waitFor({ state: 'attached', timeout: 60_000 });
+    await page.waitForFunction(showsNodeCards, NODES, { timeout: 60_000, polling: 250 });
+    await page.evaluate(PROBE_SCRIPT);
+    const clockSkew = (await page.evaluate('performance.timeOrigin + performance.now() - Date.now()')) as number;
+
+    // ---- node event → painted on screen (Lab view) ----
+    await sleep(5_000);
+    const exitToScreen: number[] = [];
+    const exitToRaf: number[] = [];
+    const exitToSocket: number[] = [];
+    const exitToBenchSocket: number[] = [];
+    const benchSocket = await lab.watchNodeChanges();
+    const socketToMutation: number[] = [];
+    const readyToScreen: number[] = [];
+    const shownFirst = new Map<string, number>();
+    for (let k = 0; k < KILLS; k++) {
+      const state = await lab.state();
+      const node = state.nodes[(k * 7) % NODES]; // spread over the grid: a1, a8, a15, …
+      if (!node || node.status !== 'ready' || node.pid === null) continue;
+      const since = await probeOf(page, (p) => p.changes.length);
+      process.kill(node.pid, 'SIGKILL'); // a pid the lab started, read from its own state just now
+      const seen = (await page
+        .waitForFunction(downThenUp, [node.id, since] as const, { timeout: 30_000, polling: 100 })
+        .then((handle) => handle.jsonValue())) as { down: StatusChange; up: StatusChange };
+      const timeline: TimelineEvent[] = (await lab.state()).timeline.filter((e) => e.nodeId === node.id);
+      const exited = timeline.find((e) => e.kind === 'node.exited' && e.detail.pid === node.pid);
+      const ready = exited ? timeline.find((e) => e.kind === 'node.ready' && e.at > exited.at) : undefined;
+      if (exited) {
+        const arrivals = (await page.evaluate('window.__uiBenchSocket')) as Array<{ id: string; status: string; at: number }>;
+        const arrived = arrivals.find((a) => a.id === node.id && a.status !== 'ready' && a.at >= exited.at - 5);
+        const benchArrived = benchSocket.arrivals.find((a) => a.id === node.id && a.status !== 'ready' && a.at >= exited.at - 5);
+        if (benchArrived) exitToBenchSocket.push(benchArrived.at - exited.at);
+        if (arrived) {
+          exitToSocket.push(arrived.at - exited.at);
+          socketToMutation.push(seen.down.mutationAt - arrived.at);
+        }
+        exitToScreen.push(seen.down.paintedAt - exited.at);
+        exitToRaf.push(seen.down.rafAt - exited.at);
+        shownFirst.set(seen.down.status, (shownFirst.get(seen.down.status) ?? 0) + 1);
+      }
+      if (ready) readyToScreen.push(seen.up.paintedAt - ready.at);
+      await sleep(700 + Math.random() * 600); // out of step with the 10 Hz ticks
+    }
+    benchSocket.close();
+    const p = (values: number[]) => `${ms(percentile(values, 50))} / ${ms(percentile(values, 99))} / ${ms(Math.max(...values))}`;
+    rows.push(
+      {
+        figure: `${NODES} nodes, 10 Hz: kill -9 → status painted (p50 / p99 / max)`,
+        value: p(exitToScreen),
+        target: '≤ 100 ms',
+        note: `${exitToScreen.length} kills over ${new Set(Array.from({ length: KILLS }, (_, k) => k * 7 % NODES)).size} nodes at ${TRAFFIC_RATE} req/s; engine's node.exited \`at\` → the frame after the data-status mutation (MutationObserver → rAF → message); split (p50): event → node.changed in the page's WebSocket ${ms(percentile(exitToSocket, 50))} (max ${ms(Math.max(...exitToSocket))}; in a Node WebSocket client of the bench's ${ms(percentile(exitToBenchSocket, 50))}, max ${ms(Math.max(...exitToBenchSocket))}), → DOM mutation ${ms(percentile(socketToMutation, 50))} (max ${ms(Math.max(...socketToMutation))}), → next rAF ${ms(percentile(exitToRaf, 50))} from the event; first status shown: ${[...shownFirst].map(([s, n]) => `${s} ×${n}`).join(', ')}; page clock − Date.now() ${clockSkew.toFixed(2)} ms`,
+      },
+      {
+        figure: `${NODES} nodes, 10 Hz: node ready → status painted (p50 / p99 / max)`,
+        value: p(readyToScreen),
+        target: '≤ 100 ms',
+        note: `the same ${readyToScreen.length} restarts; engine's node.ready \`at\` → painted`,
+      },
+    );
+
+    // ---- long tasks: 60 s on the Lab view, then on the Charts view ----
+    await sleep(3_000);
+    const lab60 = await watchLongTasks(browser, page, browserSession, lab.child.pid, TRACE_SECONDS, keepTraces && join(keepTraces, 'lab.json'));
+    rows.push(...longTaskRows('Lab view', lab60, TRACE_SECONDS));
+    const switchAt = (await page.evaluate('performance.timeOrigin + performance.now()')) as number;
+    await showView(page, 'charts');
+    await page.getByTestId(`chart-node-a${NODES}`).waitFor({ state: 'attached', timeout: 30_000 });
+    await sleep(3_000);
+    const switchTasks = (await probeOf(page, (p) => p.longTasks)).filter((t) => t.start >= switchAt);
+    const charts = await page.locator('.chart').count();
+    const charts60 = await watchLongTasks(browser, page, browserSession, lab.child.pid, TRACE_SECONDS, keepTraces && join(keepTraces, 'charts.json'));
+    rows.push(...longTaskRows(`Charts view (${charts} charts)`, charts60, TRACE_SECONDS));
+    rows.push({
+      figure: `switch Lab → Charts view: longest task`,
+      value: switchTasks.length === 0 ? '< 50 ms' : ms(Math.max(...switchTasks.map((t) => t.duration))),
+      note: `a user action, outside the 60 s windows; ${charts} uPlot charts built (${NODES} per-node lines in 3 of them)`,
+    });
+    await showView(page, 'lab');
+
+    // ---- renderer memory over 10 minutes, Lab view, traffic flowing ----
+    await session.send('HeapProfiler.enable');
+    const sample = async () => {
+      await session.send('HeapProfiler.collectGarbage');
+      const heap = (await session.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
+      const dom = (await session.send('Memory.getDOMCounters')) as { nodes: number; jsEventListeners: number };
+      const procs = await rendererProcesses(browserSession);
+      return { at: Date.now(), used: heap.usedSize, nodes: dom.nodes, listeners: dom.jsEventListeners, rss: Math.max(...procs.map((q) => q.rss)) };
+    };
+    console.error(`(ui: memory: ${WARMUP_MS / 60_000} min warm-up, then ${MEMORY_MINUTES} min, a sample every ${SAMPLE_EVERY_MS / 1000} s)`);
+    await sleep(WARMUP_MS);
+    const samples = [await sample()];
+    const memoryEnd = Date.now() + MEMORY_MINUTES * 60_000;
+    while (Date.now() < memoryEnd) {
+      await sleep(Math.min(SAMPLE_EVERY_MS, memoryEnd - Date.now()));
+      samples.push(await sample());
+    }
+    const first = samples[0]!;
+    const last = samples[samples.length - 1]!;
+    const max = Math.max(...samples.map((s) => s.used));
+    const min = Math.min(...samples.map((s) => s.used));
+    const drift = ((last.used - first.used) / first.used) * 100;
+    const spread = Math.max(Math.abs(max - first.used), Math.abs(min - first.used)) / first.used * 100;
+    rows.push({
+      figure: `renderer JS heap over ${MEMORY_MINUTES} min, Lab view (first / last / max)`,
+      value: `${mib(first.used)} / ${mib(last.used)} / ${mib(max)}`,
+      target: 'within ± 10 %',
+      note: `drift ${drift >= 0 ? '+' : ''}${drift.toFixed(1)} %, largest deviation from the first ${spread.toFixed(1)} %; ${samples.length} samples every ${SAMPLE_EVERY_MS / 1000} s after ${WARMUP_MS / 60_000} min warm-up, each after HeapProfiler.collectGarbage (CDP Runtime.getHeapUsage); DOM nodes ${first.nodes} → ${last.nodes}, listeners ${first.listeners} → ${last.listeners}; renderer RSS ${mib(first.rss)} → ${mib(last.rss)}; ${traffic.restarts} traffic restarts${short ? '; SHORT RUN, not the recorded figure' : ''}`,
+    });
+    if (process.env.FIREDRILL_BENCH_UI_SAMPLES) console.error(samples.map((s) => `${((s.at - first.at) / 1000).toFixed(0)} s: ${mib(s.used)} nodes ${s.nodes} rss ${mib(s.rss)}`).join('\n'));
+    const errors = [...pageErrors, ...(await probeOf(page, (p) => p.errors))];
+    rows.push({
+      figure: 'context',
+      value: `load avg ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+      note: `${OTHER_ASSETS ? `renderer assets from ${OTHER_ASSETS}; ` : ''}Chromium ${browser.version()} headless, ${VIEWPORT.width}×${VIEWPORT.height}, --disable-gpu; ${NODES} node processes + serve + Chromium on this machine${errors.length > 0 ? `; page errors: ${errors.slice(0, 3).join(' | ')}` : ''}${keepTraces ? `; traces in ${keepTraces}` : ''}`,
+    });
+  } finally {
+    await traffic.stop();
+    await browser?.close().catch(() => undefined);
+    await lab.stop();
+  }
+  return rows;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  for (const row of await run()) console.log(`${row.figure}: ${row.value}${row.target ? ` (target ${row.target})` : ''}${row.note ? ` — ${row.note}` : ''}`);
+}

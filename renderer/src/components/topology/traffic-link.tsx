@@ -89,7 +89,7 @@ export function TrafficLink({ from, to, shape, state, rpsOf, label, testId }: Pr
   return (
     <g className={`link link-${state}`} data-testid={testId} data-state={state}>
       {/* The dashes are stepped from the metrics frames above, not by the stylesheet's own animation. */}
-      <path ref={path} className="link-path" d={d} data-flow="still" style={{ animation: 'none' }} />
+      <path ref={path} className="link-path" d={d} data-flow="still" />
       {broken ? <path className="link-cut-mark" d={`M${x - 9},${y - 9}L${x + 9},${y + 9}M${x + 9},${y - 9}L${x - 9},${y + 9}`} /> : null}
       {label || state !== 'routed' ? (
         <text className="link-label" x={shape === 'under' ? x : x + 14} y={shape === 'under' ? y + 22 : y} textAnchor={shape === 'under' ? 'middle' : 'start'}>

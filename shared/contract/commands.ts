@@ -25,7 +25,8 @@ import { ReportComparison } from '../report/compare.js';
 import { DrillReport, ReportSummary } from '../report/model.js';
 
 const RunId = z.string().min(1).max(200);
-const ReportRef = z.string().min(1).max(4096);
+/** Over the contract a report is named by its id in the lab's history, never by a path (the CLI reads paths itself). */
+const ReportRef = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'a report id from report.list');
 
 /** Every command the engine offers: `domain.verb` -> its params and its result. */
 export const commands = {

@@ -80,6 +80,8 @@ describe('lab: drills', () => {
     for (const format of ['html', 'md', 'junit'] as const) expect(existsSync(opened.files[format] as string), format).toBe(true);
     expect(readFileSync(opened.files.junit as string, 'utf8')).toContain('<testsuite');
 
+    // Over the contract a report is an id in the history, never a path on the engine's disk.
+    await expect(l.client.request('report.open', { id: opened.files.json as string })).rejects.toMatchObject({ code: 'invalid-params', field: 'params.id' });
     const list = await l.client.request('report.list', {});
     expect(list.reports.map((r) => r.id)).toContain(status.reportId);
     // Every fault reverted, traffic stopped, the balancer as it was.

@@ -1,4 +1,5 @@
 import { _electron as electron, expect, test } from '@playwright/test';
+import { isAlive } from '../support/cli.js';
 import { electronBinary } from './electron-binary.js';
 
 // The desktop app itself, where its binary exists: one window, the hardened preferences, the lab
@@ -32,12 +33,3 @@ test.describe('the desktop app', () => {
     await expect.poll(() => pids.filter(isAlive), { message: 'every node process ended with the app' }).toEqual([]);
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

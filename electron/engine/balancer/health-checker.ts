@@ -63,6 +63,7 @@ export class HealthChecker {
     let settled = false;
     let check: NodeJS.Immediate | undefined;
     const dueAt = now() + settings.timeoutMs;
+    let extended = false;
     const expire = (): void => {
       // After a stall of the engine itself (GC, a busy machine), timers run before the loop reads the
       // sockets: an answer that came in time may be waiting unread. Judge after the I/O phase.
@@ -80,7 +81,6 @@ export class HealthChecker {
         abort.abort();
       });
     };
-    let extended = false;
     let timer = setTimeout(expire, settings.timeoutMs);
     client
       .request({ path: settings.path, method: 'GET', headers: PROBE_HEADERS, signal: abort.signal })

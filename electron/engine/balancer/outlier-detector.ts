@@ -23,8 +23,11 @@ export class OutlierDetector {
    */
   success(u: Upstream): void {
     u.consecutiveFailures = 0;
-    u.passiveOks++;
-    if (u.passiveOks >= this.settings().passive.consecutiveFailures) this.pool.clearDetected(u, 'passive');
+    // Counts only up to the threshold: past it the node is well and a success costs nothing more.
+    if (u.passiveOks === -1) return;
+    if (++u.passiveOks < this.settings().passive.consecutiveFailures) return;
+    u.passiveOks = -1;
+    this.pool.clearDetected(u, 'passive');
   }
 
   /** A failed try, observed at `at` (the error, the timeout firing, the 5xx status line). */

@@ -31,7 +31,7 @@ export class Upstream implements Candidate {
   wrrCurrent = 0;
   /** Passive: failures in a row on live traffic. */
   consecutiveFailures = 0;
-  /** Passive: successes in a row since the last failure (what it takes to call a detected node well again). */
+  /** Passive: successes in a row since the last failure (what it takes to call a detected node well again); -1 once well. */
   passiveOks = 0;
   /** Passive ejections in a row (the ejection time doubles with each). */
   passiveStrikes = 0;

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DrillRunStatus } from '../../../shared/drill/run.js';
 import type { DrillSpecInput } from '../../../shared/drill/schema.js';
 import { DrillReport } from '../../../shared/report/model.js';
+import { procStat } from '../../../electron/engine/faults/process/process-identity.js';
 import { pidOf, startLab, waitFor, type LabUnderTest } from '../../support/lab-client.js';
 import { makeTempDir, removeDir } from '../../support/temp.js';
 
@@ -154,7 +155,7 @@ describe('lab: drills', () => {
     await l.client.request('drill.run', { spec, auto: true });
     await waitFor('the long wait', () => l.steps.find((s) => s.current === 2 && s.steps[2]?.status === 'running'), 20_000);
     const pid = pidOf(await l.state(), 'a1');
-    expect(procState(pid)).toBe('T');
+    expect(procStat(pid)?.state).toBe('T');
     expect((await l.state()).faults.filter((f) => f.status === 'active')).toHaveLength(2);
 
     await l.client.request('drill.abort', {});
@@ -164,7 +165,7 @@ describe('lab: drills', () => {
     expect(status.steps[2]?.status).toBe('skipped');
     const state = await l.state();
     expect(state.faults.filter((f) => f.status === 'active')).toEqual([]);
-    expect(procState(pid)).not.toBe('T');
+    expect(procStat(pid)?.state).not.toBe('T');
     expect(state.traffic.running).toBe(false);
     expect(status.elapsedMs).toBeLessThan(20_000);
   });
@@ -191,9 +192,3 @@ describe('lab: drills', () => {
     expect((await l.state()).faults.filter((f) => f.status === 'active')).toEqual([]);
   });
 });
-
-function procState(pid: number): string {
-  // /proc/<pid>/stat: "pid (comm) S ..."; the state letter follows the last ')'.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-}

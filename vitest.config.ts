@@ -14,7 +14,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'unit+integration',
-          include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/fuzz/**/*.fuzz.test.ts'],
           exclude: ['test/integration/lab/**'],
           // Integration tests time real processes on a 2-core machine: keep parallelism modest.
           maxWorkers: 2,

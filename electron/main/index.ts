@@ -1,7 +1,8 @@
-import { app, BrowserWindow, dialog, nativeTheme, session } from 'electron';
+import { app, BrowserWindow, dialog, nativeTheme, protocol, session } from 'electron';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Lab } from '../engine/lab.js';
+import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, isAppPage, serveAppRequest } from './app-protocol.js';
 import { fromIpcMain } from './ipc-transport.js';
 import { installMenu } from './menu.js';
 import { printHtmlToPdf } from './print-to-pdf.js';
@@ -9,20 +10,13 @@ import { printHtmlToPdf } from './print-to-pdf.js';
 // Bundled to out/main/index.js; the preload and the renderer are built next to it.
 const here = dirname(fileURLToPath(import.meta.url));
 const PRELOAD = join(here, '..', 'preload', 'index.cjs');
-const INDEX_HTML = join(here, '..', 'renderer', 'index.html');
-const INDEX_URL = pathToFileURL(INDEX_HTML).href;
+const RENDERER_DIR = join(here, '..', 'renderer');
 /** Quitting waits this long for the lab to stop its fleet, then exits anyway. */
 const DISPOSE_LIMIT_MS = 15_000;
 
 let lab: Lab | undefined;
 let mainWindow: BrowserWindow | undefined;
 let quitState: 'running' | 'disposing' | 'done' = 'running';
-
-function isOurPage(url: string): boolean {
-  if (!URL.canParse(url)) return false;
-  const parsed = new URL(url);
-  return `${parsed.protocol}//${parsed.host}${parsed.pathname}` === INDEX_URL;
-}
 
 function createWindow(engine: Lab): BrowserWindow {
   const win = new BrowserWindow({
@@ -37,8 +31,12 @@ function createWindow(engine: Lab): BrowserWindow {
       preload: PRELOAD,
       contextIsolation: true,
       nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
       sandbox: true,
       webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
     },
   });
 
@@ -47,24 +45,35 @@ function createWindow(engine: Lab): BrowserWindow {
   win.webContents.on('did-start-navigation', (details) => {
     if (!details.isMainFrame || details.isSameDocument) return;
     endConnection?.();
-    const transport = fromIpcMain(win.webContents, isOurPage);
+    const transport = fromIpcMain(win.webContents, isAppPage);
     engine.host.connect(transport);
     endConnection = () => transport.close();
   });
   win.webContents.once('destroyed', () => endConnection?.());
   win.once('ready-to-show', () => win.show());
-  void win.loadFile(INDEX_HTML);
+  void win.loadURL(APP_INDEX_URL);
   return win;
 }
 
-/** Every webContents, present and future: no navigation away, no new windows, no webviews. */
+/**
+ * Electron's security checklist, for every webContents present and future: no navigation away
+ * (reloads and in-page hash changes are not navigations), no new windows, no webviews, every
+ * permission refused, and no request from a page to the network or to file:// - the app is served
+ * from app://, the engine is reached over IPC, and a report prints from its own data: URL.
+ */
 function lockDown(): void {
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event) => event.preventDefault());
+    contents.on('will-redirect', (event) => event.preventDefault());
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  const defaultSession = session.defaultSession;
+  defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  defaultSession.setPermissionCheckHandler(() => false);
+  defaultSession.setDevicePermissionHandler(() => false);
+  defaultSession.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*', 'file:///*'] }, (_details, callback) => callback({ cancel: true }));
+  defaultSession.protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, RENDERER_DIR));
 }
 
 async function disposeLab(): Promise<void> {
@@ -86,6 +95,9 @@ async function disposeLab(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // Before ready: app:// gets an origin of its own, and every renderer is sandboxed, whatever its window asks.
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+  app.enableSandbox();
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;

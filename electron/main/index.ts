@@ -1,10 +1,12 @@
 import { app, BrowserWindow, dialog, nativeTheme, protocol, session } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { FleetSpec } from '../../shared/contract/model.js';
 import { Lab } from '../engine/lab.js';
 import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, isAppPage, serveAppRequest } from './app-protocol.js';
 import { fromIpcMain } from './ipc-transport.js';
 import { installMenu } from './menu.js';
+import { openFleetFile } from './open-fleet.js';
 import { printHtmlToPdf } from './print-to-pdf.js';
 
 // Bundled to out/main/index.js; the preload and the renderer are built next to it.
@@ -18,7 +20,7 @@ let lab: Lab | undefined;
 let mainWindow: BrowserWindow | undefined;
 let quitState: 'running' | 'disposing' | 'done' = 'running';
 
-function createWindow(engine: Lab): BrowserWindow {
+function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
     width: 1440,
     height: 960,
@@ -45,8 +47,11 @@ function createWindow(engine: Lab): BrowserWindow {
   win.webContents.on('did-start-navigation', (details) => {
     if (!details.isMainFrame || details.isSameDocument) return;
     endConnection?.();
+    endConnection = undefined;
+    // The lab of the moment: a fleet file opened from the menu replaces it, then reloads the page.
+    if (!lab) return;
     const transport = fromIpcMain(win.webContents, isAppPage);
-    engine.host.connect(transport);
+    lab.host.connect(transport);
     endConnection = () => transport.close();
   });
   win.webContents.once('destroyed', () => endConnection?.());
@@ -76,8 +81,11 @@ function lockDown(): void {
   defaultSession.protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, RENDERER_DIR));
 }
 
+/** Stops the current lab within DISPOSE_LIMIT_MS (then gives up on it); afterwards there is none. */
 async function disposeLab(): Promise<void> {
-  if (!lab) return;
+  const current = lab;
+  lab = undefined;
+  if (!current) return;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const limit = new Promise<void>((resolve) => {
     timer = setTimeout(() => {
@@ -86,12 +94,40 @@ async function disposeLab(): Promise<void> {
     }, DISPOSE_LIMIT_MS);
   });
   try {
-    await Promise.race([lab.dispose(), limit]);
+    await Promise.race([current.dispose(), limit]);
   } catch (error) {
     console.error('firedrill: stopping the lab failed:', error);
   } finally {
     clearTimeout(timer);
   }
+}
+
+function createLab(fleet?: FleetSpec): Promise<Lab> {
+  const runDir = process.env.FIREDRILL_RUN_DIR;
+  return Lab.create({ ...(runDir ? { runDir } : {}), ...(fleet ? { fleet } : {}), printPdf: printHtmlToPdf });
+}
+
+/**
+ * A fleet file the person at the machine chose and confirmed (File > Open fleet file…) replaces
+ * the lab: the old one stops, a new one starts with the fleet, the page reloads onto it. Should
+ * the new one fail to start, the default lab comes back and the error is shown.
+ */
+async function runConfirmedFleet(fleet: FleetSpec): Promise<void> {
+  await disposeLab();
+  let failure: unknown;
+  try {
+    lab = await createLab(fleet);
+  } catch (error) {
+    failure = error;
+    lab = await createLab().catch(() => undefined);
+  }
+  // Quit while the new lab was starting: it stops too.
+  if (quitState !== 'running') {
+    await disposeLab();
+    return;
+  }
+  mainWindow?.webContents.reload();
+  if (failure !== undefined) throw failure;
 }
 
 async function main(): Promise<void> {
@@ -124,17 +160,15 @@ async function main(): Promise<void> {
 
   await app.whenReady();
   lockDown();
-  installMenu();
+  installMenu({ openFleetFile: () => void openFleetFile(mainWindow, { run: (fleet) => runConfirmedFleet(fleet) }) });
   try {
-    const runDir = process.env.FIREDRILL_RUN_DIR;
-    lab = await Lab.create({ ...(runDir ? { runDir } : {}), printPdf: printHtmlToPdf });
+    lab = await createLab();
   } catch (error) {
     dialog.showErrorBox('Firedrill could not start its lab', error instanceof Error ? error.message : String(error));
     app.exit(1);
     return;
   }
-  const engine = lab;
-  mainWindow = createWindow(engine);
+  mainWindow = createWindow();
   mainWindow.on('closed', () => (mainWindow = undefined));
 }
 

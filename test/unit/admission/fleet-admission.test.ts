@@ -99,6 +99,7 @@ describe('showing the programs a fleet starts', () => {
       env: { 'A\nB': 'v' },
     });
     expect(hidden).toBe("n\\e[2J1: rm -rf $'~\\r/safe' $'\\u202etxt.exe' 'it'\\''s' $'\\e]0;pwned\\x07'   [env: $'A\\nB'=v]");
+    // eslint-disable-next-line no-control-regex -- no control character may be left
     expect(hidden).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/);
   });
 

@@ -1,25 +1,36 @@
 // `npm start`: the desktop app when Electron's binary is installed, otherwise the same UI via the web host.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 
-/** The Electron binary's path, or undefined when it was not downloaded (its require throws then). */
+/**
+ * The Electron binary's path, or undefined when it is not downloaded. Read from the package's
+ * path.txt and dist/ rather than `require('electron')`: since Electron 42 that require downloads
+ * the binary itself, synchronously, which must not happen behind the user's back (or offline).
+ */
 function electronBinary() {
+  let packageDir;
   try {
-    const path = createRequire(import.meta.url)('electron');
-    return typeof path === 'string' && existsSync(path) ? path : undefined;
+    packageDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
   } catch {
     return undefined;
   }
+  const pathFile = join(packageDir, 'path.txt');
+  if (!existsSync(pathFile)) return undefined;
+  const relative = readFileSync(pathFile, 'utf8').trim();
+  const path = join(process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(packageDir, 'dist'), relative);
+  return existsSync(path) ? path : undefined;
 }
 
 /**
- * npm does not run Electron's download script on install (package.json allowScripts), so that
- * `npm ci` works offline; fetch the binary here, once, the first time the desktop app is wanted.
+ * npm installs Electron without its binary (no install script runs: package.json allowScripts),
+ * so that `npm ci` works offline; fetch the binary here, once, the first time the desktop app is
+ * wanted. ELECTRON_SKIP_BINARY_DOWNLOAD set: never try (Electron itself no longer reads it).
  */
 function downloadElectron() {
   if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) return false;

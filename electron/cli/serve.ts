@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
-import { TopologyKind, type FleetSpec } from '../../shared/contract/index.js';
+import { createInterface } from 'node:readline';
+import { ContractError, TopologyKind, type FleetSpec } from '../../shared/contract/index.js';
 import { rendererDir } from '../engine/app-paths.js';
+import { describePrograms, fleetPrograms } from '../engine/fleet-admission.js';
 import { loadFleetFile } from '../engine/fleet/index.js';
 import { Lab } from '../engine/lab.js';
 import { parseFlags, parsePort, UsageError } from './args.js';
 import { startWebHost } from './web-host.js';
 
-export const serveHelp = `Usage: firedrill serve [--port N] [--json] [--topology KIND | --fleet FILE] [--run-dir DIR]
+export const serveHelp = `Usage: firedrill serve [--port N] [--json] [--topology KIND | --fleet FILE [--allow-commands]] [--run-dir DIR]
 
 Starts the lab (the engine, its fleet and the balancer in front of it) and the web host on
 127.0.0.1, and stays up until SIGINT or SIGTERM, when it stops every node before it exits.
@@ -16,11 +18,70 @@ Starts the lab (the engine, its fleet and the balancer in front of it) and the w
   --json               print one JSON line {"url","port","token","runDir","balancerUrl"} instead of sentences
   --topology KIND      hot-standby (default), warm-standby, cold-standby or active-active
   --fleet FILE         a fleet file (YAML) to run as-is instead of a topology
+  --allow-commands     let the fleet file start its own programs (its kind: command nodes). Without
+                       it, serve lists the programs and asks for a yes on a terminal; off a
+                       terminal it lists them and exits 2 without starting anything
   --run-dir DIR        where node data lives (default $FIREDRILL_RUN_DIR or ~/.firedrill/runs/<time>)
   --reports-dir DIR    the drill report history (default $FIREDRILL_REPORTS_DIR or ~/.firedrill/reports)
   --no-start           start the lab with the fleet stopped
   -h, --help           this help
+
+A fleet file's programs are listed on stderr, as a shell would read them, before anything starts.
+Over the lab's API a fleet holds bundled nodes only: programs start only from here (or the
+desktop app's File > Open fleet file..., which asks in a native dialog).
 `;
+
+/** Where the yes/no for a fleet's programs is asked: a terminal on both ends, or nowhere. */
+export interface ServeTerminal {
+  input: NodeJS.ReadableStream & { isTTY?: boolean };
+  output: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+/**
+ * Shows a fleet file's programs and lets them start only with --allow-commands or a yes typed on
+ * a terminal; anything else is a UsageError (exit 2) that says what would have run and how to allow it.
+ */
+export async function admitFleetPrograms(file: string, fleet: FleetSpec, allowed: boolean, terminal: ServeTerminal): Promise<void> {
+  const programs = fleetPrograms(fleet);
+  if (programs.length === 0) return;
+  const listing = describePrograms(file, programs).join('\n');
+  if (allowed) {
+    terminal.output.write(`${listing}\n(allowed by --allow-commands)\n`);
+    return;
+  }
+  if (!terminal.input.isTTY || !terminal.output.isTTY) {
+    throw new UsageError(`${listing}\nfiredrill serve: not started: a fleet file that starts programs needs --allow-commands (or a yes on a terminal)`);
+  }
+  terminal.output.write(`${listing}\n`);
+  if (!(await askYes(terminal, 'Start these programs? [y/N] '))) throw new UsageError('firedrill serve: not started: its programs were not allowed');
+}
+
+/** One line from the terminal: yes only for y or yes; Ctrl-C or Ctrl-D is a no. */
+function askYes(terminal: ServeTerminal, question: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const lines = createInterface({ input: terminal.input, output: terminal.output, terminal: true });
+    let answered = false;
+    const settle = (yes: boolean): void => {
+      if (answered) return;
+      answered = true;
+      lines.close();
+      resolve(yes);
+    };
+    lines.on('SIGINT', () => {
+      terminal.output.write('\n');
+      settle(false);
+    });
+    lines.on('close', () => settle(false));
+    lines.question(question, (answer) => settle(/^\s*y(es)?\s*$/i.test(answer)));
+  });
+}
+
+/** A port already taken or not ours to use is a usage mistake, not a crash. */
+function portProblem(error: unknown, flag: string, port: number | undefined): UsageError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'EADDRINUSE' && code !== 'EACCES') return undefined;
+  return new UsageError(`${flag} ${port ?? 0}: ${code === 'EADDRINUSE' ? 'that port is in use on 127.0.0.1' : 'not allowed to listen on that port'}`);
+}
 
 export async function serve(argv: string[]): Promise<number> {
   const { values } = parseFlags(
@@ -31,6 +92,7 @@ export async function serve(argv: string[]): Promise<number> {
       topology: { type: 'string' },
       json: { type: 'boolean' },
       fleet: { type: 'string' },
+      'allow-commands': { type: 'boolean' },
       'run-dir': { type: 'string' },
       'reports-dir': { type: 'string' },
       'no-start': { type: 'boolean' },
@@ -51,27 +113,37 @@ export async function serve(argv: string[]): Promise<number> {
     if (values.fleet !== undefined) throw new UsageError('--topology and --fleet: give one or the other');
     topology = kind.data;
   }
+  if (values['allow-commands'] && values.fleet === undefined) throw new UsageError('--allow-commands: only with --fleet FILE (a topology runs the bundled server only)');
   let fleet: FleetSpec | undefined;
   if (values.fleet !== undefined) {
     try {
       fleet = loadFleetFile(values.fleet);
     } catch (error) {
-      throw new UsageError((error as Error).message);
+      // Every load error is the user's file: its message alone (FILE:LINE:COL: field: ...), no stack.
+      throw new UsageError(error instanceof Error ? error.message : String(error));
     }
+    await admitFleetPrograms(values.fleet, fleet, values['allow-commands'] === true, { input: process.stdin, output: process.stderr });
   }
 
-  const lab = await Lab.create({
-    runDir: values['run-dir'],
-    ...(values['reports-dir'] !== undefined ? { reportsDir: values['reports-dir'] } : {}),
-    fleet,
-    autoStart: !values['no-start'],
-    ...(topology ? { topology: { kind: topology } } : {}),
-    ...(balancerPort !== undefined ? { balancerPort } : {}),
-  });
+  let lab: Lab;
+  try {
+    lab = await Lab.create({
+      runDir: values['run-dir'],
+      ...(values['reports-dir'] !== undefined ? { reportsDir: values['reports-dir'] } : {}),
+      fleet,
+      autoStart: !values['no-start'],
+      ...(topology ? { topology: { kind: topology } } : {}),
+      ...(balancerPort !== undefined ? { balancerPort } : {}),
+    });
+  } catch (error) {
+    // What the fleet file's schema cannot see (e.g. a replica that is not a bundled node) surfaces at start.
+    if (error instanceof ContractError && error.code === 'invalid-params') throw new UsageError(values.fleet ? `${values.fleet}: ${error.message}` : error.message);
+    throw portProblem(error, '--balancer-port', balancerPort) ?? error;
+  }
   const staticDir = existsSync(rendererDir()) ? rendererDir() : undefined;
   const web = await startWebHost({ host: lab.host, port, staticDir, metrics: () => lab.metricsExposition() }).catch(async (error: unknown) => {
     await lab.dispose();
-    throw error;
+    throw portProblem(error, '--port', port) ?? error;
   });
 
   if (lab.journalRecovery.length > 0) {

@@ -1,16 +1,18 @@
-import { app, BrowserWindow, dialog, nativeTheme, session } from 'electron';
+import { app, BrowserWindow, dialog, nativeTheme, protocol, session } from 'electron';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import type { FleetSpec } from '../../shared/contract/model.js';
 import { Lab } from '../engine/lab.js';
+import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, isAppPage, serveAppRequest } from './app-protocol.js';
 import { fromIpcMain } from './ipc-transport.js';
 import { installMenu } from './menu.js';
+import { openFleetFile } from './open-fleet.js';
 import { printHtmlToPdf } from './print-to-pdf.js';
 
 // Bundled to out/main/index.js; the preload and the renderer are built next to it.
 const here = dirname(fileURLToPath(import.meta.url));
 const PRELOAD = join(here, '..', 'preload', 'index.cjs');
-const INDEX_HTML = join(here, '..', 'renderer', 'index.html');
-const INDEX_URL = pathToFileURL(INDEX_HTML).href;
+const RENDERER_DIR = join(here, '..', 'renderer');
 /** Quitting waits this long for the lab to stop its fleet, then exits anyway. */
 const DISPOSE_LIMIT_MS = 15_000;
 
@@ -18,13 +20,7 @@ let lab: Lab | undefined;
 let mainWindow: BrowserWindow | undefined;
 let quitState: 'running' | 'disposing' | 'done' = 'running';
 
-function isOurPage(url: string): boolean {
-  if (!URL.canParse(url)) return false;
-  const parsed = new URL(url);
-  return `${parsed.protocol}//${parsed.host}${parsed.pathname}` === INDEX_URL;
-}
-
-function createWindow(engine: Lab): BrowserWindow {
+function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
     width: 1440,
     height: 960,
@@ -37,8 +33,12 @@ function createWindow(engine: Lab): BrowserWindow {
       preload: PRELOAD,
       contextIsolation: true,
       nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
       sandbox: true,
       webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
     },
   });
 
@@ -47,28 +47,45 @@ function createWindow(engine: Lab): BrowserWindow {
   win.webContents.on('did-start-navigation', (details) => {
     if (!details.isMainFrame || details.isSameDocument) return;
     endConnection?.();
-    const transport = fromIpcMain(win.webContents, isOurPage);
-    engine.host.connect(transport);
+    endConnection = undefined;
+    // The lab of the moment: a fleet file opened from the menu replaces it, then reloads the page.
+    if (!lab) return;
+    const transport = fromIpcMain(win.webContents, isAppPage);
+    lab.host.connect(transport);
     endConnection = () => transport.close();
   });
   win.webContents.once('destroyed', () => endConnection?.());
   win.once('ready-to-show', () => win.show());
-  void win.loadFile(INDEX_HTML);
+  void win.loadURL(APP_INDEX_URL);
   return win;
 }
 
-/** Every webContents, present and future: no navigation away, no new windows, no webviews. */
+/**
+ * Electron's security checklist, for every webContents present and future: no navigation away
+ * (reloads and in-page hash changes are not navigations), no new windows, no webviews, every
+ * permission refused, and no request from a page to the network or to file:// - the app is served
+ * from app://, the engine is reached over IPC, and a report prints from its own data: URL.
+ */
 function lockDown(): void {
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event) => event.preventDefault());
+    contents.on('will-redirect', (event) => event.preventDefault());
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  const defaultSession = session.defaultSession;
+  defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  defaultSession.setPermissionCheckHandler(() => false);
+  defaultSession.setDevicePermissionHandler(() => false);
+  defaultSession.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*', 'file:///*'] }, (_details, callback) => callback({ cancel: true }));
+  defaultSession.protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, RENDERER_DIR));
 }
 
+/** Stops the current lab within DISPOSE_LIMIT_MS (then gives up on it); afterwards there is none. */
 async function disposeLab(): Promise<void> {
-  if (!lab) return;
+  const current = lab;
+  lab = undefined;
+  if (!current) return;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const limit = new Promise<void>((resolve) => {
     timer = setTimeout(() => {
@@ -77,7 +94,7 @@ async function disposeLab(): Promise<void> {
     }, DISPOSE_LIMIT_MS);
   });
   try {
-    await Promise.race([lab.dispose(), limit]);
+    await Promise.race([current.dispose(), limit]);
   } catch (error) {
     console.error('firedrill: stopping the lab failed:', error);
   } finally {
@@ -85,7 +102,38 @@ async function disposeLab(): Promise<void> {
   }
 }
 
+function createLab(fleet?: FleetSpec): Promise<Lab> {
+  const runDir = process.env.FIREDRILL_RUN_DIR;
+  return Lab.create({ ...(runDir ? { runDir } : {}), ...(fleet ? { fleet } : {}), printPdf: printHtmlToPdf });
+}
+
+/**
+ * A fleet file the person at the machine chose and confirmed (File > Open fleet file…) replaces
+ * the lab: the old one stops, a new one starts with the fleet, the page reloads onto it. Should
+ * the new one fail to start, the default lab comes back and the error is shown.
+ */
+async function runConfirmedFleet(fleet: FleetSpec): Promise<void> {
+  await disposeLab();
+  let failure: unknown;
+  try {
+    lab = await createLab(fleet);
+  } catch (error) {
+    failure = error;
+    lab = await createLab().catch(() => undefined);
+  }
+  // Quit while the new lab was starting: it stops too.
+  if (quitState !== 'running') {
+    await disposeLab();
+    return;
+  }
+  mainWindow?.webContents.reload();
+  if (failure !== undefined) throw failure;
+}
+
 async function main(): Promise<void> {
+  // Before ready: app:// gets an origin of its own, and every renderer is sandboxed, whatever its window asks.
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+  app.enableSandbox();
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;
@@ -112,17 +160,15 @@ async function main(): Promise<void> {
 
   await app.whenReady();
   lockDown();
-  installMenu();
+  installMenu({ openFleetFile: () => void openFleetFile(mainWindow, { run: (fleet) => runConfirmedFleet(fleet) }) });
   try {
-    const runDir = process.env.FIREDRILL_RUN_DIR;
-    lab = await Lab.create({ ...(runDir ? { runDir } : {}), printPdf: printHtmlToPdf });
+    lab = await createLab();
   } catch (error) {
     dialog.showErrorBox('Firedrill could not start its lab', error instanceof Error ? error.message : String(error));
     app.exit(1);
     return;
   }
-  const engine = lab;
-  mainWindow = createWindow(engine);
+  mainWindow = createWindow();
   mainWindow.on('closed', () => (mainWindow = undefined));
 }
 

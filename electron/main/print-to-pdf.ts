@@ -11,6 +11,8 @@ export async function printToPdf(contents: WebContents, path: string): Promise<s
 /**
  * The lab's PDF printer in the desktop app: a report's self-contained HTML loaded into a hidden,
  * sandboxed window with scripts off, printed with Electron's printToPDF (no Chromium download).
+ * Offline: the page is its own data: URL, its CSP is default-src 'none', and the default session
+ * cancels every http(s), ws(s) and file:// request (index.ts, lockDown).
  */
 export async function printHtmlToPdf(html: string, path: string): Promise<void> {
   const win = new BrowserWindow({

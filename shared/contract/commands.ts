@@ -14,6 +14,8 @@ import {
   MetricsTick,
   NodeId,
   NodeSnapshot,
+  type FleetSpecInput,
+  type NodeSpecInput,
   TimelineEvent,
   TopologySpec,
   TrafficSettingsPatch,
@@ -28,6 +30,32 @@ const RunId = z.string().min(1).max(200);
 /** Over the contract a report is named by its id in the lab's history, never by a path (the CLI reads paths itself). */
 const ReportRef = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'a report id from report.list');
 
+/**
+ * Why the contract refuses a `command` node: it starts a program of the user's own choosing, with
+ * an environment of its choosing, and only the person at the machine may start one (see
+ * electron/engine/fleet-admission.ts): not a script holding the token, nor a compromised renderer.
+ */
+export const COMMAND_NODE_REFUSAL =
+  'a command node starts a program of your own: only the person at the machine can start one (`firedrill serve --fleet FILE`, or File > Open fleet file… in the desktop app); over the API a fleet holds bundled nodes only';
+
+/** The indexes of `command` nodes in anything shaped like a fleet: read before the schema, so a half-written one is refused for what it is. */
+export function commandNodeIndexes(fleet: unknown): number[] {
+  const nodes = typeof fleet === 'object' && fleet !== null ? (fleet as { nodes?: unknown }).nodes : undefined;
+  if (!Array.isArray(nodes)) return [];
+  return nodes.flatMap((node: unknown, index) => (typeof node === 'object' && node !== null && (node as { kind?: unknown }).kind === 'command' ? [index] : []));
+}
+
+/** A fleet as the contract takes it: bundled nodes only. */
+export type ContractFleetInput = Omit<FleetSpecInput, 'nodes'> & { nodes: Array<Extract<NodeSpecInput, { kind?: 'bundled' }>> };
+
+const ContractFleetSpec = z
+  .custom<ContractFleetInput>()
+  .superRefine((fleet, ctx) => {
+    for (const index of commandNodeIndexes(fleet)) ctx.addIssue({ code: 'custom', path: ['nodes', index, 'kind'], message: COMMAND_NODE_REFUSAL });
+  })
+  .transform((fleet): FleetSpecInput => fleet)
+  .pipe(FleetSpec);
+
 /** Every command the engine offers: `domain.verb` -> its params and its result. */
 export const commands = {
   'lab.state': {
@@ -36,9 +64,9 @@ export const commands = {
     summary: 'The whole lab: fleet, nodes and the recent timeline.',
   },
   'fleet.start': {
-    params: z.object({ fleet: FleetSpec.optional() }).strict(),
+    params: z.object({ fleet: ContractFleetSpec.optional() }).strict(),
     result: LabSnapshot,
-    summary: 'Start the fleet (the given one, or the current one) and wait until every node is ready or failed.',
+    summary: 'Start the fleet (the given one of bundled nodes, or the current one) and wait until every node is ready or failed.',
   },
   'fleet.stop': {
     params: z.object({ graceMs: z.number().int().min(0).max(60_000).optional() }).strict(),

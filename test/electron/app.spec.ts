@@ -24,6 +24,23 @@ test.describe('the desktop app', () => {
         return { bridge: typeof w.firedrill, require: typeof w.require, process: typeof w.process };
       });
       expect(globals).toEqual({ bridge: 'object', require: 'undefined', process: 'undefined' });
+      // Served from the app's own origin with its own CSP, not file://; no way out to the network or other windows.
+      expect(window.url()).toMatch(/^app:\/\/firedrill\/(index\.html)?(#.*)?$/);
+      const reach = await window.evaluate(async () => {
+        const fetched = await fetch('http://127.0.0.1:9/').then(
+          () => 'reached',
+          () => 'blocked',
+        );
+        const page = globalThis as unknown as { open(url: string): unknown; Buffer?: unknown };
+        return { fetched, opened: page.open('https://example.com/') === null ? 'denied' : 'opened', sandboxed: typeof page.Buffer };
+      });
+      expect(reach).toEqual({ fetched: 'blocked', opened: 'denied', sandboxed: 'undefined' });
+      const headers = await app.evaluate(async ({ net }) => {
+        const res = await net.fetch('app://firedrill/index.html');
+        return { status: res.status, csp: res.headers.get('content-security-policy') ?? '' };
+      });
+      expect(headers.status).toBe(200);
+      expect(headers.csp).toContain("connect-src 'none'");
       pids = (await window.locator('[data-testid^="node-pid-"]').allTextContents()).map(Number).filter((n) => n > 0);
       expect(pids.length).toBeGreaterThan(0);
       await window.screenshot({ path: testInfo.outputPath('desktop-app.png') });

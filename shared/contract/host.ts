@@ -17,6 +17,27 @@ export type CommandHandlers = {
   [K in CommandName]: (params: ParsedParams<K>) => Promise<CommandResult<K>> | CommandResult<K>;
 };
 
+/** What one connection may hold, so that no client can grow the engine's memory or work without bound. */
+export interface ConnectionLimits {
+  maxSubscriptions: number;
+  /** Requests being handled at once; past it a request is refused at once (limit-exceeded). */
+  maxInFlight: number;
+  /** Bytes queued for a client that is not reading (the transport's backlog) past which high-frequency events are dropped for it. */
+  dropEventsAboveBytes: number;
+  /** Past this many bytes queued the client is closed (WebSocket code 1008). */
+  closeAboveBytes: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: Readonly<ConnectionLimits> = {
+  maxSubscriptions: 64,
+  maxInFlight: 64,
+  dropEventsAboveBytes: 1 << 20,
+  closeAboveBytes: 8 << 20,
+};
+
+/** Events sent several times a second: what a client that falls behind loses first. */
+const DROPPABLE_EVENTS: ReadonlySet<EventName> = new Set<EventName>(['metrics.tick', 'log.batch']);
+
 /** Where the host hears the engine's events from. */
 export type EventSource = (listener: <K extends EventName>(name: K, payload: EventPayload<K>) => void) => Unsubscribe;
 
@@ -43,42 +64,91 @@ export class ContractHost {
     return await handler(parsed.data);
   }
 
-  /** Serves one connection until it closes; returns a function that ends it. */
-  connect(transport: Transport): Unsubscribe {
+  /** Serves one connection until it closes, within `limits`; returns a function that ends it. */
+  connect(transport: Transport, limits: Partial<ConnectionLimits> = {}): Unsubscribe {
+    const limit: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...limits };
     const subscriptions = new Map<string, string>(); // subscription id -> event name or '*'
     let seq = 0;
     let open = true;
+    let inFlight = 0;
+    let lagging = false;
+    const backlog = (): number => transport.backlog?.() ?? 0;
+
+    /** Sends unless the client is too far behind to take more; then it is closed and false returned. */
+    const send = (message: Envelope): boolean => {
+      if (!open) return false;
+      const queued = backlog();
+      if (queued > limit.closeAboveBytes) {
+        end();
+        transport.close(1008, `not reading: ${queued} bytes queued`);
+        return false;
+      }
+      transport.send(message);
+      return true;
+    };
+
+    /** A client that lags loses high-frequency events first (the skipped seqs show the gap); it is told once each time it falls behind. */
+    const dropForLag = (name: EventName): boolean => {
+      const queued = backlog();
+      if (queued <= (lagging ? limit.dropEventsAboveBytes / 2 : limit.dropEventsAboveBytes)) {
+        lagging = false;
+        return false;
+      }
+      let first: string | undefined;
+      for (const [id, wanted] of subscriptions) {
+        if (wanted !== '*' && wanted !== name) continue;
+        first ??= id;
+        seq++;
+      }
+      if (!lagging && first !== undefined) {
+        lagging = true;
+        const message = `${queued} bytes are waiting for you to read them: ${[...DROPPABLE_EVENTS].join(' and ')} events are dropped until you catch up`;
+        send({ kind: 'error', id: first, error: { code: 'limit-exceeded', message, field: 'events' } });
+      }
+      return true;
+    };
 
     const stopEvents = this.eventSource((name, payload) => {
+      if (subscriptions.size === 0) return;
+      if (DROPPABLE_EVENTS.has(name) && dropForLag(name)) return;
       for (const [id, wanted] of subscriptions) {
-        if (wanted === '*' || wanted === name) transport.send({ kind: 'event', id, name, payload, seq: ++seq });
+        if ((wanted === '*' || wanted === name) && !send({ kind: 'event', id, name, payload, seq: ++seq })) return;
       }
     });
+
+    const refuse = (id: string, error: ContractError): void => void send({ kind: 'error', id, error: error.toBody() });
 
     const onEnvelope = async (message: EnvelopeOf<'request' | 'subscribe' | 'unsubscribe'>): Promise<void> => {
       switch (message.kind) {
         case 'request': {
+          if (inFlight >= limit.maxInFlight) {
+            return refuse(message.id, new ContractError({ code: 'limit-exceeded', message: `at most ${limit.maxInFlight} requests in flight per connection: wait for an answer first`, field: 'id' }));
+          }
+          inFlight++;
           try {
             const result = await this.call(message.name, message.params);
-            if (open) transport.send({ kind: 'response', id: message.id, result });
+            send({ kind: 'response', id: message.id, result });
           } catch (error) {
-            if (open) transport.send({ kind: 'error', id: message.id, error: toErrorBody(error) });
+            send({ kind: 'error', id: message.id, error: toErrorBody(error) });
+          } finally {
+            inFlight--;
           }
           return;
         }
         case 'subscribe': {
           if (message.name !== '*' && !isEventName(message.name)) {
-            const error = new ContractError({ code: 'unknown-event', message: `unknown event "${message.name}"`, field: 'name' });
-            transport.send({ kind: 'error', id: message.id, error: error.toBody() });
-            return;
+            return refuse(message.id, new ContractError({ code: 'unknown-event', message: `unknown event "${message.name}"`, field: 'name' }));
+          }
+          if (!subscriptions.has(message.id) && subscriptions.size >= limit.maxSubscriptions) {
+            return refuse(message.id, new ContractError({ code: 'limit-exceeded', message: `at most ${limit.maxSubscriptions} subscriptions per connection: unsubscribe one first`, field: 'subscriptions' }));
           }
           subscriptions.set(message.id, message.name);
-          transport.send({ kind: 'response', id: message.id, result: { subscribed: message.name } });
+          send({ kind: 'response', id: message.id, result: { subscribed: message.name } });
           return;
         }
         case 'unsubscribe': {
           subscriptions.delete(message.id);
-          transport.send({ kind: 'response', id: message.id, result: { unsubscribed: true } });
+          send({ kind: 'response', id: message.id, result: { unsubscribed: true } });
           return;
         }
       }
@@ -89,14 +159,11 @@ export class ContractHost {
       if (!parsed.success) {
         const error = fromZodError(parsed.error, 'invalid-envelope');
         const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : 'unknown';
-        transport.send({ kind: 'error', id: id.slice(0, 64) || 'unknown', error: error.toBody() });
-        return;
+        return refuse(id.slice(0, 64) || 'unknown', error);
       }
       const message = parsed.data;
       if (message.kind === 'response' || message.kind === 'error' || message.kind === 'event') {
-        const error = new ContractError({ code: 'invalid-envelope', message: `a client may not send "${message.kind}"`, field: 'kind' });
-        transport.send({ kind: 'error', id: message.id, error: error.toBody() });
-        return;
+        return refuse(message.id, new ContractError({ code: 'invalid-envelope', message: `a client may not send "${message.kind}"`, field: 'kind' }));
       }
       void onEnvelope(message);
     });

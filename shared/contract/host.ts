@@ -10,7 +10,7 @@ import {
   type EventPayload,
   type ParsedParams,
 } from './commands.js';
-import { ContractError, fromZodError, toErrorBody } from './errors.js';
+import { ContractError, fieldPath, fromZodError, toErrorBody } from './errors.js';
 import type { Transport, Unsubscribe } from './transport.js';
 
 export type CommandHandlers = {
@@ -58,6 +58,8 @@ export class ContractHost {
     if (!isCommandName(name)) {
       throw new ContractError({ code: 'unknown-command', message: `unknown command "${name}"`, field: 'name' });
     }
+    const shapeError = unsafeShape(rawParams);
+    if (shapeError) throw shapeError;
     const parsed = commands[name].params.safeParse(rawParams ?? {});
     if (!parsed.success) throw fromZodError(parsed.error, 'invalid-params', 'params');
     const handler = this.handlers[name] as (params: unknown) => Promise<unknown> | unknown;
@@ -186,6 +188,44 @@ export class ContractHost {
   dispose(): void {
     for (const end of [...this.connections]) end();
   }
+}
+
+/** Deeper than any command's params go; past it input is refused before a schema (or a recursive JSON.stringify) walks it. */
+const MAX_PARAMS_DEPTH = 32;
+
+/**
+ * Params no schema should see: nested past MAX_PARAMS_DEPTH, or with a `__proto__` key anywhere (JSON.parse makes it an
+ * own key, and a record schema copying it sets the copy's prototype, smuggling fields past a strict schema).
+ * Walked without recursion, so a million-deep array cannot overflow the stack.
+ */
+function unsafeShape(raw: unknown): ContractError | undefined {
+  type Node = { value: unknown; key: string | number; parent: Node | null; depth: number };
+  const pathOf = (node: Node): Array<string | number> => {
+    const path: Array<string | number> = [];
+    for (let n: Node | null = node; n !== null; n = n.parent) path.unshift(n.key);
+    return path;
+  };
+  const stack: Node[] = [{ value: raw, key: 'params', parent: null, depth: 0 }];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const value = node.value;
+    if (typeof value !== 'object' || value === null) continue;
+    if (node.depth >= MAX_PARAMS_DEPTH) {
+      return new ContractError({ code: 'invalid-params', message: `${fieldPath(pathOf(node))}: nested deeper than ${MAX_PARAMS_DEPTH} levels`, field: fieldPath(pathOf(node)) });
+    }
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) stack.push({ value: value[i], key: i, parent: node, depth: node.depth + 1 });
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      const child: Node = { value: (value as Record<string, unknown>)[key], key, parent: node, depth: node.depth + 1 };
+      if (key === '__proto__') {
+        return new ContractError({ code: 'invalid-params', message: `${fieldPath(pathOf(child))}: a key named __proto__ is not allowed`, field: fieldPath(pathOf(child)) });
+      }
+      stack.push(child);
+    }
+  }
+  return undefined;
 }
 
 /** Validates an event payload before it is sent, so the engine cannot emit what the contract does not allow. */

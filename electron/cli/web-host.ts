@@ -220,10 +220,14 @@ function ignore(): void {}
 
 class BodyTooLarge extends ContractError {}
 
-/** The request target as a URL, or null when it is not one (`http://[`, for one, makes `new URL` throw). */
+/**
+ * The request target as a URL, or null when it is not one (`http://[`, for one, makes `new URL` throw).
+ * An origin-form target is a path even when it starts with `//` (as a relative URL, `//api/state` would name a host).
+ */
 function parseTarget(target: string | undefined): URL | null {
   try {
-    return new URL(target ?? '/', 'http://127.0.0.1');
+    const text = target ?? '/';
+    return text.startsWith('/') ? new URL(`http://127.0.0.1${text}`) : new URL(text, 'http://127.0.0.1');
   } catch {
     return null;
   }

@@ -58,6 +58,9 @@ describe('web host: the token becomes a cookie', () => {
     const { answer: reply } = await rawHttp(l.web.port, [`GET http://${host}//evil.example/x?token=${l.web.token} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`]);
     expect(reply).toMatch(/^HTTP\/1\.1 303 /);
     expect(reply).toMatch(/\r\nLocation: \/evil\.example\/x\r\n/i);
+    // And an origin-form one: a path, however many slashes it starts with.
+    const { answer: again } = await rawHttp(l.web.port, [`GET //evil.example/x?token=${l.web.token} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`]);
+    expect(again).toMatch(/\r\nLocation: \/evil\.example\/x\r\n/i);
   });
 
   it('the cookie authorises the API: reads as they are, changes only from this lab page (Origin)', async () => {

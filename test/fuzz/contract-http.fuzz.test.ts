@@ -129,6 +129,10 @@ describe('fuzz: the contract over HTTP', () => {
     await ok('node.stop', { id: 's1' });
     await ok('node.start', { id: 's1' });
     await ok('fleet.stop', {});
+    // A health path the HTTP client cannot send was an internal error (the schema lets it through): refused at the boundary.
+    const badHealth = await f.command('fleet.start', { fleet: { nodes: [{ id: 'a1', kind: 'command', command: process.execPath, healthPath: '/\u0000 x' }] } });
+    expect(serverFault(badHealth)).toBeNull();
+    expect(JSON.parse(badHealth.body)).toMatchObject({ error: { code: 'invalid-params', field: 'params.fleet.nodes.0.healthPath' } });
     await ok('fleet.start', {});
     await ok('topology.set', { kind: 'hot-standby' });
     await readyState(f, 20_000);

@@ -116,6 +116,22 @@ describe('ContractHost', () => {
     expect(handlers['fleet.start']).not.toHaveBeenCalled();
   });
 
+  it('refuses what the schemas let through: a __proto__ key, nesting past 32 levels, a health path the HTTP client cannot send', async () => {
+    const { host, handlers } = setup();
+    const proto = JSON.parse('{"type":"latency","target":"n1","attributes":{"__proto__":{"latency":5}}}') as unknown;
+    await expect(host.call('fault.inject', proto)).rejects.toMatchObject({ code: 'invalid-params', field: 'params.attributes.__proto__' });
+    const deep = JSON.parse(`{"id":${'['.repeat(100_000)}${']'.repeat(100_000)}}`) as unknown;
+    await expect(host.call('node.stop', deep)).rejects.toMatchObject({ code: 'invalid-params', field: expect.stringMatching(/^params\.id(\.0){31}$/) });
+    for (const healthPath of ['/a b', '/\u0000', '/\u001b[2J', '/ä']) {
+      const fleet = { nodes: [{ id: 'a1', kind: 'command', command: 'x', healthPath }] };
+      await expect(host.call('fleet.start', { fleet }), healthPath).rejects.toMatchObject({ code: 'invalid-params', field: 'params.fleet.nodes.0.healthPath' });
+    }
+    await expect(host.call('fleet.start', { fleet: { nodes: [{ id: 'a1', kind: 'command', command: 'x', healthPath: '/health%20z?x=1' }] } })).resolves.toEqual(snapshot);
+    expect(handlers['fault.inject']).not.toHaveBeenCalled();
+    expect(handlers['node.stop']).not.toHaveBeenCalled();
+    expect(handlers['fleet.start']).toHaveBeenCalledTimes(1);
+  });
+
   it('refuses an unknown command', async () => {
     const { host } = setup();
     const error = (await host.call('fleet.explode', {}).catch((e: unknown) => e)) as ContractError;

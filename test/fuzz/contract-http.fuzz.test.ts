@@ -58,7 +58,7 @@ describe('fuzz: the contract over HTTP', () => {
         fuzzParameters(1),
       );
     },
-    fuzzTimeoutMs(30, 1),
+    fuzzTimeoutMs(60, 1),
   );
 
   it(

@@ -121,7 +121,7 @@ describe('fuzz: the contract over the WebSocket', () => {
         fuzzParameters(1),
       );
     },
-    fuzzTimeoutMs(30, 1),
+    fuzzTimeoutMs(60, 1),
   );
 
   it(
@@ -191,7 +191,7 @@ describe('fuzz: the contract over the WebSocket', () => {
         fuzzParameters(0.1),
       );
     },
-    fuzzTimeoutMs(100, 0.1),
+    fuzzTimeoutMs(400, 0.1),
   );
 
   it(

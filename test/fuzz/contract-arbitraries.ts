@@ -183,6 +183,22 @@ export function anyParams(name: CommandName): fc.Arbitrary<unknown> {
 }
 
 /**
+ * Params for a command whose valid forms are fuzzed, made gentle where a valid form would change the lab
+ * drastically after all: balancer.set's active health checks, aggressive enough (a 5 ms timeout, fall 1, a
+ * path the nodes do not serve), rightly fail the primary over. Their path, timeout and fall are pinned.
+ */
+export function safeParams(name: CommandName): fc.Arbitrary<unknown> {
+  if (name !== 'balancer.set') return anyParams(name);
+  return anyParams(name).map((params) => {
+    const health = (params as { health?: unknown } | null)?.health;
+    if (typeof health !== 'object' || health === null || Array.isArray(health)) return params;
+    const h = health as Record<string, unknown>;
+    const gentle = { ...h, path: '/readyz', timeoutMs: Math.max(Number(h.timeoutMs) || 0, 1_000), fall: Math.max(Number(h.fall) || 0, 3) };
+    return objectOf([...Object.entries(params as object).filter(([key]) => key !== 'health'), ['health', gentle]]);
+  });
+}
+
+/**
  * Params for `name` that its schema refuses: for the commands whose valid forms would change the lab
  * drastically (stop the fleet, start programs, run a drill) — only their refusals are fuzzed.
  */

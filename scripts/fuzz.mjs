@@ -2,6 +2,7 @@
 // slice `npm test` runs. The same seed replays the same cases.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -18,7 +19,9 @@ for (const [flag, value] of [['--runs', values.runs], ['--seed', values.seed]]) 
     process.exit(2);
   }
 }
-const vitest = createRequire(import.meta.url).resolve('vitest/vitest.mjs');
+// vitest exports no path to its CLI; its package.json (which it does export) names it as its bin.
+const vitestPackage = createRequire(import.meta.url).resolve('vitest/package.json');
+const vitest = join(dirname(vitestPackage), createRequire(import.meta.url)('vitest/package.json').bin.vitest);
 const env = { ...process.env, FIREDRILL_FUZZ_RUNS: String(values.runs) };
 if (values.seed !== undefined) env.FIREDRILL_FUZZ_SEED = String(values.seed);
 const child = spawn(process.execPath, [vitest, 'run', 'test/fuzz', ...positionals], { cwd: root, stdio: 'inherit', env });

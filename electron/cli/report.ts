@@ -44,12 +44,12 @@ export async function report(argv: string[]): Promise<number> {
         return list(store, values.json === true);
       case 'show': {
         if (refs.length !== 1) throw new UsageError('firedrill report show: give one report');
-        process.stdout.write(renderMarkdown(store.open(refs[0] as string).report));
+        process.stdout.write(renderMarkdown(store.open(refs[0] as string, { paths: true }).report));
         return 0;
       }
       case 'compare': {
         if (refs.length < 2 || refs.length > 6) throw new UsageError('firedrill report compare: give two to six reports');
-        const { comparison, reports } = store.compare(refs);
+        const { comparison, reports } = store.compare(refs, { paths: true });
         if (values.json) process.stdout.write(`${JSON.stringify(comparison)}\n`);
         else process.stdout.write(renderComparisonText(comparison));
         if (values.out !== undefined) {
@@ -64,7 +64,7 @@ export async function report(argv: string[]): Promise<number> {
         if (refs.length !== 1) throw new UsageError('firedrill report export: give one report');
         const format = ReportFormat.safeParse(values.format);
         if (!format.success) throw new UsageError(`--format: give one of ${ReportFormat.options.join(', ')}`);
-        process.stdout.write(`${await store.export(refs[0] as string, format.data)}\n`);
+        process.stdout.write(`${await store.export(refs[0] as string, format.data, { paths: true })}\n`);
         return 0;
       }
       default:

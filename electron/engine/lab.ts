@@ -450,7 +450,10 @@ export class Lab {
     if (!primary || primary.status !== 'ready') {
       throw new ContractError({ code: 'conflict', message: 'no primary is ready to check the ledger against', field: 'primary' });
     }
-    const check = await this.ledger.verify(`http://127.0.0.1:${primary.port}`);
+    const check = await this.ledger.verify(`http://127.0.0.1:${primary.port}`).catch((error: unknown) => {
+      // It hung, died or was fenced while it was read: the lab's state, not a bug (a 409, never a 500).
+      throw new ContractError({ code: 'conflict', message: `the primary ${primary.id} did not answer the read-back: ${(error as Error).message}`, field: 'primary' });
+    });
     this.ledgerCounts = { acked: check.acked, checked: check.checked, lost: check.lost, stale: check.stale, checkedAt: check.checkedAt };
     this.prometheus.setLedger(this.ledgerCounts);
     this.record('ledger.checked', { primary: primary.id, acked: check.acked, checked: check.checked, lost: check.lost, stale: check.stale });

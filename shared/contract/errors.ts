@@ -10,6 +10,8 @@ export const ErrorCode = z.enum([
   'closed',
   'unauthorized',
   'forbidden',
+  /** A per-connection limit (subscriptions, requests in flight, connections, a client too far behind). */
+  'limit-exceeded',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -80,6 +82,8 @@ export function httpStatusFor(code: ErrorCode): number {
       return 401;
     case 'forbidden':
       return 403;
+    case 'limit-exceeded':
+      return 429;
     case 'closed':
       return 503;
     case 'internal':

@@ -7,7 +7,10 @@ export interface Transport {
   send(message: Envelope): void;
   onMessage(listener: (message: unknown) => void): Unsubscribe;
   onClose(listener: () => void): Unsubscribe;
-  close(): void;
+  /** `code` and `reason` are a WebSocket's close code and reason; channels without them ignore both. */
+  close(code?: number, reason?: string): void;
+  /** Bytes sent but not yet taken by the peer (a WebSocket's bufferedAmount); absent where the channel cannot tell. */
+  backlog?(): number;
 }
 
 /** Fans messages out to listeners; the building block of every transport. */

@@ -168,6 +168,8 @@ class Exchange implements RequestBodyInfo {
   olderOnSocket: Exchange | null = null;
   readonly idempotent: boolean;
   readonly opts: Dispatcher.DispatchOptions;
+  /** The client's connection, kept here: undici nulls `req.socket` when it destroys a streamed body. */
+  readonly socket: TrackedSocket;
 
   constructor(
     readonly h: ProxyHandler,
@@ -177,13 +179,14 @@ class Exchange implements RequestBodyInfo {
     readonly startedAt: number,
   ) {
     this.idempotent = isIdempotent(method);
-    this.opts = { path: req.url!, method, headers: forwardRequestHeaders(req.rawHeaders, req.socket.remoteAddress, this), body: null };
+    this.socket = req.socket as TrackedSocket;
+    this.opts = { path: req.url!, method, headers: forwardRequestHeaders(req.rawHeaders, this.socket.remoteAddress, this), body: null };
   }
 
   start(): void {
     const h = this.h;
     h.budget.countRequest(this.startedAt);
-    const socket = this.req.socket as TrackedSocket;
+    const socket = this.socket;
     this.olderOnSocket = socket[OPEN] ?? null;
     socket[OPEN] = this;
     if (this.contentLength <= 0 && !this.chunked) return this.first(this.startedAt);
@@ -422,7 +425,7 @@ class Exchange implements RequestBodyInfo {
   }
 
   private leaveSocket(): void {
-    const socket = this.req.socket as TrackedSocket;
+    const socket = this.socket;
     if (socket[OPEN] === this) {
       socket[OPEN] = this.olderOnSocket;
     } else {
@@ -444,6 +447,8 @@ class Exchange implements RequestBodyInfo {
       res.destroy();
       return this.finish(now());
     }
+    // A streamed body cut short leaves the rest of it unread on the connection: it cannot carry another request.
+    if (!this.replayable && !this.req.complete) res.shouldKeepAlive = false;
     const body = `${status} ${this.error ?? 'error'}\n`;
     const headers = ['content-type', 'text/plain; charset=utf-8', 'content-length', String(Buffer.byteLength(body)), TRIES_HEADER, TRIES[this.tries] ?? String(this.tries)];
     if (this.node !== null) headers.push(NODE_HEADER, this.node.id);

@@ -34,6 +34,11 @@ export interface WrittenReport {
   problems: string[];
 }
 
+/** How a report is named: by id in the history (the contract), or also by path (the CLI, for files of its own user). */
+export interface ReportLookup {
+  paths?: boolean;
+}
+
 export function defaultReportsDir(): string {
   return process.env.FIREDRILL_REPORTS_DIR ?? join(homedir(), '.firedrill', 'reports');
 }
@@ -91,9 +96,12 @@ export class ReportStore {
     return { reports: reports.slice(0, limit), problems };
   }
 
-  /** One report by id (from this history) or by path (a report folder or a report.json anywhere). */
-  open(ref: string): { report: DrillReport; dir: string; files: Partial<Record<ReportFormat, string>> } {
-    const file = this.locate(ref);
+  /**
+   * One report by its id in this history: over the contract a report is an id and nothing else.
+   * `paths: true` is for the CLI alone, which may also read a report folder or report.json named on its own command line.
+   */
+  open(ref: string, { paths = false }: ReportLookup = {}): { report: DrillReport; dir: string; files: Partial<Record<ReportFormat, string>> } {
+    const file = paths ? this.locatePath(ref) : this.locate(ref, 'id');
     const report = readReport(file);
     const dir = dirname(file);
     const files: Partial<Record<ReportFormat, string>> = {};
@@ -104,14 +112,14 @@ export class ReportStore {
   }
 
   /** Renders one format of a stored report again (or for the first time) into its folder. */
-  async export(ref: string, format: ReportFormat): Promise<string> {
-    const { report, dir } = this.open(ref);
+  async export(ref: string, format: ReportFormat, lookup: ReportLookup = {}): Promise<string> {
+    const { report, dir } = this.open(ref, lookup);
     if (format === 'json') return join(dir, REPORT_FILES.json);
     return await this.render(report, format, dir);
   }
 
-  compare(refs: readonly string[]): { comparison: ReportComparison; reports: DrillReport[] } {
-    const reports = refs.map((ref) => this.open(ref).report);
+  compare(refs: readonly string[], { paths = false }: ReportLookup = {}): { comparison: ReportComparison; reports: DrillReport[] } {
+    const reports = refs.map((ref, i) => readReport(paths ? this.locatePath(ref) : this.locate(ref, `ids.${i}`)));
     return { comparison: compareReports(reports), reports };
   }
 
@@ -139,7 +147,15 @@ export class ReportStore {
     return join(this.dir, id);
   }
 
-  private locate(ref: string): string {
+  /** The report.json of an id in this history; anything else (a path above all) is not-found. */
+  private locate(id: string, field: string): string {
+    const file = join(this.dir, id, REPORT_FILES.json);
+    if (REPORT_ID.test(id) && existsSync(file)) return file;
+    throw new ContractError({ code: 'not-found', message: `no report "${id}" in the history (${this.dir}); report.list names them`, field });
+  }
+
+  /** The CLI's lookup: an id in this history, else a report folder or a .json file on the user's own disk. */
+  private locatePath(ref: string): string {
     if (REPORT_ID.test(ref) && existsSync(join(this.dir, ref, REPORT_FILES.json))) return join(this.dir, ref, REPORT_FILES.json);
     const path = resolve(ref);
     if (existsSync(path) && statSync(path).isDirectory() && existsSync(join(path, REPORT_FILES.json))) return join(path, REPORT_FILES.json);

@@ -10,8 +10,10 @@ import {
   type CommandHandlers,
   type CommandName,
   type EventName,
+  type Envelope,
   type LabSnapshot,
   type NodeSnapshot,
+  type Transport,
 } from '../../../shared/contract/index.js';
 
 const node: NodeSnapshot = {
@@ -114,6 +116,22 @@ describe('ContractHost', () => {
     expect(handlers['fleet.start']).not.toHaveBeenCalled();
   });
 
+  it('refuses what the schemas let through: a __proto__ key, nesting past 32 levels, a health path the HTTP client cannot send', async () => {
+    const { host, handlers } = setup();
+    const proto = JSON.parse('{"type":"latency","target":"n1","attributes":{"__proto__":{"latency":5}}}') as unknown;
+    await expect(host.call('fault.inject', proto)).rejects.toMatchObject({ code: 'invalid-params', field: 'params.attributes.__proto__' });
+    const deep = JSON.parse(`{"id":${'['.repeat(100_000)}${']'.repeat(100_000)}}`) as unknown;
+    await expect(host.call('node.stop', deep)).rejects.toMatchObject({ code: 'invalid-params', field: expect.stringMatching(/^params\.id(\.0){31}$/) });
+    for (const healthPath of ['/a b', '/\u0000', '/\u001b[2J', '/ä']) {
+      const fleet = { nodes: [{ id: 'a1', kind: 'command', command: 'x', healthPath }] };
+      await expect(host.call('fleet.start', { fleet }), healthPath).rejects.toMatchObject({ code: 'invalid-params', field: 'params.fleet.nodes.0.healthPath' });
+    }
+    await expect(host.call('fleet.start', { fleet: { nodes: [{ id: 'a1', kind: 'command', command: 'x', healthPath: '/health%20z?x=1' }] } })).resolves.toEqual(snapshot);
+    expect(handlers['fault.inject']).not.toHaveBeenCalled();
+    expect(handlers['node.stop']).not.toHaveBeenCalled();
+    expect(handlers['fleet.start']).toHaveBeenCalledTimes(1);
+  });
+
   it('refuses an unknown command', async () => {
     const { host } = setup();
     const error = (await host.call('fleet.explode', {}).catch((e: unknown) => e)) as ContractError;
@@ -171,5 +189,84 @@ describe('ContractHost', () => {
     b.close();
     release();
     await expect(pending).rejects.toMatchObject({ code: 'closed' });
+  });
+
+  describe('limits per connection', () => {
+    /** A transport whose unread backlog the test sets, recording what the host sends and how it closes. */
+    function laggingTransport() {
+      const messages = new Listeners<[unknown]>();
+      const closes = new Listeners<[]>();
+      const sent: Envelope[] = [];
+      const state = { backlog: 0, closedWith: null as null | { code?: number; reason?: string } };
+      const transport: Transport = {
+        send: (message) => void sent.push(message),
+        onMessage: (listener) => messages.add(listener),
+        onClose: (listener) => closes.add(listener),
+        close: (code, reason) => {
+          state.closedWith = { code, reason };
+          closes.emit();
+        },
+        backlog: () => state.backlog,
+      };
+      return { transport, sent, state, receive: (message: unknown) => messages.emit(message) };
+    }
+    const tick = { at: 1, windowMs: 100, requestsPerSec: 0, errorsPerSec: 0, retriesPerSec: 0, latency: { p50: 0, p90: 0, p99: 0, max: 0, count: 0 }, perNode: {}, ledger };
+
+    it('a client that lags loses metrics.tick and log.batch first, is told once, and sees the gap in seq', () => {
+      const { bus, host } = setup();
+      const t = laggingTransport();
+      host.connect(t.transport, { dropEventsAboveBytes: 1_000, closeAboveBytes: 10_000 });
+      t.receive({ kind: 'subscribe', id: 'all', name: '*' });
+      bus.emit('metrics.tick', tick);
+      t.state.backlog = 1_001;
+      bus.emit('metrics.tick', tick);
+      bus.emit('log.batch', { lines: [], dropped: 0 });
+      bus.emit('node.changed', node); // rare events still go
+      t.state.backlog = 600; // under the drop line, but not yet caught up (half of it)
+      bus.emit('metrics.tick', tick);
+      t.state.backlog = 0;
+      bus.emit('metrics.tick', tick);
+      const events = t.sent.filter((m) => m.kind === 'event');
+      expect(events.map((m) => [m.name, m.seq])).toEqual([['metrics.tick', 1], ['node.changed', 4], ['metrics.tick', 6]]);
+      const told = t.sent.filter((m) => m.kind === 'error');
+      expect(told).toEqual([{ kind: 'error', id: 'all', error: { code: 'limit-exceeded', field: 'events', message: expect.stringContaining('metrics.tick and log.batch') } }]);
+      expect(t.state.closedWith).toBeNull();
+    });
+
+    it('past the hard cap the client is closed with 1008 and nothing more is sent to it', async () => {
+      const { bus, host, handlers } = setup();
+      const t = laggingTransport();
+      host.connect(t.transport, { dropEventsAboveBytes: 1_000, closeAboveBytes: 10_000 });
+      t.receive({ kind: 'subscribe', id: 'all', name: '*' });
+      t.state.backlog = 10_001;
+      bus.emit('node.changed', node);
+      expect(t.state.closedWith).toMatchObject({ code: 1008, reason: expect.stringContaining('10001 bytes queued') });
+      const count = t.sent.length;
+      t.receive({ kind: 'request', id: 'r1', name: 'lab.state' });
+      bus.emit('node.changed', node);
+      await Promise.resolve();
+      expect(t.sent).toHaveLength(count);
+      expect(handlers['lab.state']).not.toHaveBeenCalled();
+    });
+
+    it('refuses a subscription past the cap and a request past the in-flight cap, naming the field', async () => {
+      const bus = new Listeners<[EventName, unknown]>();
+      let release: () => void = () => undefined;
+      const slow = new Promise<LabSnapshot>((resolve) => (release = () => resolve(snapshot)));
+      const host = new ContractHost({ 'lab.state': () => slow } as unknown as CommandHandlers, (l) => bus.add((n, p) => l(n, p as never)));
+      const t = laggingTransport();
+      host.connect(t.transport, { maxSubscriptions: 2, maxInFlight: 2 });
+      for (const id of ['s1', 's2', 's3']) t.receive({ kind: 'subscribe', id, name: 'node.changed' });
+      t.receive({ kind: 'subscribe', id: 's1', name: 'fleet.changed' }); // the same id again replaces, within the cap
+      for (const id of ['r1', 'r2', 'r3']) t.receive({ kind: 'request', id, name: 'lab.state' });
+      expect(t.sent.filter((m) => m.kind === 'error')).toEqual([
+        { kind: 'error', id: 's3', error: expect.objectContaining({ code: 'limit-exceeded', field: 'subscriptions' }) },
+        { kind: 'error', id: 'r3', error: expect.objectContaining({ code: 'limit-exceeded', field: 'id' }) },
+      ]);
+      release();
+      await vi.waitFor(() => expect(t.sent.filter((m) => m.kind === 'response' && m.id.startsWith('r'))).toHaveLength(2));
+      t.receive({ kind: 'request', id: 'r4', name: 'lab.state' }); // room again once answered
+      await vi.waitFor(() => expect(t.sent.at(-1)).toMatchObject({ kind: 'response', id: 'r4' }));
+    });
   });
 });

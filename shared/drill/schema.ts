@@ -219,7 +219,8 @@ export const DrillStep = z
     },
     { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown step "${issue.keys.join('", "')}": a step is one of ${stepKinds.join(', ')}` : undefined) },
   )
-  .superRefine((value, ctx) => exactlyOne(value, stepKinds, ctx, 'a step'))
+  // Not when a key is unknown: `- sya: hi` is one mistake (the key), not two.
+  .superRefine((value, ctx) => exactlyOne(value, stepKinds, ctx, 'a step'), { when: (payload) => payload.issues.length === 0 })
   .transform((value) => value as DrillStep);
 
 /** The kind of a parsed step. */

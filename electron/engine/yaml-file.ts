@@ -6,7 +6,7 @@
 // and every step is linear in the size of the file.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
-import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, type CST, type Document, type Node as YamlNode, type Pair } from 'yaml';
+import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, type CST, type Document, type Node as YamlNode, type Pair } from 'yaml';
 import type { z } from 'zod';
 import { ContractError, fieldPath } from '../../shared/contract/errors.js';
 import { escapeControls } from '../../shared/drill/plain-text.js';
@@ -46,7 +46,7 @@ export function parseYamlText<S extends z.ZodType>(text: string, fileName: strin
     // Line 0: an empty file (no line was ever started).
     return line === 0 ? { line: 1, column: offset + 1 } : { line, column: col };
   });
-  const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
+  const tokens = tokensOf(text, lines, issues);
   const deep = tooDeepAt(tokens);
   if (deep !== null) throw issues.add(deep, '(yaml)', `nested more than ${MAX_YAML_DEPTH} levels deep`).error();
 
@@ -168,7 +168,7 @@ function formatBytes(bytes: number): string {
 // ---- Mistakes ----------------------------------------------------------------------------
 
 class IssueList {
-  private readonly items: Array<{ offset: number; field: string; message: string }> = [];
+  private readonly items: Array<{ offset: number; order: number; field: string; message: string }> = [];
 
   constructor(
     private readonly fileName: string,
@@ -184,30 +184,35 @@ class IssueList {
   }
 
   add(offset: number, field: string, message: string): this {
-    this.items.push({ offset, field: shown(field), message: shown(message) });
+    this.items.push({ offset, order: this.items.length, field, message });
     return this;
   }
 
   /** Sorted by line then column (zod's order within one place), one line per mistake and place, the first hundred listed. */
   error(): ContractError {
-    const sorted = this.items.map((item, order) => ({ ...item, order })).sort((a, b) => a.offset - b.offset || a.order - b.order);
+    this.items.sort((a, b) => a.offset - b.offset || a.order - b.order);
     const issues: FileIssue[] = [];
     const seen = new Set<string>();
-    for (const item of sorted) {
-      const { line, column } = this.position(item.offset);
+    let omitted = 0;
+    let next: { line: number; column: number } | null = null;
+    for (const item of this.items) {
       // The same place and mistake reached twice (an anchored value used twice) is one mistake.
-      const place = `${line}:${column}: ${item.message}`;
+      const place = `${item.offset}:${item.message}`;
       if (seen.has(place)) continue;
       seen.add(place);
-      const message = `${this.fileName}:${line}:${column}: ${item.field}: ${item.message}`;
-      issues.push({ field: item.field, message, line, column });
+      // Only listed lines are positioned and formatted: a file may have thousands of mistakes.
+      if (issues.length === MAX_LISTED_ISSUES) {
+        next ??= this.position(item.offset);
+        omitted++;
+        continue;
+      }
+      const { line, column } = this.position(item.offset);
+      const field = shown(item.field);
+      issues.push({ field, message: `${this.fileName}:${line}:${column}: ${field}: ${shown(item.message)}`, line, column });
     }
-    if (issues.length > MAX_LISTED_ISSUES) {
-      const next = issues[MAX_LISTED_ISSUES] as FileIssue;
-      const more = issues.length - MAX_LISTED_ISSUES;
-      issues.length = MAX_LISTED_ISSUES;
-      const message = `${this.fileName}:${next.line}:${next.column}: (more): ${more.toLocaleString('en-US')} more mistakes not shown`;
-      issues.push({ field: '(more)', message, line: next.line, column: next.column, omitted: more });
+    if (next && omitted > 0) {
+      const message = `${this.fileName}:${next.line}:${next.column}: (more): ${omitted.toLocaleString('en-US')} more mistakes not shown`;
+      issues.push({ field: '(more)', message, line: next.line, column: next.column, omitted });
     }
     const first = issues[0] ?? { field: '(root)', message: `${this.fileName}:1:1: (root): invalid` };
     return new ContractError({ code: 'invalid-params', message: first.message, field: first.field, issues });
@@ -278,6 +283,27 @@ function likeliestBranch(branches: Issue[][]): Issue[] {
 
 // ---- YAML --------------------------------------------------------------------------------
 
+/**
+ * The parser's tokens, fed one lexeme at a time so that flow nesting (`[[[[…`, cheap to write, costly
+ * to parse) is refused at the first bracket past the limit, before the rest is parsed.
+ */
+function tokensOf(text: string, lines: LineCounter, issues: IssueList): CST.Token[] {
+  const parser = new Parser(lines.addNewLine);
+  lines.addNewLine(0);
+  const tokens: CST.Token[] = [];
+  let flow = 0;
+  for (const lexeme of new Lexer().lex(text)) {
+    if (lexeme === '[' || lexeme === '{') {
+      if (++flow > MAX_YAML_DEPTH) throw issues.add(parser.offset, '(yaml)', `nested more than ${MAX_YAML_DEPTH} levels deep`).error();
+    } else if ((lexeme === ']' || lexeme === '}') && flow > 0) {
+      flow--;
+    }
+    for (const token of parser.next(lexeme)) tokens.push(token);
+  }
+  for (const token of parser.end()) tokens.push(token);
+  return tokens;
+}
+
 /** Offset of the first collection nested deeper than the limit, from the parser's tokens (no recursion). */
 function tooDeepAt(tokens: CST.Token[]): number | null {
   const stack: Array<[CST.Token, number]> = tokens.map((t) => [t, 0]);
@@ -326,9 +352,16 @@ function walk(root: unknown, issues: IssueList): { targets: Map<YamlNode, Target
   const anchors = new Map<string, YamlNode>();
   const aliases: YamlNode[] = [];
   let fatal = false;
-  const stack: Array<{ node: unknown; path: Path }> = [{ node: root, path: [] }];
+  // Paths as links to the parent's, made into arrays only for a message: most nodes never need one.
+  type Link = { parent: Link | null; key: string | number } | null;
+  const pathOf = (link: Link): Path => {
+    const path: Path = [];
+    for (let l = link; l; l = l.parent) path.push(l.key);
+    return path.reverse();
+  };
+  const stack: Array<{ node: unknown; link: Link }> = [{ node: root, link: null }];
   while (stack.length > 0) {
-    const { node, path } = stack.pop() as { node: unknown; path: Path };
+    const { node, link } = stack.pop() as { node: unknown; link: Link };
     if (!node || typeof node !== 'object') continue;
     const anchor = (node as { anchor?: string }).anchor;
     if (anchor) anchors.set(anchor, node as YamlNode);
@@ -343,24 +376,30 @@ function walk(root: unknown, issues: IssueList): { targets: Map<YamlNode, Target
       }
     } else if (isMap(node)) {
       const firstAt = new Map<string, number>();
-      const children: Array<{ node: unknown; path: Path }> = [];
+      const children: Array<{ node: unknown; link: Link }> = [];
       for (const pair of node.items) {
         const key = keyOf(pair);
         if (key === null) {
-          issues.add(offsetOfNode(pair.key), fieldPath(path), 'a key must be plain text or a number, not a list, a map or an alias');
+          issues.add(offsetOfNode(pair.key), fieldPath(pathOf(link)), 'a key must be plain text or a number, not a list, a map or an alias');
+          children.push({ node: pair.key, link });
         } else if (firstAt.has(key)) {
-          issues.add(offsetOfNode(pair.key), fieldPath([...path, key]), `this key is written twice in one map (first at line ${firstAt.get(key)})`);
+          const first = issues.lineOf(firstAt.get(key) as number);
+          issues.add(offsetOfNode(pair.key), fieldPath([...pathOf(link), key]), `this key is written twice in one map (first at line ${first})`);
         } else {
-          firstAt.set(key, issues.lineOf(offsetOfNode(pair.key)));
+          firstAt.set(key, offsetOfNode(pair.key));
         }
-        children.push({ node: pair.key, path }, { node: pair.value, path: [...path, key ?? '?'] });
+        // A plain key may still carry an anchor that a later alias names.
+        if (key !== null && (pair.key as { anchor?: string } | null)?.anchor) children.push({ node: pair.key, link });
+        if (pair.value && typeof pair.value === 'object') children.push({ node: pair.value, link: { parent: link, key: key ?? '?' } });
       }
-      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as { node: unknown; path: Path });
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as { node: unknown; link: Link });
     } else if (isSeq(node)) {
-      for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i], path: [...path, i] });
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i], link: { parent: link, key: i } });
     }
   }
   if (fatal) return { targets, fatal };
+  // Without aliases the file's own size and depth (both checked) bound the values.
+  if (aliases.length === 0) return { targets, fatal: false };
   const expansion = expand(root, targets);
   if (expansion.cycle) {
     issues.add(offsetOfNode(expansion.cycle), '(yaml)', `alias *${(expansion.cycle as { source?: string }).source} is inside the node it names`);

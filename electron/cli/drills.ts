@@ -1,3 +1,4 @@
+import { escapeControls, stripControls } from '../../shared/drill/plain-text.js';
 import { loadLibrary } from '../engine/drills/library.js';
 import { parseFlags } from './args.js';
 
@@ -27,9 +28,11 @@ export async function drills(argv: string[]): Promise<number> {
     for (const d of list) {
       const time = `${Math.round(d.estimatedMs / 1000)} s`;
       const extras = [d.predictions > 0 ? `${d.predictions} prediction${d.predictions === 1 ? '' : 's'}` : '', d.actions > 0 ? `${d.actions} action${d.actions === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
-      process.stdout.write(`${d.id.padEnd(idWidth)}  ${d.concept.padEnd(conceptWidth)}  ${time.padStart(5)}  ${d.title}${extras ? ` (${extras})` : ''}\n`);
+      const title = stripControls(d.title).replace(/[\n\t]/g, ' ');
+      process.stdout.write(`${d.id.padEnd(idWidth)}  ${d.concept.padEnd(conceptWidth)}  ${time.padStart(5)}  ${title}${extras ? ` (${extras})` : ''}\n`);
     }
   }
-  for (const problem of library.problems) process.stderr.write(`${problem}\n`);
+  // A problem quotes a file (its name, a key): shown, never sent to the terminal as control characters.
+  for (const problem of library.problems) process.stderr.write(`${escapeControls(problem)}\n`);
   return library.problems.length > 0 ? 2 : 0;
 }

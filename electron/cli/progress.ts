@@ -1,6 +1,8 @@
 // How `firedrill run` shows a drill going: on a terminal one progress bar redrawn in place with the
 // narration and results printed above it; elsewhere (CI logs, pipes) plain lines, one per event.
+// Everything a drill file says passes stripControls first: its text may not drive the terminal.
 import type { Writable } from 'node:stream';
+import { stripControls } from '../../shared/drill/plain-text.js';
 import type { DrillRunStatus } from '../../shared/drill/run.js';
 import type { DrillSpec } from '../../shared/drill/schema.js';
 
@@ -70,7 +72,7 @@ export class ProgressView {
     const current = status.current === null ? undefined : status.steps[status.current];
     const failed = status.expectations.filter((e) => e.verdict === 'fail').length;
     const passed = status.expectations.length - failed;
-    const label = status.state === 'finishing' ? 'reverting faults, writing the report' : (current?.label ?? status.state);
+    const label = stripControls(status.state === 'finishing' ? 'reverting faults, writing the report' : (current?.label ?? status.state)).replace(/[\n\t]/g, ' ');
     const width = (this.out as { columns?: number }).columns ?? 100;
     const text = `[${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}] ${done}/${total} ${seconds(status.elapsedMs)} ok ${passed} fail ${failed}  ${label}`;
     this.line = text.slice(0, Math.max(20, width - 1));
@@ -85,7 +87,7 @@ export class ProgressView {
   private print(text: string): void {
     const redraw = this.options.tty && this.line !== '' && !this.paused;
     this.clear();
-    this.out.write(`${text}\n`);
+    this.out.write(`${stripControls(text)}\n`);
     if (redraw && this.last) this.draw(this.last);
   }
 }

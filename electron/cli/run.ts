@@ -1,20 +1,26 @@
 import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { DrillRunStatus, ReportFormat as ReportFormatName } from '../../shared/drill/run.js';
 import { ReportFormat } from '../../shared/drill/run.js';
-import type { DrillSpec } from '../../shared/drill/schema.js';
+import { stripControls } from '../../shared/drill/plain-text.js';
+import { describeFootprint, drillFootprint, isModestLoad, type DrillSpec } from '../../shared/drill/schema.js';
 import { loadDrillFile } from '../engine/drills/drill-file.js';
-import { loadLibrary } from '../engine/drills/library.js';
+import { builtinDrillsDir, loadLibrary } from '../engine/drills/library.js';
+import { issueLines } from '../engine/yaml-file.js';
 import { Lab } from '../engine/lab.js';
 import { defaultReportsDir } from '../engine/reports/report-store.js';
 import { parseFlags, UsageError } from './args.js';
 import { ProgressView } from './progress.js';
 
-export const runHelp = `Usage: firedrill run ID|FILE [--seed N] [--out DIR] [--format LIST] [--auto] [--profile full|short]
+export const runHelp = `Usage: firedrill run ID|FILE [--seed N] [--out DIR] [--format LIST] [--auto] [--profile full|short] [--yes]
 
 Runs one drill against a fresh lab on this machine and writes its report. ID is a drill from
-\`firedrill drills\`; FILE is a drill file (YAML). On a terminal it shows a progress bar and asks
-you the drill's predictions and manual actions; elsewhere it prints one line per step.
+\`firedrill drills\`; FILE is a drill file (YAML). Before it starts it says what the drill will do to
+this machine (nodes, peak request rate, value size, how long, faults); a drill that is not from the
+built-in library and asks for more than a modest load waits for your yes on a terminal. On a
+terminal it shows a progress bar and asks you the drill's predictions and manual actions; elsewhere
+it prints one line per step.
 
   --seed N          seed for traffic and faults (default: the drill's own)
   --out DIR         the report history to write into (default $FIREDRILL_REPORTS_DIR or ~/.firedrill/reports)
@@ -24,9 +30,10 @@ you the drill's predictions and manual actions; elsewhere it prints one line per
   --profile P       full (default) or short: waits and traffic at half length (for CI)
   --run-dir DIR     where node data lives (default $FIREDRILL_RUN_DIR or ~/.firedrill/runs/<time>)
   --json            print the final status as one JSON line instead of sentences
+  -y, --yes         run a heavy drill without asking (off a terminal it never asks)
   -h, --help        this help
 
-Exit status: 0 when the drill passes, 1 when it fails, is aborted or errs, 2 on bad input.
+Exit status: 0 when the drill passes, 1 when it fails, is aborted, errs or you say no, 2 on bad input.
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -40,6 +47,7 @@ export async function run(argv: string[]): Promise<number> {
       profile: { type: 'string' },
       'run-dir': { type: 'string' },
       json: { type: 'boolean' },
+      yes: { type: 'boolean', short: 'y' },
       help: { type: 'boolean', short: 'h' },
     },
     'run',
@@ -53,12 +61,21 @@ export async function run(argv: string[]): Promise<number> {
   const formats = parseFormats(values.format);
   const profile = values.profile ?? 'full';
   if (profile !== 'full' && profile !== 'short') throw new UsageError(`--profile: "${profile}" is not full or short`);
-  const { spec, path } = resolveDrill(positionals[0] as string);
+  const { spec, path, builtin } = resolveDrill(positionals[0] as string);
   const auto = values.auto === true;
-  const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true && !auto;
+  const terminal = process.stdin.isTTY === true && process.stdout.isTTY === true;
+  const interactive = terminal && !auto;
   const actions = spec.steps.flatMap((step, index) => ('action' in step ? [index + 1] : []));
   if (!auto && !interactive && actions.length > 0) {
     throw new UsageError(`firedrill run: drill "${spec.id}" has manual actions (step ${actions.join(', ')}) and this is not a terminal: pass --auto to have them performed`);
+  }
+
+  // What it will do to this machine, before anything starts; a heavy drill from elsewhere needs a yes.
+  const footprint = drillFootprint(spec);
+  (values.json ? process.stderr : process.stdout).write(`${spec.id} will run ${describeFootprint(footprint)}\n`);
+  if (!builtin && !isModestLoad(footprint) && terminal && !values.yes && !(await consent())) {
+    process.stdout.write('Not run.\n');
+    return 1;
   }
 
   const lab = await Lab.create({ runDir: values['run-dir'], reportsDir: values.out ?? defaultReportsDir(), topology: spec.topology, autoStart: false });
@@ -102,14 +119,14 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-/** An id from the library, or a path to a drill file; bad input is a UsageError (exit 2). */
-function resolveDrill(ref: string): { spec: DrillSpec; path: string | null } {
+/** An id from the library, or a path to a drill file; bad input is a UsageError (exit 2) listing every mistake. */
+function resolveDrill(ref: string): { spec: DrillSpec; path: string | null; builtin: boolean } {
   const looksLikeFile = /[\\/]/.test(ref) || /\.ya?ml$/i.test(ref) || existsSync(ref);
   if (looksLikeFile) {
     try {
-      return { spec: loadDrillFile(ref), path: ref };
+      return { spec: loadDrillFile(ref), path: ref, builtin: dirname(resolve(ref)) === resolve(builtinDrillsDir()) };
     } catch (error) {
-      throw new UsageError((error as Error).message);
+      throw new UsageError(issueLines(error).join('\n'));
     }
   }
   const library = loadLibrary();
@@ -118,7 +135,18 @@ function resolveDrill(ref: string): { spec: DrillSpec; path: string | null } {
     const ids = library.drills.map((d) => d.spec.id).join(', ');
     throw new UsageError(`firedrill run: no drill "${ref}" (built-in: ${ids || 'none found'}; or give a file path)`);
   }
-  return { spec: found.spec, path: null };
+  return { spec: found.spec, path: null, builtin: found.summary.source === 'builtin' };
+}
+
+/** Asks on the terminal whether to run a heavy drill; only "y" or "yes" is a yes. */
+async function consent(): Promise<boolean> {
+  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await prompt.question('This drill is not from the built-in library and asks for more than a modest load. Run it? [y/N] ');
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    prompt.close();
+  }
 }
 
 function parseSeed(value: string | undefined): number | undefined {
@@ -145,14 +173,14 @@ async function ask(prompts: ReturnType<typeof createInterface>, view: ProgressVi
   try {
     if (waiting.kind === 'predict') {
       const options = waiting.options ?? [];
-      process.stdout.write(`\nPredict: ${waiting.text}\n${options.map((o, i) => `  ${i + 1}. ${o}`).join('\n')}\n`);
+      process.stdout.write(stripControls(`\nPredict: ${waiting.text}\n${options.map((o, i) => `  ${i + 1}. ${o}`).join('\n')}\n`));
       for (;;) {
         const line = (await prompts.question(`Your answer (1-${options.length}): `)).trim();
         const n = Number(line);
         if (Number.isInteger(n) && n >= 1 && n <= options.length) return { option: n - 1 };
       }
     }
-    process.stdout.write(`\nYour turn: ${waiting.text}\n`);
+    process.stdout.write(stripControls(`\nYour turn: ${waiting.text}\n`));
     const line = await prompts.question(waiting.canPerform ? 'Press Enter when done, or type "do" and Enter to have the lab do it: ' : 'Press Enter when done: ');
     return line.trim().toLowerCase() === 'do' && waiting.canPerform ? { perform: true } : {};
   } finally {

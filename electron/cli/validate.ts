@@ -1,11 +1,13 @@
+import { escapeControls } from '../../shared/drill/plain-text.js';
 import { loadDrillFile } from '../engine/drills/drill-file.js';
+import { issueLines } from '../engine/yaml-file.js';
 import { parseFlags, UsageError } from './args.js';
 
 export const validateHelp = `Usage: firedrill validate FILE [FILE...]
 
 Checks drill files (YAML) against the drill schema without running anything. Prints
-"FILE: ok (ID, N steps)" for each valid file and "FILE:LINE:COL: field.path: message" for each
-invalid one, on stderr.
+"FILE: ok (ID, N steps)" for each valid file, and for each invalid one every mistake at once, one
+"FILE:LINE:COL: field.path: message" line each, sorted by line (on stderr).
 
 Exit status: 0 when every file is valid, 2 when any is not.
 
@@ -23,9 +25,9 @@ export async function validate(argv: string[]): Promise<number> {
   for (const file of positionals) {
     try {
       const drill = loadDrillFile(file);
-      process.stdout.write(`${file}: ok (${drill.id}, ${drill.steps.length} step${drill.steps.length === 1 ? '' : 's'})\n`);
+      process.stdout.write(`${escapeControls(file)}: ok (${drill.id}, ${drill.steps.length} step${drill.steps.length === 1 ? '' : 's'})\n`);
     } catch (error) {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      for (const line of issueLines(error)) process.stderr.write(`${escapeControls(line)}\n`);
       code = 2;
     }
   }

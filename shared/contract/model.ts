@@ -111,16 +111,41 @@ export const BundledNodeSpec = z
   })
   .strict();
 
+/** Text the lab passes to exec: never a NUL (exec cannot carry one); a program path has no control character at all. */
+const ExecText = (max: number) => z.string().max(max).refine((text) => !text.includes('\u0000'), 'no NUL character');
+const ProgramPath = z
+  .string()
+  .min(1)
+  .max(4_096)
+  // eslint-disable-next-line no-control-regex -- control characters are what it refuses
+  .refine((text) => !/[\u0000-\u001f\u007f]/.test(text), 'no control characters (NUL, newline, escape, ...)');
+
+/** An HTTP path the lab puts in a request line: printable ASCII without spaces; percent-encode the rest. */
+const HealthPath = z
+  .string()
+  .max(2_048)
+  .regex(/^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/, 'a path starting with "/", printable ASCII without spaces (percent-encode anything else), up to 2,048 characters');
+
+/** An environment variable's name, as a shell would take it. */
+const EnvName = z
+  .string()
+  .max(256)
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name is letters, digits and _, not starting with a digit')
+  .refine((name) => name !== '__proto__', 'not __proto__');
+
 export const CommandNodeSpec = z
   .object({
     ...NodeSpecBase,
     kind: z.literal('command'),
     /** The program to run; `{port}` and `{dataDir}` are replaced in args and env values. */
-    command: z.string().min(1),
-    args: z.array(z.string()).default([]),
-    env: z.record(z.string(), z.string()).default({}),
+    command: ProgramPath,
+    args: z.array(ExecText(32_768)).max(256).default([]),
+    env: z
+      .record(EnvName, ExecText(32_768))
+      .refine((env) => Object.keys(env).length <= 256, 'at most 256 variables')
+      .default({}),
     /** HTTP path polled on 127.0.0.1:{port} until it answers 2xx; omit to count the node ready once spawned. */
-    healthPath: z.string().startsWith('/').optional(),
+    healthPath: HealthPath.optional(),
   })
   .strict();
 
@@ -128,17 +153,65 @@ export const NodeSpec = z.union([CommandNodeSpec, BundledNodeSpec]);
 export type NodeSpec = z.infer<typeof NodeSpec>;
 export type NodeSpecInput = z.input<typeof NodeSpec>;
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * What a fleet's nodes say about each other, checked where the file says it (so `serve --fleet` names
+ * the line, not a stack): ids are unique; only a primary ships its log, to bundled standbys of the
+ * same fleet, each fed by one primary. It also runs when other fields are wrong (every mistake at
+ * once), so it reads the nodes as unknown values.
+ */
+function checkNodeLinks(fleet: unknown, ctx: z.RefinementCtx): void {
+  const nodes: unknown[] = isRecord(fleet) && Array.isArray(fleet.nodes) ? fleet.nodes : [];
+  const byId = new Map<string, { index: number; kind: string; role: string }>();
+  const roleOf = (node: Record<string, unknown>): string => (typeof node.role === 'string' ? node.role : 'primary');
+  nodes.forEach((node, index) => {
+    if (!isRecord(node) || typeof node.id !== 'string') return;
+    const first = byId.get(node.id);
+    if (first) ctx.addIssue({ code: 'custom', path: ['nodes', index, 'id'], message: `node id "${node.id}" is already used by nodes.${first.index}` });
+    else byId.set(node.id, { index, kind: node.kind === 'command' ? 'command' : 'bundled', role: roleOf(node) });
+  });
+  const feeder = new Map<string, string>();
+  nodes.forEach((node, index) => {
+    if (!isRecord(node) || !isRecord(node.server) || !Array.isArray(node.server.replicas)) return;
+    const replicas: unknown[] = node.server.replicas;
+    const path = ['nodes', index, 'server', 'replicas'];
+    if (replicas.length > 0 && roleOf(node) !== 'primary') {
+      ctx.addIssue({ code: 'custom', path, message: `only a primary ships its log; this node is a ${roleOf(node)}` });
+      return;
+    }
+    const seen = new Set<string>();
+    replicas.forEach((id, j) => {
+      if (typeof id !== 'string') return;
+      const at = [...path, j];
+      const target = byId.get(id);
+      let message: string | null = null;
+      if (seen.has(id)) message = `"${id}" is listed twice`;
+      else if (id === node.id) message = 'a node cannot replicate to itself';
+      else if (!target) message = `no node "${id}" in this fleet`;
+      else if (target.kind === 'command') message = `"${id}" is a command node: only a bundled standby can take a primary's log`;
+      else if (target.role !== 'standby') message = `"${id}" is a ${target.role}, not a standby: give it role: standby`;
+      else if (feeder.has(id) && feeder.get(id) !== node.id) message = `"${id}" already takes the log of "${feeder.get(id)}": a standby follows one primary`;
+      seen.add(id);
+      if (message) ctx.addIssue({ code: 'custom', path: at, message });
+      else feeder.set(id, String(node.id));
+    });
+  });
+}
+
 export const FleetSpec = z
   .object({
-    name: z.string().max(100).optional(),
+    name: z
+      .string()
+      .max(100)
+      // eslint-disable-next-line no-control-regex -- control characters are what it refuses
+      .refine((name) => !/[\u0000-\u001f\u007f-\u009f]/.test(name), 'no control characters')
+      .optional(),
     restart: RestartOverrides.optional(),
-    nodes: z
-      .array(NodeSpec)
-      .min(1)
-      .max(64)
-      .refine((nodes) => new Set(nodes.map((n) => n.id)).size === nodes.length, 'node ids must be unique'),
+    nodes: z.array(NodeSpec).min(1).max(64),
   })
-  .strict();
+  .strict()
+  .superRefine(checkNodeLinks, { when: () => true });
 export type FleetSpec = z.infer<typeof FleetSpec>;
 export type FleetSpecInput = z.input<typeof FleetSpec>;
 

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { BalancerSettingsPatch, FaultInject, NodeId, TopologySpec, TrafficSettingsPatch } from '../contract/model.js';
+import { count, DrillLimits, drillFootprint, formatBytes, formatDuration } from './footprint.js';
+
+export { describeFootprint, DrillLimits, drillFootprint, isModestLoad, ModestLoad, type DrillFootprint } from './footprint.js';
 
 /**
  * The drill file format: one YAML file describes one drill (see drills/examples/*.yaml).
@@ -66,6 +69,27 @@ export type DrillMetric = z.infer<typeof DrillMetric>;
 /** Timeline event kinds (`domain.what`), e.g. `failover.done`, `incident.detected`, `node.ready`. */
 const EventKind = z.string().regex(/^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/, 'an event kind is domain.what, e.g. failover.done');
 
+/** Always: a refinement that reads its value as unknown can run beside other mistakes (every mistake in one run). */
+const always = { when: () => true };
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Traffic a drill asks (its own, or a `traffic.set` it performs), within DrillLimits. */
+function capTraffic(value: unknown, ctx: z.RefinementCtx): void {
+  if (!isRecord(value)) return;
+  const cap = (key: string, max: number, message: string): void => {
+    const n = value[key];
+    if (typeof n === 'number' && n > max) ctx.addIssue({ code: 'custom', path: [key], message });
+  };
+  cap('rate', DrillLimits.rate, `a drill may ask at most ${count(DrillLimits.rate)} requests per second`);
+  cap('valueBytes', DrillLimits.valueBytes, `a drill may write values of at most ${formatBytes(DrillLimits.valueBytes)}`);
+  cap('durationMs', DrillLimits.trafficMs, `a drill may send traffic for at most ${formatDuration(DrillLimits.trafficMs)}`);
+  cap('keys', DrillLimits.keys, `a drill may use at most ${count(DrillLimits.keys)} keys`);
+  cap('maxInFlight', DrillLimits.maxInFlight, `a drill may keep at most ${count(DrillLimits.maxInFlight)} requests in flight`);
+}
+
+/** A drill's traffic settings: the contract's patch, within what a drill may ask. */
+export const DrillTraffic = TrafficSettingsPatch.superRefine(capTraffic, always);
+
 /** Checks that exactly one of `keys` is present on an object; reports on the object itself. */
 function exactlyOne(value: Record<string, unknown>, keys: readonly string[], ctx: z.RefinementCtx, what: string): void {
   const present = keys.filter((key) => value[key] !== undefined);
@@ -80,8 +104,8 @@ function exactlyOne(value: Record<string, unknown>, keys: readonly string[], ctx
 // ---- Steps -------------------------------------------------------------------------------
 
 /** Narration, in Markdown. */
-export const SayStep = z.string().min(1).max(10_000);
-/** A pause, in ms. */
+export const SayStep = z.string().min(1).max(4_000);
+/** A pause, in ms (all of a drill's waits together: DrillLimits.waitsMs). */
 export const WaitStep = Ms;
 
 /** `{ inject: FaultInject, as?: name }`, `{ revert: name }` (a fault injected `as` that name) or `{ halt: true }`. */
@@ -96,6 +120,9 @@ export const FaultStep = z
   .superRefine((value, ctx) => {
     exactlyOne(value, ['inject', 'revert', 'halt'], ctx, 'a fault step');
     if (value.as !== undefined && value.inject === undefined) ctx.addIssue({ code: 'custom', path: ['as'], message: '`as` names an injected fault: use it with `inject`' });
+    if (value.inject?.durationMs !== undefined && value.inject.durationMs > DrillLimits.faultMs) {
+      ctx.addIssue({ code: 'custom', path: ['inject', 'durationMs'], message: `a fault in a drill may last at most ${formatDuration(DrillLimits.faultMs)}` });
+    }
   });
 export type FaultStep = z.infer<typeof FaultStep>;
 
@@ -111,7 +138,7 @@ export const ActionCommands = {
   'node.promote': NodeOnly,
   'fault.halt': NoParams,
   'balancer.set': BalancerSettingsPatch,
-  'traffic.set': TrafficSettingsPatch,
+  'traffic.set': DrillTraffic,
   'traffic.stop': NoParams,
   'ledger.check': NoParams,
 } as const;
@@ -121,7 +148,7 @@ export const ActionCommand = z.enum(Object.keys(ActionCommands) as [ActionComman
 /** A manual step: the UI shows `text` and waits for the operator; headless runs with `--auto` perform `do`. */
 export const ActionStep = z
   .object({
-    text: z.string().min(1).max(10_000),
+    text: z.string().min(1).max(2_000),
     do: z
       .object({ command: ActionCommand, params: z.record(z.string(), z.unknown()).default({}) })
       .strict()
@@ -146,7 +173,7 @@ export type ActionStep = z.infer<typeof ActionStep>;
 export const ExpectStep = z
   .object({
     event: EventKind.optional(),
-    within: z.number().int().min(1).max(3_600_000).optional(),
+    within: z.number().int().min(1).max(DrillLimits.withinMs, `a drill may wait for an event at most ${formatDuration(DrillLimits.withinMs)}`).optional(),
     node: NodeId.optional(),
     metric: DrillMetric.optional(),
     min: z.number().optional(),
@@ -176,8 +203,8 @@ export type ExpectStep = z.infer<typeof ExpectStep>;
 /** A question answered before the fault; the report puts the answer beside what happened. `answer` is the expected option's index. */
 export const PredictStep = z
   .object({
-    question: z.string().min(1).max(2_000),
-    options: z.array(z.string().min(1).max(500)).min(2).max(8),
+    question: z.string().min(1).max(1_000),
+    options: z.array(z.string().min(1).max(200)).min(2).max(8),
     answer: z.number().int().min(0).optional(),
   })
   .strict()
@@ -219,13 +246,28 @@ export const DrillStep = z
     },
     { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown step "${issue.keys.join('", "')}": a step is one of ${stepKinds.join(', ')}` : undefined) },
   )
-  .superRefine((value, ctx) => exactlyOne(value, stepKinds, ctx, 'a step'))
+  // Not when a key is unknown: `- sya: hi` is one mistake (the key), not two.
+  .superRefine((value, ctx) => exactlyOne(value, stepKinds, ctx, 'a step'), { when: (payload) => payload.issues.length === 0 })
   .transform((value) => value as DrillStep);
 
 /** The kind of a parsed step. */
 export const stepKindOf = (step: DrillStep): StepKind => Object.keys(step)[0] as StepKind;
 
 // ---- The drill ---------------------------------------------------------------------------
+
+/** All of a drill's waits together, within DrillLimits: named at the wait that goes past. */
+function capWaits(drill: unknown, ctx: z.RefinementCtx): void {
+  if (!isRecord(drill) || !Array.isArray(drill.steps)) return;
+  let total = 0;
+  drill.steps.forEach((step: unknown, index) => {
+    if (!isRecord(step) || typeof step.wait !== 'number') return;
+    const before = total;
+    total += step.wait;
+    if (total > DrillLimits.waitsMs && before <= DrillLimits.waitsMs) {
+      ctx.addIssue({ code: 'custom', path: ['steps', index, 'wait'], message: `a drill may wait at most ${formatDuration(DrillLimits.waitsMs)} in all` });
+    }
+  });
+}
 
 /** The steady state, checked continuously while the drill runs; each bound is optional. */
 export const DrillHypothesis = z
@@ -253,18 +295,21 @@ export const DrillSpec = z
     id: KebabId,
     title: z.string().min(1).max(200),
     concept: DrillConcept,
-    summary: z.string().min(1).max(2_000),
+    summary: z.string().min(1).max(1_000),
     /** Runs are seeded: the same seed, the same traffic and the same random choices. */
     seed: z.number().int().min(0).default(1),
-    topology: TopologySpec,
+    topology: TopologySpec.superRefine((topology, ctx) => {
+      if (topology.kind === 'active-active' && topology.nodes > DrillLimits.nodes) ctx.addIssue({ code: 'custom', path: ['nodes'], message: `a drill may run at most ${DrillLimits.nodes} nodes` });
+    }),
     balancer: BalancerSettingsPatch.optional(),
     /** Traffic for the whole drill (the lab's defaults where left out). */
-    traffic: TrafficSettingsPatch.default({}),
+    traffic: DrillTraffic.default({}),
     hypothesis: DrillHypothesis.default({}),
     stop: DrillStop.optional(),
-    steps: z.array(DrillStep).min(1).max(500),
+    steps: z.array(DrillStep).min(1).max(DrillLimits.steps),
   })
   .strict()
+  .superRefine(capWaits, always)
   .superRefine((drill, ctx) => {
     // A fault is reverted by the name it was injected `as`, after it was injected; names and marks are unique.
     const faults = new Set<string>();
@@ -285,6 +330,20 @@ export const DrillSpec = z
         marks.add(step.mark);
       }
     });
+    // What the drill asks in all: bytes per second, and requests over the time traffic runs (once
+    // each single ask is within its limit: past one, the sum says nothing new).
+    const f = drillFootprint(drill);
+    const waits = drill.steps.reduce((sum, step) => sum + ('wait' in step ? step.wait : 0), 0);
+    if (f.peakRate > DrillLimits.rate || f.valueBytes > DrillLimits.valueBytes || f.trafficMs > DrillLimits.trafficMs || waits > DrillLimits.waitsMs) return;
+    const bytesPerSec = f.peakRate * f.valueBytes;
+    if (bytesPerSec > DrillLimits.bytesPerSec) {
+      const message = `${count(f.peakRate)} req/s of ${formatBytes(f.valueBytes)} values is ${formatBytes(bytesPerSec)}/s; a drill may send at most ${formatBytes(DrillLimits.bytesPerSec)}/s`;
+      ctx.addIssue({ code: 'custom', path: f.valueBytesPath, message });
+    }
+    if (f.totalRequests > DrillLimits.totalRequests) {
+      const message = `up to ${count(f.totalRequests)} requests in all (${count(f.peakRate)} req/s for ${formatDuration(f.trafficMs)}); a drill may send at most ${count(DrillLimits.totalRequests)}`;
+      ctx.addIssue({ code: 'custom', path: f.ratePath, message });
+    }
   });
 export type DrillSpec = z.infer<typeof DrillSpec>;
 export type DrillSpecInput = z.input<typeof DrillSpec>;

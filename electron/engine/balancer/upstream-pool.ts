@@ -4,7 +4,7 @@
 // (passive) and health-checker.ts (active); this file only applies what they decide.
 import { Pool } from 'undici';
 import type { UpstreamSnapshot, UpstreamState } from '../../../shared/contract/model';
-import type { Candidate } from './strategies';
+import { ownWeight, type Candidate } from './strategies';
 import type { BalancerListener, DetectionVia, UpstreamTarget } from './types';
 
 /** Bits of `Upstream.detected`: which ways already reported the current incident. */
@@ -108,7 +108,7 @@ export class UpstreamPool {
     for (const [index, t] of targets.entries()) {
       if (seen.has(t.id)) throw new Error(`upstream ${t.id} given twice`);
       seen.add(t.id);
-      const weight = weights[t.id] ?? t.weight ?? 1;
+      const weight = ownWeight(weights, t.id) ?? t.weight ?? 1;
       const old = this.get(t.id);
       if (old && old.port === t.port) {
         old.weight = weight;
@@ -129,7 +129,7 @@ export class UpstreamPool {
   }
 
   applyWeights(weights: Record<string, number>, targets: readonly UpstreamTarget[]): void {
-    for (const u of this.all) u.weight = weights[u.id] ?? targets.find((t) => t.id === u.id)?.weight ?? 1;
+    for (const u of this.all) u.weight = ownWeight(weights, u.id) ?? targets.find((t) => t.id === u.id)?.weight ?? 1;
   }
 
   outOfRotation(): number {

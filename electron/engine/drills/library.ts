@@ -1,12 +1,18 @@
 // The drills the lab offers: the built-in library shipped in drills/library, plus the operator's own
-// in ~/.firedrill/drills. A file that does not parse is listed as a problem, never a crash.
-import { existsSync, readdirSync } from 'node:fs';
+// in ~/.firedrill/drills. A file that does not parse is listed as a problem, never a crash. The
+// library is read on every drill.list, so each file is parsed once per (path, size, times) and the
+// result kept; a hostile file costs one refusal, never a stalled list.
+import { readdirSync, statSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { DrillSummary } from '../../../shared/drill/run.js';
 import type { DrillSpec } from '../../../shared/drill/schema.js';
 import { appRoot } from '../app-paths.js';
+import { issueCount, issueLines } from '../yaml-file.js';
 import { loadDrillFile } from './drill-file.js';
+
+/** Files read from one folder; past this, the rest are named as one problem. */
+export const MAX_LIBRARY_FILES = 500;
 
 export interface LibraryDrill {
   summary: DrillSummary;
@@ -32,27 +38,79 @@ export function loadLibrary(dirs: { builtin: string; user?: string } = { builtin
   const library: DrillLibrary = { drills: [], problems: [] };
   const ids = new Map<string, string>();
   for (const [source, dir] of [['builtin', dirs.builtin], ['file', dirs.user]] as const) {
-    if (dir === undefined || !existsSync(dir)) continue;
-    const files = readdirSync(dir)
-      .filter((name) => /\.ya?ml$/.test(name))
-      .sort();
-    for (const name of files) {
+    if (dir === undefined) continue;
+    let names: string[];
+    try {
+      names = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
+    } catch {
+      continue; // no such folder (yet): nothing to offer from it
+    }
+    if (names.length > MAX_LIBRARY_FILES) {
+      library.problems.push(`${dir}: ${names.length} drill files; only the first ${MAX_LIBRARY_FILES} are read`);
+      names = names.slice(0, MAX_LIBRARY_FILES);
+    }
+    const cached = readFolder(dir, names);
+    for (const name of names) {
       const path = join(dir, name);
-      try {
-        const spec = loadDrillFile(path);
-        const clash = ids.get(spec.id);
-        if (clash) {
-          library.problems.push(`${path}: id "${spec.id}" is already taken by ${clash}`);
-          continue;
-        }
-        ids.set(spec.id, path);
-        library.drills.push({ spec, summary: summarizeDrill(spec, source, path) });
-      } catch (error) {
-        library.problems.push((error as Error).message);
+      const entry = cached.get(name) as CachedDrill;
+      if ('problem' in entry) {
+        library.problems.push(entry.problem);
+        continue;
       }
+      const spec = entry.spec;
+      const clash = ids.get(spec.id);
+      if (clash) {
+        library.problems.push(`${path}: id "${spec.id}" is already taken by ${clash}`);
+        continue;
+      }
+      ids.set(spec.id, path);
+      library.drills.push({ spec, summary: summarizeDrill(spec, source, path) });
     }
   }
   return library;
+}
+
+type CachedDrill = { spec: DrillSpec } | { problem: string };
+interface CacheEntry {
+  stamp: string;
+  drill: CachedDrill;
+}
+/** Per folder, per file name: what the file held when it had that stamp. Files no longer listed drop out. */
+const cache = new Map<string, Map<string, CacheEntry>>();
+
+function readFolder(dir: string, names: string[]): Map<string, CachedDrill> {
+  const before = cache.get(dir);
+  const now = new Map<string, CacheEntry>();
+  const drills = new Map<string, CachedDrill>();
+  for (const name of names) {
+    const path = join(dir, name);
+    let stat: Stats;
+    try {
+      stat = statSync(path);
+    } catch (error) {
+      drills.set(name, { problem: `${path}: cannot read: ${(error as Error).message}` });
+      continue;
+    }
+    // Size, both times and the inode: an edit that keeps the size still moves mtime/ctime.
+    const stamp = `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}`;
+    const hit = before?.get(name);
+    const entry = hit && hit.stamp === stamp ? hit : { stamp, drill: readDrill(path) };
+    now.set(name, entry);
+    drills.set(name, entry.drill);
+  }
+  cache.set(dir, now);
+  return drills;
+}
+
+function readDrill(path: string): CachedDrill {
+  try {
+    return { spec: loadDrillFile(path) };
+  } catch (error) {
+    // One line per file in a list; `firedrill validate FILE` shows every mistake.
+    const first = issueLines(error)[0] as string;
+    const more = issueCount(error) - 1;
+    return { problem: more > 0 ? `${first} (and ${more.toLocaleString('en-US')} more mistake${more === 1 ? '' : 's'}: run firedrill validate on it)` : first };
+  }
 }
 
 export function summarizeDrill(spec: DrillSpec, source: DrillSummary['source'], path: string): DrillSummary {

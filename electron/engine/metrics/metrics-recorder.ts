@@ -155,7 +155,8 @@ export class MetricsRecorder {
       };
     }
     for (const u of this.upstreams()) {
-      const entry = (perNode[u.id] ??= { requestsPerSec: 0, errorsPerSec: 0, p50: 0, p99: 0, state: null, inflight: 0 });
+      // Own keys only: a node may be called `constructor`.
+      const entry = Object.hasOwn(perNode, u.id) ? perNode[u.id]! : (perNode[u.id] = { requestsPerSec: 0, errorsPerSec: 0, p50: 0, p99: 0, state: null, inflight: 0 });
       entry.state = u.state;
       entry.inflight = u.inflight;
     }

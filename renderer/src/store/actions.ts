@@ -19,6 +19,7 @@ import { isRunning, type DrillDetail, type DrillLibrary, type DrillRunOptions, t
 import { FAULTS_CAP, isActive } from './faults-slice.js';
 import { INCIDENTS_CAP } from './incidents-slice.js';
 import { LogRing } from './log-ring.js';
+import { nodeRecord } from './node-record.js';
 import { LOG_RING_CAPACITY } from './logs-slice.js';
 import type { ReportHistory, ReportsSlice } from './reports-slice.js';
 import { useStore } from './store.js';
@@ -35,7 +36,7 @@ export function setConnection(patch: Partial<ConnectionSlice['connection']>): vo
 export function applySnapshot(snapshot: LabSnapshot): void {
   setState((s) => {
     const sameRun = s.lab.runDir === snapshot.runDir;
-    const nodes: Record<string, NodeSnapshot> = {};
+    const nodes = nodeRecord<NodeSnapshot>();
     for (const node of snapshot.nodes) nodes[node.id] = node;
     const nodeIds = snapshot.nodes.map((n) => n.id);
     const selected = s.logs.selectedNodeId;
@@ -49,7 +50,7 @@ export function applySnapshot(snapshot: LabSnapshot): void {
         topology: snapshot.topology,
         nodeIds,
         nodes,
-        pending: sameRun ? s.lab.pending : {},
+        pending: sameRun ? s.lab.pending : nodeRecord(),
       },
       balancer: { state: snapshot.balancer, upstreams: upstreamsOf(snapshot.balancer, nodeIds) },
       traffic: { state: snapshot.traffic, ledger: snapshot.traffic.ledger.checkedAt === null ? null : snapshot.traffic.ledger },
@@ -57,7 +58,7 @@ export function applySnapshot(snapshot: LabSnapshot): void {
       faults: capFaults(upsertAll(sameRun ? s.faults : [], snapshot.faults).sort((a, b) => a.injectedAt - b.injectedAt)),
       timeline: mergeTimeline(sameRun ? s.timeline : { events: [], originAt: null }, snapshot.timeline),
       logs: {
-        ...(sameRun ? s.logs : { rings: {}, revision: {}, engineDropped: 0 }),
+        ...(sameRun ? s.logs : { rings: nodeRecord<LogRing>(), revision: nodeRecord<number>(), engineDropped: 0 }),
         selectedNodeId: selected !== null && nodes[selected] ? selected : (nodeIds[0] ?? null),
       },
     };
@@ -65,7 +66,7 @@ export function applySnapshot(snapshot: LabSnapshot): void {
 }
 
 function upstreamsOf(balancer: BalancerState, nodeIds: string[]): Record<string, UpstreamState | null> {
-  const states: Record<string, UpstreamState | null> = {};
+  const states = nodeRecord<UpstreamState | null>();
   for (const id of nodeIds) states[id] = null;
   for (const u of balancer.upstreams) states[u.id] = u.state;
   return states;
@@ -95,7 +96,7 @@ function capFaults(faults: FaultRecord[]): FaultRecord[] {
 }
 
 export function applyBalancer(state: BalancerState): void {
-  setState((s) => ({ balancer: { state, upstreams: { ...s.balancer.upstreams, ...upstreamsOf(state, []) } } }));
+  setState((s) => ({ balancer: { state, upstreams: Object.assign(nodeRecord(s.balancer.upstreams), upstreamsOf(state, [])) } }));
 }
 
 export function applyTraffic(state: TrafficState): void {
@@ -122,10 +123,10 @@ export function applyTickState(tick: MetricsTick): void {
   const { balancer, traffic } = getState();
   let changed: Record<string, UpstreamState | null> | null = null;
   for (const [id, node] of Object.entries(tick.perNode)) {
-    if (balancer.upstreams[id] !== node.state) (changed ??= { ...balancer.upstreams })[id] = node.state;
+    if (balancer.upstreams[id] !== node.state) (changed ??= nodeRecord(balancer.upstreams))[id] = node.state;
   }
   for (const id of Object.keys(balancer.upstreams)) {
-    if (balancer.upstreams[id] !== null && !tick.perNode[id]) (changed ??= { ...balancer.upstreams })[id] = null;
+    if (balancer.upstreams[id] !== null && !Object.hasOwn(tick.perNode, id)) (changed ??= nodeRecord(balancer.upstreams))[id] = null;
   }
   if (changed) {
     const upstreams = changed;
@@ -142,7 +143,7 @@ export function applyNode(node: NodeSnapshot): void {
   setState((s) => ({
     lab: {
       ...s.lab,
-      nodes: { ...s.lab.nodes, [node.id]: node },
+      nodes: Object.assign(nodeRecord(s.lab.nodes), { [node.id]: node }),
       nodeIds: s.lab.nodeIds.includes(node.id) ? s.lab.nodeIds : [...s.lab.nodeIds, node.id],
     },
   }));
@@ -171,19 +172,19 @@ export function addLogBatch(batch: LogBatch): void {
     let ring: LogRing | undefined = rings[line.nodeId] ?? created?.[line.nodeId];
     if (!ring) {
       ring = new LogRing(LOG_RING_CAPACITY);
-      created = { ...(created ?? {}), [line.nodeId]: ring };
+      created = Object.assign(nodeRecord(created), { [line.nodeId]: ring });
     }
     ring.push(line);
     touched.add(line.nodeId);
   }
   if (touched.size === 0 && batch.dropped === 0) return;
   setState((s) => {
-    const revision = { ...s.logs.revision };
+    const revision = nodeRecord(s.logs.revision);
     for (const id of touched) revision[id] = (revision[id] ?? 0) + 1;
     return {
       logs: {
         ...s.logs,
-        rings: created ? { ...s.logs.rings, ...created } : s.logs.rings,
+        rings: created ? Object.assign(nodeRecord(s.logs.rings), created) : s.logs.rings,
         revision,
         engineDropped: s.logs.engineDropped + batch.dropped,
       },
@@ -197,7 +198,7 @@ export function selectNode(id: string): void {
 
 export function setPending(target: string, name: CommandName | null): void {
   setState((s) => {
-    const pending = { ...s.lab.pending };
+    const pending = nodeRecord(s.lab.pending);
     if (name) pending[target] = name;
     else delete pending[target];
     return { lab: { ...s.lab, pending } };

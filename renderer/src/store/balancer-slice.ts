@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { BalancerState, UpstreamState } from '../../../shared/contract/model.js';
+import { nodeRecord } from './node-record.js';
 import type { Store } from './store.js';
 
 export type BalancerSlice = {
@@ -15,5 +16,5 @@ export type BalancerSlice = {
 };
 
 export const createBalancerSlice: StateCreator<Store, [], [], BalancerSlice> = () => ({
-  balancer: { state: null, upstreams: {} },
+  balancer: { state: null, upstreams: nodeRecord() },
 });

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { CommandName } from '../../../shared/contract/commands.js';
 import type { LabSnapshot, NodeSnapshot, TopologySpec } from '../../../shared/contract/model.js';
+import { nodeRecord } from './node-record.js';
 import type { Store } from './store.js';
 
 export type FleetStatus = LabSnapshot['fleet']['status'];
@@ -30,7 +31,7 @@ export const createLabSlice: StateCreator<Store, [], [], LabSlice> = () => ({
     fleet: { name: null, status: 'stopped' },
     topology: null,
     nodeIds: [],
-    nodes: {},
-    pending: {},
+    nodes: nodeRecord(),
+    pending: nodeRecord(),
   },
 });

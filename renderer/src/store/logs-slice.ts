@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { LogRing } from './log-ring.js';
+import { nodeRecord } from './node-record.js';
 import type { Store } from './store.js';
 
 /** Lines kept per node; a projector shows a few dozen, the rest is for scrolling back. */
@@ -18,5 +19,5 @@ export type LogsSlice = {
 };
 
 export const createLogsSlice: StateCreator<Store, [], [], LogsSlice> = () => ({
-  logs: { rings: {}, revision: {}, selectedNodeId: null, engineDropped: 0 },
+  logs: { rings: nodeRecord(), revision: nodeRecord(), selectedNodeId: null, engineDropped: 0 },
 });

@@ -67,7 +67,7 @@ describe('drill files', () => {
   it('reports a YAML syntax error at its own position', () => {
     const error = errorOf(drill(['  - say: hi', '  - say: "a" b']));
     expect(error.message).toBe('d.yaml:10:14: (yaml): Unexpected scalar at node end');
-    expect(errorOf(drill(['  - say: x', '    say: y'])).message).toBe('d.yaml:10:5: (yaml): Map keys must be unique');
+    expect(errorOf(drill(['  - say: x', '    say: y'])).message).toBe('d.yaml:10:5: steps.0.say: this key is written twice in one map (first at line 9)');
     expect(error.field).toBe('(yaml)');
   });
 

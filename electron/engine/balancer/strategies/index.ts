@@ -8,6 +8,7 @@ import type { Strategy } from './strategy';
 import { WeightedRoundRobin } from './weighted-round-robin';
 
 export type { Candidate, Strategy } from './strategy';
+export { ownWeight } from './strategy';
 export { LeastConnections, LeastResponseTime, RandomPick, RoundRobin, WeightedRoundRobin };
 
 export function createStrategy(name: BalancerStrategy, options: { ewmaDecayMs: number }): Strategy {

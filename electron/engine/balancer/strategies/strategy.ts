@@ -23,3 +23,8 @@ export interface Strategy {
    */
   pick<C extends Candidate>(candidates: readonly C[], skip: number, at: number): C | null;
 }
+
+/** A node's weight from the settings' record, own keys only: `constructor` is a node id there, not Object's. */
+export function ownWeight(weights: Readonly<Record<string, number>>, id: string): number | undefined {
+  return Object.hasOwn(weights, id) ? weights[id] : undefined;
+}

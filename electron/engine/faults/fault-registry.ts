@@ -53,9 +53,11 @@ export class FaultRegistry {
   private readonly settled = new Set<string>();
   private seq = 0;
   private disposing: Promise<void> | null = null;
+  private readonly serverEntry: string | null;
 
   constructor(private readonly options: FaultRegistryOptions) {
-    this.units = faultUnits({ serverEntry: options.serverEntry ?? safeServerEntry() });
+    this.serverEntry = options.serverEntry ?? safeServerEntry();
+    this.units = faultUnits({ serverEntry: this.serverEntry });
     const engine = { pid: process.pid, startTime: procStat(process.pid)?.startTime ?? null };
     this.journal = new RevertJournal(options.runDir, `${process.pid}-${randomUUID().slice(0, 8)}`, engine);
   }
@@ -149,7 +151,7 @@ export class FaultRegistry {
         out.push(`${entry.id} ${entry.type} of ${entry.target}: still held by a running engine (pid ${entry.engine?.pid}); left alone`);
         continue;
       }
-      const line = settleJournalEntry(entry, this.options.platform ?? process.platform);
+      const line = settleJournalEntry(entry, { runDir: this.options.runDir, serverEntry: this.serverEntry }, this.options.platform ?? process.platform);
       this.settled.add(journalKey(entry));
       settledNow++;
       out.push(line);

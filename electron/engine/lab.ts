@@ -315,12 +315,19 @@ export class Lab {
     };
   }
 
-  /** A fleet file without a topology: route to every primary and stateless node (never a standby). */
-  private routedNodes(): Array<{ id: string; port: number }> {
+  /**
+   * A fleet file without a topology: route to every primary and stateless node (never a standby).
+   * A command node is probed on its own `healthPath` (none: not probed); a bundled one on `/readyz`.
+   */
+  private routedNodes(): Array<{ id: string; port: number; healthPath?: string | null }> {
+    const specs = new Map(this.fleetSpec.nodes.map((n) => [n.id, n]));
     return this.fleet
       .nodes()
       .filter((n) => n.role !== 'standby')
-      .map((n) => ({ id: n.id, port: n.port }));
+      .map((n) => {
+        const spec = specs.get(n.id);
+        return spec?.kind === 'command' ? { id: n.id, port: n.port, healthPath: spec.healthPath ?? null } : { id: n.id, port: n.port };
+      });
   }
 
   /** Where acknowledged writes should be: the current primary. */

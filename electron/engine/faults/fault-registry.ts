@@ -30,8 +30,8 @@ export interface FaultRegistryOptions {
   historyLimit?: number;
 }
 
-/** How a fault ended, as `fault.reverted` says it. */
-export type RevertHow = 'revert' | 'halt' | 'expired' | 'journal';
+/** How a fault ended, as `fault.reverted` says it (`process-exited`: the process it held is gone). */
+export type RevertHow = 'revert' | 'halt' | 'expired' | 'journal' | 'process-exited';
 
 interface ActiveFault {
   record: FaultRecord;
@@ -131,6 +131,21 @@ export class FaultRegistry {
         console.error(`fault ${fault.record.id}: onNodeStarting failed:`, error);
       }
     }
+  }
+
+  /**
+   * The supervisor saw a node's process exit (the lab forwards `node.exited`): a pause held that
+   * very process, so it ends with it instead of showing as active on a process that is gone.
+   */
+  onNodeExited(id: string, pid: number): void {
+    // After the exit event has run its course: by then the supervisor no longer names that (reaped) pid.
+    queueMicrotask(() => {
+      for (const fault of [...this.active.values()]) {
+        const { record } = fault;
+        if (record.target !== id || record.type !== 'pause' || record.effect.pid !== pid) continue;
+        this.revertWith(record.id, 'process-exited').catch((error: unknown) => console.error(`fault ${record.id}: ending it failed:`, error));
+      }
+    });
   }
 
   /**

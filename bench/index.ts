@@ -7,6 +7,7 @@ export type { BenchRow };
 
 const suites: Array<{ name: string; load: () => Promise<{ run: () => Promise<BenchRow[]> }> }> = [
   { name: 'fleet', load: () => import('./fleet.bench.js') },
+  { name: 'orphans', load: () => import('./orphans.bench.js') },
   { name: 'server', load: () => import('./server.bench.js') },
   { name: 'traffic', load: () => import('./traffic.bench.js') },
   { name: 'balancer', load: () => import('./balancer.bench.js') },

@@ -15,6 +15,7 @@ const suites: Array<{ name: string; load: () => Promise<{ run: () => Promise<Ben
   { name: 'faults', load: () => import('./faults.bench.js') },
   { name: 'fault-proxy', load: () => import('./fault-proxy.bench.js') },
   { name: 'drills', load: () => import('./drills.bench.js') },
+  { name: 'startup', load: () => import('./startup.bench.js') },
   { name: 'ui', load: () => import('./ui.bench.js') },
 ];
 

@@ -62,6 +62,7 @@ export class FleetSupervisor {
   private retired: NodeProcess[] = [];
   /** Changes at every start and stop: a start that was overtaken while it awaited goes no further. */
   private generation = 0;
+  private portMoves: Promise<unknown> = Promise.resolve();
   private specs = new Map<string, NodeSpec>();
   private portById = new Map<string, number>();
   private readonly logBuffers: LogCollector;
@@ -258,13 +259,21 @@ export class FleetSupervisor {
    */
   private async preparePort(id: string, port: number): Promise<{ port: number; plan: LaunchPlan } | null> {
     if (await portIsFree(port)) return null;
+    // One move at a time: each hands the proxies the whole map of ports.
+    const move = this.portMoves.then(() => this.movePort(id, port));
+    this.portMoves = move.catch(() => undefined);
+    return move;
+  }
+
+  private async movePort(id: string, port: number): Promise<{ port: number; plan: LaunchPlan } | null> {
     const spec = this.specs.get(id);
     if (!spec) return null;
     const reservation = await reservePorts(1);
     try {
       const next = reservation.ports[0] as number;
-      this.portById.set(id, next);
-      await this.options.beforeSpawn?.(new Map(this.portById));
+      const ports = new Map(this.portById).set(id, next);
+      await this.options.beforeSpawn?.(ports);
+      this.portById = ports;
       const dataDir = join(this.options.runDir, 'nodes', id);
       const plan = spec.kind === 'bundled' ? this.bundledPlanOf(spec, next, dataDir) : commandPlan(spec, next, dataDir);
       // Without replication proxies, peers name this node by its port: their next spawn gets the new one.

@@ -206,9 +206,9 @@ export class NodeProcess {
     };
   }
 
-  /** True while a process of this node runs (or is being spawned): a fleet stop must end it. */
+  /** True while a process of this node runs, is being spawned or is scheduled to be: a fleet stop must end it. */
   get hasProcess(): boolean {
-    return this.run !== null || this.launching !== null;
+    return this.run !== null || this.launching !== null || this.restartTimer !== null;
   }
 
   /**

@@ -7,6 +7,7 @@ export type { BenchRow };
 
 const suites: Array<{ name: string; load: () => Promise<{ run: () => Promise<BenchRow[]> }> }> = [
   { name: 'fleet', load: () => import('./fleet.bench.js') },
+  { name: 'orphans', load: () => import('./orphans.bench.js') },
   { name: 'server', load: () => import('./server.bench.js') },
   { name: 'traffic', load: () => import('./traffic.bench.js') },
   { name: 'balancer', load: () => import('./balancer.bench.js') },
@@ -14,6 +15,7 @@ const suites: Array<{ name: string; load: () => Promise<{ run: () => Promise<Ben
   { name: 'faults', load: () => import('./faults.bench.js') },
   { name: 'fault-proxy', load: () => import('./fault-proxy.bench.js') },
   { name: 'drills', load: () => import('./drills.bench.js') },
+  { name: 'startup', load: () => import('./startup.bench.js') },
   { name: 'ui', load: () => import('./ui.bench.js') },
 ];
 

@@ -28,7 +28,7 @@ import { now } from './clock.js';
 import { defaultTopology } from './default-fleet.js';
 import { CheckpointShipper, FailoverController, fleetForTopology } from './failover/index.js';
 import { FaultRegistry } from './faults/index.js';
-import { FleetSupervisor, type FleetListener } from './fleet/index.js';
+import { FleetSupervisor, checkFleet, type FleetListener } from './fleet/index.js';
 import { IncidentTracker } from './incidents/index.js';
 import { MetricsRecorder, createLabMetrics, type LabMetrics } from './metrics/index.js';
 import { NodeLinks } from './node-links.js';
@@ -88,6 +88,8 @@ export class Lab {
   private ledger = new WriteLedger();
   private ledgerCounts: LedgerCounts = { acked: 0, checked: 0, lost: 0, stale: 0, checkedAt: null };
   private disposed: Promise<void> | undefined;
+  /** The fleet.start / topology.set under way, if any. */
+  private fleetChange: string | null = null;
   private lastFleetState = '';
   private readonly stops: Unsubscribe[] = [];
   readonly reports: ReportStore;
@@ -288,6 +290,38 @@ export class Lab {
     this.emitFleetStateIfChanged();
   }
 
+  /** One fleet change at a time: a second fleet.start / topology.set while one runs is refused, changing nothing. */
+  private async changeFleet<T>(command: string, change: () => Promise<T>): Promise<T> {
+    if (this.fleetChange) {
+      throw new ContractError({ code: 'conflict', message: `${command}: ${this.fleetChange} is under way; try again once it is done`, field: 'fleet' });
+    }
+    this.fleetChange = command;
+    try {
+      return await change();
+    } finally {
+      this.fleetChange = null;
+    }
+  }
+
+  private recordedFleet(): { fleetSpec: FleetSpec; topology: TopologySpec | null; trafficSettings: TrafficSettings } {
+    return { fleetSpec: this.fleetSpec, topology: this.topology, trafficSettings: this.trafficSettings };
+  }
+
+  /** A start that fails before any node was spawned leaves the lab recording what it ran before. */
+  private async startFleetOrRestore(before: ReturnType<Lab['recordedFleet']>): Promise<void> {
+    try {
+      await this.startFleet();
+    } catch (error) {
+      if (this.fleet.status === 'stopped') {
+        this.fleetSpec = before.fleetSpec;
+        this.topology = before.topology;
+        this.trafficSettings = before.trafficSettings;
+        this.emitFleetStateIfChanged();
+      }
+      throw error;
+    }
+  }
+
   private async stopFleet(graceMs?: number): Promise<void> {
     await this.faults.halt();
     await this.stopTraffic();
@@ -315,12 +349,19 @@ export class Lab {
     };
   }
 
-  /** A fleet file without a topology: route to every primary and stateless node (never a standby). */
-  private routedNodes(): Array<{ id: string; port: number }> {
+  /**
+   * A fleet file without a topology: route to every primary and stateless node (never a standby).
+   * A command node is probed on its own `healthPath` (none: not probed); a bundled one on `/readyz`.
+   */
+  private routedNodes(): Array<{ id: string; port: number; healthPath?: string | null }> {
+    const specs = new Map(this.fleetSpec.nodes.map((n) => [n.id, n]));
     return this.fleet
       .nodes()
       .filter((n) => n.role !== 'standby')
-      .map((n) => ({ id: n.id, port: n.port }));
+      .map((n) => {
+        const spec = specs.get(n.id);
+        return spec?.kind === 'command' ? { id: n.id, port: n.port, healthPath: spec.healthPath ?? null } : { id: n.id, port: n.port };
+      });
   }
 
   /** Where acknowledged writes should be: the current primary. */
@@ -348,6 +389,7 @@ export class Lab {
           else if (this.routedNodes().some((n) => n.id === nodeId)) this.balancer.nodeExited(nodeId, at);
         }
         if (nodeId && kind === 'node.starting' && typeof detail.pid === 'number') this.faults.onNodeStarting(nodeId, detail.pid);
+        if (nodeId && kind === 'node.exited' && typeof detail.pid === 'number') this.faults.onNodeExited(nodeId, detail.pid);
         if (nodeId && kind === 'node.ready') {
           if (this.controller) this.controller.nodeReady(nodeId);
           else if (this.routedNodes().some((n) => n.id === nodeId)) this.balancer.nodeStarted(nodeId);
@@ -408,15 +450,16 @@ export class Lab {
   private startTraffic(patch: Partial<TrafficSettings>): TrafficState {
     if (this.traffic?.running) throw new ContractError({ code: 'conflict', message: 'traffic is already running; stop it or use traffic.set', field: 'traffic' });
     if (this.fleet.status !== 'running') throw new ContractError({ code: 'conflict', message: `the fleet is ${this.fleet.status}`, field: 'fleet' });
-    this.trafficSettings = TrafficSettings.parse({ ...this.trafficSettings, ...patch });
+    const settings = TrafficSettings.parse({ ...this.trafficSettings, ...patch });
     const generator = new TrafficGenerator({
       baseUrl: this.balancer.url,
-      settings: this.trafficSettings,
+      settings,
       ledger: this.ledger,
       onDone: () => {
         if (this.traffic === generator) this.emit('traffic.changed', this.trafficState());
       },
     });
+    this.trafficSettings = settings;
     this.traffic = generator;
     this.trafficStartedAt = now();
     generator.start();
@@ -502,32 +545,41 @@ export class Lab {
   private handlers(): CommandHandlers {
     return {
       'lab.state': () => this.snapshot(),
-      'fleet.start': async ({ fleet }) => {
-        if (this.fleet.status !== 'stopped') {
-          throw new ContractError({ code: 'conflict', message: `the fleet is ${this.fleet.status}; stop it first`, field: 'fleet' });
-        }
-        if (fleet) {
-          this.fleetSpec = fleet;
-          this.topology = null;
-          this.adjustTrafficToTopology();
-        }
-        await this.startFleet();
-        return this.snapshot();
-      },
+      'fleet.start': ({ fleet }) =>
+        this.changeFleet('fleet.start', async () => {
+          if (this.fleet.status !== 'stopped') {
+            throw new ContractError({ code: 'conflict', message: `the fleet is ${this.fleet.status}; stop it first`, field: 'fleet' });
+          }
+          // Checked before anything changes: a refused fleet is not recorded as the lab's.
+          const next = fleet ? checkFleet(fleet) : null;
+          const before = this.recordedFleet();
+          if (next) {
+            this.fleetSpec = next;
+            this.topology = null;
+            this.adjustTrafficToTopology();
+          }
+          await this.startFleetOrRestore(before);
+          return this.snapshot();
+        }),
       'fleet.stop': async ({ graceMs }) => {
         await this.stopFleet(graceMs);
         return this.snapshot();
       },
-      'topology.set': async (topology) => {
-        const fleet = fleetForTopology(topology);
-        await this.stopFleet();
-        this.topology = topology;
-        this.fleetSpec = fleet;
-        this.adjustTrafficToTopology();
-        this.record('topology.changed', { kind: topology.kind, nodes: fleet.nodes.length });
-        await this.startFleet();
-        return this.snapshot();
-      },
+      'topology.set': (topology) =>
+        this.changeFleet('topology.set', async () => {
+          if (this.fleet.status === 'starting' || this.fleet.status === 'stopping') {
+            throw new ContractError({ code: 'conflict', message: `the fleet is ${this.fleet.status}; try again once it is done`, field: 'kind' });
+          }
+          const fleet = fleetForTopology(topology);
+          await this.stopFleet();
+          const before = this.recordedFleet();
+          this.topology = topology;
+          this.fleetSpec = fleet;
+          this.adjustTrafficToTopology();
+          this.record('topology.changed', { kind: topology.kind, nodes: fleet.nodes.length });
+          await this.startFleetOrRestore(before);
+          return this.snapshot();
+        }),
       'node.start': ({ id }) => this.fleet.startNode(id),
       'node.stop': ({ id, graceMs }) => this.fleet.stopNode(id, graceMs),
       'node.restart': ({ id, graceMs }) => this.fleet.restartNode(id, graceMs),
@@ -536,6 +588,8 @@ export class Lab {
         if (!controller) throw new ContractError({ code: 'conflict', message: 'no standby to promote: the lab runs active-active or a fleet file', field: 'id' });
         // A failure nothing in the lab noticed, which the operator acted on: their act is the detection (MTTD = their reaction time).
         // A healthy primary switched over by hand is no incident at all.
+        // Refused before the operator's act is recorded as anything.
+        if (controller.failingOver) throw new ContractError({ code: 'conflict', message: 'a failover is already under way', field: 'id' });
         const primary = controller.primary;
         if (primary && id === controller.standby && this.incidents.openIncident(primary)) this.incidents.detected({ nodeId: primary, via: 'operator', at: now(), reason: `the operator promoted ${id}` });
         try {
@@ -559,11 +613,12 @@ export class Lab {
         return this.trafficState();
       },
       'traffic.set': (patch) => {
-        this.trafficSettings = TrafficSettings.parse({ ...this.trafficSettings, ...patch });
+        const next = TrafficSettings.parse({ ...this.trafficSettings, ...patch });
         if (this.traffic?.running) {
           const { seed: _seed, ...live } = patch;
           this.traffic.update(live);
         }
+        this.trafficSettings = next;
         const state = this.trafficState();
         this.emit('traffic.changed', state);
         return state;

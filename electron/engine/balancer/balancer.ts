@@ -100,6 +100,7 @@ export class Balancer {
     if (!u) return;
     u.running = false;
     u.healthPasses = 0;
+    u.healthEpoch++;
     this.outlier.cancel(u);
     this.pool.detect(u, 'exit', at, 'process exited');
     this.pool.eject(u, 'exit', at, null);
@@ -111,7 +112,11 @@ export class Balancer {
     if (!u) return;
     u.running = true;
     u.healthPasses = 0;
-    if (u.state === 'down' && !this.settings.health.enabled) this.pool.readmit(u, 'lab', now());
+    // Probes still out were sent while it was restoring (503): they say nothing about the process that is ready now.
+    u.healthFails = 0;
+    u.healthEpoch++;
+    // A node no probe asks (health checks off, or no health path) is back when its process is.
+    if (u.state === 'down' && (!this.settings.health.enabled || !this.health.probes(u))) this.pool.readmit(u, 'lab', now());
     else if (u.state === 'down') this.health.tick();
   }
 

@@ -1,12 +1,14 @@
-// Active detection: every `intervalMs` each upstream gets `GET health.path` on a connection of
-// its own (probes never queue behind traffic), answered within `timeoutMs` with a 2xx/3xx to
-// pass. Probes run on a fixed cadence even when the previous one is still out, so a frozen node
+// Active detection: every `intervalMs` each upstream gets `GET <its health path>` (its own, else
+// the settings' `health.path`) on a connection of its own (probes never queue behind traffic),
+// answered within `timeoutMs` with a 2xx/3xx to pass. An upstream with no path (null) is not
+// probed; one whose path cannot be sent fails every probe, with the reason. Probes run on a fixed cadence even when the previous one is still out, so a frozen node
 // is seen after about interval + timeout + (fall-1) × interval. `fall` failures in a row: detected
 // ('active') and ejected; `rise` passes in a row put back a node that is out — not before a
 // passive ejection ran its time, and not a node whose process exited until `nodeStarted`.
 import { Pool } from 'undici';
 import type { HealthCheckSettings } from '../../../shared/contract/model';
 import { now } from '../clock';
+import { quotePath, requestPath } from '../fleet/health-path';
 import type { Upstream, UpstreamPool } from './upstream-pool';
 
 const PROBE_HEADERS = { 'user-agent': 'firedrill-health' };
@@ -41,8 +43,20 @@ export class HealthChecker {
         client.destroy().catch(() => undefined);
       }
     }
-    for (const u of this.pool.all) this.probe(u, settings);
+    for (const u of this.pool.all) {
+      // Nothing a probe does may throw out of this timer: it would end the engine.
+      try {
+        this.probe(u, settings);
+      } catch (error) {
+        this.fail(u, now(), `the probe could not be sent: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
   };
+
+  /** False for an upstream with no health path of its own and none to inherit: only exits and traffic judge it. */
+  probes(u: Upstream): boolean {
+    return u.healthPath !== null;
+  }
 
   async close(): Promise<void> {
     this.stopTimer();
@@ -51,6 +65,14 @@ export class HealthChecker {
   }
 
   private probe(u: Upstream, settings: HealthCheckSettings): void {
+    if (!this.probes(u)) return;
+    const wanted = u.healthPath ?? settings.path;
+    const request = requestPath(wanted);
+    if (!request.ok) {
+      this.fail(u, now(), `health path ${quotePath(wanted)} cannot be sent: ${request.reason}`);
+      return;
+    }
+    const path = request.path;
     let client = this.clients.get(u);
     if (!client) {
       // Enough connections for the probes that can overlap (a frozen node holds each until its timeout).
@@ -58,6 +80,7 @@ export class HealthChecker {
       client = new Pool(`http://127.0.0.1:${u.port}`, { connections, pipelining: 1, keepAliveTimeout: 2_000, headersTimeout: 0, bodyTimeout: 0 });
       this.clients.set(u, client);
     }
+    const epoch = u.healthEpoch;
     const abort = new AbortController();
     let timedOutAt = 0;
     let settled = false;
@@ -83,7 +106,7 @@ export class HealthChecker {
     };
     let timer = setTimeout(expire, settings.timeoutMs);
     client
-      .request({ path: settings.path, method: 'GET', headers: PROBE_HEADERS, signal: abort.signal })
+      .request({ path, method: 'GET', headers: PROBE_HEADERS, signal: abort.signal })
       .then(
         (res) => {
           const at = now();
@@ -91,17 +114,19 @@ export class HealthChecker {
           clearTimeout(timer);
           if (check) clearImmediate(check);
           res.body.dump().catch(() => undefined);
-          if (timedOutAt !== 0) return this.fail(u, timedOutAt, `no answer to ${settings.path} within ${settings.timeoutMs} ms`);
+          if (u.healthEpoch !== epoch) return;
+          if (timedOutAt !== 0) return this.fail(u, timedOutAt, `no answer to ${path} within ${settings.timeoutMs} ms`);
           if (res.statusCode >= 200 && res.statusCode < 400) this.pass(u, at);
-          else this.fail(u, at, `${settings.path} answered ${res.statusCode}`);
+          else this.fail(u, at, `${path} answered ${res.statusCode}`);
         },
         (error: unknown) => {
           const at = timedOutAt || now();
           settled = true;
           clearTimeout(timer);
           if (check) clearImmediate(check);
+          if (u.healthEpoch !== epoch) return;
           const code = (error as { code?: string }).code ?? String(error);
-          this.fail(u, at, timedOutAt ? `no answer to ${settings.path} within ${settings.timeoutMs} ms` : `${settings.path}: ${code}`);
+          this.fail(u, at, timedOutAt ? `no answer to ${path} within ${settings.timeoutMs} ms` : `${path}: ${code}`);
         },
       );
   }

@@ -4,6 +4,12 @@ export interface UpstreamTarget {
   id: string;
   port: number;
   weight?: number;
+  /**
+   * What active health checks ask this node: its own path (a command node's `healthPath`), null
+   * for no active probe (a command node without one: only its exit and live traffic judge it), or
+   * left out for the settings' `health.path` (the bundled server's `/readyz`).
+   */
+  healthPath?: string | null;
 }
 
 export type DetectionVia = 'exit' | 'passive' | 'active';

@@ -44,20 +44,26 @@ export class Upstream implements Candidate {
   healthFails = 0;
   /** False between `nodeExited` and `nodeStarted`. */
   running = true;
+  /** Bumped at `nodeExited` / `nodeStarted`: a probe sent to the previous process does not judge the next. */
+  healthEpoch = 0;
   detected = 0;
   awaitingFirstServe = true;
   lastDetection: UpstreamSnapshot['lastDetection'] = null;
   removed = false;
   client: Pool;
+  /** See `UpstreamTarget.healthPath`: undefined = the settings' path, null = not probed. */
+  healthPath: string | null | undefined;
 
   constructor(
     readonly id: string,
     readonly port: number,
     index: number,
     weight: number,
+    healthPath?: string | null,
   ) {
     this.bit = 1 << index % MASK_BITS;
     this.weight = weight;
+    this.healthPath = healthPath;
     this.client = new Pool(`http://127.0.0.1:${port}`, POOL_OPTIONS);
   }
 
@@ -113,9 +119,10 @@ export class UpstreamPool {
       if (old && old.port === t.port) {
         old.weight = weight;
         old.bit = 1 << index % MASK_BITS;
+        old.healthPath = t.healthPath;
         next.push(old);
       } else {
-        const fresh = new Upstream(t.id, t.port, index, weight);
+        const fresh = new Upstream(t.id, t.port, index, weight, t.healthPath);
         // Same node on a new port: it keeps its standing (a node that is down stays down until checked).
         if (old) Object.assign(fresh, pick(old, CARRIED));
         next.push(fresh);

@@ -210,7 +210,12 @@ export class DrillRun {
     // what the operator set before the drill does not leak into it (and comes back after).
     const snapshot = await this.lab.call('topology.set', spec.topology);
     const failed = snapshot.nodes.filter((n) => n.status === 'exited' || n.status === 'crash-loop' || n.status === 'backoff');
-    if (failed.length > 0) throw new Error(`the fleet did not start: ${failed.map((n) => `${n.id} is ${n.status}`).join(', ')}`);
+    // Why, as the supervisor put it on the timeline (`node.start-failed`): an exit code and the node's last words.
+    const why = (id: string): string => {
+      const reason = [...snapshot.timeline].reverse().find((e) => e.kind === 'node.start-failed' && e.nodeId === id)?.detail.reason;
+      return typeof reason === 'string' ? ` (${reason})` : '';
+    };
+    if (failed.length > 0) throw new Error(`the fleet did not start: ${failed.map((n) => `${n.id} is ${n.status}${why(n.id)}`).join(', ')}`);
     const defaults = BalancerSettings.parse({});
     this.balancerDuring = (await this.lab.call('balancer.set', { ...defaults, ...spec.balancer, health: { ...defaults.health, ...spec.balancer?.health }, passive: { ...defaults.passive, ...spec.balancer?.passive }, retry: { ...defaults.retry, ...spec.balancer?.retry } })).settings;
     const scale = profile === 'short' ? SHORT_PROFILE_SCALE : 1;

@@ -30,8 +30,8 @@ export interface FaultRegistryOptions {
   historyLimit?: number;
 }
 
-/** How a fault ended, as `fault.reverted` says it. */
-export type RevertHow = 'revert' | 'halt' | 'expired' | 'journal';
+/** How a fault ended, as `fault.reverted` says it (`process-exited`: the process it held is gone). */
+export type RevertHow = 'revert' | 'halt' | 'expired' | 'journal' | 'process-exited';
 
 interface ActiveFault {
   record: FaultRecord;
@@ -53,9 +53,11 @@ export class FaultRegistry {
   private readonly settled = new Set<string>();
   private seq = 0;
   private disposing: Promise<void> | null = null;
+  private readonly serverEntry: string | null;
 
   constructor(private readonly options: FaultRegistryOptions) {
-    this.units = faultUnits({ serverEntry: options.serverEntry ?? safeServerEntry() });
+    this.serverEntry = options.serverEntry ?? safeServerEntry();
+    this.units = faultUnits({ serverEntry: this.serverEntry });
     const engine = { pid: process.pid, startTime: procStat(process.pid)?.startTime ?? null };
     this.journal = new RevertJournal(options.runDir, `${process.pid}-${randomUUID().slice(0, 8)}`, engine);
   }
@@ -132,6 +134,21 @@ export class FaultRegistry {
   }
 
   /**
+   * The supervisor saw a node's process exit (the lab forwards `node.exited`): a pause held that
+   * very process, so it ends with it instead of showing as active on a process that is gone.
+   */
+  onNodeExited(id: string, pid: number): void {
+    // After the exit event has run its course: by then the supervisor no longer names that (reaped) pid.
+    queueMicrotask(() => {
+      for (const fault of [...this.active.values()]) {
+        const { record } = fault;
+        if (record.target !== id || record.type !== 'pause' || record.effect.pid !== pid) continue;
+        this.revertWith(record.id, 'process-exited').catch((error: unknown) => console.error(`fault ${record.id}: ending it failed:`, error));
+      }
+    });
+  }
+
+  /**
    * Call at lab start: settles every fault an earlier engine on this run folder applied and never
    * reverted (a pause is thawed if its process is still alive and provably ours), then compacts
    * the journal. Returns one line per thing it found, for the CLI to print.
@@ -149,7 +166,7 @@ export class FaultRegistry {
         out.push(`${entry.id} ${entry.type} of ${entry.target}: still held by a running engine (pid ${entry.engine?.pid}); left alone`);
         continue;
       }
-      const line = settleJournalEntry(entry, this.options.platform ?? process.platform);
+      const line = settleJournalEntry(entry, { runDir: this.options.runDir, serverEntry: this.serverEntry }, this.options.platform ?? process.platform);
       this.settled.add(journalKey(entry));
       settledNow++;
       out.push(line);

@@ -1,11 +1,21 @@
 // What the next engine does with a fault a crashed engine applied and never reverted. The only
 // fault that outlives its engine is a pause (a frozen process the reaper did not get to): it is
-// thawed with SIGCONT if, and only if, the pid is alive, is the same process (start time) and is
-// one of ours (its command line names the node's data folder or the bundled server). Never a stranger.
+// thawed with SIGCONT if, and only if, the pid is alive, is the same process (the start time the
+// journal recorded with it) and is one of ours (its command line names the node's data folder in
+// this run folder, or this engine's bundled server). The journal is a file anyone may have edited:
+// what proves "ours" comes from this engine, never from the line itself. Never a stranger.
+import { join } from 'node:path';
+import { NodeId } from '../../../shared/contract/model';
 import type { AppliedLine } from './revert-journal';
 import { isGone, procCmdline, procStat, signalNode } from './process/process-identity';
 
-export function settleJournalEntry(entry: AppliedLine, platform: NodeJS.Platform = process.platform): string {
+/** What this engine knows for itself: where its nodes' folders are, and which server it runs. */
+export interface OwnProcesses {
+  runDir: string;
+  serverEntry: string | null;
+}
+
+export function settleJournalEntry(entry: AppliedLine, own: OwnProcesses, platform: NodeJS.Platform = process.platform): string {
   const label = `${entry.id} ${entry.type} of ${entry.target}`;
   switch (entry.kind) {
     case 'network':
@@ -19,11 +29,11 @@ export function settleJournalEntry(entry: AppliedLine, platform: NodeJS.Platform
   }
   if (entry.type === 'crash-loop') return `${label}: ended with the engine that ran it (nothing to undo)`;
   if (entry.type !== 'pause') return `${label}: one-shot (nothing to undo)`;
-  return thaw(entry, label, platform);
+  return thaw(entry, label, own, platform);
 }
 
-function thaw(entry: AppliedLine, label: string, platform: NodeJS.Platform): string {
-  const { pid, startTime, group, dataDir, serverEntry } = entry.undo;
+function thaw(entry: AppliedLine, label: string, own: OwnProcesses, platform: NodeJS.Platform): string {
+  const { pid, startTime, group } = entry.undo;
   if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 1) return `${label}: no usable pid in the journal; nothing done`;
   const what = `${label} (pid ${pid})`;
   if (platform !== 'linux') {
@@ -31,9 +41,13 @@ function thaw(entry: AppliedLine, label: string, platform: NodeJS.Platform): str
   }
   const stat = procStat(pid);
   if (isGone(stat) || !stat) return `${what}: process gone, nothing to resume`;
-  if (typeof startTime === 'string' && stat.startTime !== startTime) return `${what}: that pid is now another process; left alone`;
+  // A pid alone names whatever process has it now: only the start time recorded with it proves it is the same one.
+  if (typeof startTime !== 'string' || !/^\d+$/.test(startTime)) {
+    return `${what}: the journal recorded no start time for it, so it cannot be proved to be the same process; left alone (if that node is still frozen: kill -CONT ${pid})`;
+  }
+  if (stat.startTime !== startTime) return `${what}: that pid is now another process; left alone`;
   const cmdline = procCmdline(pid) ?? '';
-  const markers = [dataDir, serverEntry].filter((m): m is string => typeof m === 'string' && m.length > 0);
+  const markers = [NodeId.safeParse(entry.target).success ? join(own.runDir, 'nodes', entry.target) : null, own.serverEntry].filter((m): m is string => typeof m === 'string' && m.length > 0);
   if (!markers.some((marker) => cmdline.includes(marker))) {
     return `${what}: not one of ours (command line: ${cmdline.length > 120 ? `${cmdline.slice(0, 117)}...` : cmdline}); left alone`;
   }

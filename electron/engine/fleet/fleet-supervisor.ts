@@ -14,9 +14,9 @@ import {
 import { reaperEntry as defaultReaperEntry, serverEntry as defaultServerEntry } from '../app-paths';
 import { now } from '../clock';
 import { LogCollector } from './log-buffer';
-import { bundledPlan, commandPlan, type BundledNode } from './node-launch';
+import { bundledPlan, commandPlan, type BundledNode, type LaunchPlan } from './node-launch';
 import { NodeProcess, type NodeHooks } from './node-process';
-import { allocatePorts } from './ports';
+import { portIsFree, reservePorts } from './ports';
 import { ReaperClient } from './reaper-client';
 
 export interface FleetListener {
@@ -58,6 +58,11 @@ const DEFAULT_RESTART = RestartSettings.parse({});
 export class FleetSupervisor {
   private statusValue: FleetStatus = 'stopped';
   private procs = new Map<string, NodeProcess>();
+  /** Nodes of an earlier start that still had a process when it was replaced: a stop ends them too. */
+  private retired: NodeProcess[] = [];
+  /** Changes at every start and stop: a start that was overtaken while it awaited goes no further. */
+  private generation = 0;
+  private portMoves: Promise<unknown> = Promise.resolve();
   private specs = new Map<string, NodeSpec>();
   private portById = new Map<string, number>();
   private readonly logBuffers: LogCollector;
@@ -81,6 +86,7 @@ export class FleetSupervisor {
       log: (nodeId, stream, text, at) => this.logBuffers.append(nodeId, stream, text, at),
       track: (pid) => this.reaper.add(pid),
       untrack: (pid) => this.reaper.remove(pid),
+      preparePort: (id, port) => this.preparePort(id, port),
     };
   }
 
@@ -99,22 +105,28 @@ export class FleetSupervisor {
     if (this.statusValue !== 'stopped') {
       throw new ContractError({ code: 'conflict', message: `the fleet is ${this.statusValue}` });
     }
-    const parsed = FleetSpec.safeParse(input);
-    if (!parsed.success) throw fromZodError(parsed.error, 'invalid-params', 'fleet');
-    const spec = parsed.data;
-    checkReplicas(spec);
+    const spec = checkFleet(input);
 
     this.statusValue = 'starting';
+    const generation = ++this.generation;
+    const overtaken = (): boolean => this.statusValue !== 'starting' || this.generation !== generation;
     const startedAt = now();
     try {
       await this.reaper.start();
-      const ports = await allocatePorts(spec.nodes.length);
-      if (this.statusValue !== 'starting') return this.nodes(); // stopped while ports were found
-      const portById = new Map(spec.nodes.map((node, i) => [node.id, ports[i] as number]));
-      this.portById = portById;
-      await this.options.beforeSpawn?.(portById);
-      if (this.statusValue !== 'starting') return this.nodes();
+      // Held until the proxies have their own ports (they listen on port 0 and could be given ours).
+      const reservation = await reservePorts(spec.nodes.length);
+      try {
+        if (overtaken()) return this.nodes(); // stopped while ports were found
+        const portById = new Map(spec.nodes.map((node, i) => [node.id, reservation.ports[i] as number]));
+        this.portById = portById;
+        await this.options.beforeSpawn?.(portById);
+      } finally {
+        await reservation.release();
+      }
+      if (overtaken()) return this.nodes();
+      const portById = this.portById;
       this.logBuffers.reset();
+      this.retired.push(...[...this.procs.values()].filter((proc) => proc.hasProcess));
       this.procs = new Map();
       this.specs = new Map(spec.nodes.map((node) => [node.id, node]));
       for (const node of spec.nodes) {
@@ -126,7 +138,7 @@ export class FleetSupervisor {
         this.procs.set(node.id, new NodeProcess({ spec: node, port, dataDir, restart, plan, agent: this.agent, hooks: this.hooks }));
       }
     } catch (error) {
-      if (this.statusValue === 'starting') this.statusValue = 'stopped';
+      if (!overtaken()) this.statusValue = 'stopped';
       throw error;
     }
 
@@ -134,7 +146,7 @@ export class FleetSupervisor {
     const snapshots = await Promise.all(
       [...this.procs.values()].map((proc) => (this.specs.get(proc.id)?.autostart === false ? proc.snapshot() : proc.start())),
     );
-    if (this.statusValue === 'starting') {
+    if (!overtaken()) {
       this.statusValue = 'running';
       const ready = snapshots.filter((s) => s.status === 'ready').length;
       const stopped = snapshots.filter((s) => s.status === 'stopped').length;
@@ -143,14 +155,19 @@ export class FleetSupervisor {
     return this.nodes();
   }
 
-  /** Stops every node: SIGTERM, then SIGKILL after `graceMs`. */
+  /**
+   * Stops every node: SIGTERM, then SIGKILL after `graceMs`. Resolves once every process this
+   * supervisor spawned has exited and been reaped (a restart under way is cancelled, not finished).
+   */
   stop(graceMs = DEFAULT_GRACE_MS): Promise<void> {
     if (this.stopping) return this.stopping;
     if (this.statusValue === 'stopped') return Promise.resolve();
     this.statusValue = 'stopping';
+    this.generation++;
     this.stopping = (async () => {
       try {
-        await Promise.all([...this.procs.values()].map((proc) => proc.stop(graceMs)));
+        const retired = this.retired.splice(0).filter((proc) => proc.hasProcess);
+        await Promise.all([...this.procs.values(), ...retired].map((proc) => proc.stop(graceMs)));
         this.logBuffers.flush();
       } finally {
         this.statusValue = 'stopped';
@@ -234,6 +251,48 @@ export class FleetSupervisor {
     return this.disposing;
   }
 
+  /**
+   * Before a node's process is spawned: if another process took its port since it was allocated
+   * (any listen on port 0 on this machine may be given a port just released), the node moves to
+   * a fresh one — its fault proxies follow, the timeline says so — rather than fail to bind, or
+   * worse, take the other listener's answers for its own readiness.
+   */
+  private async preparePort(id: string, port: number): Promise<{ port: number; plan: LaunchPlan } | null> {
+    if (await portIsFree(port)) return null;
+    // One move at a time: each hands the proxies the whole map of ports.
+    const move = this.portMoves.then(() => this.movePort(id, port));
+    this.portMoves = move.catch(() => undefined);
+    return move;
+  }
+
+  private async movePort(id: string, port: number): Promise<{ port: number; plan: LaunchPlan } | null> {
+    const spec = this.specs.get(id);
+    if (!spec) return null;
+    const reservation = await reservePorts(1);
+    try {
+      const next = reservation.ports[0] as number;
+      const ports = new Map(this.portById).set(id, next);
+      await this.options.beforeSpawn?.(ports);
+      this.portById = ports;
+      const dataDir = join(this.options.runDir, 'nodes', id);
+      const plan = spec.kind === 'bundled' ? this.bundledPlanOf(spec, next, dataDir) : commandPlan(spec, next, dataDir);
+      // Without replication proxies, peers name this node by its port: their next spawn gets the new one.
+      if (!this.options.replicaPort) {
+        for (const [peerId, proc] of this.procs) {
+          const peer = this.specs.get(peerId);
+          if (peerId !== id && peer?.kind === 'bundled' && (peer.server?.replicas ?? []).includes(id)) {
+            const snapshot = proc.snapshot();
+            proc.reconfigure(peer, this.bundledPlanOf(peer, snapshot.port, snapshot.dataDir));
+          }
+        }
+      }
+      guard(() => this.options.listener.onTimeline({ at: now(), kind: 'node.port-moved', nodeId: id, detail: { from: port, to: next, reason: `port ${port} was taken by another process` } }));
+      return { port: next, plan };
+    } finally {
+      await reservation.release();
+    }
+  }
+
   private bundledPlanOf(node: BundledNode, port: number, dataDir: string): ReturnType<typeof bundledPlan> {
     const replicaPort = this.options.replicaPort;
     return bundledPlan(node, port, dataDir, this.options.serverEntry ?? defaultServerEntry(), (id) => replicaPort?.(id) ?? this.portById.get(id));
@@ -259,6 +318,14 @@ export class FleetSupervisor {
   private emitFleet(kind: string, detail: Record<string, unknown>): void {
     guard(() => this.options.listener.onTimeline({ at: now(), kind, detail }));
   }
+}
+
+/** What `start` accepts: the schema, and replicas that name other bundled nodes. Throws a ContractError naming the field. */
+export function checkFleet(input: FleetSpec): FleetSpec {
+  const parsed = FleetSpec.safeParse(input);
+  if (!parsed.success) throw fromZodError(parsed.error, 'invalid-params', 'fleet');
+  checkReplicas(parsed.data);
+  return parsed.data;
 }
 
 /** Replica ids must name other bundled nodes of the same fleet. */

@@ -1,2 +1,2 @@
-export { FleetSupervisor, type FleetListener, type FleetStatus, type FleetSupervisorOptions, type NodeReconfiguration } from './fleet-supervisor';
+export { FleetSupervisor, checkFleet, type FleetListener, type FleetStatus, type FleetSupervisorOptions, type NodeReconfiguration } from './fleet-supervisor';
 export { loadFleetFile } from './fleet-file';

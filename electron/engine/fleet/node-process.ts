@@ -5,6 +5,7 @@ import { ContractError } from '../../../shared/contract/errors';
 import type { NodeExit, NodeRole, NodeSnapshot, NodeSpec, NodeStatus, RestartSettings } from '../../../shared/contract/model';
 import { now } from '../clock';
 import { LineSplitter } from './log-buffer';
+import { quotePath, requestPath } from './health-path';
 import type { LaunchPlan } from './node-launch';
 import { ReadyProbe } from './ready-probe';
 
@@ -19,6 +20,11 @@ export interface NodeHooks {
   /** A process group now exists (the reaper must know it) / is gone. */
   track(pid: number): void;
   untrack(pid: number): void;
+  /**
+   * Called before every spawn: resolves null when the node's port is free to bind, else with the
+   * port (and command line) it moves to, because another process took the old one meanwhile.
+   */
+  preparePort(nodeId: string, port: number): Promise<{ port: number; plan: LaunchPlan } | null>;
 }
 
 export interface NodeProcessOptions {
@@ -45,6 +51,10 @@ interface Run {
   probe: ReadyProbe | null;
   readyTimer: NodeJS.Timeout | null;
   killTimer: NodeJS.Timeout | null;
+  /** What the process said last about why it ends: the bundled server's `server.exit`, else its last stderr line. */
+  lastWords: string | null;
+  /** Resolves once its stdout and stderr have ended (its last words are in). */
+  drained: Promise<void>;
 }
 
 /**
@@ -100,6 +110,27 @@ function spawnFailure(result: unknown): string {
   return originalMessage || shortMessage || 'the process could not be spawned';
 }
 
+/** The bundled server's last event, `{"event":"server.exit","reason":...,"detail":...}`, in a few words. */
+function serverExitWords(line: string): string | null {
+  try {
+    const event = JSON.parse(line) as { event?: unknown; reason?: unknown; detail?: unknown };
+    if (event.event !== 'server.exit' || typeof event.reason !== 'string') return null;
+    return typeof event.detail === 'string' ? `${event.reason}: ${event.detail}` : event.reason;
+  } catch {
+    return null;
+  }
+}
+
+function describeExit(exit: NodeExit | null): string {
+  if (!exit) return 'it did not start';
+  if (exit.signal) return `killed by ${exit.signal}`;
+  return exit.code === null ? 'it could not be spawned' : `exited with code ${exit.code}`;
+}
+
+const LAST_WORDS_MAX = 300;
+/** How long a failed start waits for the process's last output before it reports. */
+const LAST_WORDS_WAIT_MS = 200;
+
 /**
  * One supervised node: spawn, readiness, exit, and the restart state machine
  * stopped → starting → ready → (exit) → backoff → starting … | exited | crash-loop.
@@ -119,6 +150,14 @@ export class NodeProcess {
   private attempt = 0;
   private launchWaiters: Array<(snapshot: NodeSnapshot) => void> = [];
   private stopWaiters: Array<(snapshot: NodeSnapshot) => void> = [];
+  /** A spawn waiting for its port check; cancelled by a stop. */
+  private launching: { cancelled: boolean } | null = null;
+  /** Until when a lab start waits through failed attempts (the node's ready timeout); null when none waits. */
+  private launchDeadline: number | null = null;
+  /** The last run that ended: its last words explain a start that failed. */
+  private lastRun: Run | null = null;
+  /** Counts the lab's stops: a restart starts again only if no other stop came after its own. */
+  private stopTicket = 0;
 
   constructor(private readonly options: NodeProcessOptions) {
     this.id = options.spec.id;
@@ -167,29 +206,49 @@ export class NodeProcess {
     };
   }
 
-  /** A start asked by the lab: resets the crash-loop counters; resolves once ready or failed. */
+  /** True while a process of this node runs, is being spawned or is scheduled to be: a fleet stop must end it. */
+  get hasProcess(): boolean {
+    return this.run !== null || this.launching !== null || this.restartTimer !== null;
+  }
+
+  /**
+   * A start asked by the lab: resets the crash-loop counters; resolves once ready, or once it has
+   * failed for good (exited, crash-loop), or still failing when its ready timeout is over — a
+   * failed first attempt is retried by the restart policy, and the start waits for that.
+   */
   async start(): Promise<NodeSnapshot> {
-    if (this.run) {
+    if (this.run || this.launching) {
       throw new ContractError({ code: 'conflict', message: `node ${this.id} is ${this.statusValue}`, field: 'id' });
     }
     this.clearRestartTimer();
     this.quickFailures = 0;
     this.backoffMs = this.options.restart.backoffInitialMs;
     this.attempt = 0;
+    this.lastRun = null;
+    this.launchDeadline = now() + (this.options.spec.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
     const settled = new Promise<NodeSnapshot>((resolve) => this.launchWaiters.push(resolve));
-    this.spawn();
+    this.launch();
     return settled;
   }
 
-  /** SIGTERM to the group, SIGKILL after `graceMs`; no restart follows. */
+  /**
+   * SIGCONT and SIGTERM to the group (a stopped process handles SIGTERM only once continued),
+   * SIGKILL after `graceMs`; no restart follows, and a restart under way does not start it again.
+   */
   stop(graceMs = 2000): Promise<NodeSnapshot> {
+    this.stopTicket++;
     this.clearRestartTimer();
+    if (this.launching) {
+      this.launching.cancelled = true;
+      this.launching = null;
+    }
     const run = this.run;
     if (!run) {
       if (this.statusValue !== 'stopped') {
         this.setStatus('stopped');
         this.emit('node.stopped', { reason: 'lab' });
       }
+      this.settleLaunch();
       return Promise.resolve(this.snapshot());
     }
     const stopped = new Promise<NodeSnapshot>((resolve) => this.stopWaiters.push(resolve));
@@ -204,6 +263,8 @@ export class NodeProcess {
         run.diedBeforeStop = isDeadUnreaped(pid);
         if (graceMs <= 0) signalGroup(pid, 'SIGKILL');
         else {
+          // A paused (SIGSTOP) node would sit on its SIGTERM for the whole grace period.
+          signalGroup(pid, 'SIGCONT');
           signalGroup(pid, 'SIGTERM');
           run.killTimer = setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs);
         }
@@ -212,15 +273,49 @@ export class NodeProcess {
     return stopped;
   }
 
+  /** Stop, then start; refused (conflict) when another stop (node.stop, a fleet stop) came meanwhile. */
   async restart(graceMs = 2000): Promise<NodeSnapshot> {
-    await this.stop(graceMs);
+    const stopped = this.stop(graceMs);
+    const ticket = this.stopTicket;
+    await stopped;
+    if (ticket !== this.stopTicket) {
+      throw new ContractError({ code: 'conflict', message: `node ${this.id} was stopped while it restarted: not started again`, field: 'id' });
+    }
     return this.start();
+  }
+
+  /** Checks the port, then spawns; a stop in between cancels the spawn. */
+  private launch(): void {
+    const ticket = { cancelled: false };
+    this.launching = ticket;
+    const proceed = (): void => {
+      if (ticket.cancelled) return;
+      this.launching = null;
+      this.spawn();
+    };
+    this.options.hooks.preparePort(this.id, this.options.port).then(
+      (moved) => {
+        if (moved && !ticket.cancelled) {
+          this.options.port = moved.port;
+          this.options.plan = moved.plan;
+        }
+        proceed();
+      },
+      // The check is advice: without it the spawn still tries the port it has.
+      () => proceed(),
+    );
   }
 
   private spawn(): void {
     const { plan, port, hooks } = this.options;
     this.attempt++;
     this.nextStartAt = null;
+    const readyPath = plan.readyPath === null ? null : requestPath(plan.readyPath);
+    if (readyPath && !readyPath.ok) {
+      // Its readiness could never be asked: starting it would only end in a ready timeout.
+      this.refuseToStart(`its health path ${quotePath(plan.readyPath as string)} cannot be sent in a request: ${readyPath.reason}`);
+      return;
+    }
     this.liveRole = roleOf(this.options.spec);
     const startedAt = now();
     let child: ResultPromise;
@@ -254,6 +349,8 @@ export class NodeProcess {
       probe: null,
       readyTimer: null,
       killTimer: null,
+      lastWords: null,
+      drained: Promise.resolve(),
     };
     this.run = run;
     // Ground truth for detection times: read the clock first thing in the exit listener.
@@ -266,8 +363,7 @@ export class NodeProcess {
       () => {}, // reject: false; never let the result promise go unhandled
     );
     if (run.pid === null) return; // could not spawn: handled once execa settles
-    this.pipeLines(run, 'stdout');
-    this.pipeLines(run, 'stderr');
+    run.drained = Promise.all([this.pipeLines(run, 'stdout'), this.pipeLines(run, 'stderr')]).then(() => undefined);
     const pid = run.pid;
     hooks.track(pid);
     this.setStatus('starting');
@@ -279,10 +375,10 @@ export class NodeProcess {
     }
     const readyTimeoutMs = this.options.spec.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
     run.readyTimer = setTimeout(() => this.onReadyTimeout(run, readyTimeoutMs), readyTimeoutMs);
-    if (plan.readyPath) {
+    if (readyPath?.ok) {
       run.probe = new ReadyProbe({
         port,
-        path: plan.readyPath,
+        path: readyPath.path,
         agent: this.options.agent,
         intervalMs: READY_POLL_MS,
         onReady: () => this.markReady(run),
@@ -291,22 +387,31 @@ export class NodeProcess {
     }
   }
 
-  private pipeLines(run: Run, stream: 'stdout' | 'stderr'): void {
+  /** Resolves when the stream has ended (or failed). */
+  private pipeLines(run: Run, stream: 'stdout' | 'stderr'): Promise<void> {
     const readable = run.child[stream];
-    if (!readable) return;
+    if (!readable) return Promise.resolve();
     const { hooks, plan } = this.options;
     const watchReady = stream === 'stdout' && plan.readyLogEvent;
     const splitter = new LineSplitter((text, at) => {
-      // The only parsing done on output: a cheap look for the bundled server's ready line.
-      if (watchReady && run.readyAt === null && text.charCodeAt(0) === 123 && text.includes('"server.ready"')) {
-        this.markReady(run);
+      // The only parsing done on output: a cheap look for the bundled server's ready and exit lines.
+      if (text.charCodeAt(0) === 123) {
+        if (watchReady && run.readyAt === null && text.includes('"server.ready"')) this.markReady(run);
+        else if (stream === 'stdout' && text.includes('"server.exit"')) run.lastWords = serverExitWords(text) ?? run.lastWords;
       }
+      if (stream === 'stderr' && text.trim() !== '') run.lastWords = text.trim().slice(0, LAST_WORDS_MAX);
       hooks.log(this.id, stream, text, at);
     });
     readable.setEncoding('utf8');
     readable.on('data', (chunk: string) => splitter.push(chunk));
-    readable.on('end', () => splitter.end());
-    readable.on('error', () => {});
+    return new Promise<void>((resolve) => {
+      readable.on('end', () => {
+        splitter.end();
+        resolve();
+      });
+      readable.on('close', () => resolve());
+      readable.on('error', () => resolve());
+    });
   }
 
   private markReady(run: Run): void {
@@ -331,6 +436,7 @@ export class NodeProcess {
   private onExit(run: Run, code: number | null, signal: NodeJS.Signals | null, at: number): void {
     if (run.ended) return;
     run.ended = true;
+    this.lastRun = run;
     const byLab = run.stopRequested && !run.diedBeforeStop;
     const pid = run.pid;
     const uptimeMs = at - run.startedAt;
@@ -355,6 +461,8 @@ export class NodeProcess {
   private onSpawnError(run: Run, message: string, at: number): void {
     if (run.ended) return;
     run.ended = true;
+    run.lastWords = message;
+    this.lastRun = run;
     this.endRun(run);
     this.spawnFailed(message, at, run.stopRequested);
   }
@@ -365,6 +473,16 @@ export class NodeProcess {
     this.options.hooks.log(this.id, 'lab', `could not start: ${message}`, at);
     if (byLab) this.finishStop();
     else this.afterUnaskedEnd(at, true, true);
+  }
+
+  /** A node that cannot work as configured: no process, no retry, and the reason on its timeline. */
+  private refuseToStart(reason: string): void {
+    const at = now();
+    this.lastExit = { code: null, signal: null, at, byLab: false };
+    this.emit('node.spawn-failed', { error: reason, attempt: this.attempt }, at);
+    this.options.hooks.log(this.id, 'lab', `not started: ${reason}`, at);
+    this.setStatus('exited');
+    this.settleLaunch(reason);
   }
 
   /** The restart policy, applied to an end the lab did not ask for. */
@@ -395,9 +513,10 @@ export class NodeProcess {
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
       this.restarts++;
-      this.spawn();
+      this.launch();
     }, delayMs);
-    this.settleLaunch();
+    // A lab start waits for the retry while its ready timeout lasts: one failed attempt is not a failed start.
+    if (this.launchDeadline === null || at + delayMs > this.launchDeadline) this.settleLaunch();
   }
 
   private finishStop(): void {
@@ -422,10 +541,28 @@ export class NodeProcess {
     run.readyTimer = null;
   }
 
-  private settleLaunch(): void {
+  /**
+   * Resolves the lab's start. One that ends without the node ready (and not stopped by the lab)
+   * puts `node.start-failed` on the timeline first, with why: how it ended and its last words.
+   */
+  private settleLaunch(reason?: string): void {
+    this.launchDeadline = null;
     if (this.launchWaiters.length === 0) return;
+    const waiters = this.launchWaiters.splice(0);
     const snapshot = this.snapshot();
-    for (const resolve of this.launchWaiters.splice(0)) resolve(snapshot);
+    const failed = snapshot.status !== 'ready' && snapshot.status !== 'stopped' && snapshot.status !== 'stopping';
+    if (!failed) {
+      for (const resolve of waiters) resolve(snapshot);
+      return;
+    }
+    const run = this.lastRun;
+    // The process's last lines may still be in its pipes when it has exited: wait for them, briefly.
+    const drained = run ? Promise.race([run.drained, new Promise<void>((r) => setTimeout(r, LAST_WORDS_WAIT_MS).unref())]) : Promise.resolve();
+    void drained.then(() => {
+      const why = reason ?? `${describeExit(this.lastExit)}${snapshot.readyAt === null ? ' before it was ready' : ''}${run?.lastWords ? ` (${run.lastWords})` : ''}`;
+      this.emit('node.start-failed', { status: snapshot.status, reason: why, attempts: this.attempt });
+      for (const resolve of waiters) resolve(snapshot);
+    });
   }
 
   private clearRestartTimer(): void {

@@ -1,4 +1,4 @@
-import { get, type Agent, type ClientRequest } from 'node:http';
+import { get, type Agent, type ClientRequest, type IncomingMessage } from 'node:http';
 
 /** Polls http://127.0.0.1:PORT/PATH until it answers 2xx, one request at a time. */
 export class ReadyProbe {
@@ -31,23 +31,31 @@ export class ReadyProbe {
   private poll(): void {
     if (this.stopped) return;
     const { port, path, agent } = this.options;
-    const request = get({ host: '127.0.0.1', port, path, agent, timeout: 1000 }, (response) => {
-      response.resume();
-      const status = response.statusCode ?? 0;
-      this.request = null;
-      if (status >= 200 && status < 300) {
-        if (!this.stopped) {
-          this.stopped = true;
-          this.options.onReady();
-        }
-      } else this.again();
-    });
+    let request: ClientRequest;
+    try {
+      request = get({ host: '127.0.0.1', port, path, agent, timeout: 1000 }, (response) => this.answered(response.statusCode ?? 0, response));
+    } catch {
+      // A path Node refuses to send throws here, in a timer: never let it end the engine (the node's ready timeout ends the wait).
+      this.again();
+      return;
+    }
     this.request = request;
     request.on('timeout', () => request.destroy());
     request.on('error', () => {
       if (this.request === request) this.request = null;
       this.again();
     });
+  }
+
+  private answered(status: number, response: IncomingMessage): void {
+    response.resume();
+    this.request = null;
+    if (status >= 200 && status < 300) {
+      if (!this.stopped) {
+        this.stopped = true;
+        this.options.onReady();
+      }
+    } else this.again();
   }
 
   private again(): void {

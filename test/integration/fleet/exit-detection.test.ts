@@ -63,10 +63,12 @@ describe('exit detection', () => {
     const spec: FleetSpecInput = {
       nodes: [{ id: 'ghost', kind: 'command', command: '/nonexistent/binary', restart: { backoffInitialMs: 5, crashLoopAfter: 2 } }],
     };
+    // The start waits through the restart policy's retries: it settles once the node failed for good.
     const [first] = await fleet.start(spec as FleetSpec);
-    expect(first?.status).toBe('backoff');
+    expect(first?.status).toBe('crash-loop');
     await recorder.nth('node.crash-loop', 'ghost', 0);
     expect(recorder.events('node.spawn-failed', 'ghost')[0]?.detail?.error).toMatch(/ENOENT/);
+    expect(recorder.events('node.start-failed', 'ghost')[0]?.detail).toMatchObject({ status: 'crash-loop', reason: expect.stringMatching(/could not be spawned.*ENOENT/) });
     expect(fleet.logs('ghost').some((l) => l.stream === 'lab' && l.text.includes('ENOENT'))).toBe(true);
   });
 });

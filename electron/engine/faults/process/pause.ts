@@ -4,7 +4,7 @@
 import { ContractError } from '../../../../shared/contract/errors';
 import { now } from '../../clock';
 import type { FaultUnit } from '../fault-unit';
-import { leadsGroup, procStat, signalNode } from './process-identity';
+import { isGone, leadsGroup, procStat, signalNode } from './process-identity';
 import { runningPid, stillRuns } from './running-pid';
 
 export function pauseFault(options: { serverEntry: string | null }): FaultUnit<'pause'> {
@@ -18,17 +18,19 @@ export function pauseFault(options: { serverEntry: string | null }): FaultUnit<'
       if (holder) throw new ContractError({ code: 'conflict', field: 'target', message: `node ${context.node.id} is already paused by ${holder.id}` });
       const pid = runningPid(context);
       const group = leadsGroup(pid);
+      const startTime = procStat(pid)?.startTime ?? null;
       return {
         // What a later engine needs to thaw it safely: the pid, and proof it is still the same process.
-        journal: { pid, group, startTime: procStat(pid)?.startTime ?? null, dataDir: context.node.dataDir, serverEntry: options.serverEntry },
+        journal: { pid, group, startTime, dataDir: context.node.dataDir, serverEntry: options.serverEntry },
         apply() {
           const sentAt = now();
           if (!signalNode(pid, 'SIGSTOP', group)) throw new Error(`pid ${pid} of node ${context.node.id} is gone`);
           return {
             effect: { pid, signal: 'SIGSTOP', group, sentAt },
             revert() {
-              // The supervisor still holds this pid: the same process, not reaped, so not reusable.
-              if (!stillRuns(context, pid)) return { resumed: false, note: `pid ${pid} exited while paused: nothing to resume` };
+              // The supervisor still holds this pid and it is the process we froze (reverted from its exit
+              // event, the supervisor still names a pid already reaped, perhaps reused).
+              if (!stillRuns(context, pid) || !sameProcess(pid, startTime)) return { resumed: false, note: `pid ${pid} exited while paused: nothing to resume` };
               const at = now();
               signalNode(pid, 'SIGCONT', group);
               return { resumed: true, resumedAt: at };
@@ -38,4 +40,11 @@ export function pauseFault(options: { serverEntry: string | null }): FaultUnit<'
       };
     },
   };
+}
+
+/** Still alive and still the process that had `startTime` (where /proc tells; elsewhere, trust the supervisor). */
+function sameProcess(pid: number, startTime: string | null): boolean {
+  if (startTime === null) return true;
+  const stat = procStat(pid);
+  return !isGone(stat) && stat?.startTime === startTime;
 }

@@ -1,0 +1,51 @@
+// A node restarting answers its probes 503 while it restores. Probes sent to it then may come back
+// after the supervisor reported the new process ready (nodeStarted): they judge the process that
+// was restoring, not the one that is ready, and must not eject it (in a lab: a failover nobody
+// asked for — the flaky `corrupt-newest-checkpoint` drill: "/readyz answered 503" right after
+// node.ready, and the primary was fenced).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Balancer } from '../../../electron/engine/balancer/index';
+import { now } from '../../../electron/engine/clock';
+import { EventRecorder } from './helpers';
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+describe('active checks across a restart', () => {
+  it('a probe sent while the node restored, answered after nodeStarted, does not count', async () => {
+    let restoring = true;
+    // While restoring: /readyz answers 503, slowly (a busy restore); once ready: 200 at once.
+    const server = http.createServer((req, res) => {
+      if (!restoring) return res.end('ready');
+      setTimeout(() => {
+        res.statusCode = 503;
+        res.end('not ready');
+      }, 300);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    server.on('connection', (socket) => closers.push(async () => void socket.destroy()));
+    const recorder = new EventRecorder();
+    const balancer = new Balancer({ listener: recorder });
+    closers.push(() => balancer.close());
+    balancer.setSettings({ health: { intervalMs: 50, timeoutMs: 1_000, rise: 1, fall: 2 } });
+    balancer.setUpstreams([{ id: 'n1', port: (server.address() as AddressInfo).port }]);
+
+    balancer.nodeExited('n1', now());
+    // Let several 503s fall due (the node is down: seen failing, as it should be) and more go out.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    restoring = false;
+    const startedAt = now();
+    balancer.nodeStarted('n1');
+    await recorder.waitFor('readmitted', 'n1', 2_000);
+    // The 503s still out arrive over the next 300 ms.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const after = recorder.events.filter((e) => e.at >= startedAt && (e.kind === 'detected' || e.kind === 'ejected'));
+    expect(after, JSON.stringify(recorder.events)).toEqual([]);
+    expect(balancer.snapshot().upstreams[0]).toMatchObject({ id: 'n1', state: 'in-rotation' });
+  });
+});

@@ -65,6 +65,8 @@ describe('lab: failover across standby topologies', () => {
   it('with no traffic, a failover is over when the new primary is back in rotation (not when the old one rejoins)', async () => {
     t = await startLab({ topology: { kind: 'hot-standby', replication: 'sync' } });
     const lab = t;
+    // Strict sync promotes only a standby the primary said is in sync (else it holds): wait for that.
+    await waitFor('s1 in sync', () => lab.timeline.find((e) => e.kind === 'standby.in-sync' && e.nodeId === 's1'));
     process.kill(pidOf(await lab.state(), 'p1'), 'SIGKILL');
     const incident = await waitFor('the incident to close', () => [...lab.incidents.values()].find((i) => i.nodeId === 'p1' && !i.open));
     const done = lab.timeline.find((e) => e.kind === 'failover.done');

@@ -376,6 +376,12 @@ export const Incident = z.object({
   mttrMs: z.number().nullable(),
   lostWrites: z.number().int().nullable(),
   staleWrites: z.number().int().nullable(),
+  /**
+   * How the failover controller answered the loss of this primary: `promoted` a standby in sync,
+   * `promoted-behind` one that may lack acknowledged writes (sync-degradable, async, the operator's
+   * choice; `lostWrites` says what it cost), or `held` (strict sync: the primary restarted in place).
+   */
+  failover: z.object({ outcome: z.enum(['promoted', 'promoted-behind', 'held']), to: NodeId.nullable(), reason: z.string().nullable() }).nullable().optional(),
   open: z.boolean(),
 });
 export type Incident = z.infer<typeof Incident>;

@@ -103,8 +103,8 @@ const FENCE_GRACE_MS = 50;
 
 const RETRY_MS = 50;
 
-/** A held primary still running is probed through its balancer link this long before it is fenced. */
-const HOLD_PROBE_TIMEOUT_MS = 300;
+/** Strict sync: a running primary detected down is probed through its balancer link this long before anything is done. */
+const HOLD_PROBE_TIMEOUT_MS = 250;
 
 /** The supervisor batches log lines (100 ms): a dead primary's last lines may still be on their way. */
 const LOG_SETTLE_MS = 250;
@@ -125,7 +125,7 @@ export class FailoverController {
   private disposed = false;
   private sync: StandbySync = { syncedPid: null, reason: 'never-synced' };
   private readonly deadPids: number[] = [];
-  /** A running primary held (strict sync, standby behind) being probed before it is fenced or left serving. */
+  /** Strict sync: a running primary detected down, being probed before anything is done. */
   private holdProbe: { from: string; pid: number | null } | null = null;
   /** A promotion done whose old primary's last lines may still arrive. */
   private settling: Failover | null = null;
@@ -312,16 +312,24 @@ export class FailoverController {
     else this.emit('standby.behind', this.standbyId, { standby: this.standbyId, reason: next.reason, primary: this.primaryId });
   }
 
-  /** Exactly once per loss of the primary: later exits and detections of it are ignored. */
+  /**
+   * A loss of the primary. Strict sync decides before anything is cut: a dead primary is held
+   * (restarted in place) unless the standby is known in sync; a running one is first probed.
+   */
   private lose(from: string, lossAt: number, trigger: Failover['trigger'], exited: boolean): void {
     const to = this.standbyId;
     if (!to) return;
-    const inSync = this.standbyIsInSync();
-    // Strict: a standby that may lack an acknowledged write is never promoted by the lab; the primary restarts in place.
-    if (this.strict && !inSync && trigger !== 'operator') {
-      this.hold(from, to, lossAt, trigger, exited);
-      return;
+    if (this.strict && trigger !== 'operator') {
+      if (!exited) return this.probeBeforeFailover(from, to, lossAt, trigger);
+      // A standby that may lack an acknowledged write is never promoted by the lab: the primary restarts in place.
+      if (!this.standbyIsInSync()) return this.held(from, to, lossAt, trigger, 'standby-behind', 'restart-in-place');
     }
+    this.startFailover(from, to, lossAt, trigger, exited);
+  }
+
+  /** Exactly once per loss of the primary: later exits and detections of it are ignored. */
+  private startFailover(from: string, to: string, lossAt: number, trigger: Failover['trigger'], exited: boolean): void {
+    const inSync = this.standbyIsInSync();
     const failover: Failover = { from, to, lossAt, trigger, awaitingExit: false, inSync, behindReason: inSync ? null : this.behindReason() };
     this.failover = failover;
     this.emit('failover.started', from, { from, to, trigger, lossAt, topology: this.topology.kind });
@@ -339,19 +347,19 @@ export class FailoverController {
     });
   }
 
+  /** `failover.held`: no promotion for this loss, and why. */
+  private held(from: string, standby: string, lossAt: number, trigger: Failover['trigger'], reason: 'standby-behind' | 'primary-serving', action: string, extra: Record<string, unknown> = {}): void {
+    const standbyState = this.standbyIsInSync() ? 'in-sync' : this.behindReason();
+    this.emit('failover.held', from, { from, standby, trigger, lossAt, reason, standbyState, action, topology: this.topology.kind, ...extra });
+  }
+
   /**
-   * Strict sync, the standby may be behind: no promotion. A dead primary is restarted in place by
-   * the supervisor (still primary, still routed: the balancer readmits it when ready) and the
-   * standby catches up from it. A running one detected down is fenced and restarted — unless it
-   * still answers through its balancer link: then it serves (the detection saw its refusals, e.g.
-   * writes failing with 503 for want of the standby), and a restart would only add an outage.
+   * Strict sync, a running primary detected down: asked through its balancer link first. Still
+   * answering, it is not lost (the detection saw its refusals — writes failing 503 for want of its
+   * standby — or an injected error): it serves on. Silent (frozen, cut off): with the standby in sync
+   * it is fenced and the standby promoted; else it is fenced and restarted in place, still primary.
    */
-  private hold(from: string, standby: string, lossAt: number, trigger: Failover['trigger'], exited: boolean): void {
-    const base = { from, standby, trigger, lossAt, reason: 'standby-behind', standbyState: this.behindReason(), topology: this.topology.kind };
-    if (exited) {
-      this.emit('failover.held', from, { ...base, action: 'restart-in-place' });
-      return;
-    }
+  private probeBeforeFailover(from: string, to: string, lossAt: number, trigger: Failover['trigger']): void {
     if (this.holdProbe?.from === from) return; // already being looked at
     const pid = this.options.fleet.node(from)?.pid ?? null;
     const probe = { from, pid };
@@ -361,16 +369,14 @@ export class FailoverController {
         const port = this.options.balancerPort?.(from) ?? this.options.fleet.node(from)?.port;
         const answers = port !== undefined && (await this.admin.ready(port, HOLD_PROBE_TIMEOUT_MS));
         const node = this.options.fleet.node(from);
-        // It died meanwhile (its exit was its own loss, held in place), or is no longer the primary.
-        if (this.disposed || this.primaryId !== from || node?.pid !== pid || node?.status !== 'ready') return;
-        if (answers) {
-          this.emit('failover.held', from, { ...base, action: 'none', serving: true, detail: 'it answers its health check through the balancer link' });
-          return;
-        }
+        // It died meanwhile (its exit was a loss of its own), or a failover already took it.
+        if (this.disposed || this.failover || this.primaryId !== from || node?.pid !== pid || node?.status !== 'ready') return;
+        if (answers) return this.held(from, to, lossAt, trigger, 'primary-serving', 'none', { serving: true, detail: 'it answers its health check through the balancer link' });
+        if (this.standbyIsInSync()) return this.startFailover(from, to, lossAt, trigger, false);
         const fencedAt = now();
         await this.options.fleet.stopNode(from, 0);
         this.emit('failover.fenced', from, { how: 'SIGKILL', ms: round(now() - fencedAt), held: true });
-        this.emit('failover.held', from, { ...base, action: 'fenced-restart-in-place' });
+        this.held(from, to, lossAt, trigger, 'standby-behind', 'fenced-restart-in-place');
         if (!this.disposed) await this.options.fleet.startNode(from).catch(() => undefined);
       } finally {
         if (this.holdProbe === probe) this.holdProbe = null;

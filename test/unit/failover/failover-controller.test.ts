@@ -302,7 +302,7 @@ describe('FailoverController', () => {
     // e.g. passive detection of writes failing 503 `standby-unavailable` while s1 is gone
     t.controller.detected({ nodeId: 'p1', via: 'passive', at: 10, reason: '3 failures in a row, the last answered 503' });
     await t.settled('failover.held');
-    expect(t.timeline[0]?.detail).toMatchObject({ action: 'none', serving: true, trigger: 'passive' });
+    expect(t.timeline[0]?.detail).toMatchObject({ reason: 'primary-serving', action: 'none', serving: true, trigger: 'passive', standbyState: 'never-synced' });
     expect(fleet.log).toEqual([]);
     expect(t.upstreams).toEqual([['p1']]);
 
@@ -318,6 +318,26 @@ describe('FailoverController', () => {
     expect(probed).toEqual([4000, 4000]);
     expect(t.promotes).toEqual([]);
     expect(t.upstreams).toEqual([['p1']]);
+    expect(t.timeline[2]?.detail).toMatchObject({ reason: 'standby-behind' });
+  });
+
+  it('strict: a silent running primary with its standby in sync is fenced and the standby promoted; one still answering is not', async () => {
+    const fleet = new FakeFleet([
+      ['p1', 'primary', 'ready'],
+      ['s1', 'standby', 'ready'],
+    ]);
+    let answers = true;
+    const t = setup(hot, fleet, { ready: async () => answers });
+    t.controller.start();
+    t.controller.onLogs([line('p1', 'replication.synced', 101)]);
+    t.controller.detected({ nodeId: 'p1', via: 'passive', at: 10, reason: 'x' });
+    await t.settled('failover.held');
+    expect(t.timeline.at(-1)?.detail).toMatchObject({ reason: 'primary-serving', standbyState: 'in-sync' });
+    answers = false;
+    t.controller.detected({ nodeId: 'p1', via: 'active', at: 20, reason: 'y' });
+    await t.settled('failover.done');
+    expect(fleet.log.slice(0, 2)).toEqual(['reconfigure p1 standby {}', 'stop p1']);
+    expect(t.timeline.filter((e) => e.kind.startsWith('failover.')).map((e) => e.kind)).toEqual(['failover.held', 'failover.started', 'failover.fenced', 'failover.promoted', 'failover.done']);
   });
 
   it('sync-degradable: promotes a standby the primary lost, and says so with failover.promoted-behind', async () => {

@@ -15,6 +15,7 @@ const suites: Array<{ name: string; load: () => Promise<{ run: () => Promise<Ben
   { name: 'fault-proxy', load: () => import('./fault-proxy.bench.js') },
   { name: 'drills', load: () => import('./drills.bench.js') },
   { name: 'ui', load: () => import('./ui.bench.js') },
+  { name: 'nemesis', load: () => import('./nemesis.bench.js') },
 ];
 
 function printTable(rows: Array<BenchRow & { suite: string }>): void {

@@ -415,6 +415,8 @@ export class FailoverController {
 
     this.primaryId = to;
     this.standbyId = from;
+    // A primary is no one's rejoining standby (it may have been one until a moment ago).
+    this.rejoining.delete(to);
     // The new standby is the old primary, on its way back: in sync only once the new primary says so.
     this.sync = { syncedPid: null, reason: 'never-synced' };
     if (this.topology.kind === 'hot-standby') this.emit('standby.behind', from, { standby: from, reason: 'never-synced', primary: to });
@@ -505,7 +507,7 @@ export class FailoverController {
 
   /** An old primary is back (ready as a standby, or stopped as the cold standby) once failover is done. */
   private finishRejoin(id: string): void {
-    if (this.failover || !this.rejoining.has(id)) return;
+    if (this.failover || !this.rejoining.has(id) || id === this.primaryId) return;
     const node = this.options.fleet.node(id);
     const cold = this.topology.kind === 'cold-standby';
     if (!node || (cold ? node.status !== 'stopped' : node.status !== 'ready')) return;

@@ -389,6 +389,33 @@ describe('FailoverController', () => {
     expect(t.timeline.at(-1)?.detail).toMatchObject({ trigger: 'operator', reason: 'never-synced' });
   });
 
+  it('a primary lost before the old one rejoined: the old one is promoted, and never "rejoins" as its own standby', async () => {
+    const fleet = new FakeFleet([
+      ['p1', 'primary', 'ready'],
+      ['s1', 'standby', 'ready'],
+    ]);
+    const configured: Array<{ port: number; body: unknown }> = [];
+    const t = setup(degradable, fleet, { configure: async (port, body) => (configured.push({ port, body }), {}) });
+    t.controller.start();
+    fleet.set('p1', { status: 'backoff' });
+    t.controller.nodeExited('p1', 1);
+    await t.settled('failover.done');
+    // p1 is back (a standby) but s1 dies before p1's readiness is seen: p1 is promoted.
+    fleet.set('p1', { status: 'ready', role: 'standby', pid: 200 });
+    fleet.set('s1', { status: 'backoff' });
+    t.controller.nodeExited('s1', 2);
+    await until(() => t.timeline.filter((e) => e.kind === 'failover.done').length === 2, 'the second failover');
+    expect(t.controller.primary).toBe('p1');
+    // p1, now the primary, restarts: it is not a rejoining standby, and is never told to ship to itself.
+    fleet.set('p1', { pid: 300 });
+    t.controller.nodeReady('p1');
+    fleet.set('s1', { status: 'ready', role: 'standby', pid: 400 });
+    t.controller.nodeReady('s1');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(t.timeline.filter((e) => e.kind === 'node.rejoined').map((e) => e.detail)).toEqual([{ as: 'standby', primary: 'p1' }]);
+    expect(configured).toEqual([{ port: 4000, body: { replicas: ['127.0.0.1:4001'] } }]);
+  });
+
   it('warm and cold need a shipper and the run folder', () => {
     const fleet = new FakeFleet([['p1', 'primary', 'ready']]);
     expect(() => setup({ kind: 'warm-standby', nodes: 3, replication: 'sync' }, fleet)).toThrow(/checkpoint shipper/);

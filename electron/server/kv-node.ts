@@ -302,6 +302,10 @@ export class KvNode implements ReplicationSource {
     return this.ackedHighLsn;
   }
 
+  ownEpoch(epochId: string): boolean {
+    return epochId.startsWith(`${this.config.nodeId}.`) && this.epochs.entries.some((e) => e.id === epochId);
+  }
+
   snapshotImage(): { lsn: number; image: Buffer } {
     const lsn = this.state.lsn;
     return { lsn, image: encodeImage(0, lsn, serializeMap(this.state.map)) };

@@ -24,6 +24,8 @@ export interface ReplicationSource {
   historyContains(lastId: string, lsn: number): boolean;
   /** The highest lsn this primary (or one before it, for all it knows) may have acknowledged. */
   mustHaveLsn(): number;
+  /** Is `epochId` an epoch this node began (its records were written here)? */
+  ownEpoch(epochId: string): boolean;
 }
 
 export interface ReplicaStatus {
@@ -70,6 +72,8 @@ export class ReplicaLink {
   private confirmedLsn: number | null = null;
   private synced = false;
   private standby: StandbyIdentity = { pid: null, bootId: null };
+  /** The standby process we last said holds records of our own epoch that we lack (said once per process). */
+  private aheadSaidFor: string | null = null;
   private needSnapshot = false;
   private waiters: Waiter[] = [];
   private wakeUp: () => void = () => undefined;
@@ -172,6 +176,17 @@ export class ReplicaLink {
     this.standby = { pid: typeof json.pid === 'number' ? json.pid : null, bootId: typeof json.bootId === 'string' ? json.bootId : null };
     // Ahead of us, or holding records written after a promotion it never saw: a fork.
     this.needSnapshot = lsn > this.source.currentLsn() || this.forked(json.epochId, lsn);
+    if (this.needSnapshot && this.mode() === 'sync' && typeof json.epochId === 'string' && this.source.ownEpoch(json.epochId)) {
+      // Strict: it holds records of an epoch *we* wrote, past where our restart recovered it: we lost
+      // them (a damaged log, or a tail we shipped before it was durable here). Some may have been
+      // acknowledged, and it may be their only copy: never overwrite it. The lab promotes it instead.
+      const said = `${this.standby.bootId ?? this.standby.pid}`;
+      if (this.aheadSaidFor !== said) {
+        this.aheadSaidFor = said;
+        this.log.emit('replication.standby-ahead', { replica: this.address, standbyLsn: lsn, lsn: this.source.currentLsn(), epochId: json.epochId, standbyPid: this.standby.pid, standbyBootId: this.standby.bootId });
+      }
+      throw new Error(`the standby holds records of our epoch ${json.epochId} up to lsn ${lsn} that we lack: not overwriting them`);
+    }
     const theirCrc = typeof json.lastRecordCrc === 'number' ? json.lastRecordCrc : null;
     if (!this.needSnapshot && lsn > 0 && theirCrc !== null) {
       const ourCrc = await this.source.recordCrcAt(lsn);

@@ -77,8 +77,8 @@ interface Failover {
   from: string;
   to: string;
   lossAt: number;
-  /** What started it: a detection, or the operator (`promoteStandby`). */
-  trigger: Detection['via'] | 'operator';
+  /** What started it: a detection, the operator (`promoteStandby`), or a primary that lost what its standby holds. */
+  trigger: Detection['via'] | 'operator' | 'standby-ahead';
   /** Detected down while its process ran: waiting a moment for an exit before fencing it. */
   awaitingExit: boolean;
   /** Hot standby: did the standby hold every acknowledged write when the primary was lost? Kept up to date by `from`'s last lines. */
@@ -209,7 +209,12 @@ export class FailoverController {
     for (const line of lines) {
       if (line.stream !== 'stdout' || !line.text.includes('"replication.')) continue;
       const event = parseLine(line.text);
-      if (!event || (event.event !== 'replication.synced' && event.event !== 'replication.lost')) continue;
+      if (!event) continue;
+      if (event.event === 'replication.standby-ahead') {
+        this.standbyAhead(line.nodeId, event);
+        continue;
+      }
+      if (event.event !== 'replication.synced' && event.event !== 'replication.lost') continue;
       const pid = typeof event.standbyPid === 'number' ? event.standbyPid : null;
       const synced = event.event === 'replication.synced';
       // A dead primary's last words, still arriving during its failover: they describe the standby at its death.
@@ -229,6 +234,20 @@ export class FailoverController {
       // Strict: nothing is acknowledged without it, so a lost link costs it nothing it had.
       else if (this.losesOnLinkLoss && this.sync.syncedPid === pid) this.setSync({ syncedPid: null, reason: 'link-lost' });
     }
+  }
+
+  /**
+   * Strict sync: the primary came back with less than its standby holds of the primary's own epoch
+   * (a damaged log, or a tail shipped before it was durable here) and will not overwrite it. The
+   * standby is the better copy: it is promoted, the primary fenced and brought back as its standby.
+   */
+  private standbyAhead(primary: string, event: Record<string, unknown>): void {
+    if (!this.strict || this.failover || primary !== this.primaryId || !this.standbyId) return;
+    const pid = typeof event.standbyPid === 'number' ? event.standbyPid : null;
+    const standby = this.options.fleet.node(this.standbyId);
+    if (pid === null || standby?.pid !== pid || this.deadPids.includes(pid) || standby.status !== 'ready') return;
+    if (this.options.fleet.node(primary)?.status !== 'ready') return;
+    this.startFailover(primary, this.standbyId, now(), 'standby-ahead', false, { standbyLsn: event.standbyLsn, lsn: event.lsn });
   }
 
   /** A balancer detection. A passive or active one of the primary is a loss; an exit is handled by `nodeExited`. */
@@ -328,11 +347,12 @@ export class FailoverController {
   }
 
   /** Exactly once per loss of the primary: later exits and detections of it are ignored. */
-  private startFailover(from: string, to: string, lossAt: number, trigger: Failover['trigger'], exited: boolean): void {
-    const inSync = this.standbyIsInSync();
+  private startFailover(from: string, to: string, lossAt: number, trigger: Failover['trigger'], exited: boolean, ahead?: Record<string, unknown>): void {
+    // A standby ahead of its primary's own records is the best copy there is: not "behind".
+    const inSync = ahead !== undefined || this.standbyIsInSync();
     const failover: Failover = { from, to, lossAt, trigger, awaitingExit: false, inSync, behindReason: inSync ? null : this.behindReason() };
     this.failover = failover;
-    this.emit('failover.started', from, { from, to, trigger, lossAt, topology: this.topology.kind });
+    this.emit('failover.started', from, { from, to, trigger, lossAt, topology: this.topology.kind, ...(ahead ? { standbyAhead: ahead } : {}) });
     // Nothing routes to the lost primary again, whatever it does next.
     this.setUpstreams([]);
     // Before the supervisor's restart is spawned (its timer is pending now): it comes back a standby.

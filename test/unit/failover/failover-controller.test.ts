@@ -416,6 +416,24 @@ describe('FailoverController', () => {
     expect(configured).toEqual([{ port: 4000, body: { replicas: ['127.0.0.1:4001'] } }]);
   });
 
+  it('strict: a primary that lost records its standby holds (replication.standby-ahead) hands over to the standby', async () => {
+    const fleet = new FakeFleet([
+      ['p1', 'primary', 'ready'],
+      ['s1', 'standby', 'ready'],
+    ]);
+    const t = setup(hot, fleet);
+    t.controller.start();
+    const ahead = (pid: number): LogLine => ({ nodeId: 'p1', stream: 'stdout', at: 0, text: JSON.stringify({ event: 'replication.standby-ahead', standbyPid: pid, standbyLsn: 40, lsn: 39 }) });
+    t.controller.onLogs([ahead(999)]); // about another process: ignored
+    expect(t.timeline).toEqual([]);
+    t.controller.onLogs([ahead(101)]);
+    await t.settled('failover.done');
+    expect(t.timeline.find((e) => e.kind === 'failover.started')?.detail).toMatchObject({ from: 'p1', to: 's1', trigger: 'standby-ahead', standbyAhead: { standbyLsn: 40, lsn: 39 } });
+    expect(fleet.log.slice(0, 2)).toEqual(['reconfigure p1 standby {}', 'stop p1']);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(t.timeline.some((e) => e.kind === 'failover.promoted-behind')).toBe(false);
+  });
+
   it('warm and cold need a shipper and the run folder', () => {
     const fleet = new FakeFleet([['p1', 'primary', 'ready']]);
     expect(() => setup({ kind: 'warm-standby', nodes: 3, replication: 'sync' }, fleet)).toThrow(/checkpoint shipper/);

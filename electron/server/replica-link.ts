@@ -60,6 +60,8 @@ const PROBE_TIMEOUT_MS = 500;
 const APPLY_TIMEOUT_MS = 1000;
 const SNAPSHOT_TIMEOUT_MS = 30_000;
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+/** `replication.standby-ahead` is said again this often while it lasts. */
+const AHEAD_REPEAT_MS = 2_000;
 /** Async mode ships in small background batches, so a primary kill can lose this window. */
 const ASYNC_BATCH_MS = 5;
 
@@ -72,8 +74,8 @@ export class ReplicaLink {
   private confirmedLsn: number | null = null;
   private synced = false;
   private standby: StandbyIdentity = { pid: null, bootId: null };
-  /** The standby process we last said holds records of our own epoch that we lack (said once per process). */
-  private aheadSaidFor: string | null = null;
+  /** The standby process we last said holds records of our own epoch that we lack, and when. */
+  private aheadSaid: { for: string; at: number } | null = null;
   private needSnapshot = false;
   private waiters: Waiter[] = [];
   private wakeUp: () => void = () => undefined;
@@ -176,18 +178,20 @@ export class ReplicaLink {
     this.standby = { pid: typeof json.pid === 'number' ? json.pid : null, bootId: typeof json.bootId === 'string' ? json.bootId : null };
     // Ahead of us, or holding records written after a promotion it never saw: a fork.
     this.needSnapshot = lsn > this.source.currentLsn() || this.forked(json.epochId, lsn);
-    if (this.needSnapshot && this.mode() === 'sync' && typeof json.epochId === 'string' && this.source.ownEpoch(json.epochId)) {
-      // Strict: it holds records of an epoch *we* wrote, past where our restart recovered it: we lost
-      // them (a damaged log, or a tail we shipped before it was durable here). Some may have been
-      // acknowledged, and it may be their only copy: never overwrite it. The lab promotes it instead.
+    const theirCrc = typeof json.lastRecordCrc === 'number' ? json.lastRecordCrc : null;
+    if (this.needSnapshot && this.mode() === 'sync' && (await this.holdsRecordsWeLost(json.epochId, lsn, theirCrc))) {
+      // Strict: it holds records of an epoch *we* wrote that our restart did not recover (a damaged
+      // log, or a tail shipped before it was durable here). Some may have been acknowledged, and it
+      // may hold their only copy: never overwrite it. The lab promotes it instead.
+      const now = performance.now();
       const said = `${this.standby.bootId ?? this.standby.pid}`;
-      if (this.aheadSaidFor !== said) {
-        this.aheadSaidFor = said;
+      // Said again now and then while it lasts: the lab may not have been ready to act on the first.
+      if (this.aheadSaid?.for !== said || now - this.aheadSaid.at >= AHEAD_REPEAT_MS) {
+        this.aheadSaid = { for: said, at: now };
         this.log.emit('replication.standby-ahead', { replica: this.address, standbyLsn: lsn, lsn: this.source.currentLsn(), epochId: json.epochId, standbyPid: this.standby.pid, standbyBootId: this.standby.bootId });
       }
-      throw new Error(`the standby holds records of our epoch ${json.epochId} up to lsn ${lsn} that we lack: not overwriting them`);
+      throw new Error(`the standby holds records of our epoch ${String(json.epochId)} up to lsn ${lsn} that we lack: not overwriting them`);
     }
-    const theirCrc = typeof json.lastRecordCrc === 'number' ? json.lastRecordCrc : null;
     if (!this.needSnapshot && lsn > 0 && theirCrc !== null) {
       const ourCrc = await this.source.recordCrcAt(lsn);
       // Same lsn, different record: the standby saw writes this primary never had.
@@ -210,6 +214,20 @@ export class ReplicaLink {
       this.ackedLsn = lsn;
       this.needSnapshot = lsn > this.source.currentLsn() || this.forked(json.epochId, lsn);
     }
+  }
+
+  /**
+   * The standby's history forked from ours inside an epoch *we* began, and it holds records there we
+   * do not: past our last lsn, or at an lsn where our record differs from its last one. A standby
+   * whose last record equals ours (a stale epoch label: its records are ours) or cannot be compared
+   * (restored from a checkpoint alone: the damaged copy, most likely) holds nothing we lack.
+   */
+  private async holdsRecordsWeLost(epochId: unknown, lsn: number, theirCrc: number | null): Promise<boolean> {
+    if (typeof epochId !== 'string' || !this.source.ownEpoch(epochId)) return false;
+    if (lsn > this.source.currentLsn()) return true;
+    if (theirCrc === null || lsn === 0) return false;
+    const ourCrc = await this.source.recordCrcAt(lsn);
+    return ourCrc !== null && ourCrc !== theirCrc;
   }
 
   /** The standby's epoch (from /status or a gap answer) says it diverged; unknown epochs say nothing. */

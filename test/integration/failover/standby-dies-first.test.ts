@@ -121,7 +121,7 @@ describe('one damaged copy never costs a write the other copy holds', () => {
     const started = await l.waitFor(() => l.events('failover.started')[0], 15_000, 'the failover to the standby that holds more');
     expect(started.detail).toMatchObject({ from: 'p1', to: 's1', trigger: 'standby-ahead', standbyAhead: { standbyLsn: 40, lsn: 39 } });
     await l.waitFor(() => l.events('failover.done', 's1')[0], 15_000, 'failover.done');
-    expect(l.logEvents('p1', 'replication.standby-ahead')).toHaveLength(1);
+    expect(l.logEvents('p1', 'replication.standby-ahead').length).toBeGreaterThanOrEqual(1);
     expect(l.events('failover.promoted-behind')).toHaveLength(0);
     const { entries } = await l.dump(l.node('s1').port);
     expect(missing(acked, entries)).toEqual([]);

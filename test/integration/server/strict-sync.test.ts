@@ -2,6 +2,7 @@
 // With the standby gone a write waits up to --sync-timeout-ms, then fails with 503
 // `standby-unavailable` and Retry-After — applied here, never acknowledged — and the primary says
 // which standby process holds every acknowledged write (`replication.synced`) by its pid and boot id.
+import { readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { missingWrites, useServers, writeKeys, type ServerHandle } from '../../support/server-harness';
 
@@ -90,5 +91,38 @@ describe('strict sync', () => {
     const answer = await primary.request('PUT', '/kv/alone', 'v');
     expect(answer.status).toBe(200);
     expect(primary.find('replication.lost')).toMatchObject({ mode: 'sync-degradable', standbyPid: expect.any(Number) });
+  });
+});
+
+describe('strict sync: a primary never overwrites records of its own epoch it lost', () => {
+  it('a standby holding our records under a stale epoch label (its epochs file lagged its log) is caught up, not taken for a copy we lost', async () => {
+    const { primary, standby } = await pair();
+    await writeKeys(primary, 'a', 10);
+    await primary.restart(); // a new epoch of the primary starts at lsn 11
+    await primary.waitForEvent('replication.synced', (e) => e.standbyPid === standby.pid);
+    await writeKeys(primary, 'b', 10);
+    // The standby dies with its log ahead of its epochs file (records applied, the label not yet saved).
+    await standby.kill('SIGKILL');
+    const epochs = JSON.parse(await readFile(`${standby.dataDir}/epochs.json`, 'utf8')) as unknown[];
+    await writeFile(`${standby.dataDir}/epochs.json`, JSON.stringify(epochs.slice(0, 1)));
+    await standby.start();
+    await primary.waitForEvent('replication.synced', (e) => e.standbyPid === standby.pid);
+    expect(primary.find('replication.standby-ahead')).toBeUndefined();
+    expect(await primary.put('after', 'x')).toBe(21);
+  });
+
+  it('a primary back with less of its own epoch than its standby holds says replication.standby-ahead and leaves the standby as it is', async () => {
+    const { primary, standby } = await pair(['--checkpoint-interval-ms', '0', '--checkpoint-every-writes', '0']);
+    for (let i = 0; i < 20; i++) await primary.put(`k${i}`, `v${i}`); // one at a time: the last record is k19
+    await primary.kill('SIGKILL');
+    const segments = (await readdir(`${primary.dataDir}/wal`)).filter((f) => f.endsWith('.log')).sort();
+    const file = `${primary.dataDir}/wal/${segments.at(-1)!}`;
+    await truncate(file, (await stat(file)).size - 5); // the damaged copy: it loses k19
+    await primary.start();
+    const ahead = await primary.waitForEvent('replication.standby-ahead');
+    expect(ahead).toMatchObject({ replica: standby.address, standbyLsn: 20, lsn: 19, standbyPid: standby.pid });
+    expect((await primary.request('PUT', '/kv/new', 'v')).json()).toMatchObject({ error: 'standby-unavailable' });
+    expect((await standby.dump()).entries.k19).toBe('v19');
+    expect(standby.find('replication.snapshot-installed')).toBeUndefined();
   });
 });

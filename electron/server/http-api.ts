@@ -60,8 +60,9 @@ export function createHttpApi(node: KvNode, gate: AdmissionGate, config: ServerC
     if (method === 'POST') {
       // Until restore is done there is no state to replicate into, promote or checkpoint.
       if (!node.ready && path !== '/admin/config') return sendJson(res, 503, { error: 'not-ready' });
-      if (path === '/replication/apply') return sendAnswer(res, await node.applyReplicated(await readBody(req, MAX_REPLICATION_BYTES), epochsOf(req)));
-      if (path === '/replication/snapshot') return sendAnswer(res, await node.installSnapshot(await readBody(req, MAX_REPLICATION_BYTES), epochsOf(req)));
+      // Each answer names this process: a primary must not take a restarted standby for the one it connected to.
+      if (path === '/replication/apply') return sendAnswer(res, await node.applyReplicated(await readBody(req, MAX_REPLICATION_BYTES), epochsOf(req)), bootId);
+      if (path === '/replication/snapshot') return sendAnswer(res, await node.installSnapshot(await readBody(req, MAX_REPLICATION_BYTES), epochsOf(req)), bootId);
       if (path === '/admin/promote') return sendJson(res, 200, await node.promote(promotion(await readJson(req))));
       if (path === '/admin/demote') return sendJson(res, 200, await node.demote());
       if (path === '/admin/checkpoint') return sendJson(res, 200, await node.checkpointNow());
@@ -295,6 +296,6 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown, heade
   send(res, status, JSON.stringify(body), { 'content-type': 'application/json', ...headers });
 }
 
-function sendAnswer(res: http.ServerResponse, answer: { status: number; body: Record<string, unknown> }): void {
-  sendJson(res, answer.status, answer.body);
+function sendAnswer(res: http.ServerResponse, answer: { status: number; body: Record<string, unknown> }, bootId: string): void {
+  sendJson(res, answer.status, { ...answer.body, bootId });
 }

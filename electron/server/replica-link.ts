@@ -242,6 +242,7 @@ export class ReplicaLink {
   private async shipSnapshot(): Promise<void> {
     const { lsn, image } = this.source.snapshotImage();
     const { status, json } = await this.request('POST', '/replication/snapshot', image, SNAPSHOT_TIMEOUT_MS, this.epochHeader());
+    this.sameStandby(json);
     if (status !== 200) throw new Error(`snapshot answered ${status} ${String(json.error ?? '')}`);
     this.needSnapshot = false;
     this.acked(Number(json.lsn ?? lsn));
@@ -283,6 +284,7 @@ export class ReplicaLink {
 
   private async apply(body: Buffer): Promise<void> {
     const { status, json } = await this.request('POST', '/replication/apply', body, APPLY_TIMEOUT_MS, this.epochHeader());
+    this.sameStandby(json);
     if (status === 200) {
       this.acked(Number(json.lsn));
     } else if (status === 409 && json.error === 'gap') {
@@ -292,6 +294,16 @@ export class ReplicaLink {
       this.needSnapshot = lsn > this.source.currentLsn() || this.forked(json.epochId, lsn);
     } else {
       throw new Error(`apply answered ${status} ${String(json.error ?? '')}`);
+    }
+  }
+
+  /**
+   * An answer from another process than the one we connected to (a standby restarted between two
+   * batches, reached on a fresh socket): what it confirms is not what the old one did. Start over.
+   */
+  private sameStandby(json: Record<string, unknown>): void {
+    if (typeof json.bootId === 'string' && this.standby.bootId !== null && json.bootId !== this.standby.bootId) {
+      throw new Error('the standby restarted (another boot id answered)');
     }
   }
 

@@ -142,8 +142,9 @@ async function waitWhole(lab: LabUnderTest, timeoutMs: number): Promise<void> {
       const recent = lab.timeline.slice(-25).map((e) => `${e.kind}${e.nodeId ? ` ${e.nodeId}` : ''}`).join(' · ');
       const primary = state.nodes.find((n) => n.role === 'primary');
       const replication = primary ? await fetch(`http://127.0.0.1:${primary.port}/status`).then(async (r) => JSON.stringify(((await r.json()) as { replication: unknown }).replication), (e: Error) => e.message) : 'no primary';
+      const pids = state.nodes.map((n) => `${n.id} pid ${n.pid}`).join(', ');
       const logs = primary ? (await lab.client.request('node.logs', { id: primary.id, limit: 12 })).lines.map((l) => l.text).join('\n') : '';
-      throw new Error(`the lab was not whole ${timeoutMs} ms after the heal: nodes ${nodes}; upstreams ${up || 'none'}; primary's replication ${replication}; timeline … ${recent}; primary's last lines:\n${logs}`);
+      throw new Error(`the lab was not whole ${timeoutMs} ms after the heal: nodes ${nodes} (${pids}); upstreams ${up || 'none'}; primary's replication ${replication}; timeline … ${recent}; primary's last lines:\n${logs}`);
     }
     await sleep(50);
   }

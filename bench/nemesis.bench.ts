@@ -23,7 +23,11 @@ function rows(s: NemesisSummary, target: string): BenchRow[] {
       note: `seed ${s.seed}; kills, pauses, partitions, restarts on both nodes; 100 req/s, half writes`,
     },
     { figure: `nemesis, ${mode}: writes failed with 503 by a node`, value: String(s.failed503), note: mode === 'sync' ? 'standby-unavailable: refused, never acknowledged alone' : '' },
-    { figure: `nemesis, ${mode}: failovers held / promoted / promoted behind`, value: `${s.held} / ${s.promoted} / ${s.promotedBehind}`, note: `${s.incidentsReportingLoss} incidents closed with lost writes` },
+    {
+      figure: `nemesis, ${mode}: failovers held (standby behind) / held (primary serving) / promoted / promoted behind`,
+      value: `${s.held} / ${s.heldServing} / ${s.promoted} / ${s.promotedBehind}`,
+      note: `${s.incidentsReportingLoss} incidents closed with lost writes`,
+    },
     { figure: `nemesis, ${mode}: heal → whole again (p50 / p99)`, value: `${percentile(heal, 50)} / ${percentile(heal, 99)} ms`, note: `${s.schedules.length} schedules in ${(s.ms / 1000).toFixed(0)} s` },
   ];
 }

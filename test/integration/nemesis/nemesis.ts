@@ -45,7 +45,9 @@ export interface ScheduleResult {
   newLoss: boolean;
   /** Writes that got a 503 from a node during this schedule (strict: `standby-unavailable`). */
   failed503: number;
+  /** Failovers held: the standby may be behind (the primary restarted in place), or the primary still served. */
   held: number;
+  heldServing: number;
   promoted: number;
   promotedBehind: number;
   /** Heal to whole again, and the whole schedule. */
@@ -65,6 +67,7 @@ export interface NemesisSummary {
   schedulesWithLoss: number;
   failed503: number;
   held: number;
+  heldServing: number;
   promoted: number;
   promotedBehind: number;
   /** Incidents the lab closed with a ledger count of lost writes > 0. */
@@ -114,9 +117,9 @@ function node503s(exposition: string): number {
   return total;
 }
 
-function count(timeline: readonly TimelineEvent[], from: number, kind: string): number {
+function count(timeline: readonly TimelineEvent[], from: number, kind: string, match: (e: TimelineEvent) => boolean = () => true): number {
   let n = 0;
-  for (let i = from; i < timeline.length; i++) if (timeline[i]?.kind === kind) n++;
+  for (let i = from; i < timeline.length; i++) if (timeline[i]?.kind === kind && match(timeline[i] as TimelineEvent)) n++;
   return n;
 }
 
@@ -221,7 +224,8 @@ export async function runNemesis(options: NemesisOptions): Promise<NemesisSummar
         stale: ledger.stale,
         newLoss,
         failed503: node503s((await lab.lab.metricsExposition()).body) - before503,
-        held: count(lab.timeline, timelineFrom, 'failover.held'),
+        held: count(lab.timeline, timelineFrom, 'failover.held', (e) => e.detail.reason === 'standby-behind'),
+        heldServing: count(lab.timeline, timelineFrom, 'failover.held', (e) => e.detail.reason === 'primary-serving'),
         promoted: count(lab.timeline, timelineFrom, 'failover.promoted'),
         promotedBehind: count(lab.timeline, timelineFrom, 'failover.promoted-behind'),
         recoveryMs: Math.round(recoveryMs),
@@ -237,7 +241,7 @@ export async function runNemesis(options: NemesisOptions): Promise<NemesisSummar
     // The lab's own report of the cost: incidents closed with a ledger count.
     await sleep(500);
     const incidentsReportingLoss = [...lab.incidents.values()].filter((i) => (i.lostWrites ?? 0) > 0).length;
-    const sum = (key: 'failed503' | 'held' | 'promoted' | 'promotedBehind'): number => results.reduce((a, r) => a + r[key], 0);
+    const sum = (key: 'failed503' | 'held' | 'heldServing' | 'promoted' | 'promotedBehind'): number => results.reduce((a, r) => a + r[key], 0);
     return {
       replication: options.replication,
       seed: options.seed,
@@ -248,6 +252,7 @@ export async function runNemesis(options: NemesisOptions): Promise<NemesisSummar
       schedulesWithLoss: results.filter((r) => r.newLoss).length,
       failed503: sum('failed503'),
       held: sum('held'),
+      heldServing: sum('heldServing'),
       promoted: sum('promoted'),
       promotedBehind: sum('promotedBehind'),
       incidentsReportingLoss,
@@ -260,5 +265,5 @@ export async function runNemesis(options: NemesisOptions): Promise<NemesisSummar
 }
 
 export function formatSchedule(r: ScheduleResult): string {
-  return `#${String(r.index).padStart(3)} ${r.shape.padEnd(20)} acked ${String(r.acked).padStart(6)} lost ${r.lost} stale ${r.stale} | 503 ${String(r.failed503).padStart(4)} held ${r.held} promoted ${r.promoted} behind ${r.promotedBehind} | healed in ${r.recoveryMs} ms, ${r.ms} ms | ${r.ops.join(', ')}`;
+  return `#${String(r.index).padStart(3)} ${r.shape.padEnd(20)} acked ${String(r.acked).padStart(6)} lost ${r.lost} stale ${r.stale} | 503 ${String(r.failed503).padStart(4)} held ${r.held}+${r.heldServing} promoted ${r.promoted} behind ${r.promotedBehind} | healed in ${r.recoveryMs} ms, ${r.ms} ms | ${r.ops.join(', ')}`;
 }

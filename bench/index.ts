@@ -17,6 +17,7 @@ const suites: Array<{ name: string; load: () => Promise<{ run: () => Promise<Ben
   { name: 'drills', load: () => import('./drills.bench.js') },
   { name: 'startup', load: () => import('./startup.bench.js') },
   { name: 'ui', load: () => import('./ui.bench.js') },
+  { name: 'nemesis', load: () => import('./nemesis.bench.js') },
 ];
 
 function printTable(rows: Array<BenchRow & { suite: string }>): void {

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { labNodeSecret } from '../electron/engine/fleet/node-launch';
 import { Lab } from '../electron/engine/lab';
 import type { Incident } from '../shared/contract/model';
 import type { BenchRow } from './index';
@@ -15,7 +16,7 @@ const KILLS = 20;
 const TIME_LIMIT_MS = 90_000;
 const VALUE = 'x'.repeat(4096);
 
-async function fill(port: number, bytes: number): Promise<void> {
+async function fill(port: number, bytes: number, nodeSecret: string): Promise<void> {
   const keys = Math.ceil(bytes / VALUE.length);
   for (let i = 0; i < keys; i += 32) {
     await Promise.all(
@@ -24,7 +25,7 @@ async function fill(port: number, bytes: number): Promise<void> {
       ),
     );
   }
-  const res = await fetch(`http://127.0.0.1:${port}/admin/checkpoint`, { method: 'POST' });
+  const res = await fetch(`http://127.0.0.1:${port}/admin/checkpoint`, { method: 'POST', headers: { authorization: `Bearer ${nodeSecret}` } });
   if (!res.ok) throw new Error(`checkpoint failed: ${res.status}`);
 }
 
@@ -45,7 +46,7 @@ export async function run(): Promise<BenchRow[]> {
   const deadline = performance.now() + TIME_LIMIT_MS;
   try {
     const node = () => lab.snapshot().nodes.find((n) => n.id === 'r1');
-    await fill(node()?.port as number, 10 * 1024 * 1024);
+    await fill(node()?.port as number, 10 * 1024 * 1024, labNodeSecret(runDir));
     await lab.host.call('traffic.start', { rate: 200, durationMs: TIME_LIMIT_MS, readShare: 1, keys: 2_000 });
     for (let k = 0; k < KILLS && performance.now() < deadline; k++) {
       await new Promise((r) => setTimeout(r, 2_200)); // past the supervisor's quick-failure window: no backoff growth

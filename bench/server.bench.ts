@@ -1,6 +1,7 @@
 // Benchmark of the bundled test server (not a test): spawn → ready, restore of a ~10 MiB
 // checkpoint, checkpoint write time, and acknowledged write throughput. 127.0.0.1 only.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -33,7 +34,7 @@ interface Running {
 async function startServer(dataDir: string, extra: string[] = []): Promise<Running> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [entry, '--port', String(port), '--data', dataDir, ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [entry, '--port', String(port), '--data', dataDir, ...extra], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FIREDRILL_NODE_SECRET: NODE_SECRET } });
   return new Promise((resolve, reject) => {
     let restoreMs = NaN;
     const timer = setTimeout(() => {
@@ -62,10 +63,12 @@ async function stopServer(running: Running, signal: NodeJS.Signals = 'SIGKILL'):
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+/** The admin endpoints need a node secret (the lab makes one per lab; this bench its own). */
+const NODE_SECRET = randomBytes(24).toString('base64url');
 
 function request(port: number, method: string, path: string, body?: Buffer): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers: body ? { 'content-length': body.length } : {} }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers: { authorization: `Bearer ${NODE_SECRET}`, ...(body ? { 'content-length': body.length } : {}) } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));

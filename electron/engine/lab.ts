@@ -29,6 +29,7 @@ import { defaultTopology } from './default-fleet.js';
 import { CheckpointShipper, FailoverController, fleetForTopology } from './failover/index.js';
 import { FaultRegistry } from './faults/index.js';
 import { FleetSupervisor, checkFleet, type FleetListener } from './fleet/index.js';
+import { labNodeSecret } from './fleet/node-launch.js';
 import { IncidentTracker } from './incidents/index.js';
 import { MetricsRecorder, createLabMetrics, type LabMetrics } from './metrics/index.js';
 import { NodeLinks } from './node-links.js';
@@ -270,6 +271,8 @@ export class Lab {
           return port === undefined ? undefined : `127.0.0.1:${port}`;
         },
         runDir: this.runDir,
+        nodeSecret: labNodeSecret(this.runDir),
+        balancerPort: (id) => this.links.balancerPort(id),
         ...(this.shipper ? { shipper: this.shipper } : {}),
         listener: {
           onTimeline: (kind, nodeId, detail, at) => {
@@ -405,6 +408,7 @@ export class Lab {
       },
       onLogs: (lines, dropped) => {
         this.shipper?.onLogs(lines);
+        this.controller?.onLogs(lines);
         this.incidents.logLines(lines);
         this.emit('log.batch', { lines, dropped });
       },
@@ -493,7 +497,7 @@ export class Lab {
     if (!primary || primary.status !== 'ready') {
       throw new ContractError({ code: 'conflict', message: 'no primary is ready to check the ledger against', field: 'primary' });
     }
-    const check = await this.ledger.verify(`http://127.0.0.1:${primary.port}`).catch((error: unknown) => {
+    const check = await this.ledger.verify(`http://127.0.0.1:${primary.port}`, { nodeSecret: labNodeSecret(this.runDir) }).catch((error: unknown) => {
       // It hung, died or was fenced while it was read: the lab's state, not a bug (a 409, never a 500).
       throw new ContractError({ code: 'conflict', message: `the primary ${primary.id} did not answer the read-back: ${(error as Error).message}`, field: 'primary' });
     });

@@ -1,7 +1,13 @@
 // Command-line flags of the bundled test server; the fleet supervisor passes exactly these.
 
 export type Role = 'primary' | 'standby' | 'stateless';
-export type ReplicationMode = 'sync' | 'async';
+/**
+ * `sync`: strict — a write is acknowledged only once every configured standby has it, or fails
+ * (503) after `syncTimeoutMs`. `sync-degradable`: waits for every *connected* standby and goes on
+ * alone when one is lost. `async`: acknowledged at once, shipped in the background.
+ */
+export type ReplicationMode = 'sync' | 'sync-degradable' | 'async';
+export const REPLICATION_MODES: readonly ReplicationMode[] = ['sync', 'sync-degradable', 'async'];
 /** 'always' = fsync before acknowledging; a number = fsync every that many ms. */
 export type FsyncPolicy = 'always' | number;
 
@@ -17,6 +23,8 @@ export interface ServerConfig {
   role: Role;
   replicas: ReplicaAddress[];
   replication: ReplicationMode;
+  /** Strict sync: how long a write waits for its standbys before it fails with 503. */
+  syncTimeoutMs: number;
   fsync: FsyncPolicy;
   checkpointIntervalMs: number;
   checkpointEveryWrites: number;
@@ -26,6 +34,8 @@ export interface ServerConfig {
   queueLimit: number;
   queueTimeoutMs: number;
   watchParent: boolean;
+  /** Required (Bearer) on /admin/*, /replication/* and /dump, and sent to standbys; from the environment. */
+  nodeSecret: string | null;
 }
 
 /** A bad command line; `flag` is the flag to name in the one-line message. */
@@ -45,6 +55,7 @@ const VALUE_FLAGS = new Set([
   '--role',
   '--replicas',
   '--replication',
+  '--sync-timeout-ms',
   '--fsync',
   '--checkpoint-interval-ms',
   '--checkpoint-every-writes',
@@ -56,7 +67,7 @@ const VALUE_FLAGS = new Set([
 ]);
 const SWITCH_FLAGS = new Set(['--watch-parent']);
 
-export function parseArgs(argv: readonly string[]): ServerConfig {
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): ServerConfig {
   const values = new Map<string, string>();
   const switches = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
@@ -98,6 +109,7 @@ export function parseArgs(argv: readonly string[]): ServerConfig {
     role,
     replicas: parseReplicas('--replicas', values.get('--replicas') ?? ''),
     replication: parseReplicationMode('--replication', values.get('--replication') ?? 'sync'),
+    syncTimeoutMs: integer('--sync-timeout-ms', values.get('--sync-timeout-ms') ?? String(DEFAULT_SYNC_TIMEOUT_MS), 1, 600_000),
     fsync: parseFsync(values.get('--fsync') ?? 'always'),
     checkpointIntervalMs: integer('--checkpoint-interval-ms', values.get('--checkpoint-interval-ms') ?? '5000', 0, 86_400_000),
     checkpointEveryWrites: integer('--checkpoint-every-writes', values.get('--checkpoint-every-writes') ?? '1000', 0, 1e9),
@@ -107,6 +119,7 @@ export function parseArgs(argv: readonly string[]): ServerConfig {
     queueLimit: integer('--queue-limit', values.get('--queue-limit') ?? '256', 0, 1_000_000),
     queueTimeoutMs: integer('--queue-timeout-ms', values.get('--queue-timeout-ms') ?? '2000', 0, 600_000),
     watchParent: switches.has('--watch-parent'),
+    nodeSecret: nodeSecretFrom(env),
   };
 }
 
@@ -116,9 +129,12 @@ function parseRole(value: string | undefined): Role {
   throw new ConfigError('--role', `must be primary, standby or stateless (got "${value}")`);
 }
 
+/** Below the balancer's default per-try timeout (1 s), so the 503 — not a timeout — reaches the client. */
+export const DEFAULT_SYNC_TIMEOUT_MS = 800;
+
 export function parseReplicationMode(flag: string, value: string): ReplicationMode {
-  if (value === 'sync' || value === 'async') return value;
-  throw new ConfigError(flag, `must be sync or async (got "${value}")`);
+  if ((REPLICATION_MODES as readonly string[]).includes(value)) return value as ReplicationMode;
+  throw new ConfigError(flag, `must be sync, sync-degradable or async (got "${value}")`);
 }
 
 function parseFsync(value: string): FsyncPolicy {
@@ -134,10 +150,31 @@ export function parseReplicas(flag: string, value: string | readonly string[]): 
     if (part === '') continue;
     const colon = part.lastIndexOf(':');
     const host = part.slice(0, colon);
-    if (colon <= 0 || !/^[\w.-]+$/.test(host)) throw new ConfigError(flag, `expected host:port (got "${part}")`);
-    out.push({ host, port: integer(flag, part.slice(colon + 1), 1, 65535) });
+    if (colon <= 0 || !/^([\w.-]+|\[::1\])$/.test(host)) throw new ConfigError(flag, `expected host:port (got "${part}")`);
+    // Nodes obey only the lab on this machine: a primary never ships its data elsewhere.
+    if (!isLoopbackHost(host)) throw new ConfigError(flag, `replica "${part}" is not a loopback address (127.0.0.1, localhost or [::1])`);
+    out.push({ host: host === '[::1]' ? '::1' : host, port: integer(flag, part.slice(colon + 1), 1, 65535) });
   }
   return out;
+}
+
+/** 127.0.0.0/8, localhost or ::1 (bracketed or not). */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (bare.toLowerCase() === 'localhost' || bare === '::1') return true;
+  const octets = bare.split('.');
+  return octets.length === 4 && octets[0] === '127' && octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255);
+}
+
+/** The per-lab node secret, from the environment (never argv: `ps` shows argv to every user). */
+export const NODE_SECRET_ENV = 'FIREDRILL_NODE_SECRET';
+
+/** null: no secret given; the admin, replication and dump endpoints then refuse everyone. */
+export function nodeSecretFrom(env: NodeJS.ProcessEnv): string | null {
+  const secret = env[NODE_SECRET_ENV];
+  if (secret === undefined || secret === '') return null;
+  if (secret.length < 16 || !/^[\x21-\x7e]+$/.test(secret)) throw new ConfigError(NODE_SECRET_ENV, 'must be at least 16 printable characters, no spaces');
+  return secret;
 }
 
 function integer(flag: string, value: string, min: number, max: number): number {
@@ -154,5 +191,5 @@ function number(flag: string, value: string, min: number, max: number): number {
 }
 
 export function formatAddress(address: ReplicaAddress): string {
-  return `${address.host}:${address.port}`;
+  return `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
 }

@@ -1,8 +1,10 @@
 // HTTP API on 127.0.0.1: the KV data path (behind admission), health, status, admin and
-// the internal replication endpoints (which bypass admission).
+// the internal replication endpoints (which bypass admission). The admin, replication and dump
+// endpoints obey only the lab: its secret, a loopback Host, no foreign Origin.
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AdmissionGate } from './admission';
-import { ConfigError, parseReplicas, parseReplicationMode, type ServerConfig } from './config';
+import { ConfigError, isLoopbackHost, parseReplicas, parseReplicationMode, type ReplicaAddress, type ReplicationMode, type ServerConfig } from './config';
 import { parseEpochs, type Epoch } from './epoch-history';
 import { describeError } from './log';
 import { NodeRefusal, type KvNode } from './kv-node';
@@ -23,9 +25,12 @@ class HttpError extends Error {
 
 export function createHttpApi(node: KvNode, gate: AdmissionGate, config: ServerConfig): http.Server {
   const startedAt = Date.now();
+  /** Tells this process from an earlier one on the same port (a primary's `replication.synced` names it). */
+  const bootId = randomUUID();
   const server = http.createServer({ keepAliveTimeout: 60_000, headersTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
     route(req, res).catch((error: unknown) => {
-      if (error instanceof HttpError || error instanceof NodeRefusal) sendJson(res, error.status, error.body);
+      if (error instanceof HttpError) sendJson(res, error.status, error.body);
+      else if (error instanceof NodeRefusal) sendJson(res, error.status, error.body, error.headers);
       else sendJson(res, 500, { error: 'internal', detail: describeError(error) });
     });
   });
@@ -36,6 +41,14 @@ export function createHttpApi(node: KvNode, gate: AdmissionGate, config: ServerC
     const method = req.method ?? 'GET';
 
     if (path.startsWith('/kv/')) return serveKey(req, res, method, decodeKey(path.slice(4)));
+    if (isLabOnly(path)) {
+      const refusal = refuseStranger(req, config.nodeSecret);
+      if (refusal) {
+        // Unread, a body would be taken for the next request on this connection.
+        res.setHeader('connection', 'close');
+        return sendJson(res, 403, refusal);
+      }
+    }
     if (method === 'GET') {
       if (path === '/healthz') return send(res, 200, 'ok');
       if (path === '/readyz') return node.ready ? send(res, 200, 'ready') : send(res, 503, 'not ready');
@@ -47,8 +60,9 @@ export function createHttpApi(node: KvNode, gate: AdmissionGate, config: ServerC
     if (method === 'POST') {
       // Until restore is done there is no state to replicate into, promote or checkpoint.
       if (!node.ready && path !== '/admin/config') return sendJson(res, 503, { error: 'not-ready' });
-      if (path === '/replication/apply') return sendAnswer(res, await node.applyReplicated(await readBody(req, MAX_REPLICATION_BYTES), epochsOf(req)));
-      if (path === '/replication/snapshot') return sendAnswer(res, await node.installSnapshot(await readBody(req, MAX_REPLICATION_BYTES), epochsOf(req)));
+      // Each answer names this process: a primary must not take a restarted standby for the one it connected to.
+      if (path === '/replication/apply') return sendAnswer(res, await node.applyReplicated(await readBody(req, MAX_REPLICATION_BYTES), epochsOf(req)), bootId);
+      if (path === '/replication/snapshot') return sendAnswer(res, await node.installSnapshot(await readBody(req, MAX_REPLICATION_BYTES), epochsOf(req)), bootId);
       if (path === '/admin/promote') return sendJson(res, 200, await node.promote(promotion(await readJson(req))));
       if (path === '/admin/demote') return sendJson(res, 200, await node.demote());
       if (path === '/admin/checkpoint') return sendJson(res, 200, await node.checkpointNow());
@@ -65,6 +79,11 @@ export function createHttpApi(node: KvNode, gate: AdmissionGate, config: ServerC
     if (method !== 'GET' && node.role !== 'primary') return sendJson(res, 409, { error: 'not-primary', role: node.role });
     const admitted = await gate.acquire(() => res.destroyed || req.socket.destroyed);
     if (admitted !== true) return sendJson(res, 503, { error: 'overloaded', reason: admitted });
+    let held = true;
+    const release = (): void => {
+      if (held) gate.release();
+      held = false;
+    };
     try {
       await gate.serviceDelay();
       if (method === 'GET') {
@@ -74,10 +93,10 @@ export function createHttpApi(node: KvNode, gate: AdmissionGate, config: ServerC
         if (!found) return sendJson(res, 404, { error: 'not-found', key }, { 'x-lsn': String(node.state.lsn) });
         return send(res, 200, found, { 'content-type': 'application/octet-stream', 'x-lsn': String(node.state.lsn) });
       }
-      const lsn = await node.write(method === 'PUT' ? OP_PUT : OP_DELETE, key, value ?? Buffer.alloc(0));
+      const lsn = await node.write(method === 'PUT' ? OP_PUT : OP_DELETE, key, value ?? Buffer.alloc(0), release);
       sendJson(res, 200, { lsn });
     } finally {
-      gate.release();
+      release();
     }
   }
 
@@ -87,6 +106,7 @@ export function createHttpApi(node: KvNode, gate: AdmissionGate, config: ServerC
       nodeId: config.nodeId,
       role: node.role,
       pid: process.pid,
+      bootId,
       generation: last?.generation ?? null,
       lsn: node.state.lsn,
       lastRecordCrc: node.state.lastRecordCrc,
@@ -159,9 +179,56 @@ function epochsOf(req: http.IncomingMessage): Epoch[] | null {
   }
 }
 
-function replicationChange(body: Record<string, unknown>): { replicas?: ReturnType<typeof parseReplicas>; replication?: 'sync' | 'async' } {
+/** The endpoints only the lab may call: they change roles, take data in, or read all of it. */
+function isLabOnly(path: string): boolean {
+  return path.startsWith('/admin/') || path.startsWith('/replication/') || path === '/dump' || path === '/admin' || path === '/replication';
+}
+
+/**
+ * Why a request to a lab-only endpoint is refused, or null. A web page can reach 127.0.0.1 (a
+ * port scan, DNS rebinding): its Host is its own name, its Origin is its own site, and it does not
+ * know the per-lab secret the engine gave this node through the environment.
+ */
+export function refuseStranger(req: http.IncomingMessage, secret: string | null): Record<string, unknown> | null {
+  const host = req.headers.host;
+  // Through the balancer the client's Host arrives as X-Forwarded-Host: it must be loopback too.
+  const forwarded = req.headers['x-forwarded-host'];
+  for (const name of [host, ...(forwarded === undefined ? [] : String(forwarded).split(','))]) {
+    if (typeof name !== 'string' || !isLoopbackHost(hostName(name))) return { error: 'forbidden', reason: 'foreign-host', detail: 'only 127.0.0.1, localhost or [::1] may be named in Host' };
+  }
+  const origin = req.headers.origin;
+  if (origin !== undefined && !isLoopbackOrigin(origin)) return { error: 'forbidden', reason: 'foreign-origin', detail: 'a cross-site request is refused here' };
+  if (secret === null) return { error: 'forbidden', reason: 'no-node-secret', detail: 'this node was started without FIREDRILL_NODE_SECRET: its admin, replication and dump endpoints are closed' };
+  const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  if (given === undefined || !sameSecret(given, secret)) return { error: 'forbidden', reason: 'bad-node-secret', detail: 'the lab\'s node secret is required (Authorization: Bearer)' };
+  return null;
+}
+
+/** `127.0.0.1:4100` → `127.0.0.1`, `[::1]:80` → `[::1]`, `localhost` → `localhost`. */
+function hostName(host: string): string {
+  const match = /^(\[[^\]]*\]|[^:]*)(?::\d*)?$/.exec(host.trim());
+  return match ? match[1]! : '';
+}
+
+function isLoopbackOrigin(origin: string | string[]): boolean {
+  if (typeof origin !== 'string') return false;
   try {
-    const out: { replicas?: ReturnType<typeof parseReplicas>; replication?: 'sync' | 'async' } = {};
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHost(url.hostname);
+  } catch {
+    return false; // `null` (a sandboxed frame, a file) and anything unparsable
+  }
+}
+
+function sameSecret(given: string, secret: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function replicationChange(body: Record<string, unknown>): { replicas?: ReplicaAddress[]; replication?: ReplicationMode } {
+  try {
+    const out: { replicas?: ReplicaAddress[]; replication?: ReplicationMode } = {};
     if (body.replicas !== undefined) {
       const list = body.replicas;
       if (typeof list !== 'string' && !(Array.isArray(list) && list.every((r) => typeof r === 'string'))) {
@@ -229,6 +296,6 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown, heade
   send(res, status, JSON.stringify(body), { 'content-type': 'application/json', ...headers });
 }
 
-function sendAnswer(res: http.ServerResponse, answer: { status: number; body: Record<string, unknown> }): void {
-  sendJson(res, answer.status, answer.body);
+function sendAnswer(res: http.ServerResponse, answer: { status: number; body: Record<string, unknown> }, bootId: string): void {
+  sendJson(res, answer.status, { ...answer.body, bootId });
 }

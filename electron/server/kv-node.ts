@@ -11,16 +11,17 @@ import { KvState } from './kv-state';
 import type { EventLog } from './log';
 import { RecentRecords } from './recent-records';
 import type { ReplicationSource } from './replica-link';
-import { ReplicationShipper } from './replication';
+import { ReplicationShipper, StandbyUnavailable } from './replication';
 import { restore, type CheckpointInfo } from './recovery';
 import { WriteAheadLog } from './wal';
 import { decodeRecords, encodeRecord, recordCrc, type RecordOp } from './wal-record';
 
-/** An answer the HTTP layer sends as JSON with this status. */
+/** An answer the HTTP layer sends as JSON with this status (and these headers). */
 export class NodeRefusal extends Error {
   constructor(
     readonly status: number,
     readonly body: Record<string, unknown>,
+    readonly headers: Record<string, string> = {},
   ) {
     super(String(body.error));
   }
@@ -42,6 +43,8 @@ export class KvNode implements ReplicationSource {
   private checkpointer: Checkpointer | null = null;
   private readonly recent = new RecentRecords();
   private readonly shipper: ReplicationShipper;
+  /** The highest lsn that may have been acknowledged: ours, or (all we have at start) a predecessor's. */
+  private ackedHighLsn = 0;
   /** Serializes the standby's applies, snapshot installs and role changes. */
   private serial: Promise<unknown> = Promise.resolve();
 
@@ -53,7 +56,7 @@ export class KvNode implements ReplicationSource {
     this.role = config.role;
     this.replicas = config.replicas;
     this.replicationMode = config.replication;
-    this.shipper = new ReplicationShipper(this, log);
+    this.shipper = new ReplicationShipper(this, log, { syncTimeoutMs: config.syncTimeoutMs, secret: config.nodeSecret });
     this.epochs = new EpochHistory(config.role === 'stateless' ? null : config.dataDir);
   }
 
@@ -64,6 +67,7 @@ export class KvNode implements ReplicationSource {
       // Every primary start is a new epoch: a standby holding records past this lsn diverged.
       if (this.role === 'primary') await this.beginEpoch();
     }
+    this.ackedHighLsn = this.state.lsn;
     if (this.role === 'primary') this.shipper.configure(this.replicas, this.replicationMode);
     this.ready = true;
   }
@@ -111,8 +115,13 @@ export class KvNode implements ReplicationSource {
     return this.state.map.get(key);
   }
 
-  /** Logs, applies and ships one write; resolves with its lsn once it may be acknowledged. */
-  async write(op: RecordOp, key: string, value: Buffer): Promise<number> {
+  /**
+   * Logs, applies and ships one write; resolves with its lsn once it may be acknowledged.
+   * `onDurable`: called once it is durable here, before the wait for standbys (the caller frees its
+   * admission slot: waiting for a standby is not work). Strict sync with a standby missing past the
+   * timeout: NodeRefusal 503 `standby-unavailable` — the write stays applied here, never acknowledged.
+   */
+  async write(op: RecordOp, key: string, value: Buffer, onDurable?: () => void): Promise<number> {
     if (this.role !== 'primary' || !this.wal) throw new NodeRefusal(409, { error: 'not-primary', role: this.role });
     if (!this.ready) throw new NodeRefusal(503, { error: 'not-ready' });
     const lsn = this.state.lsn + 1;
@@ -124,7 +133,18 @@ export class KvNode implements ReplicationSource {
     this.shipper.published();
     this.checkpointer?.noteWrites(1);
     await durable;
-    await this.shipper.waitForReplicas(lsn);
+    onDurable?.();
+    try {
+      await this.shipper.waitForReplicas(lsn);
+    } catch (error) {
+      if (!(error instanceof StandbyUnavailable)) throw error;
+      throw new NodeRefusal(
+        503,
+        { error: 'standby-unavailable', detail: `not acknowledged: ${error.message} (it is applied here and reaches the standby when it is back)`, lsn, standbys: error.missing, waitedMs: error.waitedMs },
+        { 'retry-after': String(Math.max(1, Math.ceil(this.config.syncTimeoutMs / 1000))) },
+      );
+    }
+    if (lsn > this.ackedHighLsn) this.ackedHighLsn = lsn;
     return lsn;
   }
 
@@ -200,6 +220,8 @@ export class KvNode implements ReplicationSource {
       // The epoch is durable before the first write in it can be acknowledged.
       const epoch = from !== 'primary' ? await this.beginEpoch() : this.epochs.current;
       this.role = 'primary';
+      // Whatever it holds now may have been acknowledged by the primary before it.
+      this.ackedHighLsn = Math.max(this.ackedHighLsn, this.state.lsn);
       this.shipper.configure(this.replicas, this.replicationMode);
       if (from !== 'primary') this.log.emit('role.changed', { from, to: 'primary', lsn: this.state.lsn, epoch: epoch?.epoch ?? null });
       return { role: this.role, lsn: this.state.lsn, changed: from !== 'primary', epoch, ...(restored ? { restored } : {}) };
@@ -274,6 +296,14 @@ export class KvNode implements ReplicationSource {
 
   historyContains(lastId: string, lsn: number): boolean {
     return this.epochs.contains(lastId, lsn);
+  }
+
+  mustHaveLsn(): number {
+    return this.ackedHighLsn;
+  }
+
+  ownEpoch(epochId: string): boolean {
+    return epochId.startsWith(`${this.config.nodeId}.`) && this.epochs.entries.some((e) => e.id === epochId);
   }
 
   snapshotImage(): { lsn: number; image: Buffer } {

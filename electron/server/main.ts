@@ -10,7 +10,7 @@ const FORCED_EXIT_MS = 3000;
 
 function parseOrExit(): ServerConfig {
   try {
-    return parseArgs(process.argv.slice(2));
+    return parseArgs(process.argv.slice(2), process.env);
   } catch (error) {
     const message = error instanceof ConfigError ? error.message : describeError(error);
     process.stderr.write(`firedrill-server: ${message}\n`);

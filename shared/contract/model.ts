@@ -50,6 +50,14 @@ export type NodeSnapshot = z.infer<typeof NodeSnapshot>;
 
 const Millis = z.number().int().min(0).max(3_600_000);
 
+/**
+ * How a primary ships its log. `sync` is strict: a write is acknowledged only once every standby
+ * has it, else it fails (503) after `syncTimeoutMs`. `sync-degradable` acknowledges alone while
+ * its standby is lost. `async` acknowledges at once and ships behind (the tail may be lost).
+ */
+export const ReplicationMode = z.enum(['sync', 'sync-degradable', 'async']);
+export type ReplicationMode = z.infer<typeof ReplicationMode>;
+
 /** Settings of the bundled test server (electron/server), passed as its command-line flags. */
 export const BundledServerOptions = z
   .object({
@@ -62,7 +70,9 @@ export const BundledServerOptions = z
     checkpointIntervalMs: Millis.optional(),
     checkpointEveryWrites: z.number().int().min(0).max(10_000_000).optional(),
     keep: z.number().int().min(1).max(100).optional(),
-    replication: z.enum(['sync', 'async']).optional(),
+    replication: ReplicationMode.optional(),
+    /** Strict `sync`: how long a write waits for its standby before it fails with 503 (default 800). */
+    syncTimeoutMs: z.number().int().min(1).max(600_000).optional(),
     /** Ids of the standbys a primary ships its log to. */
     replicas: z.array(NodeId).optional(),
   })
@@ -362,8 +372,8 @@ export const TopologySpec = z
     kind: TopologyKind,
     /** Active-active: how many stateless nodes (N+1 means one more than the load needs). */
     nodes: z.number().int().min(1).max(32).default(3),
-    /** Hot standby only: how the primary ships its log. */
-    replication: z.enum(['sync', 'async']).default('sync'),
+    /** Hot standby only: how the primary ships its log (`sync` is strict; see ReplicationMode). */
+    replication: ReplicationMode.default('sync'),
     server: BundledServerOptions.omit({ replicas: true, replication: true }).optional(),
     restart: RestartOverrides.optional(),
   })
@@ -439,6 +449,12 @@ export const Incident = z.object({
   mttrMs: z.number().nullable(),
   lostWrites: z.number().int().nullable(),
   staleWrites: z.number().int().nullable(),
+  /**
+   * How the failover controller answered the loss of this primary: `promoted` a standby in sync,
+   * `promoted-behind` one that may lack acknowledged writes (sync-degradable, async, the operator's
+   * choice; `lostWrites` says what it cost), or `held` (strict sync: the primary restarted in place).
+   */
+  failover: z.object({ outcome: z.enum(['promoted', 'promoted-behind', 'held']), to: NodeId.nullable(), reason: z.string().nullable() }).nullable().optional(),
   open: z.boolean(),
 });
 export type Incident = z.infer<typeof Incident>;

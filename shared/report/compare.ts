@@ -27,7 +27,7 @@ export const ComparisonColumn = z.object({
   drillTitle: z.string(),
   startedAt: z.number(),
   topology: z.string().nullable(),
-  replication: z.enum(['sync', 'async']).nullable(),
+  replication: z.enum(['sync', 'sync-degradable', 'async']).nullable(),
   strategy: z.string(),
   retryEnabled: z.boolean(),
   seed: z.number().int(),

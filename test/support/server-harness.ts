@@ -11,6 +11,9 @@ import { afterEach } from 'vitest';
 
 export const serverEntry = fileURLToPath(new URL('../../out/server/index.js', import.meta.url));
 
+/** The node secret these servers share (the lab makes one per lab); sent on every request here. */
+export const TEST_NODE_SECRET = 'test-node-secret-0123456789';
+
 export interface LogEvent {
   ts: number;
   node: string;
@@ -48,6 +51,8 @@ export interface ServerOptions {
   nodeId?: string;
   /** Extra flags, e.g. ['--role', 'standby']. */
   args?: string[];
+  /** Extra environment for the process. */
+  env?: Record<string, string>;
   /** Defaults to a fresh temp folder; null runs without --data (stateless). */
   dataDir?: string | null;
   port?: number;
@@ -62,12 +67,16 @@ export class ServerHandle {
   private agent = new http.Agent({ keepAlive: true });
   private listeners = new Set<() => void>();
   private exited: Promise<void> = Promise.resolve();
+  /** The node secret this server is started with and sent on requests (a lab's own, for a node the lab runs). */
+  secret = TEST_NODE_SECRET;
 
   constructor(
     public port: number,
     readonly dataDir: string | null,
     readonly nodeId: string,
     public args: string[],
+    /** Extra environment (e.g. a different FIREDRILL_NODE_SECRET, or '' for none). */
+    public env: Record<string, string> = {},
   ) {}
 
   get address(): string {
@@ -88,7 +97,7 @@ export class ServerHandle {
     this.stderr = '';
     this.agent.destroy();
     this.agent = new http.Agent({ keepAlive: true });
-    const child = spawn(process.execPath, this.argv(), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, this.argv(), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FIREDRILL_NODE_SECRET: this.secret, ...this.env } });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
@@ -157,12 +166,13 @@ export class ServerHandle {
     });
   }
 
-  request(method: string, path: string, body?: Buffer | string, timeoutMs = 10_000): Promise<HttpAnswer> {
+  /** `headers` replaces the default ones (the secret) when given. */
+  request(method: string, path: string, body?: Buffer | string, timeoutMs = 10_000, headers: Record<string, string> = { authorization: `Bearer ${this.secret}` }): Promise<HttpAnswer> {
     const started = performance.now();
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(body);
       const req = http.request(
-        { host: '127.0.0.1', port: this.port, method, path, agent: this.agent, headers: payload ? { 'content-length': payload.length } : {} },
+        { host: '127.0.0.1', port: this.port, method, path, agent: this.agent, headers: { ...headers, ...(payload ? { 'content-length': String(payload.length) } : {}) } },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -249,7 +259,7 @@ export function useServers(): { create: (options?: ServerOptions) => Promise<Ser
   });
   const create = async (options: ServerOptions = {}): Promise<ServerHandle> => {
     const dataDir = options.dataDir === undefined ? await makeDataDir() : options.dataDir;
-    const handle = new ServerHandle(options.port ?? (await freePort()), dataDir, options.nodeId ?? `node-${handles.length + 1}`, options.args ?? []);
+    const handle = new ServerHandle(options.port ?? (await freePort()), dataDir, options.nodeId ?? `node-${handles.length + 1}`, options.args ?? [], options.env ?? {});
     handles.push(handle);
     return handle;
   };

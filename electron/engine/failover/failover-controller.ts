@@ -1,6 +1,8 @@
 // FailoverController: keeps the balancer pointed at what may serve, and promotes the standby when
-// the primary is lost (see README.md here for each topology's steps and the split-brain rules).
-import { TopologySpec, type NodeRole, type NodeSnapshot, type TopologyKind } from '../../../shared/contract/model';
+// the primary is lost — unless, with strict sync, the standby may be behind: then it holds and the
+// primary restarts in place (see README.md here for each topology's steps, the split-brain rules
+// and how the controller knows whether the standby is in sync).
+import { TopologySpec, type LogLine, type NodeRole, type NodeSnapshot, type TopologyKind } from '../../../shared/contract/model';
 import { now } from '../clock';
 import type { NodeReconfiguration } from '../fleet/fleet-supervisor';
 import { httpNodeAdmin, nodeAddress, type NodeAdmin } from './node-admin';
@@ -59,7 +61,12 @@ export interface FailoverControllerOptions {
   shipper?: ShipperPort;
   /** Used to set aside an old primary's log (warm, cold); required for those topologies. */
   runDir?: string;
+  /** The node admin client; default HTTP with `nodeSecret`. */
   admin?: NodeAdmin;
+  /** The per-lab secret the bundled nodes were started with (their admin endpoints require it). */
+  nodeSecret?: string | null;
+  /** The port the balancer reaches a node on (the lab puts a fault proxy there); default the node's own. */
+  balancerPort?: (id: string) => number | undefined;
   /** How a node is reached by its peers' replication (default 127.0.0.1:its port; the lab puts a fault proxy there). */
   replicaAddress?: (id: string) => string | undefined;
   /** How long a promotion may keep trying (standby not ready, refusing) before `failover.failed`. */
@@ -70,10 +77,22 @@ interface Failover {
   from: string;
   to: string;
   lossAt: number;
-  /** What started it: a detection, or the operator (`promoteStandby`). */
-  trigger: Detection['via'] | 'operator';
+  /** What started it: a detection, the operator (`promoteStandby`), or a primary that lost what its standby holds. */
+  trigger: Detection['via'] | 'operator' | 'standby-ahead';
   /** Detected down while its process ran: waiting a moment for an exit before fencing it. */
   awaitingExit: boolean;
+  /** Hot standby: did the standby hold every acknowledged write when the primary was lost? Kept up to date by `from`'s last lines. */
+  inSync: boolean;
+  /** Why not (`never-synced`, `exited`, `link-lost`, `async`). */
+  behindReason: string | null;
+}
+
+/** What the controller knows of the standby's copy (hot standby): see README.md, "In sync". */
+interface StandbySync {
+  /** The standby process the primary last said holds every acknowledged write; null: none does. */
+  syncedPid: number | null;
+  /** Why it is not in sync, when it is not. */
+  reason: string;
 }
 
 /**
@@ -83,6 +102,15 @@ interface Failover {
 const FENCE_GRACE_MS = 50;
 
 const RETRY_MS = 50;
+
+/** Strict sync: a running primary detected down is probed through its balancer link this long before anything is done. */
+const HOLD_PROBE_TIMEOUT_MS = 250;
+
+/** The supervisor batches log lines (100 ms): a dead primary's last lines may still be on their way. */
+const LOG_SETTLE_MS = 250;
+
+/** Pids of standby processes that exited, remembered so a late line about one is not believed. */
+const DEAD_PIDS_KEPT = 64;
 
 export class FailoverController {
   private readonly topology: TopologySpec;
@@ -95,10 +123,16 @@ export class FailoverController {
   private upstreamIds: string[] = [];
   private started = false;
   private disposed = false;
+  private sync: StandbySync = { syncedPid: null, reason: 'never-synced' };
+  private readonly deadPids: number[] = [];
+  /** Strict sync: a running primary detected down, being probed before anything is done. */
+  private holdProbe: { from: string; pid: number | null } | null = null;
+  /** A promotion done whose old primary's last lines may still arrive. */
+  private settling: Failover | null = null;
 
   constructor(private readonly options: FailoverControllerOptions) {
     this.topology = TopologySpec.parse(options.topology);
-    this.admin = options.admin ?? httpNodeAdmin;
+    this.admin = options.admin ?? httpNodeAdmin(options.nodeSecret ?? null);
     const roles = rolesOf(this.topology.kind);
     this.primaryId = roles.primary;
     this.standbyId = roles.standby;
@@ -120,6 +154,12 @@ export class FailoverController {
     return this.failover !== null;
   }
 
+  /** Hot standby: does the standby, as far as the controller can know, hold every acknowledged write? */
+  get standbyInSync(): { inSync: boolean; reason: string | null } {
+    const inSync = this.standbyIsInSync();
+    return { inSync, reason: inSync ? null : this.behindReason() };
+  }
+
   /** Call once the fleet has started: sets the balancer's upstreams and the checkpoint route. */
   start(): void {
     this.started = true;
@@ -133,6 +173,12 @@ export class FailoverController {
    */
   nodeExited(id: string, at: number, exit: { byLab?: boolean } = {}): void {
     if (this.disposed) return;
+    if (id === this.standbyId) this.standbyGone(id, 'exited');
+    if (this.failover?.to === id) {
+      // The standby being promoted lost its process: what comes back is only what it recovered.
+      this.failover.inSync = false;
+      this.failover.behindReason = 'exited';
+    }
     // First the balancer: it records the detection (via exit) and stops routing to it at once.
     if (this.upstreamIds.includes(id)) this.options.balancer.nodeExited(id, at);
     if (this.isStateful && id === this.primaryId && !this.failover && !exit.byLab) this.lose(id, at, 'exit', true);
@@ -151,6 +197,57 @@ export class FailoverController {
       else this.refreshUpstreams();
     }
     this.finishRejoin(id);
+  }
+
+  /**
+   * The supervisor's log lines: feed every batch. The primary's `replication.synced` and
+   * `replication.lost` lines, naming the standby's pid, say whether that standby process holds
+   * every write the primary may have acknowledged.
+   */
+  onLogs(lines: readonly LogLine[]): void {
+    if (this.disposed || this.topology.kind !== 'hot-standby') return;
+    for (const line of lines) {
+      if (line.stream !== 'stdout' || !line.text.includes('"replication.')) continue;
+      const event = parseLine(line.text);
+      if (!event) continue;
+      if (event.event === 'replication.standby-ahead') {
+        this.standbyAhead(line.nodeId, event);
+        continue;
+      }
+      if (event.event !== 'replication.synced' && event.event !== 'replication.lost') continue;
+      const pid = typeof event.standbyPid === 'number' ? event.standbyPid : null;
+      const synced = event.event === 'replication.synced';
+      // A dead primary's last words, still arriving during its failover: they describe the standby at its death.
+      const failover = this.failover ?? this.settling;
+      if (failover && line.nodeId === failover.from && pid !== null && pid === this.options.fleet.node(failover.to)?.pid && !this.deadPids.includes(pid)) {
+        if (synced) failover.inSync = true;
+        else if (this.losesOnLinkLoss) {
+          failover.inSync = false;
+          failover.behindReason = 'link-lost';
+        }
+        continue;
+      }
+      if (line.nodeId !== this.primaryId || !this.standbyId || pid === null) continue;
+      const standby = this.options.fleet.node(this.standbyId);
+      if (standby?.pid !== pid || this.deadPids.includes(pid)) continue; // about another (earlier) process
+      if (synced) this.setSync({ syncedPid: pid, reason: '' });
+      // Strict: nothing is acknowledged without it, so a lost link costs it nothing it had.
+      else if (this.losesOnLinkLoss && this.sync.syncedPid === pid) this.setSync({ syncedPid: null, reason: 'link-lost' });
+    }
+  }
+
+  /**
+   * Strict sync: the primary came back with less than its standby holds of the primary's own epoch
+   * (a damaged log, or a tail shipped before it was durable here) and will not overwrite it. The
+   * standby is the better copy: it is promoted, the primary fenced and brought back as its standby.
+   */
+  private standbyAhead(primary: string, event: Record<string, unknown>): void {
+    if (!this.strict || this.failover || primary !== this.primaryId || !this.standbyId) return;
+    const pid = typeof event.standbyPid === 'number' ? event.standbyPid : null;
+    const standby = this.options.fleet.node(this.standbyId);
+    if (pid === null || standby?.pid !== pid || this.deadPids.includes(pid) || standby.status !== 'ready') return;
+    if (this.options.fleet.node(primary)?.status !== 'ready') return;
+    this.startFailover(primary, this.standbyId, now(), 'standby-ahead', false, { standbyLsn: event.standbyLsn, lsn: event.lsn });
   }
 
   /** A balancer detection. A passive or active one of the primary is a loss; an exit is handled by `nodeExited`. */
@@ -193,13 +290,69 @@ export class FailoverController {
     return this.topology.kind === 'warm-standby' || this.topology.kind === 'cold-standby';
   }
 
-  /** Exactly once per loss of the primary: later exits and detections of it are ignored. */
+  /** Strict sync: never acknowledged without the standby, so never promoted while it may be behind. */
+  private get strict(): boolean {
+    return this.topology.kind === 'hot-standby' && this.topology.replication === 'sync';
+  }
+
+  /** sync-degradable: a lost link means writes are acknowledged without the standby. */
+  private get losesOnLinkLoss(): boolean {
+    return this.topology.kind === 'hot-standby' && this.topology.replication === 'sync-degradable';
+  }
+
+  private standbyIsInSync(): boolean {
+    if (this.topology.kind !== 'hot-standby' || this.topology.replication === 'async' || !this.standbyId) return false;
+    const pid = this.sync.syncedPid;
+    return pid !== null && !this.deadPids.includes(pid) && this.options.fleet.node(this.standbyId)?.pid === pid;
+  }
+
+  private behindReason(): string {
+    if (this.topology.kind === 'hot-standby' && this.topology.replication === 'async') return 'async';
+    return this.sync.reason || 'never-synced';
+  }
+
+  /** The standby's process is gone: whatever it confirmed is only as good as its restart's recovery. */
+  private standbyGone(id: string, reason: string): void {
+    const pid = this.options.fleet.node(id)?.pid;
+    if (typeof pid === 'number' && !this.deadPids.includes(pid)) {
+      this.deadPids.push(pid);
+      if (this.deadPids.length > DEAD_PIDS_KEPT) this.deadPids.shift();
+    }
+    this.setSync({ syncedPid: null, reason });
+  }
+
+  /** `standby.in-sync` / `standby.behind` on the timeline at each change: what a failover now would decide on. */
+  private setSync(next: StandbySync): void {
+    const was = this.sync.syncedPid !== null;
+    this.sync = next;
+    const is = next.syncedPid !== null;
+    if (was === is || !this.standbyId) return;
+    if (is) this.emit('standby.in-sync', this.standbyId, { standby: this.standbyId, pid: next.syncedPid, primary: this.primaryId });
+    else this.emit('standby.behind', this.standbyId, { standby: this.standbyId, reason: next.reason, primary: this.primaryId });
+  }
+
+  /**
+   * A loss of the primary. Strict sync decides before anything is cut: a dead primary is held
+   * (restarted in place) unless the standby is known in sync; a running one is first probed.
+   */
   private lose(from: string, lossAt: number, trigger: Failover['trigger'], exited: boolean): void {
     const to = this.standbyId;
     if (!to) return;
-    const failover: Failover = { from, to, lossAt, trigger, awaitingExit: false };
+    if (this.strict && trigger !== 'operator') {
+      if (!exited) return this.probeBeforeFailover(from, to, lossAt, trigger);
+      // A standby that may lack an acknowledged write is never promoted by the lab: the primary restarts in place.
+      if (!this.standbyIsInSync()) return this.held(from, to, lossAt, trigger, 'standby-behind', 'restart-in-place');
+    }
+    this.startFailover(from, to, lossAt, trigger, exited);
+  }
+
+  /** Exactly once per loss of the primary: later exits and detections of it are ignored. */
+  private startFailover(from: string, to: string, lossAt: number, trigger: Failover['trigger'], exited: boolean, ahead?: Record<string, unknown>): void {
+    // A standby ahead of its primary's own records is the best copy there is: not "behind".
+    const inSync = ahead !== undefined || this.standbyIsInSync();
+    const failover: Failover = { from, to, lossAt, trigger, awaitingExit: false, inSync, behindReason: inSync ? null : this.behindReason() };
     this.failover = failover;
-    this.emit('failover.started', from, { from, to, trigger, lossAt, topology: this.topology.kind });
+    this.emit('failover.started', from, { from, to, trigger, lossAt, topology: this.topology.kind, ...(ahead ? { standbyAhead: ahead } : {}) });
     // Nothing routes to the lost primary again, whatever it does next.
     this.setUpstreams([]);
     // Before the supervisor's restart is spawned (its timer is pending now): it comes back a standby.
@@ -212,6 +365,43 @@ export class FailoverController {
       this.primaryId = null;
       this.emit('failover.failed', from, { from, to, error: (error as Error).message, afterMs: round(now() - lossAt) });
     });
+  }
+
+  /** `failover.held`: no promotion for this loss, and why. */
+  private held(from: string, standby: string, lossAt: number, trigger: Failover['trigger'], reason: 'standby-behind' | 'primary-serving', action: string, extra: Record<string, unknown> = {}): void {
+    const standbyState = this.standbyIsInSync() ? 'in-sync' : this.behindReason();
+    this.emit('failover.held', from, { from, standby, trigger, lossAt, reason, standbyState, action, topology: this.topology.kind, ...extra });
+  }
+
+  /**
+   * Strict sync, a running primary detected down: asked through its balancer link first. Still
+   * answering, it is not lost (the detection saw its refusals — writes failing 503 for want of its
+   * standby — or an injected error): it serves on. Silent (frozen, cut off): with the standby in sync
+   * it is fenced and the standby promoted; else it is fenced and restarted in place, still primary.
+   */
+  private probeBeforeFailover(from: string, to: string, lossAt: number, trigger: Failover['trigger']): void {
+    if (this.holdProbe?.from === from) return; // already being looked at
+    const pid = this.options.fleet.node(from)?.pid ?? null;
+    const probe = { from, pid };
+    this.holdProbe = probe;
+    void (async () => {
+      try {
+        const port = this.options.balancerPort?.(from) ?? this.options.fleet.node(from)?.port;
+        const answers = port !== undefined && (await this.admin.ready(port, HOLD_PROBE_TIMEOUT_MS));
+        const node = this.options.fleet.node(from);
+        // It died meanwhile (its exit was a loss of its own), or a failover already took it.
+        if (this.disposed || this.failover || this.primaryId !== from || node?.pid !== pid || node?.status !== 'ready') return;
+        if (answers) return this.held(from, to, lossAt, trigger, 'primary-serving', 'none', { serving: true, detail: 'it answers its health check through the balancer link' });
+        if (this.standbyIsInSync()) return this.startFailover(from, to, lossAt, trigger, false);
+        const fencedAt = now();
+        await this.options.fleet.stopNode(from, 0);
+        this.emit('failover.fenced', from, { how: 'SIGKILL', ms: round(now() - fencedAt), held: true });
+        this.held(from, to, lossAt, trigger, 'standby-behind', 'fenced-restart-in-place');
+        if (!this.disposed) await this.options.fleet.startNode(from).catch(() => undefined);
+      } finally {
+        if (this.holdProbe === probe) this.holdProbe = null;
+      }
+    })();
   }
 
   private async run(failover: Failover, exited: boolean): Promise<void> {
@@ -241,9 +431,15 @@ export class FailoverController {
     if (this.disposed) return;
     const promotedAt = now();
     this.emit('failover.promoted', to, { from, to, ...answer }, promotedAt);
+    if (this.topology.kind === 'hot-standby') void this.sayIfBehind(failover);
 
     this.primaryId = to;
     this.standbyId = from;
+    // A primary is no one's rejoining standby (it may have been one until a moment ago).
+    this.rejoining.delete(to);
+    // The new standby is the old primary, on its way back: in sync only once the new primary says so.
+    this.sync = { syncedPid: null, reason: 'never-synced' };
+    if (this.topology.kind === 'hot-standby') this.emit('standby.behind', from, { standby: from, reason: 'never-synced', primary: to });
     this.failover = null;
     const target = fleet.node(to);
     if (target) this.setUpstreams([{ id: to, port: target.port }]);
@@ -252,6 +448,26 @@ export class FailoverController {
     this.options.listener.onFailedOver({ from, to, at: doneAt, kind: this.topology.kind });
     if (shipper) shipper.setRoute({ from: to, to: from });
     this.finishRejoin(from);
+  }
+
+  /**
+   * `failover.promoted-behind` when the promoted standby may lack acknowledged writes — decided once
+   * the old primary's last lines (batched by the supervisor) have had time to arrive.
+   */
+  private async sayIfBehind(failover: Failover): Promise<void> {
+    this.settling = failover;
+    const wait = failover.lossAt + LOG_SETTLE_MS - now();
+    if (wait > 0) await sleep(wait);
+    if (this.settling === failover) this.settling = null;
+    if (this.disposed || failover.inSync) return;
+    this.emit('failover.promoted-behind', failover.to, {
+      from: failover.from,
+      to: failover.to,
+      trigger: failover.trigger,
+      reason: failover.behindReason ?? 'never-synced',
+      replication: this.topology.replication,
+      detail: 'the promoted standby may lack writes the old primary acknowledged; the ledger check after the incident counts them',
+    });
   }
 
   /** Promotes `to` per topology; retries while it is not ready or refuses, up to promoteTimeoutMs. */
@@ -311,7 +527,7 @@ export class FailoverController {
 
   /** An old primary is back (ready as a standby, or stopped as the cold standby) once failover is done. */
   private finishRejoin(id: string): void {
-    if (this.failover || !this.rejoining.has(id)) return;
+    if (this.failover || !this.rejoining.has(id) || id === this.primaryId) return;
     const node = this.options.fleet.node(id);
     const cold = this.topology.kind === 'cold-standby';
     if (!node || (cold ? node.status !== 'stopped' : node.status !== 'ready')) return;
@@ -355,6 +571,15 @@ export class FailoverController {
     } catch (error) {
       console.error('failover listener failed:', error);
     }
+  }
+}
+
+function parseLine(text: string): Record<string, unknown> | null {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
   }
 }
 

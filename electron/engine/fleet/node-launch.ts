@@ -1,3 +1,5 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
 import type { NodeSpec } from '../../../shared/contract/model';
 
 export type BundledNode = Extract<NodeSpec, { kind: 'bundled' }>;
@@ -35,6 +37,7 @@ export function bundledServerArgs(
     if (value !== undefined) args.push(name, String(value));
   };
   flag('--replication', server.replication);
+  flag('--sync-timeout-ms', server.syncTimeoutMs);
   flag('--fsync', server.fsync);
   flag('--checkpoint-interval-ms', server.checkpointIntervalMs);
   flag('--checkpoint-every-writes', server.checkpointEveryWrites);
@@ -58,11 +61,28 @@ export function bundledPlan(
     file: process.execPath,
     args: [serverEntry, ...bundledServerArgs(spec, port, dataDir, portOf)],
     // Under Electron, process.execPath is the Electron binary: make it behave as plain Node.
-    env: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {},
+    // The node secret goes in the environment, never argv (which `ps` shows every user).
+    env: { ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}), [NODE_SECRET_ENV]: labNodeSecret(dirname(dirname(dataDir))) },
     ipc: true,
     readyPath: '/readyz',
     readyLogEvent: true,
   };
+}
+
+/** Where the bundled server reads the lab's node secret (electron/server/config.ts). */
+export const NODE_SECRET_ENV = 'FIREDRILL_NODE_SECRET';
+
+/** Random, made once per engine process and never written anywhere. */
+const engineKey = randomBytes(32);
+
+/**
+ * The per-lab node secret the lab's bundled nodes require on their admin, replication and dump
+ * endpoints: unguessable (keyed by this engine's random key), different for every lab (its run
+ * folder; nodes live in RUN/nodes/<id>), the same for every node of one lab (a primary sends it to
+ * its standby), and gone with the engine.
+ */
+export function labNodeSecret(runDir: string): string {
+  return createHmac('sha256', engineKey).update(resolve(runDir)).digest('base64url');
 }
 
 export function commandPlan(spec: CommandNode, port: number, dataDir: string): LaunchPlan {

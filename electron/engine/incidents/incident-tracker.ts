@@ -162,6 +162,7 @@ export class IncidentTracker {
     if (e.kind === 'failover.started' && typeof detail.from === 'string' && typeof detail.to === 'string') {
       this.failoverStarted({ from: detail.from, to: detail.to, at: e.at });
     }
+    if (e.kind === 'failover.promoted' || e.kind === 'failover.promoted-behind' || e.kind === 'failover.held') this.failoverOutcome(e.kind, detail, e.at);
     if (!e.nodeId) return;
     if (e.kind === 'node.exited') {
       this.nodeExited(e.nodeId, e.at, { byLab: detail.byLab === true, code: detail.code as number | null, signal: detail.signal as string | null });
@@ -169,6 +170,34 @@ export class IncidentTracker {
     else if (e.kind === 'node.ready') {
       this.planned.delete(e.nodeId);
       this.nodeRestored(e.nodeId, e.at);
+    }
+  }
+
+  /**
+   * The controller's answer to a primary's loss, on that primary's incident: promoted, promoted
+   * behind (it may arrive after the incident closed), or held. A running primary held because it
+   * still serves (`serving`) was never down: its incident ends there.
+   */
+  private failoverOutcome(kind: string, detail: Record<string, unknown>, at: number): void {
+    const from = typeof detail.from === 'string' ? detail.from : undefined;
+    if (!from) return;
+    const to = typeof detail.to === 'string' ? detail.to : null;
+    const reason = typeof detail.reason === 'string' ? (typeof detail.standbyState === 'string' ? `${detail.reason}: ${detail.standbyState}` : detail.reason) : null;
+    if (kind === 'failover.promoted-behind') {
+      const t = [...this.tracked].reverse().find((x) => x.incident.nodeId === from && x.incident.failover?.to === to);
+      if (!t) return;
+      t.incident.failover = { outcome: 'promoted-behind', to, reason };
+      this.changed(t);
+      return;
+    }
+    const t = this.openFor(from);
+    if (!t) return;
+    t.incident.failover = kind === 'failover.held' ? { outcome: 'held', to: null, reason } : { outcome: 'promoted', to, reason: null };
+    this.changed(t);
+    if (kind === 'failover.held' && detail.serving === true) {
+      t.incident.open = false;
+      this.timeline('incident.closed', t, { mttdMs: t.incident.mttdMs, mttrMs: t.incident.mttrMs, via: from, held: true }, at);
+      this.changed(t);
     }
   }
 

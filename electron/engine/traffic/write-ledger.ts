@@ -189,9 +189,9 @@ export class WriteLedger {
    * a base URL whose `GET /dump` answers `{lsn, entries}`. Keys acknowledged after the dump was
    * asked for are skipped (the dump may predate them).
    */
-  async verify(source: StateSource | string, options: { timeoutMs?: number } = {}): Promise<LedgerCheck> {
+  async verify(source: StateSource | string, options: { timeoutMs?: number; nodeSecret?: string | null } = {}): Promise<LedgerCheck> {
     const askedAt = now();
-    const entries = typeof source === 'string' ? await fetchDump(source, options.timeoutMs ?? 10_000) : await source.dump();
+    const entries = typeof source === 'string' ? await fetchDump(source, options.timeoutMs ?? 10_000, options.nodeSecret ?? null) : await source.dump();
     let checked = 0;
     let lost = 0;
     let stale = 0;
@@ -264,9 +264,10 @@ export class WriteLedger {
   }
 }
 
-async function fetchDump(baseUrl: string, timeoutMs: number): Promise<Record<string, string>> {
+/** `GET /dump` reads everything a node holds: a bundled node answers it only with the lab's node secret. */
+async function fetchDump(baseUrl: string, timeoutMs: number, nodeSecret: string | null): Promise<Record<string, string>> {
   const url = `${baseUrl.replace(/\/+$/, '')}/dump`;
-  const res = await request(url, { signal: AbortSignal.timeout(timeoutMs) });
+  const res = await request(url, { signal: AbortSignal.timeout(timeoutMs), ...(nodeSecret ? { headers: { authorization: `Bearer ${nodeSecret}` } } : {}) });
   const text = await res.body.text();
   if (res.statusCode !== 200) throw new Error(`write ledger: GET ${url} answered ${res.statusCode}: ${text.slice(0, 200)}`);
   const parsed = JSON.parse(text) as { entries?: Record<string, string>; encoding?: string };

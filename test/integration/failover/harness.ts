@@ -10,6 +10,7 @@ import { FleetSupervisor } from '../../../electron/engine/fleet/index';
 import { CheckpointShipper } from '../../../electron/engine/failover/checkpoint-shipper';
 import { FailoverController, type BalancerPort, type Detection, type FailedOver } from '../../../electron/engine/failover/failover-controller';
 import { fleetForTopology, type UpstreamTarget } from '../../../electron/engine/failover/topology';
+import { labNodeSecret } from '../../../electron/engine/fleet/node-launch';
 import { IncidentTracker } from '../../../electron/engine/incidents/incident-tracker';
 import { killLeftovers, Recorder, refOf, type ProcessRef } from '../fleet/helpers';
 
@@ -47,6 +48,8 @@ export class FailoverLab {
   readonly controller: FailoverController;
   private readonly started: ProcessRef[] = [];
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  /** The secret the lab's nodes were started with (the supervisor passes it in their environment). */
+  readonly nodeSecret = labNodeSecret(this.runDir);
 
   constructor(readonly topology: TopologySpec) {
     const { recorder, started, tracker } = this;
@@ -61,6 +64,7 @@ export class FailoverLab {
         onNodeChanged: (n) => recorder.onNodeChanged(n),
         onLogs: (lines, dropped) => {
           this.shipper.onLogs(lines);
+          this.controller.onLogs(lines);
           tracker.logLines(lines);
           recorder.onLogs(lines, dropped);
         },
@@ -82,6 +86,7 @@ export class FailoverLab {
       balancer: this.balancer,
       shipper: this.shipper,
       runDir: this.runDir,
+      nodeSecret: this.nodeSecret,
       listener: {
         onTimeline: timeline,
         onFailedOver: (e) => {
@@ -143,7 +148,7 @@ export class FailoverLab {
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(body);
       const req = http.request(
-        { host: '127.0.0.1', port, method, path, agent: this.agent, headers: payload ? { 'content-length': payload.length } : {} },
+        { host: '127.0.0.1', port, method, path, agent: this.agent, headers: { authorization: `Bearer ${this.nodeSecret}`, ...(payload ? { 'content-length': payload.length } : {}) } },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));

@@ -36,6 +36,8 @@ describe('hot standby', () => {
       await l.start();
       expect(l.balancer.upstreamSets()).toEqual([['p1']]);
       await l.until(async () => ((await l.status(l.node('p1').port)).replication as { replicas: Array<{ connected: boolean }> }).replicas[0]?.connected === true, 5_000, 'p1 → s1 connected');
+      // Strict sync promotes only a standby known to be in sync (else it holds: standby-dies-first.test.ts).
+      if (replication === 'sync') await l.waitFor(() => l.events('standby.in-sync', 's1')[0], 5_000, 's1 in sync');
 
       const { acked, killedAt } = await l.streamAndKill('p1', 400);
       const done = await failoverDone(l);
@@ -102,6 +104,7 @@ describe('a primary detected down while its process lives (hung)', () => {
       await l.put(l.node('p1').port, `h${i}`, `v${i}`);
       acked.set(`h${i}`, { value: `v${i}` });
     }
+    await l.waitFor(() => l.events('standby.in-sync', 's1')[0], 5_000, 's1 in sync');
     const { pid } = l.node('p1');
     process.kill(pid as number, 'SIGSTOP'); // frozen: alive, answering nothing
     const at = performance.timeOrigin + performance.now();

@@ -3,18 +3,26 @@
 // (previous generation + log replay, 0 acknowledged writes lost where the log covers them).
 import { describe, expect, it } from 'vitest';
 import type { FaultRecord } from '../../../shared/contract/model';
+import { labNodeSecret } from '../../../electron/engine/fleet/node-launch';
 import { missingWrites, ServerHandle, writeKeys } from '../../support/server-harness';
 import { serverEvents, useFaultLab, type FaultLab } from './helpers';
 
 const lab = useFaultLab();
 const seeded = (seed: number) => () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
 
+/** A client of the lab's node n1, with the lab's node secret (checkpoints and dumps need it). */
+function labClient(faultLab: FaultLab): ServerHandle {
+  const client = new ServerHandle(faultLab.node('n1').port, null, 'n1', []);
+  client.secret = labNodeSecret(faultLab.harness.runDir);
+  return client;
+}
+
 /** A primary with manual checkpoints: generation 1 (100 keys), generation 2 (200), then 50 keys in the log only. */
 async function primaryWithHistory(faultLab: FaultLab): Promise<{ client: ServerHandle; acked: Map<string, string>; lsnOf: Map<string, number> }> {
   await faultLab.start({
     nodes: [{ id: 'n1', kind: 'bundled', role: 'primary', server: { checkpointIntervalMs: 0, checkpointEveryWrites: 0, keep: 3 } }],
   });
-  const client = new ServerHandle(faultLab.node('n1').port, null, 'n1', []);
+  const client = labClient(faultLab);
   const acked = await writeKeys(client, 'a', 100);
   expect(await client.checkpoint()).toBe(1);
   for (const [k, v] of await writeKeys(client, 'b', 100)) acked.set(k, v);
@@ -67,7 +75,7 @@ describe.runIf(process.platform === 'linux')('checkpoint faults on a real server
     if (reason === null) expect(rejected).toEqual([]);
     else expect(rejected[0]).toMatchObject({ generation: 2, file: 'ckpt-0000000002.bin', reason });
     expect(events.find((e) => e.event === 'restore.done')).toMatchObject({ generation: 1, lsn: 250, entriesReplayed: 150, gap: false, lostLsns: 0 });
-    const after = new ServerHandle(faultLab.node('n1').port, null, 'n1', []);
+    const after = labClient(faultLab);
     expect(missingWrites(acked, (await after.dump()).entries)).toEqual([]);
   });
 
@@ -87,7 +95,7 @@ describe.runIf(process.platform === 'linux')('checkpoint faults on a real server
     expect(restored.lsn).toBe(249);
     const lost = [...lsnOf].filter(([, lsn]) => lsn > restored.lsn).map(([key]) => key);
     expect(lost).toEqual(['c49']);
-    const after = new ServerHandle(faultLab.node('n1').port, null, 'n1', []);
+    const after = labClient(faultLab);
     expect(missingWrites(acked, (await after.dump()).entries)).toEqual(lost);
   });
 

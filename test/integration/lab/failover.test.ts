@@ -15,6 +15,8 @@ describe('lab: failover across standby topologies', () => {
     t = await startLab({ topology: { kind, replication, server: { checkpointIntervalMs: 200, checkpointEveryWrites: 50 } } });
     await t.client.request('traffic.start', { rate: 200, durationMs: 2_500, readShare: 0.5, keys: 200 });
     await new Promise((r) => setTimeout(r, 800));
+    // Strict sync promotes only a standby the primary said is in sync (else it holds the failover).
+    if (kind === 'hot-standby' && replication === 'sync') await waitFor('s1 in sync', () => (t as LabUnderTest).timeline.find((e) => e.kind === 'standby.in-sync' && e.nodeId === 's1'));
     process.kill(pidOf(await t.state(), 'p1'), 'SIGKILL');
     const incident = await waitFor('the incident to close with its ledger check', () =>
       [...(t as LabUnderTest).incidents.values()].find((i) => i.nodeId === 'p1' && !i.open && i.lostWrites !== null),
@@ -65,6 +67,8 @@ describe('lab: failover across standby topologies', () => {
   it('with no traffic, a failover is over when the new primary is back in rotation (not when the old one rejoins)', async () => {
     t = await startLab({ topology: { kind: 'hot-standby', replication: 'sync' } });
     const lab = t;
+    // Strict sync promotes only a standby the primary said is in sync (else it holds): wait for that.
+    await waitFor('s1 in sync', () => lab.timeline.find((e) => e.kind === 'standby.in-sync' && e.nodeId === 's1'));
     process.kill(pidOf(await lab.state(), 'p1'), 'SIGKILL');
     const incident = await waitFor('the incident to close', () => [...lab.incidents.values()].find((i) => i.nodeId === 'p1' && !i.open));
     const done = lab.timeline.find((e) => e.kind === 'failover.done');

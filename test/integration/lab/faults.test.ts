@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLab, waitFor, type LabUnderTest } from '../../support/lab-client.js';
+import { labNodeSecret } from '../../../electron/engine/fleet/node-launch.js';
 
 // Faults through the whole lab: the registry, the fault proxies in front of every node, the
 // balancer's hop, the supervisor's signals, and the incidents they open.
@@ -118,7 +119,9 @@ describe('lab: faults', () => {
     expect(incident.cause).toBe('fault:kill');
     const logs = (await lab.client.request('node.logs', { id: 'k1' })).lines.map((l) => l.text);
     expect(logs.some((l) => l.includes('"checkpoint.rejected"') && l.includes('checksum-mismatch'))).toBe(true);
-    const dump = (await (await fetch(`http://127.0.0.1:${(await lab.state()).nodes[0]?.port}/dump`)).json()) as { entries: Record<string, string> };
+    // The dump reads everything: the node answers it only with the lab's node secret.
+    const secret = labNodeSecret((await lab.state()).runDir);
+    const dump = (await (await fetch(`http://127.0.0.1:${(await lab.state()).nodes[0]?.port}/dump`, { headers: { authorization: `Bearer ${secret}` } })).json()) as { entries: Record<string, string> };
     for (let i = 0; i < 60; i++) expect(dump.entries[`key-${i}`]).toBe(`v${i}`);
   });
 });

@@ -8,11 +8,11 @@ const servers = useServers();
 describe('promotion epochs', () => {
   it('an old primary restored from a checkpoint alone, diverged below the new primary’s lsn, gets a snapshot', async () => {
     const standby = await servers.started({ nodeId: 'b', args: ['--role', 'standby', '--checkpoint-interval-ms', '0'] });
-    const primary = await servers.started({ nodeId: 'a', args: ['--replicas', standby.address, '--checkpoint-interval-ms', '0', '--checkpoint-every-writes', '0'] });
+    const primary = await servers.started({ nodeId: 'a', args: ['--replicas', standby.address, '--replication', 'sync-degradable', '--checkpoint-interval-ms', '0', '--checkpoint-every-writes', '0'] });
     await primary.waitForEvent('replication.connected');
     const shared = await writeKeys(primary, 'shared', 20);
 
-    // The standby goes away; the primary goes on alone (acknowledged: documented), checkpoints, dies.
+    // The standby goes away; the primary goes on alone (sync-degradable acknowledges them), checkpoints, dies.
     await standby.kill('SIGKILL');
     await writeKeys(primary, 'orphan', 10);
     await primary.checkpoint();
@@ -20,7 +20,7 @@ describe('promotion epochs', () => {
 
     // The standby comes back and is promoted: it writes a different history past lsn 20.
     await standby.start();
-    expect((await standby.post('/admin/promote', { replicas: [primary.address] })).status).toBe(200);
+    expect((await standby.post('/admin/promote', { replicas: [primary.address], replication: 'sync-degradable' })).status).toBe(200);
     const fresh = await writeKeys(standby, 'fresh', 20);
 
     // The old primary rejoins as a standby: its state is the checkpoint alone (nothing to replay),

@@ -79,10 +79,10 @@ describe('replication and failover', () => {
     const standby = await servers.create({ nodeId: 'standby', args: ['--role', 'standby'] });
     const primary = await servers.started({
       nodeId: 'primary',
-      args: ['--replicas', standby.address, '--checkpoint-every-writes', '40', '--checkpoint-interval-ms', '0', '--keep', '1'],
+      args: ['--replicas', standby.address, '--replication', 'sync-degradable', '--checkpoint-every-writes', '40', '--checkpoint-interval-ms', '0', '--keep', '1'],
     });
     await primary.waitForEvent('replication.lost');
-    // Written with no standby reachable: acknowledged anyway (documented choice).
+    // Written with no standby reachable: sync-degradable acknowledges them anyway (strict sync would refuse: strict-sync.test.ts).
     const early = await writeKeys(primary, 'early', 30);
     await standby.start();
     await primary.waitForEvent('replication.connected', (e) => e.catchUp === 'log');
@@ -104,7 +104,7 @@ describe('replication and failover', () => {
     expect(entries.final).toBe('x');
     expect(lsn).toBe((await primary.status()).lsn);
     const status = await primary.status();
-    expect(status.replication).toMatchObject({ mode: 'sync', replicas: [{ address: standby.address, connected: true, ackedLsn: lsn }] });
+    expect(status.replication).toMatchObject({ mode: 'sync-degradable', replicas: [{ address: standby.address, connected: true, ackedLsn: lsn }] });
   });
 
   it('a demoted primary rejoins as a standby of the new primary and converges', async () => {

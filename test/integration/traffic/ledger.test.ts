@@ -1,7 +1,7 @@
 // The write ledger against a real bundled server process: nothing lost, then exact counts of tampering.
 import { describe, expect, it } from 'vitest';
 import { TrafficGenerator, WriteLedger } from '../../../electron/engine/traffic';
-import { useServers } from '../../support/server-harness';
+import { TEST_NODE_SECRET, useServers } from '../../support/server-harness';
 
 const servers = useServers();
 
@@ -22,7 +22,7 @@ describe('write ledger against the bundled server', () => {
     expect(stats.failed).toBe(0);
     expect(stats.writes.sent).toBeGreaterThan(120);
     expect(ledger.acked).toBe(stats.writes.sent);
-    const clean = await ledger.verify(baseUrl);
+    const clean = await ledger.verify(baseUrl, { nodeSecret: TEST_NODE_SECRET });
     expect(clean).toMatchObject({ acked: stats.writes.sent, checked: ledger.ackedKeys, lost: 0, stale: 0, skipped: 0 });
     expect(clean.checked).toBeGreaterThanOrEqual(25);
     expect(ledger.counts()).toMatchObject({ lost: 0, stale: 0, checked: clean.checked });
@@ -45,7 +45,7 @@ describe('write ledger against the bundled server', () => {
     ledger.unknownOutcome(unknownLater!, late);
     await server.put(unknownLater!, late);
 
-    const check = await ledger.verify(baseUrl);
+    const check = await ledger.verify(baseUrl, { nodeSecret: TEST_NODE_SECRET });
     expect(check).toMatchObject({ checked: clean.checked, lost: 3, stale: 1, skipped: 0 });
     expect(check.examples.lost.map((e) => [e.key, e.finding]).sort()).toEqual(
       [

@@ -1,8 +1,9 @@
 // The controller's decisions with a fake fleet, balancer and admin client (the real processes are
 // in test/integration/failover): one promotion per loss, the old primary reconfigured before its
-// restart can be spawned, never two upstreams, bounded retries.
+// restart can be spawned, never two upstreams, bounded retries; strict sync holds rather than
+// promote a standby that may be behind, degradable promotes and says so.
 import { describe, expect, it } from 'vitest';
-import type { NodeRole, NodeSnapshot, TopologySpec } from '../../../shared/contract/model';
+import type { LogLine, NodeRole, NodeSnapshot, TopologySpec } from '../../../shared/contract/model';
 import { FailoverController, type FleetPort } from '../../../electron/engine/failover/failover-controller';
 import type { NodeAdmin } from '../../../electron/engine/failover/node-admin';
 import type { UpstreamTarget } from '../../../electron/engine/failover/topology';
@@ -12,7 +13,7 @@ class FakeFleet implements FleetPort {
   readonly map = new Map<string, NodeSnapshot>();
 
   constructor(nodes: Array<[string, NodeRole, NodeSnapshot['status']]>) {
-    nodes.forEach(([id, role, status], i) => this.map.set(id, snapshot(id, role, status, 4000 + i)));
+    nodes.forEach(([id, role, status], i) => this.map.set(id, snapshot(id, role, status, 4000 + i, 100 + i)));
   }
 
   nodes(): NodeSnapshot[] {
@@ -45,8 +46,8 @@ class FakeFleet implements FleetPort {
   }
 }
 
-function snapshot(id: string, role: NodeRole, status: NodeSnapshot['status'], port: number): NodeSnapshot {
-  return { id, kind: 'bundled', role, status, port, pid: 1, restarts: 0, dataDir: `/nowhere/${id}`, restartPolicy: 'always', startedAt: null, readyAt: null, lastExit: null, nextStartAt: null };
+function snapshot(id: string, role: NodeRole, status: NodeSnapshot['status'], port: number, pid: number): NodeSnapshot {
+  return { id, kind: 'bundled', role, status, port, pid, restarts: 0, dataDir: `/nowhere/${id}`, restartPolicy: 'always', startedAt: null, readyAt: null, lastExit: null, nextStartAt: null };
 }
 
 function setup(topology: TopologySpec, fleet: FakeFleet, admin: Partial<NodeAdmin> = {}, promoteTimeoutMs = 2_000) {
@@ -72,6 +73,7 @@ function setup(topology: TopologySpec, fleet: FakeFleet, admin: Partial<NodeAdmi
           return { role: 'primary', changed: true };
         }),
       configure: admin.configure ?? (async () => ({})),
+      ready: admin.ready ?? (async () => true),
     },
     listener: {
       onTimeline: (kind, _node, detail) => timeline.push({ kind, detail }),
@@ -92,6 +94,20 @@ function setup(topology: TopologySpec, fleet: FakeFleet, admin: Partial<NodeAdmi
 }
 
 const hot: TopologySpec = { kind: 'hot-standby', nodes: 3, replication: 'sync' };
+const degradable: TopologySpec = { kind: 'hot-standby', nodes: 3, replication: 'sync-degradable' };
+
+/** A primary's log line about its standby process `standbyPid`, as the supervisor batches it. */
+function line(primary: string, event: 'replication.synced' | 'replication.lost', standbyPid: number): LogLine {
+  return { nodeId: primary, stream: 'stdout', at: 0, text: JSON.stringify({ ts: 0, node: primary, event, replica: '127.0.0.1:1', standbyPid }) };
+}
+
+const until = async (check: () => boolean, what: string): Promise<void> => {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > 5_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+};
 
 describe('FailoverController', () => {
   it('hot: one promotion however many ways the loss is seen; the old primary is reconfigured at once', async () => {
@@ -102,6 +118,8 @@ describe('FailoverController', () => {
     const t = setup(hot, fleet);
     t.controller.start();
     expect(t.upstreams).toEqual([['p1']]);
+    t.controller.onLogs([line('p1', 'replication.synced', 101)]);
+    expect(t.controller.standbyInSync).toEqual({ inSync: true, reason: null });
 
     fleet.set('p1', { status: 'backoff' });
     t.controller.nodeExited('p1', 100);
@@ -122,10 +140,17 @@ describe('FailoverController', () => {
     expect(fleet.log).toContain('reconfigure s1 primary {"replicas":["p1"]}');
     expect(t.controller.primary).toBe('s1');
 
-    // The old primary is back as a standby: rejoined, never routed to.
-    fleet.set('p1', { status: 'ready', role: 'standby' });
+    // The old primary is back as a standby (a new process): rejoined, never routed to.
+    fleet.set('p1', { status: 'ready', role: 'standby', pid: 200 });
     t.controller.nodeReady('p1');
-    expect(t.timeline.map((e) => e.kind)).toEqual(['failover.started', 'failover.promoted', 'failover.done', 'node.rejoined']);
+    expect(t.controller.standbyInSync).toEqual({ inSync: false, reason: 'never-synced' });
+    t.controller.onLogs([line('p1', 'replication.synced', 200)]); // the old primary is no primary: not believed
+    expect(t.controller.standbyInSync.inSync).toBe(false);
+    t.controller.onLogs([line('s1', 'replication.synced', 200)]);
+    expect(t.controller.standbyInSync.inSync).toBe(true);
+    expect(t.timeline.at(-1)).toEqual({ kind: 'standby.in-sync', detail: { standby: 'p1', pid: 200, primary: 's1' } });
+    expect(t.timeline.map((e) => e.kind)).toEqual(['standby.in-sync', 'failover.started', 'failover.promoted', 'standby.behind', 'failover.done', 'node.rejoined', 'standby.in-sync']);
+    expect(t.timeline.find((e) => e.kind === 'standby.behind')?.detail).toEqual({ standby: 'p1', reason: 'never-synced', primary: 's1' });
     expect(t.upstreams.at(-1)).toEqual(['s1']);
     expect(t.calls).toEqual(['exited p1']);
 
@@ -162,7 +187,7 @@ describe('FailoverController', () => {
       ['p1', 'primary', 'ready'],
       ['s1', 'standby', 'starting'],
     ]);
-    const refusing = setup(hot, fleet, { promote: async () => Promise.reject(new Error('not-ready')) }, 150);
+    const refusing = setup(degradable, fleet, { promote: async () => Promise.reject(new Error('not-ready')) }, 150);
     refusing.controller.start();
     refusing.controller.nodeExited('p1', 1);
     fleet.set('s1', { status: 'ready' });
@@ -192,6 +217,221 @@ describe('FailoverController', () => {
     expect(t.calls).toEqual(['exited a1', 'started a1']);
     t.controller.detected({ nodeId: 'a1', via: 'passive', at: 6, reason: 'x' });
     expect(t.timeline).toEqual([]);
+  });
+
+  it('strict: a standby never said to be in sync is not promoted; the primary restarts in place, still routed', async () => {
+    const fleet = new FakeFleet([
+      ['p1', 'primary', 'ready'],
+      ['s1', 'standby', 'ready'],
+    ]);
+    const t = setup(hot, fleet);
+    t.controller.start();
+    fleet.set('p1', { status: 'backoff' });
+    t.controller.nodeExited('p1', 100);
+    expect(t.timeline).toEqual([
+      { kind: 'failover.held', detail: expect.objectContaining({ from: 'p1', standby: 's1', reason: 'standby-behind', standbyState: 'never-synced', action: 'restart-in-place', trigger: 'exit' }) },
+    ]);
+    // Not reconfigured (it comes back a primary), not cut from the balancer, nothing promoted.
+    expect(fleet.log).toEqual([]);
+    expect(t.upstreams).toEqual([['p1']]);
+    expect(t.calls).toEqual(['exited p1']);
+    expect(t.controller.failingOver).toBe(false);
+    fleet.set('p1', { status: 'ready', pid: 300 });
+    t.controller.nodeReady('p1');
+    expect(t.calls).toEqual(['exited p1', 'started p1']);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(t.promotes).toEqual([]);
+    expect(t.controller.primary).toBe('p1');
+  });
+
+  it('strict: the standby dies first — a late line about its dead process is not believed, and the primary is held', () => {
+    const fleet = new FakeFleet([
+      ['p1', 'primary', 'ready'],
+      ['s1', 'standby', 'ready'],
+    ]);
+    const t = setup(hot, fleet);
+    t.controller.start();
+    t.controller.onLogs([line('p1', 'replication.synced', 101)]);
+    fleet.set('s1', { status: 'backoff' }); // its snapshot keeps the dead pid until the next spawn
+    t.controller.nodeExited('s1', 50);
+    expect(t.controller.standbyInSync).toEqual({ inSync: false, reason: 'exited' });
+    t.controller.onLogs([line('p1', 'replication.synced', 101)]); // written before the death, batched after it
+    expect(t.controller.standbyInSync.inSync).toBe(false);
+    fleet.set('s1', { status: 'ready', pid: 111 });
+    t.controller.onLogs([line('p1', 'replication.lost', 101), line('p1', 'replication.synced', 999)]);
+    expect(t.controller.standbyInSync.inSync).toBe(false);
+    fleet.set('p1', { status: 'backoff' });
+    t.controller.nodeExited('p1', 60);
+    expect(t.timeline.map((e) => [e.kind, e.detail.standbyState ?? e.detail.reason])).toEqual([
+      ['standby.in-sync', undefined],
+      ['standby.behind', 'exited'],
+      ['failover.held', 'exited'],
+    ]);
+  });
+
+  it('strict: a lost link alone costs the standby nothing (nothing is acknowledged without it): it is promoted', async () => {
+    const fleet = new FakeFleet([
+      ['p1', 'primary', 'ready'],
+      ['s1', 'standby', 'ready'],
+    ]);
+    const t = setup(hot, fleet);
+    t.controller.start();
+    t.controller.onLogs([line('p1', 'replication.synced', 101), line('p1', 'replication.lost', 101)]);
+    expect(t.controller.standbyInSync.inSync).toBe(true);
+    fleet.set('p1', { status: 'backoff' });
+    t.controller.nodeExited('p1', 100);
+    await t.settled('failover.done');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(t.timeline.map((e) => e.kind)).toEqual(['standby.in-sync', 'failover.started', 'failover.promoted', 'standby.behind', 'failover.done']);
+  });
+
+  it('strict: a running primary detected down is probed through its balancer link — serving: left alone; silent: fenced and restarted, still primary', async () => {
+    const fleet = new FakeFleet([
+      ['p1', 'primary', 'ready'],
+      ['s1', 'standby', 'ready'],
+    ]);
+    let answers = true;
+    const probed: number[] = [];
+    const t = setup(hot, fleet, {
+      ready: async (port) => {
+        probed.push(port);
+        return answers;
+      },
+    });
+    t.controller.start();
+    // e.g. passive detection of writes failing 503 `standby-unavailable` while s1 is gone
+    t.controller.detected({ nodeId: 'p1', via: 'passive', at: 10, reason: '3 failures in a row, the last answered 503' });
+    await t.settled('failover.held');
+    expect(t.timeline[0]?.detail).toMatchObject({ reason: 'primary-serving', action: 'none', serving: true, trigger: 'passive', standbyState: 'never-synced' });
+    expect(fleet.log).toEqual([]);
+    expect(t.upstreams).toEqual([['p1']]);
+
+    answers = false; // frozen, or cut off from the balancer
+    t.controller.detected({ nodeId: 'p1', via: 'active', at: 20, reason: '2 probes timed out' });
+    await until(() => t.timeline.length === 3, 'fenced and held');
+    expect(t.timeline.map((e) => [e.kind, e.detail.action])).toEqual([
+      ['failover.held', 'none'],
+      ['failover.fenced', undefined],
+      ['failover.held', 'fenced-restart-in-place'],
+    ]);
+    expect(fleet.log).toEqual(['stop p1', 'start p1']);
+    expect(probed).toEqual([4000, 4000]);
+    expect(t.promotes).toEqual([]);
+    expect(t.upstreams).toEqual([['p1']]);
+    expect(t.timeline[2]?.detail).toMatchObject({ reason: 'standby-behind' });
+  });
+
+  it('strict: a silent running primary with its standby in sync is fenced and the standby promoted; one still answering is not', async () => {
+    const fleet = new FakeFleet([
+      ['p1', 'primary', 'ready'],
+      ['s1', 'standby', 'ready'],
+    ]);
+    let answers = true;
+    const t = setup(hot, fleet, { ready: async () => answers });
+    t.controller.start();
+    t.controller.onLogs([line('p1', 'replication.synced', 101)]);
+    t.controller.detected({ nodeId: 'p1', via: 'passive', at: 10, reason: 'x' });
+    await t.settled('failover.held');
+    expect(t.timeline.at(-1)?.detail).toMatchObject({ reason: 'primary-serving', standbyState: 'in-sync' });
+    answers = false;
+    t.controller.detected({ nodeId: 'p1', via: 'active', at: 20, reason: 'y' });
+    await t.settled('failover.done');
+    expect(fleet.log.slice(0, 2)).toEqual(['reconfigure p1 standby {}', 'stop p1']);
+    expect(t.timeline.filter((e) => e.kind.startsWith('failover.')).map((e) => e.kind)).toEqual(['failover.held', 'failover.started', 'failover.fenced', 'failover.promoted', 'failover.done']);
+  });
+
+  it('sync-degradable: promotes a standby the primary lost, and says so with failover.promoted-behind', async () => {
+    const fleet = new FakeFleet([
+      ['p1', 'primary', 'ready'],
+      ['s1', 'standby', 'ready'],
+    ]);
+    const t = setup(degradable, fleet);
+    t.controller.start();
+    t.controller.onLogs([line('p1', 'replication.synced', 101), line('p1', 'replication.lost', 101)]);
+    expect(t.controller.standbyInSync).toEqual({ inSync: false, reason: 'link-lost' });
+    fleet.set('p1', { status: 'backoff' });
+    t.controller.nodeExited('p1', performance.timeOrigin + performance.now());
+    await t.settled('failover.promoted-behind');
+    expect(t.timeline.map((e) => e.kind)).toEqual(['standby.in-sync', 'standby.behind', 'failover.started', 'failover.promoted', 'standby.behind', 'failover.done', 'failover.promoted-behind']);
+    expect(t.timeline.at(-1)?.detail).toMatchObject({ from: 'p1', to: 's1', reason: 'link-lost', replication: 'sync-degradable', trigger: 'exit' });
+  });
+
+  it('sync-degradable: the dead primary\'s last lines, batched after its exit, still count', async () => {
+    for (const [last, behind] of [
+      ['replication.lost', true],
+      ['replication.synced', false],
+    ] as const) {
+      const fleet = new FakeFleet([
+        ['p1', 'primary', 'ready'],
+        ['s1', 'standby', 'ready'],
+      ]);
+      const t = setup(degradable, fleet);
+      t.controller.start();
+      t.controller.onLogs([line('p1', last === 'replication.lost' ? 'replication.synced' : 'replication.lost', 101)]);
+      fleet.set('p1', { status: 'backoff' });
+      t.controller.nodeExited('p1', performance.timeOrigin + performance.now());
+      t.controller.onLogs([line('p1', last, 101)]);
+      await t.settled('failover.done');
+      await new Promise((r) => setTimeout(r, 400));
+      expect(t.timeline.some((e) => e.kind === 'failover.promoted-behind')).toBe(behind);
+    }
+  });
+
+  it('strict: the operator may promote a standby that may be behind — and it is said', async () => {
+    const fleet = new FakeFleet([
+      ['p1', 'primary', 'ready'],
+      ['s1', 'standby', 'ready'],
+    ]);
+    const t = setup(hot, fleet);
+    t.controller.start();
+    await t.controller.promoteStandby('s1');
+    await t.settled('failover.promoted-behind');
+    expect(t.timeline.at(-1)?.detail).toMatchObject({ trigger: 'operator', reason: 'never-synced' });
+  });
+
+  it('a primary lost before the old one rejoined: the old one is promoted, and never "rejoins" as its own standby', async () => {
+    const fleet = new FakeFleet([
+      ['p1', 'primary', 'ready'],
+      ['s1', 'standby', 'ready'],
+    ]);
+    const configured: Array<{ port: number; body: unknown }> = [];
+    const t = setup(degradable, fleet, { configure: async (port, body) => (configured.push({ port, body }), {}) });
+    t.controller.start();
+    fleet.set('p1', { status: 'backoff' });
+    t.controller.nodeExited('p1', 1);
+    await t.settled('failover.done');
+    // p1 is back (a standby) but s1 dies before p1's readiness is seen: p1 is promoted.
+    fleet.set('p1', { status: 'ready', role: 'standby', pid: 200 });
+    fleet.set('s1', { status: 'backoff' });
+    t.controller.nodeExited('s1', 2);
+    await until(() => t.timeline.filter((e) => e.kind === 'failover.done').length === 2, 'the second failover');
+    expect(t.controller.primary).toBe('p1');
+    // p1, now the primary, restarts: it is not a rejoining standby, and is never told to ship to itself.
+    fleet.set('p1', { pid: 300 });
+    t.controller.nodeReady('p1');
+    fleet.set('s1', { status: 'ready', role: 'standby', pid: 400 });
+    t.controller.nodeReady('s1');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(t.timeline.filter((e) => e.kind === 'node.rejoined').map((e) => e.detail)).toEqual([{ as: 'standby', primary: 'p1' }]);
+    expect(configured).toEqual([{ port: 4000, body: { replicas: ['127.0.0.1:4001'] } }]);
+  });
+
+  it('strict: a primary that lost records its standby holds (replication.standby-ahead) hands over to the standby', async () => {
+    const fleet = new FakeFleet([
+      ['p1', 'primary', 'ready'],
+      ['s1', 'standby', 'ready'],
+    ]);
+    const t = setup(hot, fleet);
+    t.controller.start();
+    const ahead = (pid: number): LogLine => ({ nodeId: 'p1', stream: 'stdout', at: 0, text: JSON.stringify({ event: 'replication.standby-ahead', standbyPid: pid, standbyLsn: 40, lsn: 39 }) });
+    t.controller.onLogs([ahead(999)]); // about another process: ignored
+    expect(t.timeline).toEqual([]);
+    t.controller.onLogs([ahead(101)]);
+    await t.settled('failover.done');
+    expect(t.timeline.find((e) => e.kind === 'failover.started')?.detail).toMatchObject({ from: 'p1', to: 's1', trigger: 'standby-ahead', standbyAhead: { standbyLsn: 40, lsn: 39 } });
+    expect(fleet.log.slice(0, 2)).toEqual(['reconfigure p1 standby {}', 'stop p1']);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(t.timeline.some((e) => e.kind === 'failover.promoted-behind')).toBe(false);
   });
 
   it('warm and cold need a shipper and the run folder', () => {

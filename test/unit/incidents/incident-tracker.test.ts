@@ -133,4 +133,30 @@ describe('IncidentTracker: a detection that beats the exit event', () => {
     expect(t.detected({ nodeId: 'a2', via: 'passive', at: 900 })).toMatch(/^inc-/);
     expect(t.incidents()).toHaveLength(1);
   });
+
+  it('records how the failover answered: held (strict sync), promoted, promoted behind — even after the incident closed', () => {
+    const { t } = tracker();
+    t.nodeExited('p1', 100, { signal: 'SIGKILL' });
+    t.timelineEvent({ kind: 'failover.held', nodeId: 'p1', at: 101, detail: { from: 'p1', standby: 's1', reason: 'standby-behind', standbyState: 'exited', action: 'restart-in-place' } });
+    expect(t.incidents()[0]?.failover).toEqual({ outcome: 'held', to: null, reason: 'standby-behind: exited' });
+    t.firstServed({ nodeId: 'p1', at: 400 }); // the primary, restarted in place, serves again
+
+    t.nodeExited('p1', 1_000, { signal: 'SIGKILL' });
+    t.timelineEvent({ kind: 'failover.promoted', nodeId: 's1', at: 1_010, detail: { from: 'p1', to: 's1' } });
+    t.failedOver({ from: 'p1', to: 's1', at: 1_011 });
+    t.firstServed({ nodeId: 's1', at: 1_050 });
+    t.timelineEvent({ kind: 'failover.promoted-behind', nodeId: 's1', at: 1_250, detail: { from: 'p1', to: 's1', reason: 'link-lost' } });
+    expect(t.incidents().map((i) => [i.open, i.failover])).toEqual([
+      [false, { outcome: 'held', to: null, reason: 'standby-behind: exited' }],
+      [false, { outcome: 'promoted-behind', to: 's1', reason: 'link-lost' }],
+    ]);
+  });
+
+  it('a running primary held because it still serves (e.g. writes refused 503 for want of its standby) was never down: its incident ends', () => {
+    const { t, timeline } = tracker();
+    t.detected({ nodeId: 'p1', via: 'passive', at: 10, reason: '3 failures in a row, the last answered 503' });
+    t.timelineEvent({ kind: 'failover.held', nodeId: 'p1', at: 12, detail: { from: 'p1', reason: 'standby-behind', standbyState: 'exited', action: 'none', serving: true } });
+    expect(t.incidents()[0]).toMatchObject({ open: false, failover: { outcome: 'held' } });
+    expect(timeline.at(-1)).toMatchObject({ kind: 'incident.closed', detail: { held: true } });
+  });
 });

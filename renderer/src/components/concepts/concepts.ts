@@ -26,7 +26,7 @@ export const CONCEPTS: Concept[] = [
     term: 'Hot standby',
     meaning: 'A second copy runs all the time and receives every change as it happens (log shipping). When the primary fails, the standby is promoted at once: it already has the data.',
     live: (f) =>
-      standbyLive('hot-standby', f, `Here p1 ships its write-ahead log to s1 ${f.topology?.replication === 'async' ? 'asynchronously: the newest acknowledged writes may be lost' : 'synchronously: an acknowledged write is already on s1'}.`),
+      standbyLive('hot-standby', f, `Here p1 ships its write-ahead log to s1 ${f.topology?.replication === 'async' ? 'asynchronously: the newest acknowledged writes may be lost' : f.topology?.replication === 'sync-degradable' ? 'synchronously while s1 answers, alone when it is lost: writes acknowledged then may be lost' : 'synchronously: an acknowledged write is already on s1, or it fails'}.`),
   },
   {
     id: 'warm-standby',

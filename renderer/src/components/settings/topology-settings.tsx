@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { TopologyKind, type TopologySpec } from '../../../../shared/contract/model.js';
+import { TopologyKind, type ReplicationMode, type TopologySpec } from '../../../../shared/contract/model.js';
 import { setTopology } from '../../engine/lab-commands.js';
 import { useStore } from '../../store/store.js';
 import { Term } from '../concepts/term.js';
@@ -18,7 +18,7 @@ export function TopologySettings() {
   const busy = useStore((s) => s.lab.pending.fleet !== undefined);
   const [kind, setKind] = useState<TopologySpec['kind']>(current?.kind ?? 'hot-standby');
   const [nodes, setNodes] = useState(String(current?.nodes ?? 3));
-  const [replication, setReplication] = useState<'sync' | 'async'>(current?.replication ?? 'sync');
+  const [replication, setReplication] = useState<ReplicationMode>(current?.replication ?? 'sync');
   const count = Number(nodes);
   const valid = kind !== 'active-active' || (Number.isInteger(count) && count >= 1 && count <= 32);
 
@@ -58,8 +58,9 @@ export function TopologySettings() {
         {kind === 'hot-standby' ? (
           <label className="field">
             <span className="field-label">replication</span>
-            <select data-testid="settings-replication" value={replication} onChange={(e) => setReplication(e.currentTarget.value as 'sync' | 'async')}>
-              <option value="sync">sync: acknowledged writes are on the standby</option>
+            <select data-testid="settings-replication" value={replication} onChange={(e) => setReplication(e.currentTarget.value as ReplicationMode)}>
+              <option value="sync">sync: acknowledged writes are on the standby (or fail)</option>
+              <option value="sync-degradable">sync-degradable: goes on alone when the standby is lost</option>
               <option value="async">async: faster, may lose the tail</option>
             </select>
           </label>

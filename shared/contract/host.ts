@@ -62,8 +62,6 @@ export class ContractHost {
     if (shapeError) throw shapeError;
     const parsed = commands[name].params.safeParse(rawParams ?? {});
     if (!parsed.success) throw fromZodError(parsed.error, 'invalid-params', 'params');
-    const holeError = boundaryChecks[name]?.(parsed.data as never);
-    if (holeError) throw holeError;
     const handler = this.handlers[name] as (params: unknown) => Promise<unknown> | unknown;
     return await handler(parsed.data);
   }
@@ -189,25 +187,6 @@ export class ContractHost {
     for (const end of [...this.connections]) end();
   }
 }
-
-/**
- * Checks the schemas in commands.ts / model.ts do not make yet, done here so that such input never reaches a handler
- * (where it would throw an `internal` error, or worse, later from a timer).
- */
-const boundaryChecks: { [K in CommandName]?: (params: ParsedParams<K>) => ContractError | undefined } = {
-  'fleet.start': ({ fleet }) => {
-    const nodes = fleet?.nodes ?? [];
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[i]!;
-      // Polled as an HTTP request path: a space, a control or a non-ASCII character makes the HTTP client throw.
-      if (node.kind === 'command' && node.healthPath !== undefined && !/^\/[\x21-\x7e]*$/.test(node.healthPath)) {
-        const field = `params.fleet.nodes.${i}.healthPath`;
-        return new ContractError({ code: 'invalid-params', message: `${field}: a path of printable ASCII without spaces (percent-encode the rest)`, field });
-      }
-    }
-    return undefined;
-  },
-};
 
 /** Deeper than any command's params go; past it input is refused before a schema (or a recursive JSON.stringify) walks it. */
 const MAX_PARAMS_DEPTH = 32;

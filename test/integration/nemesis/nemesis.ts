@@ -18,6 +18,11 @@ export interface NemesisOptions {
   stopAfterLosses?: number;
   /** Per schedule, how long the lab may take to be whole again after the heal. */
   recoveryTimeoutMs?: number;
+  /**
+   * The supervisor's restart backoff (default 50 ms, so nodes come back before the next op). A longer
+   * one keeps a killed standby down past the primary's kill, which is what makes degradable lose.
+   */
+  restartBackoffMs?: number;
   /** Called after each schedule. */
   onSchedule?: (result: ScheduleResult) => void;
 }
@@ -173,7 +178,7 @@ export async function runNemesis(options: NemesisOptions): Promise<NemesisSummar
       kind: 'hot-standby',
       replication: options.replication,
       // Quick restarts, and no crash-loop verdict: the nemesis kills nodes soon after they start on purpose.
-      restart: { backoffInitialMs: 50, backoffMaxMs: 200, crashLoopAfter: 100 },
+      restart: { backoffInitialMs: options.restartBackoffMs ?? 50, backoffMaxMs: Math.max(200, options.restartBackoffMs ?? 0), crashLoopAfter: 100 },
     },
   });
   const results: ScheduleResult[] = [];

@@ -23,13 +23,20 @@ Flags:
   -v, --version  the version
 `;
 
-const commands: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
+type CliCommand = { run: (argv: string[]) => Promise<number>; help: string };
+
+const commands: Record<string, CliCommand> = {
   serve: { run: serve, help: serveHelp },
   validate: { run: validate, help: validateHelp },
   drills: { run: drills, help: drillsHelp },
   run: { run, help: runHelp },
   report: { run: report, help: reportHelp },
 };
+
+/** A command by its name: own keys only (`firedrill constructor` is an unknown command, not Object). */
+function commandNamed(name: string): CliCommand | undefined {
+  return Object.hasOwn(commands, name) ? commands[name] : undefined;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
@@ -42,12 +49,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (first === 'help') {
-    const topic = rest[0] === undefined ? undefined : commands[rest[0]];
+    const topic = rest[0] === undefined ? undefined : commandNamed(rest[0]);
     if (rest[0] !== undefined && !topic) throw new UsageError(`firedrill help: unknown command "${rest[0]}"`);
     process.stdout.write(topic?.help ?? help);
     return 0;
   }
-  const command = commands[first];
+  const command = commandNamed(first);
   if (!command) throw new UsageError(first.startsWith('-') ? `firedrill: unknown flag "${first}"` : `firedrill: unknown command "${first}" (see firedrill --help)`);
   return await command.run(rest);
 }

@@ -4,6 +4,7 @@ import { ContractError, TopologyKind, type FleetSpec } from '../../shared/contra
 import { rendererDir } from '../engine/app-paths.js';
 import { describePrograms, fleetPrograms } from '../engine/fleet-admission.js';
 import { loadFleetFile } from '../engine/fleet/index.js';
+import { issueLines } from '../engine/yaml-file.js';
 import { Lab } from '../engine/lab.js';
 import { parseFlags, parsePort, UsageError } from './args.js';
 import { startWebHost } from './web-host.js';
@@ -119,8 +120,8 @@ export async function serve(argv: string[]): Promise<number> {
     try {
       fleet = loadFleetFile(values.fleet);
     } catch (error) {
-      // Every load error is the user's file: its message alone (FILE:LINE:COL: field: ...), no stack.
-      throw new UsageError(error instanceof Error ? error.message : String(error));
+      // Every load error is the user's file: every mistake as FILE:LINE:COL: field: ..., no stack.
+      throw new UsageError(issueLines(error).join('\n'));
     }
     await admitFleetPrograms(values.fleet, fleet, values['allow-commands'] === true, { input: process.stdin, output: process.stderr });
   }

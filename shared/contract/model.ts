@@ -279,7 +279,7 @@ export type BalancerStrategy = z.infer<typeof BalancerStrategy>;
 export const HealthCheckSettings = z
   .object({
     enabled: z.boolean().default(true),
-    path: z.string().startsWith('/').default('/readyz'),
+    path: HealthPath.default('/readyz'),
     intervalMs: z.number().int().min(10).max(60_000).default(100),
     timeoutMs: z.number().int().min(5).max(60_000).default(150),
     /** Consecutive passes that put an ejected node back. */

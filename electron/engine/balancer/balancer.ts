@@ -43,7 +43,7 @@ export class Balancer {
     this.outlier = new OutlierDetector(this.pool, () => this.settings);
     this.health = new HealthChecker(this.pool);
     this.handler = new ProxyHandler(this.pool, this.outlier, this.budget, this.settings);
-    this.server = http.createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000, requestTimeout: 0, noDelay: true }, this.handler.handle);
+    this.server = http.createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 60_000, noDelay: true }, this.handler.handle);
     this.server.on('connection', this.handler.connection);
     this.health.configure(this.settings.health);
   }

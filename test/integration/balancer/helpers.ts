@@ -160,7 +160,7 @@ export async function closedLoop(url: string, count: number, concurrency: number
 }
 
 export function countBy(values: readonly string[]): Record<string, number> {
-  const out: Record<string, number> = {};
+  const out = Object.create(null) as Record<string, number>; // node ids like `constructor` are keys too
   for (const v of values) out[v] = (out[v] ?? 0) + 1;
   return out;
 }

@@ -169,6 +169,27 @@ describe('serve --fleet: a fleet file that starts programs', () => {
     }
   });
 
+  it('a fleet file with three mistakes shows all three in one run, sorted by line', async () => {
+    dir = await makeTempDir('fd-serve-fleet-');
+    const file = join(dir, 'three.yaml');
+    await writeFile(file, 'nodes:\n  - id: n1\n    role: leader\n  - id: N2\n  - id: n3\n    bogus: 1\n');
+    const result = await runCli(['serve', '--fleet', file, '--run-dir', join(dir, 'run'), '--port', '0']);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines.map((l) => Number(/three\.yaml:(\d+):/.exec(l)?.[1]))).toEqual([3, 4, 6]);
+    expect(result.stderr).not.toMatch(/\n\s+at |Error:/);
+  });
+
+  it('an unknown command named like an Object property is a usage mistake, not a crash', async () => {
+    for (const args of [['constructor'], ['help', 'constructor'], ['toString']]) {
+      const result = await runCli(args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toMatch(/unknown command "(constructor|toString)"/);
+      expect(result.stderr, args.join(' ')).not.toMatch(/\n\s+at /);
+    }
+  });
+
   it('a port that is taken is a usage mistake: exit 2, one line', async () => {
     dir = await makeTempDir('fd-serve-fleet-');
     const taken: Server = createServer();

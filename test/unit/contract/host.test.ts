@@ -148,7 +148,10 @@ describe('ContractHost', () => {
     uiSide.onMessage((m) => replies.push(m));
     uiSide.send({ kind: 'request', id: 'x1' } as never); // no name
     uiSide.send({ kind: 'bogus', id: 'x2' } as never);
-    await vi.waitFor(() => expect(replies).toHaveLength(2));
+    uiSide.send({ kind: 'request', id: 'x3', name: 'x'.repeat(1_000_000) } as never); // not echoed back a megabyte at a time
+    await vi.waitFor(() => expect(replies).toHaveLength(3));
+    expect(replies[2]).toMatchObject({ kind: 'error', id: 'x3', error: { code: 'invalid-envelope', field: 'name' } });
+    expect(JSON.stringify(replies[2]).length).toBeLessThan(1_000);
     expect(replies[0]).toMatchObject({ kind: 'error', id: 'x1', error: { code: 'invalid-envelope', field: 'name' } });
     expect(replies[1]).toMatchObject({ kind: 'error', id: 'x2', error: { code: 'invalid-envelope', field: 'kind' } });
     await expect(client.request('lab.state', {})).resolves.toEqual(snapshot);

@@ -30,4 +30,12 @@ describe('patch schemas', () => {
     expect(TrafficSettingsPatch.safeParse({ rate: -1 }).success).toBe(false);
     expect(TrafficSettingsPatch.safeParse({ speed: 1 }).success).toBe(false);
   });
+
+  it('a health-check path is one the HTTP client can send (printable ASCII, no spaces)', async () => {
+    const { BalancerSettingsPatch } = await import('../../../shared/contract/model.js');
+    for (const path of ['/a b', '/\u0000', '/\u001b[2J', '/ä', 'readyz']) {
+      expect(BalancerSettingsPatch.safeParse({ health: { path } }).success, path).toBe(false);
+    }
+    expect(BalancerSettingsPatch.safeParse({ health: { path: '/health%20z?x=1' } }).success).toBe(true);
+  });
 });

@@ -65,8 +65,15 @@ describe('web host: a client that stops reading', () => {
       // Events flow again once it has caught up.
       const count = ws.frames.length;
       await expect.poll(() => ws.frames.length, { timeout: 5_000 }).toBeGreaterThan(count + 100);
-      const notices = ws.frames.filter((f) => f.opcode === 1 && f.payload.includes('"limit-exceeded"'));
-      expect(notices.length).toBeLessThanOrEqual(2);
+      // Told once each time it falls behind, not once per dropped event: between two notices the queue must
+      // have drained below half the line and filled past it again, so at most one notice per 512 KiB it read.
+      // (A busy machine may read slowly enough after resuming to fall behind again; that is a new notice, rightly.)
+      const first = ws.frames.findIndex((f) => f.opcode === 1 && f.payload.includes('"limit-exceeded"'));
+      const after = ws.frames.slice(first);
+      const notices = after.filter((f) => f.opcode === 1 && f.payload.includes('"limit-exceeded"'));
+      const bytesRead = after.reduce((sum, f) => sum + f.payload.length, 0);
+      expect(notices.length).toBeGreaterThanOrEqual(1);
+      expect(notices.length).toBeLessThanOrEqual(1 + Math.floor(bytesRead / (dropEventsAboveBytes * 0.45))); // 0.45, not 0.5: frame headers count in the queue, not here
     } finally {
       ws.destroy();
       crashes.stop();

@@ -58,6 +58,8 @@ export function sandboxRefusal(error: unknown): string | null {
   return null;
 }
 
+const META_REFRESH = /<meta\b[^>]*http-equiv\s*=\s*["']?refresh[^>]*>/gi;
+
 const said = new Set<string>();
 function sayOnce(line: string): void {
   if (said.has(line)) return;
@@ -105,7 +107,9 @@ export async function printPdf(html: string, outFile: string, env: NodeJS.Proces
     const context = await browser.newContext({ javaScriptEnabled: false, offline: true, serviceWorkers: 'block' });
     await context.route('**/*', (route) => route.abort());
     const page = await context.newPage();
-    await page.setContent(html, { waitUntil: 'load' });
+    // With JavaScript off, a meta refresh is the one way a page navigates by itself; the refused
+    // navigation raced the print ("Printing failed" on a busy machine). A report never has one.
+    await page.setContent(html.replace(META_REFRESH, ''), { waitUntil: 'load' });
     await page.pdf({ path: outFile, format: 'A4', printBackground: true });
   } finally {
     await browser.close();

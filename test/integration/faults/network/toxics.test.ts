@@ -14,7 +14,7 @@ const OVERSHOOT_MAX_MS = 10;
 describe('toxics through the proxy, against an echo server', () => {
   const lab = useLab();
 
-  it('latency 50 ms, jitter 10 ms: every one of 60 round trips takes 40–60 ms (+ overshoot), never less than its own delay', async () => {
+  it('latency 50 ms, jitter 10 ms: no round trip is shorter than its own delay, and 9 in 10 of 60 take 40–60 ms (+ overshoot)', async () => {
     const echo = await lab.echo();
     const rolls: number[] = [];
     const proxy = await lab.proxy(echo.port, () => {
@@ -35,7 +35,9 @@ describe('toxics through the proxy, against an echo server', () => {
     }
     const sorted = [...samples].sort((a, b) => a - b);
     expect(sorted[0]).toBeGreaterThanOrEqual(40);
-    expect(sorted.at(-1)).toBeLessThanOrEqual(60 + OVERSHOOT_MAX_MS);
+    // Not the single slowest: with the machine 3–4 times oversubscribed one sample took 92 ms (the
+    // process was not scheduled); a jitter wider than 10 ms shows below as negative overshoots anyway.
+    expect(sorted[53]).toBeLessThanOrEqual(60 + OVERSHOOT_MAX_MS);
     overshoots.sort((a, b) => a - b);
     expect(overshoots[0]).toBeGreaterThanOrEqual(0); // never early
     expect(overshoots[30]).toBeLessThanOrEqual(OVERSHOOT_MEDIAN_MS);
@@ -48,7 +50,8 @@ describe('toxics through the proxy, against an echo server', () => {
   it('toxicity 0.5 affects about half of 400 connections (0.5 ± 0.1, ≈ 4 σ)', async () => {
     const echo = await lab.echo();
     const proxy = await lab.proxy(echo.port);
-    proxy.addToxic({ name: 'lag', type: 'latency', stream: 'downstream', toxicity: 0.5, attributes: { latency: 40, jitter: 0 } });
+    proxy.addToxic({ name: 'lag', type: 'latency', stream: 'downstream', toxicity: 0.5, attributes: { latency: 100, jitter: 0 } });
+    // 100 ms against a 60 ms line: an unaffected round trip on a busy 2-core machine took up to ~35 ms.
     let affected = 0;
     for (let batch = 0; batch < 8; batch += 1) {
       const rtts = await Promise.all(
@@ -59,11 +62,11 @@ describe('toxics through the proxy, against an echo server', () => {
           const first = await client.roundTrip('a');
           const second = await client.roundTrip('b');
           client.destroy();
-          if (second >= 30) expect(first).toBeGreaterThanOrEqual(40);
+          if (second >= 60) expect(first).toBeGreaterThanOrEqual(100);
           return second;
         }),
       );
-      affected += rtts.filter((ms) => ms >= 30).length;
+      affected += rtts.filter((ms) => ms >= 60).length;
     }
     expect(affected / 400).toBeGreaterThanOrEqual(0.4);
     expect(affected / 400).toBeLessThanOrEqual(0.6);

@@ -1,15 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { OrphanGuard } from './process-launcher';
 
 const MAX_RESPAWNS = 5;
 const READY_TIMEOUT_MS = 10_000;
 
 /**
- * The engine's side of the reaper (reaper-main.ts): keeps it running and tells it which
- * process groups to kill should the engine die. Plain child_process, not execa: the reaper
- * has no output to read and must not be tied to the engine's own exit handling.
+ * The engine's side of the reaper (reaper-main.ts), the plain Node orphan guard: keeps it running
+ * and tells it which process groups to kill should the engine die. Plain child_process, not execa:
+ * the reaper has no output to read and must not be tied to the engine's own exit handling.
+ * The reaper kills `-pid` and `pid` alike, so `add`'s `group` changes nothing (a pid that leads no
+ * group names no group either).
  */
-export class ReaperClient {
+export class ReaperClient implements OrphanGuard {
   private child: ChildProcess | null = null;
   private ready: Promise<void> | null = null;
   private readonly pids = new Set<number>();
@@ -29,11 +32,10 @@ export class ReaperClient {
     if (!existsSync(this.entry)) {
       return Promise.reject(new Error(`the reaper is not built: ${this.entry} is missing (run node scripts/build.mjs)`));
     }
-    const env = process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env;
+    if (process.versions.electron) return Promise.reject(new Error('the reaper runs in plain Node only: inside Electron the orphan guard is the shell reaper'));
     const child = spawn(process.execPath, [this.entry], {
       detached: true, // its own process group: a Ctrl-C meant for the engine does not reach it
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-      env,
       serialization: 'json',
     });
     this.child = child;
@@ -67,12 +69,14 @@ export class ReaperClient {
     return ready;
   }
 
-  add(pid: number): void {
+  /** Registers a process (group); a reaper that is gone (killed while nothing was registered) is started again with it. */
+  add(pid: number, _group = true): void {
     this.pids.add(pid);
-    this.send({ add: pid });
+    if (!this.child && !this.closed) this.start().catch(() => {}); // start() sends every registered pid
+    else this.send({ add: pid });
   }
 
-  remove(pid: number): void {
+  remove(pid: number, _group = true): void {
     if (this.pids.delete(pid)) this.send({ remove: pid });
   }
 

@@ -14,6 +14,11 @@ const READY_TIMEOUT_MS = 10_000;
  */
 export class ReaperClient implements OrphanGuard {
   private child: ChildProcess | null = null;
+  /**
+   * The child once it said it listens. Registrations go out only then: the reaper is an ES module,
+   * and messages that arrive while it loads are emitted before its listener exists, and lost.
+   */
+  private listening: ChildProcess | null = null;
   private ready: Promise<void> | null = null;
   private readonly pids = new Set<number>();
   private respawns = 0;
@@ -48,6 +53,11 @@ export class ReaperClient implements OrphanGuard {
       child.on('message', (message: unknown) => {
         if (message && typeof message === 'object' && 'ready' in message) {
           clearTimeout(timer);
+          // Everything registered now, even while it is being disposed (it reaps what it knows).
+          if (this.child === child || this.closed) {
+            if (this.child === child) this.listening = child;
+            for (const pid of this.pids) if (child.connected) child.send({ add: pid }, () => {});
+          }
           resolve();
         }
       });
@@ -59,20 +69,20 @@ export class ReaperClient implements OrphanGuard {
     ready.catch(() => {});
     this.ready = ready;
     child.once('exit', () => {
+      if (this.listening === child) this.listening = null;
       if (this.child !== child) return;
       this.child = null;
       this.ready = null;
       // Someone killed the reaper while nodes run: bring it back, a bounded number of times.
       if (!this.closed && this.pids.size > 0 && this.respawns++ < MAX_RESPAWNS) this.start().catch(() => {});
     });
-    for (const pid of this.pids) this.send({ add: pid });
     return ready;
   }
 
   /** Registers a process (group); a reaper that is gone (killed while nothing was registered) is started again with it. */
   add(pid: number, _group = true): void {
     this.pids.add(pid);
-    if (!this.child && !this.closed) this.start().catch(() => {}); // start() sends every registered pid
+    if (!this.child && !this.closed) this.start().catch(() => {}); // told everything registered once it listens
     else this.send({ add: pid });
   }
 
@@ -84,10 +94,18 @@ export class ReaperClient implements OrphanGuard {
   async dispose(timeoutMs = 1000): Promise<void> {
     this.closed = true;
     const child = this.child;
+    const ready = this.ready;
     this.child = null;
     this.ready = null;
+    this.listening = null;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    if (ready && this.pids.size > 0) {
+      // Still booting: let it learn what it must reap before its channel closes (bounded).
+      let wait: NodeJS.Timeout | undefined;
+      await Promise.race([ready.catch(() => undefined), new Promise<void>((resolve) => (wait = setTimeout(resolve, timeoutMs)))]);
+      clearTimeout(wait);
+    }
     if (child.connected) child.disconnect();
     else child.kill('SIGTERM');
     let timer: NodeJS.Timeout | undefined;
@@ -97,7 +115,7 @@ export class ReaperClient implements OrphanGuard {
   }
 
   private send(message: { add: number } | { remove: number }): void {
-    const child = this.child;
+    const child = this.listening;
     if (!child?.connected) return;
     // An error here means the channel is closing, and the reaper reaps on disconnect anyway.
     child.send(message, () => {});

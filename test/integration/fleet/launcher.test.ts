@@ -99,6 +99,28 @@ describe('the plain Node launcher', () => {
     expect(String((error as Error).message)).not.toContain('\n');
   });
 
+  it('its guard, the reaper: killed while it guards nothing, it comes back at the next add and reaps at the end', async () => {
+    const guard = await new PlainNodeLauncher().startOrphanGuard();
+    try {
+      const first = guard.pid as number;
+      started.push(refOf(first) as ProcessRef);
+      process.kill(first, 'SIGKILL');
+      expect(await waitUntil(() => guard.pid === undefined, 5_000)).toBe(true);
+      const node = await new PlainNodeLauncher().launch({ target: { kind: 'program', file: process.execPath, args: ['-e', idle] }, env: {}, label: 'firedrill node r' });
+      started.push(refOf(node.pid) as ProcessRef);
+      guard.add(node.pid, true);
+      expect(guard.pid).toBeGreaterThan(1);
+      expect(guard.pid).not.toBe(first);
+      started.push(refOf(guard.pid as number) as ProcessRef);
+      // Its channel closes as on the engine's death (it reads what was queued first): it reaps.
+      const exited = exitOf(node);
+      await guard.dispose(5_000);
+      expect(await exited).toMatchObject({ signal: 'SIGKILL' });
+    } finally {
+      await guard.dispose();
+    }
+  });
+
   it('inside Electron it refuses what would need RunAsNode: a Node script, the Node reaper', async () => {
     savedElectron = Object.getOwnPropertyDescriptor(process.versions, 'electron');
     Object.defineProperty(process.versions, 'electron', { value: '45.0.0', configurable: true, enumerable: true });
@@ -118,9 +140,11 @@ function slowLauncher(delayMs: number, fail?: string) {
   const plain = new PlainNodeLauncher();
   const told: string[] = [];
   const launched: LaunchedProcess[] = [];
+  const calls: LaunchRequest[] = [];
   const launcher: ProcessLauncher = {
     runtime: 'electron',
     async launch(request) {
+      calls.push(request);
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       if (fail) throw new Error(fail);
       const proc = await plain.launch(request);
@@ -146,7 +170,7 @@ function slowLauncher(delayMs: number, fail?: string) {
       };
     },
   };
-  return { launcher, told, launched };
+  return { launcher, told, launched, calls };
 }
 
 describe('the supervisor through a launcher', () => {
@@ -167,11 +191,10 @@ describe('the supervisor through a launcher', () => {
   });
 
   it('a stop while the launcher is still starting the process waits for its pid, then stops it', async () => {
-    const { launcher, launched } = slowLauncher(300);
+    const { launcher, launched, calls } = slowLauncher(300);
     harness = new FleetHarness({ launcher });
     const start = harness.fleet.start(FleetSpec.parse({ nodes: [{ id: 'n1', kind: 'command', command: process.execPath, args: ['-e', idle] }] }));
-    await harness.recorder.waitFor(() => launched.length === 0 && harness?.fleet.status === 'starting', 5_000, 'the fleet starting');
-    await new Promise((resolve) => setTimeout(resolve, 100)); // the launcher is under way
+    await waitUntil(() => calls.length === 1, 10_000, 2); // the launcher is under way
     expect(launched).toHaveLength(0);
     const stopped = await harness.fleet.stopNode('n1', 2_000);
     expect(launched).toHaveLength(1);

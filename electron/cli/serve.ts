@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { ContractError, TopologyKind, type FleetSpec } from '../../shared/contract/index.js';
 import { rendererDir } from '../engine/app-paths.js';
 import { describePrograms, fleetPrograms } from '../engine/fleet-admission.js';
-import { loadFleetFile } from '../engine/fleet/index.js';
+import { loadFleetFile, PlainNodeLauncher } from '../engine/fleet/index.js';
 import { issueLines } from '../engine/yaml-file.js';
 import { Lab } from '../engine/lab.js';
 import { parseFlags, parsePort, UsageError } from './args.js';
@@ -130,6 +130,7 @@ export async function serve(argv: string[]): Promise<number> {
   try {
     lab = await Lab.create({
       runDir: values['run-dir'],
+      launcher: new PlainNodeLauncher(),
       ...(values['reports-dir'] !== undefined ? { reportsDir: values['reports-dir'] } : {}),
       fleet,
       autoStart: !values['no-start'],

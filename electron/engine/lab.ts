@@ -28,7 +28,7 @@ import { now } from './clock.js';
 import { defaultTopology } from './default-fleet.js';
 import { CheckpointShipper, FailoverController, fleetForTopology } from './failover/index.js';
 import { FaultRegistry } from './faults/index.js';
-import { FleetSupervisor, checkFleet, type FleetListener } from './fleet/index.js';
+import { FleetSupervisor, checkFleet, type FleetListener, type ProcessLauncher } from './fleet/index.js';
 import { labNodeSecret } from './fleet/node-launch.js';
 import { IncidentTracker } from './incidents/index.js';
 import { MetricsRecorder, createLabMetrics, type LabMetrics } from './metrics/index.js';
@@ -56,6 +56,8 @@ export interface LabOptions {
   reportsDir?: string;
   /** How reports become PDF; default Chromium through Playwright (the desktop app passes Electron's printToPDF). */
   printPdf?: PdfPrinter;
+  /** How the fleet's processes start; default plain Node (the desktop app passes Electron's utility processes). */
+  launcher?: ProcessLauncher;
 }
 
 type AnyEvent = { [K in EventName]: [K, EventPayload<K>] }[EventName];
@@ -106,6 +108,7 @@ export class Lab {
     this.topology = topology;
     this.fleet = new FleetSupervisor({
       runDir,
+      ...(options.launcher ? { launcher: options.launcher } : {}),
       listener: this.fleetListener(),
       // Every link into a node goes through its fault proxies: network faults need no root.
       beforeSpawn: (ports) => this.links.ensure(ports),

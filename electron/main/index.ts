@@ -1,9 +1,10 @@
-import { app, BrowserWindow, dialog, nativeTheme, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, nativeTheme, protocol, session, utilityProcess } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FleetSpec } from '../../shared/contract/model.js';
 import { Lab } from '../engine/lab.js';
 import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, isAppPage, serveAppRequest } from './app-protocol.js';
+import { createFleetLauncher } from './fleet-launcher.js';
 import { fromIpcMain } from './ipc-transport.js';
 import { installMenu } from './menu.js';
 import { openFleetFile } from './open-fleet.js';
@@ -17,6 +18,8 @@ const RENDERER_DIR = join(here, '..', 'renderer');
 const DISPOSE_LIMIT_MS = 15_000;
 
 let lab: Lab | undefined;
+/** One for the app's life (labs come and go): the bundled server as utility processes, so RunAsNode can stay off. */
+let fleetLauncher: ReturnType<typeof createFleetLauncher> | undefined;
 let mainWindow: BrowserWindow | undefined;
 let quitState: 'running' | 'disposing' | 'done' = 'running';
 
@@ -104,7 +107,8 @@ async function disposeLab(): Promise<void> {
 
 function createLab(fleet?: FleetSpec): Promise<Lab> {
   const runDir = process.env.FIREDRILL_RUN_DIR;
-  return Lab.create({ ...(runDir ? { runDir } : {}), ...(fleet ? { fleet } : {}), printPdf: printHtmlToPdf });
+  fleetLauncher ??= createFleetLauncher({ utilityProcess, app });
+  return Lab.create({ ...(runDir ? { runDir } : {}), ...(fleet ? { fleet } : {}), printPdf: printHtmlToPdf, launcher: fleetLauncher });
 }
 
 /**
@@ -151,6 +155,7 @@ async function main(): Promise<void> {
     if (quitState === 'disposing') return;
     quitState = 'disposing';
     void disposeLab().finally(() => {
+      fleetLauncher?.dispose();
       quitState = 'done';
       app.quit();
     });

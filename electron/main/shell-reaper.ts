@@ -107,7 +107,9 @@ export async function startShellReaper(shell = '/bin/sh'): Promise<OrphanGuard> 
       if (!Number.isInteger(pid) || pid <= 1) return;
       const line = `+${group ? 'g' : 'p'}${pid}`;
       registered.set(line.slice(1), line);
-      send(line);
+      // Killed while it guarded nothing: back now, with the registry (it reads it once its traps are set).
+      if (!child && !disposed) launch().catch(() => {});
+      else send(line);
     },
     remove(pid, group) {
       const key = `${group ? 'g' : 'p'}${pid}`;

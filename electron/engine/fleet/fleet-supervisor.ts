@@ -11,13 +11,14 @@ import {
   type NodeSnapshot,
   type NodeSpec,
 } from '../../../shared/contract/model';
-import { reaperEntry as defaultReaperEntry, serverEntry as defaultServerEntry } from '../app-paths';
+import { serverEntry as defaultServerEntry } from '../app-paths';
 import { now } from '../clock';
 import { LogCollector } from './log-buffer';
 import { bundledPlan, commandPlan, type BundledNode, type LaunchPlan } from './node-launch';
+import { PlainNodeLauncher } from './node-launcher';
 import { NodeProcess, type NodeHooks } from './node-process';
 import { portIsFree, reservePorts } from './ports';
-import { ReaperClient } from './reaper-client';
+import type { OrphanGuard, ProcessLauncher } from './process-launcher';
 
 export interface FleetListener {
   onNodeChanged(node: NodeSnapshot): void;
@@ -30,6 +31,9 @@ export interface FleetSupervisorOptions {
   runDir: string;
   listener: FleetListener;
   serverEntry?: string;
+  /** How the fleet's processes and its orphan guard start; default plain Node (`PlainNodeLauncher`). */
+  launcher?: ProcessLauncher;
+  /** The plain Node reaper's script, for the default launcher only. */
   reaperEntry?: string;
   logFlushMs?: number;
   logLinesPerNode?: number;
@@ -66,7 +70,10 @@ export class FleetSupervisor {
   private specs = new Map<string, NodeSpec>();
   private portById = new Map<string, number>();
   private readonly logBuffers: LogCollector;
-  private readonly reaper: ReaperClient;
+  private readonly launcher: ProcessLauncher;
+  /** Started at the first fleet start, ended at dispose. */
+  private guard: Promise<OrphanGuard> | null = null;
+  private guardNow: OrphanGuard | undefined;
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 4 });
   private readonly hooks: NodeHooks;
   private stopping: Promise<void> | null = null;
@@ -79,13 +86,14 @@ export class FleetSupervisor {
       flushMs: options.logFlushMs ?? 100,
       onFlush: (lines, dropped) => guard(() => listener.onLogs(lines, dropped)),
     });
-    this.reaper = new ReaperClient(options.reaperEntry ?? defaultReaperEntry());
+    this.launcher = options.launcher ?? new PlainNodeLauncher(options.reaperEntry ? { reaperEntry: options.reaperEntry } : {});
     this.hooks = {
       timeline: (kind, nodeId, detail, at) => guard(() => listener.onTimeline({ at, kind, nodeId, detail })),
       changed: (snapshot) => guard(() => listener.onNodeChanged(snapshot)),
       log: (nodeId, stream, text, at) => this.logBuffers.append(nodeId, stream, text, at),
-      track: (pid) => this.reaper.add(pid),
-      untrack: (pid) => this.reaper.remove(pid),
+      // Every node spawns after the guard has started (at fleet start), so it is there to tell.
+      track: (pid, group) => this.guardNow?.add(pid, group),
+      untrack: (pid, group) => this.guardNow?.remove(pid, group),
       preparePort: (id, port) => this.preparePort(id, port),
     };
   }
@@ -94,9 +102,29 @@ export class FleetSupervisor {
     return this.statusValue;
   }
 
-  /** The reaper's pid while it runs (for tests and diagnostics). */
+  /** The orphan guard's pid while it runs (for tests and diagnostics). */
   get reaperPid(): number | undefined {
-    return this.reaper.pid;
+    return this.guardNow?.pid;
+  }
+
+  /** Which world the fleet's processes start in. */
+  get runtime(): ProcessLauncher['runtime'] {
+    return this.launcher.runtime;
+  }
+
+  /** Starts the orphan guard once; a guard that failed to start is tried again at the next fleet start. */
+  private startGuard(): Promise<OrphanGuard> {
+    if (!this.guard) {
+      const starting = this.launcher.startOrphanGuard().then((guard) => {
+        this.guardNow = guard;
+        return guard;
+      });
+      starting.catch(() => {
+        if (this.guard === starting) this.guard = null;
+      });
+      this.guard = starting;
+    }
+    return this.guard;
   }
 
   /** Allocates ports and starts every node; resolves when each is ready or has failed. */
@@ -112,7 +140,7 @@ export class FleetSupervisor {
     const overtaken = (): boolean => this.statusValue !== 'starting' || this.generation !== generation;
     const startedAt = now();
     try {
-      await this.reaper.start();
+      await this.startGuard();
       // Held until the proxies have their own ports (they listen on port 0 and could be given ours).
       const reservation = await reservePorts(spec.nodes.length);
       try {
@@ -135,7 +163,7 @@ export class FleetSupervisor {
         mkdirSync(dataDir, { recursive: true });
         const plan = node.kind === 'bundled' ? this.bundledPlanOf(node, port, dataDir) : commandPlan(node, port, dataDir);
         const restart = { ...DEFAULT_RESTART, ...spec.restart, ...node.restart };
-        this.procs.set(node.id, new NodeProcess({ spec: node, port, dataDir, restart, plan, agent: this.agent, hooks: this.hooks }));
+        this.procs.set(node.id, new NodeProcess({ spec: node, port, dataDir, restart, plan, launcher: this.launcher, agent: this.agent, hooks: this.hooks }));
       }
     } catch (error) {
       if (!overtaken()) this.statusValue = 'stopped';
@@ -243,7 +271,10 @@ export class FleetSupervisor {
       try {
         await this.stop(graceMs);
       } finally {
-        await this.reaper.dispose();
+        const guard = await this.guard?.catch(() => undefined);
+        this.guard = null;
+        this.guardNow = undefined;
+        await guard?.dispose();
         this.logBuffers.dispose();
         this.agent.destroy();
       }

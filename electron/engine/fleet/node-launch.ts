@@ -1,17 +1,17 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import type { NodeSpec } from '../../../shared/contract/model';
+import type { LaunchTarget } from './process-launcher';
 
 export type BundledNode = Extract<NodeSpec, { kind: 'bundled' }>;
 export type CommandNode = Extract<NodeSpec, { kind: 'command' }>;
 
-/** How to start one node: what execa runs, and how readiness is judged. */
+/** How to start one node: what the fleet's process launcher starts, and how readiness is judged. */
 export interface LaunchPlan {
-  file: string;
-  args: string[];
+  /** The bundled server is a Node script of ours (the launcher picks plain Node or a utility process); a command node is a program. */
+  target: LaunchTarget;
+  /** Added to the engine's environment. */
   env: Record<string, string>;
-  /** An IPC channel to the child (the bundled server watches it to die with the engine). */
-  ipc: boolean;
   /** HTTP path polled for 2xx; null = ready once spawned. */
   readyPath: string | null;
   /** Also ready at the first `server.ready` log line. */
@@ -58,12 +58,9 @@ export function bundledPlan(
   portOf: (id: string) => number | undefined,
 ): LaunchPlan {
   return {
-    file: process.execPath,
-    args: [serverEntry, ...bundledServerArgs(spec, port, dataDir, portOf)],
-    // Under Electron, process.execPath is the Electron binary: make it behave as plain Node.
+    target: { kind: 'node-script', script: serverEntry, args: bundledServerArgs(spec, port, dataDir, portOf) },
     // The node secret goes in the environment, never argv (which `ps` shows every user).
-    env: { ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}), [NODE_SECRET_ENV]: labNodeSecret(dirname(dirname(dataDir))) },
-    ipc: true,
+    env: { [NODE_SECRET_ENV]: labNodeSecret(dirname(dirname(dataDir))) },
     readyPath: '/readyz',
     readyLogEvent: true,
   };
@@ -88,10 +85,8 @@ export function labNodeSecret(runDir: string): string {
 export function commandPlan(spec: CommandNode, port: number, dataDir: string): LaunchPlan {
   const fill = (text: string): string => text.replaceAll('{port}', String(port)).replaceAll('{dataDir}', dataDir);
   return {
-    file: spec.command,
-    args: spec.args.map(fill),
+    target: { kind: 'program', file: spec.command, args: spec.args.map(fill) },
     env: Object.fromEntries(Object.entries(spec.env).map(([key, value]) => [key, fill(value)])),
-    ipc: false,
     readyPath: spec.healthPath ?? null,
     readyLogEvent: false,
   };

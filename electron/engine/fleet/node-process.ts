@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Agent } from 'node:http';
-import { execa, type ResultPromise } from 'execa';
 import { ContractError } from '../../../shared/contract/errors';
 import type { NodeExit, NodeRole, NodeSnapshot, NodeSpec, NodeStatus, RestartSettings } from '../../../shared/contract/model';
 import { now } from '../clock';
 import { LineSplitter } from './log-buffer';
 import { quotePath, requestPath } from './health-path';
 import type { LaunchPlan } from './node-launch';
+import type { LaunchedProcess, ProcessLauncher } from './process-launcher';
 import { ReadyProbe } from './ready-probe';
 
 const READY_POLL_MS = 15;
@@ -17,9 +17,9 @@ export interface NodeHooks {
   timeline(kind: string, nodeId: string, detail: Record<string, unknown>, at: number): void;
   changed(snapshot: NodeSnapshot): void;
   log(nodeId: string, stream: 'stdout' | 'stderr' | 'lab', text: string, at: number): void;
-  /** A process group now exists (the reaper must know it) / is gone. */
-  track(pid: number): void;
-  untrack(pid: number): void;
+  /** A process (`group`: the group it leads) now exists, the orphan guard must know it / its exit was seen. */
+  track(pid: number, group: boolean): void;
+  untrack(pid: number, group: boolean): void;
   /**
    * Called before every spawn: resolves null when the node's port is free to bind, else with the
    * port (and command line) it moves to, because another process took the old one meanwhile.
@@ -33,14 +33,16 @@ export interface NodeProcessOptions {
   dataDir: string;
   restart: RestartSettings;
   plan: LaunchPlan;
+  /** How its processes start (plain Node, or Electron's utility processes). */
+  launcher: ProcessLauncher;
   agent: Agent;
   hooks: NodeHooks;
 }
 
 /** One spawned process of a node; a node has at most one at a time. */
 interface Run {
-  child: ResultPromise;
-  pid: number | null;
+  proc: LaunchedProcess;
+  pid: number;
   startedAt: number;
   readyAt: number | null;
   stopRequested: boolean;
@@ -58,22 +60,6 @@ interface Run {
 }
 
 /**
- * Sends `signal` to the process group led by `pid` (or to `pid` alone if it has no group);
- * never throws. Only for a child not yet reaped, so the pid cannot belong to anyone else.
- */
-export function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-/**
  * True when our child has already died but its exit is not processed yet (a zombie). Linux only
  * (/proc); elsewhere it answers false. A failover that fences a primary the balancer saw failing
  * must not take credit for a death that happened before it.
@@ -88,26 +74,8 @@ export function isDeadUnreaped(pid: number): boolean {
   }
 }
 
-/**
- * After the leader exited and was reaped: SIGKILL what it left in its group. The group id stays
- * reserved while the group has members, so this never reaches a stranger; the leader's pid,
- * now free for reuse, is not signalled.
- */
-function killGroupRemnants(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // no member left
-  }
-}
-
 function roleOf(spec: NodeSpec): NodeRole {
   return spec.kind === 'bundled' ? spec.role : 'custom';
-}
-
-function spawnFailure(result: unknown): string {
-  const { originalMessage, shortMessage } = (result ?? {}) as { originalMessage?: string; shortMessage?: string };
-  return originalMessage || shortMessage || 'the process could not be spawned';
 }
 
 /** The bundled server's last event, `{"event":"server.exit","reason":...,"detail":...}`, in a few words. */
@@ -150,12 +118,15 @@ export class NodeProcess {
   private attempt = 0;
   private launchWaiters: Array<(snapshot: NodeSnapshot) => void> = [];
   private stopWaiters: Array<(snapshot: NodeSnapshot) => void> = [];
-  /** A spawn waiting for its port check; cancelled by a stop. */
-  private launching: { cancelled: boolean } | null = null;
+  /**
+   * A start under way before its process has a pid: waiting for its port check (a stop cancels
+   * it), or for the launcher (`spawning`: a stop waits for the pid, then stops the process).
+   */
+  private launching: { cancelled: boolean; spawning: boolean; stopGraceMs?: number } | null = null;
   /** Until when a lab start waits through failed attempts (the node's ready timeout); null when none waits. */
   private launchDeadline: number | null = null;
-  /** The last run that ended: its last words explain a start that failed. */
-  private lastRun: Run | null = null;
+  /** The last run that ended (or launch that failed): its last words explain a start that failed. */
+  private lastRun: Pick<Run, 'lastWords' | 'drained'> | null = null;
   /** Counts the lab's stops: a restart starts again only if no other stop came after its own. */
   private stopTicket = 0;
 
@@ -238,6 +209,13 @@ export class NodeProcess {
   stop(graceMs = 2000): Promise<NodeSnapshot> {
     this.stopTicket++;
     this.clearRestartTimer();
+    if (this.launching?.spawning) {
+      // The launcher is starting its process: stopped as soon as it has a pid (or has failed).
+      const launching = this.launching;
+      launching.stopGraceMs = Math.min(launching.stopGraceMs ?? graceMs, graceMs);
+      if (this.statusValue !== 'stopping') this.setStatus('stopping');
+      return new Promise<NodeSnapshot>((resolve) => this.stopWaiters.push(resolve));
+    }
     if (this.launching) {
       this.launching.cancelled = true;
       this.launching = null;
@@ -252,25 +230,25 @@ export class NodeProcess {
       return Promise.resolve(this.snapshot());
     }
     const stopped = new Promise<NodeSnapshot>((resolve) => this.stopWaiters.push(resolve));
-    if (!run.stopRequested) {
-      run.stopRequested = true;
-      this.stopProbe(run);
-      // Asked from a `node.exited` listener: the process is gone (its pid may be reused); no restart follows.
-      if (run.ended) return stopped;
-      this.setStatus('stopping');
-      if (run.pid !== null) {
-        const pid = run.pid;
-        run.diedBeforeStop = isDeadUnreaped(pid);
-        if (graceMs <= 0) signalGroup(pid, 'SIGKILL');
-        else {
-          // A paused (SIGSTOP) node would sit on its SIGTERM for the whole grace period.
-          signalGroup(pid, 'SIGCONT');
-          signalGroup(pid, 'SIGTERM');
-          run.killTimer = setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs);
-        }
-      }
-    }
+    if (!run.stopRequested) this.stopRun(run, graceMs);
     return stopped;
+  }
+
+  /** SIGCONT and SIGTERM, SIGKILL after `graceMs` (at once if it is 0); the exit then finishes the stop. */
+  private stopRun(run: Run, graceMs: number): void {
+    run.stopRequested = true;
+    this.stopProbe(run);
+    // Asked from a `node.exited` listener: the process is gone (its pid may be reused); no restart follows.
+    if (run.ended) return;
+    this.setStatus('stopping');
+    run.diedBeforeStop = isDeadUnreaped(run.pid);
+    if (graceMs <= 0) run.proc.signal('SIGKILL');
+    else {
+      // A paused (SIGSTOP) node would sit on its SIGTERM for the whole grace period.
+      run.proc.signal('SIGCONT');
+      run.proc.signal('SIGTERM');
+      run.killTimer = setTimeout(() => run.proc.signal('SIGKILL'), graceMs);
+    }
   }
 
   /** Stop, then start; refused (conflict) when another stop (node.stop, a fleet stop) came meanwhile. */
@@ -286,7 +264,7 @@ export class NodeProcess {
 
   /** Checks the port, then spawns; a stop in between cancels the spawn. */
   private launch(): void {
-    const ticket = { cancelled: false };
+    const ticket = { cancelled: false, spawning: false };
     this.launching = ticket;
     const proceed = (): void => {
       if (ticket.cancelled) return;
@@ -307,7 +285,7 @@ export class NodeProcess {
   }
 
   private spawn(): void {
-    const { plan, port, hooks } = this.options;
+    const { plan, port } = this.options;
     this.attempt++;
     this.nextStartAt = null;
     const readyPath = plan.readyPath === null ? null : requestPath(plan.readyPath);
@@ -318,28 +296,31 @@ export class NodeProcess {
     }
     this.liveRole = roleOf(this.options.spec);
     const startedAt = now();
-    let child: ResultPromise;
+    const ticket = { cancelled: false, spawning: true } as NonNullable<NodeProcess['launching']>;
+    this.launching = ticket;
+    let launched: Promise<LaunchedProcess>;
     try {
-      child = execa(plan.file, plan.args, {
-        env: plan.env,
-        ...(plan.ipc ? { ipc: true } : {}),
-        detached: true, // own process group: a terminal's Ctrl-C reaches the engine, not the fleet
-        reject: false,
-        buffer: false,
-        cleanup: true,
-        shell: false,
-        stdin: 'pipe',
-        stdout: 'pipe',
-        stderr: 'pipe',
-      });
+      launched = this.options.launcher.launch({ target: plan.target, env: plan.env, label: `firedrill node ${this.id}` });
     } catch (error) {
-      // Bad options throw synchronously; treat them like a spawn that failed (this may run in a timer).
-      this.spawnFailed(error instanceof Error ? error.message : String(error), startedAt, false);
-      return;
+      launched = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
+    launched.then(
+      (proc) => this.onLaunched(ticket, proc, { plan, port, startedAt, readyPath: readyPath?.ok ? readyPath.path : null }),
+      (error: unknown) => this.onLaunchFailed(ticket, error instanceof Error ? error.message : String(error)),
+    );
+  }
+
+  /** The launcher has started the process: the orphan guard learns it first, then its output, exit and readiness are watched. */
+  private onLaunched(
+    ticket: NonNullable<NodeProcess['launching']>,
+    proc: LaunchedProcess,
+    { plan, port, startedAt, readyPath }: { plan: LaunchPlan; port: number; startedAt: number; readyPath: string | null },
+  ): void {
+    if (this.launching === ticket) this.launching = null;
+    const { hooks } = this.options;
     const run: Run = {
-      child,
-      pid: child.pid ?? null,
+      proc,
+      pid: proc.pid,
       startedAt,
       readyAt: null,
       stopRequested: false,
@@ -353,21 +334,18 @@ export class NodeProcess {
       drained: Promise.resolve(),
     };
     this.run = run;
-    // Ground truth for detection times: read the clock first thing in the exit listener.
-    child.once('exit', (code, signal) => this.onExit(run, code, signal, now()));
-    child.on('error', () => {}); // execa reports it through the result below
-    child.then(
-      (result) => {
-        if (run.pid === null) this.onSpawnError(run, spawnFailure(result), now());
-      },
-      () => {}, // reject: false; never let the result promise go unhandled
-    );
-    if (run.pid === null) return; // could not spawn: handled once execa settles
-    run.drained = Promise.all([this.pipeLines(run, 'stdout'), this.pipeLines(run, 'stderr')]).then(() => undefined);
     const pid = run.pid;
-    hooks.track(pid);
+    hooks.track(pid, proc.ownGroup);
     this.setStatus('starting');
     this.emit('node.starting', { pid, attempt: this.attempt, port }, startedAt);
+    run.drained = Promise.all([this.pipeLines(run, 'stdout'), this.pipeLines(run, 'stderr')]).then(() => undefined);
+    // Called at once if it has already exited.
+    proc.onExit((exit) => this.onExit(run, exit.code, exit.signal, exit.at));
+    if (run.ended) return;
+    if (ticket.stopGraceMs !== undefined) {
+      this.stopRun(run, ticket.stopGraceMs);
+      return;
+    }
 
     if (!plan.readyPath && !plan.readyLogEvent) {
       this.markReady(run);
@@ -375,10 +353,10 @@ export class NodeProcess {
     }
     const readyTimeoutMs = this.options.spec.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
     run.readyTimer = setTimeout(() => this.onReadyTimeout(run, readyTimeoutMs), readyTimeoutMs);
-    if (readyPath?.ok) {
+    if (readyPath !== null) {
       run.probe = new ReadyProbe({
         port,
-        path: readyPath.path,
+        path: readyPath,
         agent: this.options.agent,
         intervalMs: READY_POLL_MS,
         onReady: () => this.markReady(run),
@@ -389,7 +367,7 @@ export class NodeProcess {
 
   /** Resolves when the stream has ended (or failed). */
   private pipeLines(run: Run, stream: 'stdout' | 'stderr'): Promise<void> {
-    const readable = run.child[stream];
+    const readable = run.proc[stream];
     if (!readable) return Promise.resolve();
     const { hooks, plan } = this.options;
     const watchReady = stream === 'stdout' && plan.readyLogEvent;
@@ -430,22 +408,20 @@ export class NodeProcess {
     this.stopProbe(run);
     this.emit('node.ready-timeout', { pid: run.pid, timeoutMs });
     this.options.hooks.log(this.id, 'lab', `not ready after ${timeoutMs} ms: killing pid ${run.pid}`, now());
-    if (run.pid !== null) signalGroup(run.pid, 'SIGKILL');
+    run.proc.signal('SIGKILL');
   }
 
   private onExit(run: Run, code: number | null, signal: NodeJS.Signals | null, at: number): void {
     if (run.ended) return;
     run.ended = true;
+    const pid = run.pid;
+    // First: the pid is free for reuse now, and the guard must never kill a stranger.
+    this.options.hooks.untrack(pid, run.proc.ownGroup);
     this.lastRun = run;
     const byLab = run.stopRequested && !run.diedBeforeStop;
-    const pid = run.pid;
     const uptimeMs = at - run.startedAt;
     this.emit('node.exited', { code, signal, pid, byLab, uptimeMs }, at);
     this.endRun(run);
-    if (pid !== null) {
-      killGroupRemnants(pid);
-      this.options.hooks.untrack(pid);
-    }
     this.lastExit = { code, signal, at, byLab };
     this.options.hooks.log(this.id, 'lab', `pid ${pid} exited (${signal ?? `code ${code}`})${byLab ? ' as asked' : ''}`, at);
     // A listener of `node.exited` may have stopped the node: then no restart either.
@@ -458,13 +434,12 @@ export class NodeProcess {
     this.afterUnaskedEnd(at, failed, quick);
   }
 
-  private onSpawnError(run: Run, message: string, at: number): void {
-    if (run.ended) return;
-    run.ended = true;
-    run.lastWords = message;
-    this.lastRun = run;
-    this.endRun(run);
-    this.spawnFailed(message, at, run.stopRequested);
+  /** The launcher could not start the process (no such program, not executable, ...). */
+  private onLaunchFailed(ticket: NonNullable<NodeProcess['launching']>, message: string): void {
+    const at = now();
+    if (this.launching === ticket) this.launching = null;
+    this.lastRun = { lastWords: message, drained: Promise.resolve() };
+    this.spawnFailed(message, at, ticket.stopGraceMs !== undefined);
   }
 
   private spawnFailed(message: string, at: number, byLab: boolean): void {

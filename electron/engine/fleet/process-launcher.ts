@@ -2,9 +2,11 @@
  * How the fleet starts its processes, and what it may do with them afterwards - so the fleet
  * runs the same in plain Node and in Electron with the RunAsNode fuse off.
  *
- * - Plain Node (the CLI, the web host, tests): a Node script of ours is `process.execPath SCRIPT`,
- *   spawned detached (its own process group) with stdin/stdout/stderr piped and an IPC channel,
- *   as node-process.ts does today; a program is spawned the same way, detached.
+ * - Plain Node (the CLI, the web host, tests; ./node-launcher.ts, the default): a Node script of
+ *   ours is `process.execPath SCRIPT`, spawned detached (its own process group) with
+ *   stdin/stdout/stderr piped and an IPC channel; a program is spawned the same way, detached, no
+ *   IPC. Once a group's leader has exited and been reaped, what it left in its group is SIGKILLed.
+ *   Inside Electron it refuses a script and the Node reaper (they would need RunAsNode).
  * - Electron (electron/main/utility-launcher.ts): a Node script of ours is an Electron utility
  *   process (`utilityProcess.fork`), which needs no RunAsNode; a program is spawned by the plain
  *   Node launcher (child_process works in Electron's main process without RunAsNode).

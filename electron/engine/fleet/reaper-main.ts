@@ -30,8 +30,8 @@ if (typeof process.send !== 'function') {
   process.exit(2);
 }
 
-// Registered synchronously, before any I/O: messages the engine queued while this process
-// booted are read first, and the disconnect (if the engine already died) comes after them.
+// Messages that arrive while this ES module loads are emitted before this listener exists, and
+// lost: the engine (reaper-client.ts) sends its registrations only after the `ready` below.
 process.on('message', (message: unknown) => {
   if (!message || typeof message !== 'object') return;
   const { add, remove } = message as { add?: unknown; remove?: unknown };

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RestartSettings, type NodeSpec } from '../../../shared/contract/model';
 import { Balancer } from '../../../electron/engine/balancer/index';
+import { PlainNodeLauncher } from '../../../electron/engine/fleet/node-launcher';
 import { commandPlan, type CommandNode } from '../../../electron/engine/fleet/node-launch';
 import { NodeProcess } from '../../../electron/engine/fleet/node-process';
 import { ReadyProbe } from '../../../electron/engine/fleet/ready-probe';
@@ -99,6 +100,7 @@ describe('the supervisor never starts what it could not probe', () => {
         dataDir: runDir,
         restart: RestartSettings.parse({}),
         plan: commandPlan(spec, 1, runDir),
+        launcher: new PlainNodeLauncher(),
         agent,
         hooks: {
           timeline: (kind, _id, detail) => timeline.push({ kind, detail }),

@@ -128,6 +128,23 @@ describe('the shell reaper', () => {
     expect(await exited).toBe('SIGKILL');
   });
 
+  it('killed while it guards nothing, it comes back at the next add', async () => {
+    guard = await startShellReaper();
+    const first = guard.pid as number;
+    process.kill(first, 'SIGKILL');
+    await expect.poll(() => guard?.pid, { timeout: 5_000 }).toBeUndefined();
+    const node = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore' });
+    started.push(node);
+    await new Promise((resolve) => node.once('spawn', resolve));
+    guard.add(node.pid as number, true);
+    expect(guard.pid).toBeGreaterThan(1);
+    expect(guard.pid).not.toBe(first);
+    await new Promise((r) => setTimeout(r, 100)); // the new shell reads the registry
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => node.once('exit', (_code, signal) => resolve(signal)));
+    process.kill(guard.pid as number, 'SIGTERM'); // trapped: reap, as on the engine's death
+    expect(await exited).toBe('SIGKILL');
+  });
+
   it('takes nothing but its own protocol from the pipe', async () => {
     const sentinel = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore' });
     started.push(sentinel);

@@ -1,68 +1,31 @@
 // The Electron launcher's own logic, over real processes: utilityProcess.fork is emulated with a
-// real Node child that behaves as Electron documents a utility process (no process group of its
-// own, no stdin, pid known at 'spawn', 'exit' with one number: the code, or waitpid's signal
-// number), and app's child-process-gone as Chromium reports it. Electron itself is not here.
-import { spawn } from 'node:child_process';
-import { EventEmitter } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+// real Node child that behaves as Electron documents a utility process, and app's
+// child-process-gone as Chromium reports it (fixtures/utility-emulation.ts). Electron itself is not here.
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { constants } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ForkOptions, UtilityProcess } from 'electron';
 import type { LaunchedProcess, ProcessExit, ProcessLauncher } from '../../../electron/engine/fleet/process-launcher.js';
 import { UtilityProcessLauncher, utilityExit, type GoneDetails } from '../../../electron/main/utility-launcher.js';
 import { makeTempDir, removeDir } from '../../support/temp.js';
-
-type GoneOrder = 'before-exit' | 'after-exit' | 'never';
+import { emulatedElectron, type GoneOrder } from './fixtures/utility-emulation.js';
 
 function emulation(order: GoneOrder) {
-  const goneListeners = new Set<(details: GoneDetails) => void>();
-  const forks: Array<{ script: string; options: ForkOptions }> = [];
-  const fork = (script: string, args: string[], options: ForkOptions): UtilityProcess => {
-    forks.push({ script, options });
-    const utility = new EventEmitter() as EventEmitter & { pid: number | undefined; stdout: NodeJS.ReadableStream | null; stderr: NodeJS.ReadableStream | null };
-    utility.pid = undefined;
-    if (!existsSync(script)) {
-      // Electron: a missing entry script exits without ever spawning.
-      setTimeout(() => utility.emit('exit', 1), 5);
-      utility.stdout = null;
-      utility.stderr = null;
-      return utility as unknown as UtilityProcess;
-    }
-    const child = spawn(process.execPath, [script, ...args], { env: options.env as NodeJS.ProcessEnv, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    utility.stdout = child.stdout;
-    utility.stderr = child.stderr;
-    child.once('spawn', () => {
-      utility.pid = child.pid;
-      utility.emit('spawn');
-    });
-    child.once('exit', (code, signal) => {
-      const number = signal ? constants.signals[signal] : (code as number);
-      const reason: GoneDetails['reason'] | undefined = signal ? (signal === 'SIGSEGV' || signal === 'SIGABRT' ? 'crashed' : 'killed') : code === 0 ? undefined : 'abnormal-exit';
-      const gone = () => {
-        if (reason) for (const listener of goneListeners) listener({ type: 'Utility', reason, exitCode: number, serviceName: options.serviceName as string });
-      };
-      if (order === 'before-exit') gone();
-      utility.pid = undefined;
-      utility.emit('exit', number);
-      if (order === 'after-exit') setTimeout(gone, 3);
-    });
-    return utility as unknown as UtilityProcess;
-  };
+  const electron = emulatedElectron(order);
   const programs: ProcessLauncher = { runtime: 'node', launch: vi.fn(() => Promise.reject(new Error('programs: not in this test'))), startOrphanGuard: vi.fn() };
   let tick = 1000;
   const launcher = new UtilityProcessLauncher({
-    fork,
+    fork: electron.utilityProcess.fork,
     onChildProcessGone: (listener) => {
-      goneListeners.add(listener);
-      return () => goneListeners.delete(listener);
+      const onGone = (_event: unknown, details: GoneDetails): void => listener(details);
+      electron.app.on('child-process-gone', onGone);
+      return () => electron.app.off('child-process-gone', onGone);
     },
     programs,
     clock: () => ++tick,
     goneWaitMs: 50,
   });
-  return { launcher, forks, programs };
+  return { launcher, forks: electron.forks, programs };
 }
 
 function exitOf(proc: LaunchedProcess): Promise<ProcessExit> {

@@ -33,6 +33,6 @@ describe('launch plans', () => {
       nodes: [{ id: 'c', kind: 'command', command: 'srv', args: ['--listen={port}', '{dataDir}/db'], env: { PORT: '{port}', K: '{port}' } }],
     }).nodes;
     const plan = commandPlan(node as CommandNode, 5000, '/data/c');
-    expect(plan).toMatchObject({ file: 'srv', args: ['--listen=5000', '/data/c/db'], env: { PORT: '5000', K: '5000' }, ipc: false, readyPath: null });
+    expect(plan).toMatchObject({ target: { kind: 'program', file: 'srv', args: ['--listen=5000', '/data/c/db'] }, env: { PORT: '5000', K: '5000' }, readyPath: null });
   });
 });

@@ -14,6 +14,7 @@ import { labNodeSecret } from '../../../electron/engine/fleet/node-launch';
 import { httpRequest } from '../../../electron/engine/http-request';
 import { IncidentTracker } from '../../../electron/engine/incidents/incident-tracker';
 import { killLeftovers, Recorder, refOf, type ProcessRef } from '../fleet/helpers';
+import { sleep } from '../../../shared/sleep';
 
 /** Records every call; on `nodeExited` it reports a detection via exit, as the real balancer does. */
 export class RecordingBalancer implements BalancerPort {
@@ -140,7 +141,7 @@ export class FailoverLab {
     const deadline = performance.now() + timeoutMs;
     while (performance.now() < deadline) {
       if (await check().catch(() => false)) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
     }
     throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
   }

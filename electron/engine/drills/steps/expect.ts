@@ -1,11 +1,12 @@
 // `expect`: an event within a time of the anchor (the latest fault or action), or a metric
 // within bounds. Either way the result joins the run's expectations, and the step passes or fails
 // with it (a failed expectation fails the verdict, not the run: the steps go on).
-import type { TimelineEvent } from '../../../../shared/contract/model.js';
+import type { TimelineEvent, TrafficStats } from '../../../../shared/contract/model.js';
 import type { ExpectationResult } from '../../../../shared/drill/run.js';
-import type { ExpectStep } from '../../../../shared/drill/schema.js';
+import type { DrillMetric, ExpectStep } from '../../../../shared/drill/schema.js';
 import { now } from '../../clock.js';
 import { percent } from '../hypothesis.js';
+import type { RunRecorder } from '../run-recorder.js';
 import { round, type StepContext, type StepUnit } from './step-unit.js';
 
 /** How long a metric expectation on an incident waits for that incident to reach the stage. */
@@ -78,71 +79,86 @@ function waitForTimeline(context: StepContext, matches: (e: Seen) => boolean, de
   });
 }
 
+/** One metric as read now: its value (null: nothing to measure), what it was read over, and its unit. */
+interface Reading {
+  value: number | null;
+  about: string;
+  unit: ExpectationResult['unit'];
+}
+
+type MetricReader = (expect: ExpectStep, context: StepContext) => Reading | Promise<Reading>;
+
+/** Over the whole run's traffic so far. */
+const fromTraffic =
+  (unit: Reading['unit'], read: (stats: TrafficStats) => { value: number | null; about: string }): MetricReader =>
+  (_expect, context) => {
+    const stats = context.lab.trafficStats();
+    return stats ? { unit, ...read(stats) } : { unit, value: null, about: 'no traffic' };
+  };
+
+/** Over the last `windowMs` (default RECENT_WINDOW_MS) of metrics ticks, overall or for `node`. */
+const fromRecent =
+  (unit: Reading['unit'], pick: (recent: ReturnType<RunRecorder['recent']>) => number | null): MetricReader =>
+  (expect, context) => {
+    const windowMs = expect.windowMs ?? RECENT_WINDOW_MS;
+    const recent = context.recorder.recent(windowMs, expect.node);
+    const about = `last ${windowMs} ms: ${Math.round(recent.requests)} requests${expect.node ? `, ${Math.round(recent.nodeRequests)} to ${expect.node}` : ''}`;
+    return { unit, value: pick(recent), about };
+  };
+
+/** Every acknowledged write read back now. */
+const fromLedger =
+  (field: 'lost' | 'stale'): MetricReader =>
+  async (_expect, context) => {
+    const counts = await context.checkLedger();
+    return { unit: 'count', value: counts[field], about: `${counts.checked} acknowledged writes read back: ${counts.lost} lost, ${counts.stale} stale` };
+  };
+
+/** The latest incident's MTTD or MTTR, waiting up to INCIDENT_WAIT_MS for it to get one. */
+const fromIncident =
+  (field: 'mttdMs' | 'mttrMs'): MetricReader =>
+  async (_expect, context) => {
+    const { recorder } = context;
+    const deadline = now() + INCIDENT_WAIT_MS;
+    let incident = recorder.latestIncident();
+    while ((incident === undefined || incident[field] === null) && now() < deadline) {
+      await context.sleep(50);
+      incident = recorder.latestIncident();
+    }
+    return { unit: 'ms', value: incident?.[field] ?? null, about: incident ? `incident ${incident.id} on ${incident.nodeId} (${incident.cause})` : 'no incident in this run' };
+  };
+
+const sent = (stats: TrafficStats): number => stats.ok + stats.failed;
+
+const metricReaders: Record<DrillMetric, MetricReader> = {
+  'traffic.failed': fromTraffic('count', (s) => ({ value: s.failed, about: `of ${sent(s)} requests` })),
+  'traffic.errorRate': fromTraffic('ratio', (s) => ({ value: sent(s) > 0 ? s.failed / sent(s) : null, about: `${s.failed} of ${sent(s)} requests failed` })),
+  'traffic.p99': fromTraffic('ms', (s) => ({ value: s.latency.count > 0 ? s.latency.p99 : null, about: `over ${s.latency.count} requests` })),
+  'traffic.retried': fromTraffic('count', (s) => ({ value: s.retried, about: `retries for ${sent(s)} requests` })),
+  'recent.rps': fromRecent('count', (r) => r.rps),
+  'recent.errorRate': fromRecent('ratio', (r) => r.errorRate),
+  'recent.p99': fromRecent('ms', (r) => r.p99),
+  'node.share': fromRecent('ratio', (r) => r.nodeShare),
+  'ledger.lost': fromLedger('lost'),
+  'ledger.stale': fromLedger('stale'),
+  'incident.mttdMs': fromIncident('mttdMs'),
+  'incident.mttrMs': fromIncident('mttrMs'),
+};
+
 async function expectMetric(expect: ExpectStep, context: StepContext): Promise<ExpectationResult> {
-  const { recorder, lab } = context;
-  const metric = expect.metric as NonNullable<ExpectStep['metric']>;
+  const metric = expect.metric as DrillMetric;
   const bounds = [expect.min !== undefined ? `≥ ${expect.min}` : '', expect.max !== undefined ? `≤ ${expect.max}` : ''].filter(Boolean).join(' and ');
-  const result: ExpectationResult = { step: context.index, kind: 'metric', description: `${metric}${expect.node ? ` of ${expect.node}` : ''} ${bounds}`, verdict: 'fail', observed: null, unit: 'count', detail: '', atMs: null };
-  let value: number | null = null;
-  let about = '';
-  const stats = lab.trafficStats();
-  switch (metric) {
-    case 'traffic.failed':
-      value = stats ? stats.failed : null;
-      about = stats ? `of ${stats.ok + stats.failed} requests` : 'no traffic';
-      break;
-    case 'traffic.errorRate':
-      result.unit = 'ratio';
-      value = stats && stats.ok + stats.failed > 0 ? stats.failed / (stats.ok + stats.failed) : null;
-      about = stats ? `${stats.failed} of ${stats.ok + stats.failed} requests failed` : 'no traffic';
-      break;
-    case 'traffic.p99':
-      result.unit = 'ms';
-      value = stats && stats.latency.count > 0 ? stats.latency.p99 : null;
-      about = stats ? `over ${stats.latency.count} requests` : 'no traffic';
-      break;
-    case 'traffic.retried':
-      value = stats ? stats.retried : null;
-      about = stats ? `retries for ${stats.ok + stats.failed} requests` : 'no traffic';
-      break;
-    case 'recent.rps':
-    case 'recent.errorRate':
-    case 'recent.p99':
-    case 'node.share': {
-      const windowMs = expect.windowMs ?? RECENT_WINDOW_MS;
-      const recent = recorder.recent(windowMs, expect.node);
-      result.unit = metric === 'recent.p99' ? 'ms' : metric === 'recent.rps' ? 'count' : 'ratio';
-      value = metric === 'recent.rps' ? recent.rps : metric === 'recent.errorRate' ? recent.errorRate : metric === 'recent.p99' ? recent.p99 : recent.nodeShare;
-      about = `last ${windowMs} ms: ${Math.round(recent.requests)} requests${expect.node ? `, ${Math.round(recent.nodeRequests)} to ${expect.node}` : ''}`;
-      break;
-    }
-    case 'ledger.lost':
-    case 'ledger.stale': {
-      const counts = await context.checkLedger();
-      value = metric === 'ledger.lost' ? counts.lost : counts.stale;
-      about = `${counts.checked} acknowledged writes read back: ${counts.lost} lost, ${counts.stale} stale`;
-      break;
-    }
-    case 'incident.mttdMs':
-    case 'incident.mttrMs': {
-      result.unit = 'ms';
-      const field = metric === 'incident.mttdMs' ? 'mttdMs' : 'mttrMs';
-      const deadline = now() + INCIDENT_WAIT_MS;
-      let incident = recorder.latestIncident();
-      while ((incident === undefined || incident[field] === null) && now() < deadline) {
-        await context.sleep(50);
-        incident = recorder.latestIncident();
-      }
-      value = incident?.[field] ?? null;
-      about = incident ? `incident ${incident.id} on ${incident.nodeId} (${incident.cause})` : 'no incident in this run';
-      break;
-    }
-  }
-  result.atMs = recorder.rel(now());
-  result.observed = value === null ? null : round(value);
+  const { value, about, unit } = await metricReaders[metric](expect, context);
   const ok = value !== null && (expect.min === undefined || value >= expect.min) && (expect.max === undefined || value <= expect.max);
-  result.verdict = ok ? 'pass' : 'fail';
-  const shown = value === null ? 'no value' : result.unit === 'ratio' ? percent(value) : result.unit === 'ms' ? `${round(value)} ms` : String(value);
-  result.detail = `${shown} (${about})`;
-  return result;
+  const shown = value === null ? 'no value' : unit === 'ratio' ? percent(value) : unit === 'ms' ? `${round(value)} ms` : String(value);
+  return {
+    step: context.index,
+    kind: 'metric',
+    description: `${metric}${expect.node ? ` of ${expect.node}` : ''} ${bounds}`,
+    verdict: ok ? 'pass' : 'fail',
+    observed: value === null ? null : round(value),
+    unit,
+    detail: `${shown} (${about})`,
+    atMs: context.recorder.rel(now()),
+  };
 }

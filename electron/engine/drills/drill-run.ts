@@ -15,7 +15,7 @@ import { HypothesisMonitor, percent } from './hypothesis.js';
 import { RunRecorder } from './run-recorder.js';
 import { INCIDENT_WAIT_MS, NamedFaults, round, unitOf, type Anchor, type OperatorAnswer, type StepContext } from './steps/index.js';
 
-// The lab's composition root names the lab's side of a drill from here.
+// lab.ts (and whatever takes the drills' wiring out of it) imports DrillLab from here.
 export type { DrillLab } from './drill-lab.js';
 
 export interface DrillRunOptions {
@@ -156,16 +156,20 @@ export class DrillRun {
     Object.assign(this.status, { state: 'finished', verdict, reason, current: null, waitingFor: null, elapsedMs: endedAt - this.status.startedAt });
     this.status.hypothesis = this.monitor.list();
     this.fillOutcomes();
-    const stats = this.lab.trafficStats();
-    const lost = this.ledger?.lost ?? 0;
+    return this.outcome(nodes, endedAt);
+  }
+
+  /** What the run measured, for its report. */
+  private outcome(nodes: DrillRunOutcome['nodes'], endedAt: number): DrillRunOutcome {
+    const maxLost = this.options.spec.hypothesis.maxLostWrites;
     return {
       status: this.status,
       endedAt,
       nodes,
       balancer: this.balancerDuring ?? BalancerSettings.parse({}),
-      traffic: { settings: this.trafficSettings, stats },
+      traffic: { settings: this.trafficSettings, stats: this.lab.trafficStats() },
       ledger: this.ledger
-        ? { ...this.ledger, verdict: this.options.spec.hypothesis.maxLostWrites !== undefined && lost > this.options.spec.hypothesis.maxLostWrites ? 'fail' : 'pass' }
+        ? { ...this.ledger, verdict: maxLost !== undefined && this.ledger.lost > maxLost ? 'fail' : 'pass' }
         : { acked: 0, checked: 0, lost: 0, stale: 0, checkedAt: null, verdict: 'unchecked' },
       marks: this.recorder.marks,
       faults: this.recorder.reportFaults(this.faults.names),

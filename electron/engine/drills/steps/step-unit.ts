@@ -55,6 +55,7 @@ export interface StepContext {
   /** Aborts with the run; its reason is what a step's waits reject with. */
   readonly signal: AbortSignal;
   readonly faults: NamedFaults;
+  /** Where `expect event` counts from now. */
   anchor(): Anchor;
   /** Counting for `expect event` starts now, at `label` ("the fault", "the action"). */
   setAnchor(label: string): void;
@@ -66,6 +67,7 @@ export interface StepContext {
   checkLedger(): Promise<LedgerCounts>;
   /** Adds to the run's predictions; the record may be filled in after (the answer). */
   predicted(prediction: PredictionRecord): void;
+  /** Adds to the run's expectations (a failed one fails the verdict). */
   expected(result: ExpectationResult): void;
 }
 

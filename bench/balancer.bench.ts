@@ -13,6 +13,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Balancer, type BalancerListener, type DetectionVia } from '../electron/engine/balancer/index';
 import { now } from '../electron/engine/clock';
+import { sleep } from '../shared/sleep';
 import { freePort } from './stats';
 
 interface BenchRow {
@@ -50,8 +51,6 @@ function findTool(name: string): string | null {
   }
   return null;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function waitListening(port: number, timeoutMs = 10_000): Promise<void> {
   const until = performance.now() + timeoutMs;

@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
 import { FaultProxy, type ToxicSpec } from '../electron/engine/faults/network/index';
 import { percentile } from './stats';
+import { sleep } from '../shared/sleep';
 
 interface BenchRow {
   figure: string;
@@ -90,7 +91,7 @@ async function openLoop(port: number, rate: number, seconds: number, connections
       send(sent >= counted);
       sent += 1;
     }
-    await new Promise((resolve) => setTimeout(resolve, 1));
+    await sleep(1);
   }
   await Promise.all(inFlight);
   await pool.close();

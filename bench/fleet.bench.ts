@@ -9,6 +9,7 @@ import { now } from '../electron/engine/clock';
 import { FleetSupervisor } from '../electron/engine/fleet/index';
 import type { FleetSpec, FleetSpecInput } from '../shared/contract/model';
 import { percentile } from './stats';
+import { sleep } from '../shared/sleep';
 
 interface Row {
   figure: string;
@@ -63,7 +64,7 @@ export async function run(): Promise<Row[]> {
       if (!node) break;
       const pid = node;
       // Let the fresh server finish its boot work so the kill lands on a settled process.
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      await sleep(30);
       const exited = new Promise<number>((resolve) => exitWaiters.push({ pid, resolve }));
       const killedAt = now();
       process.kill(pid, 'SIGKILL');
@@ -95,7 +96,7 @@ async function waitReady(fleet: FleetSupervisor, id: string, deadline: number): 
   while (performance.now() < deadline) {
     const node = fleet.node(id);
     if (node?.status === 'ready' && node.pid !== null) return node.pid;
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await sleep(5);
   }
   return undefined;
 }

@@ -10,6 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { percentile, type BenchRow } from './stats';
+import { sleep } from '../shared/sleep';
 
 const TRIALS = Number(process.env.FIREDRILL_BENCH_ORPHAN_TRIALS ?? 100);
 /** Trials in which the zombies are also waited for until PID 1 reaps them (bounded: it can take seconds). */
@@ -54,7 +55,7 @@ function groupMembers(groups: readonly number[]): Ref[] {
 async function until(predicate: () => boolean, t0: number, timeoutMs: number): Promise<number | null> {
   while (performance.now() - t0 < timeoutMs) {
     if (predicate()) return performance.now() - t0;
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    await sleep(2);
   }
   return predicate() ? performance.now() - t0 : null;
 }
@@ -81,7 +82,7 @@ async function trial(measureReaping: boolean): Promise<{ exitedMs: number | null
     });
     everything = groupMembers(pids);
     // The engine idles; each node is alive.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
     const gone = new Promise((resolve) => engine.once('exit', resolve));
     const t0 = performance.now();
     engine.kill('SIGKILL');

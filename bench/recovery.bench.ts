@@ -11,6 +11,7 @@ import { Lab } from '../electron/engine/lab';
 import type { Incident } from '../shared/contract/model';
 import type { BenchRow } from './index';
 import { percentile } from './stats';
+import { sleep } from '../shared/sleep';
 
 const KILLS = 20;
 const TIME_LIMIT_MS = 90_000;
@@ -49,11 +50,11 @@ export async function run(): Promise<BenchRow[]> {
     await fill(node()?.port as number, 10 * 1024 * 1024, labNodeSecret(runDir));
     await lab.host.call('traffic.start', { rate: 200, durationMs: TIME_LIMIT_MS, readShare: 1, keys: 2_000 });
     for (let k = 0; k < KILLS && performance.now() < deadline; k++) {
-      await new Promise((r) => setTimeout(r, 2_200)); // past the supervisor's quick-failure window: no backoff growth
+      await sleep(2_200); // past the supervisor's quick-failure window: no backoff growth
       const before = closed.size;
       const killedAt = performance.timeOrigin + performance.now();
       process.kill(node()?.pid as number, 'SIGKILL');
-      while (closed.size === before && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      while (closed.size === before && performance.now() < deadline) await sleep(5);
       const incident = [...closed.values()].at(-1);
       if (!incident?.stages.recovered) break;
       killToRecovered.push(incident.stages.recovered - killedAt);

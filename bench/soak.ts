@@ -14,6 +14,7 @@ import { mkdtempSync } from 'node:fs';
 import type { FaultRecord, LabSnapshot, LedgerCounts } from '../shared/contract/index.js';
 import { mulberry32 } from '../electron/engine/random.js';
 import { startServe, stopProcess, type RunningLab } from '../test/support/cli.js';
+import { sleep } from '../shared/sleep.js';
 
 const { values } = parseArgs({
   options: {
@@ -243,7 +244,7 @@ try {
       printSample(s);
       nextSampleAt += 60_000;
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
 
   // Heal: take every fault back, let the lab settle, then judge.
@@ -256,12 +257,12 @@ try {
     const allReady = settled.nodes.every((n) => n.status === 'ready');
     const openIncidents = settled.incidents.filter((i) => i.open).length;
     if (allReady && openIncidents === 0) break;
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
   let finalLedger: LedgerCounts | null = null;
   for (let i = 0; i < 50 && !finalLedger; i++) {
     finalLedger = await call<LedgerCounts>('ledger.check').catch(() => null);
-    if (!finalLedger) await new Promise((r) => setTimeout(r, 200));
+    if (!finalLedger) await sleep(200);
   }
   const last = await sample(Math.round((performance.now() - started) / 60_000), enginePid);
   samples.push(last);

@@ -17,6 +17,7 @@ import { chromium, type Browser, type CDPSession, type Page } from 'playwright-c
 import { WebSocket } from 'ws';
 import type { LabSnapshot, TimelineEvent } from '../shared/contract/model';
 import { percentile, type BenchRow as Row } from './stats';
+import { sleep } from '../shared/sleep';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(root, 'out', 'cli', 'index.js');
@@ -38,7 +39,6 @@ const SAMPLE_EVERY_MS = 30_000;
 const VIEWPORT = { width: 1920, height: 1080 };
 const TRACE_CATEGORIES = ['-*', 'toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'v8.execute', 'blink.user_timing'];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
 

@@ -1,5 +1,6 @@
 // AdmissionGate: a fixed number of service slots, each held for the service time plus the real
 // work, and a bounded FIFO queue in front with a wait limit. Overload answers 503, never hangs.
+import { sleep } from '../../shared/sleep';
 
 export interface AdmissionSettings {
   serviceTimeMs: number;
@@ -56,7 +57,7 @@ export class AdmissionGate {
   /** Holds the slot for the configured service time (a timer, not CPU). */
   serviceDelay(): Promise<void> {
     const ms = this.settings.serviceTimeMs;
-    return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+    return ms > 0 ? sleep(ms) : Promise.resolve();
   }
 
   private pump(): void {

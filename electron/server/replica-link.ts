@@ -9,6 +9,7 @@ import { formatAddress, type ReplicaAddress, type ReplicationMode } from './conf
 import type { Epoch } from './epoch-history';
 import { describeError, type EventLog } from './log';
 import { peerAgent, peerRequest } from './peer-client';
+import { sleep } from '../../shared/sleep';
 
 export interface ReplicationSource {
   currentLsn(): number;
@@ -349,8 +350,4 @@ export class ReplicaLink {
 function settle(waiter: Waiter, confirmed: boolean): void {
   if (waiter.timer) clearTimeout(waiter.timer);
   waiter.resolve(confirmed);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { LabSnapshot } from '../../shared/contract/model.js';
+import { sleep } from '../../shared/sleep.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(root, 'out', 'cli', 'index.js');
@@ -116,7 +117,7 @@ async function waitUntilGone(pids: number[], limitMs: number): Promise<number[]>
     const alive = [];
     for (const pid of pids) if (await isAlive(pid)) alive.push(pid);
     if (alive.length === 0 || Date.now() > deadline) return alive;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 

@@ -9,6 +9,7 @@ import { Lab } from '../../electron/engine/lab.js';
 import { ErrorCode, type BalancerSettings, type LabSnapshot, type TrafficSettings } from '../../shared/contract/index.js';
 import { makeTempDir, removeDir } from '../support/temp.js';
 import { watchCrashes } from '../support/web-lab.js';
+import { sleep } from '../../shared/sleep.js';
 
 export interface Reply {
   status: number;
@@ -177,7 +178,7 @@ export async function readyState(f: FuzzLab, timeoutMs: number): Promise<LabSnap
       last = JSON.stringify({ fleet: state.fleet, nodes: state.nodes.map((n) => [n.id, n.status]) });
     } else last = `${reply.status} ${reply.body.slice(0, 200)}`;
     if (Date.now() > deadline) throw new Error(`the lab was not ready within ${timeoutMs} ms: ${last}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 

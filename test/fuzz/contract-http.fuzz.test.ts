@@ -10,6 +10,7 @@ import type { DrillRunStatus } from '../../shared/drill/run.js';
 import { badJson, bigJson, hostileString, hostileValue, invalidParams, safeParams } from './contract-arbitraries.js';
 import { baselineOf, differencesFrom, readyState, restoreSettings, serverFault, startFuzzLab, type FuzzLab, type LabBaseline } from './contract-fuzz-lab.js';
 import { fuzzParameters, fuzzTimeoutMs } from './fuzz-settings.js';
+import { sleep } from '../../shared/sleep.js';
 
 const NAMES = Object.keys(commands) as CommandName[];
 /** Valid forms of these read the lab, or change settings that are put back at the end. */
@@ -143,7 +144,7 @@ describe('fuzz: the contract over HTTP', () => {
       const { run } = (await ok('drill.status', {})) as { run: DrillRunStatus | null };
       if (run?.verdict) break;
       if (Date.now() > deadline) throw new Error(`the drill did not end: ${JSON.stringify(run)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
     }
     await restoreSettings(f, baseline);
     expect(await differencesFrom(f, baseline)).toEqual([]);

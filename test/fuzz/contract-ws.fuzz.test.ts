@@ -11,6 +11,7 @@ import { RawWebSocket, encodeFrame } from '../support/raw-websocket.js';
 import { badJson, bigJson, hostileString, hostileValue, invalidParams, objectOf, safeParams } from './contract-arbitraries.js';
 import { baselineOf, differencesFrom, restoreSettings, startFuzzLab, type FuzzLab, type LabBaseline } from './contract-fuzz-lab.js';
 import { fuzzParameters, fuzzTimeoutMs } from './fuzz-settings.js';
+import { sleep } from '../../shared/sleep.js';
 
 const NAMES = Object.keys(commands) as CommandName[];
 const EVENT_NAMES = Object.keys(events);
@@ -79,7 +80,7 @@ class Channel {
   /** The close code once the host closes the connection. */
   async closedWith(timeoutMs = 10_000): Promise<number | null> {
     const deadline = Date.now() + timeoutMs;
-    while (!this.closed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (!this.closed && Date.now() < deadline) await sleep(20);
     return this.closeCode;
   }
 

@@ -1,6 +1,7 @@
 import { ContractClient, createMemoryTransportPair, type Incident, type LabSnapshot, type TimelineEvent } from '../../shared/contract/index.js';
 import { Lab, type LabOptions } from '../../electron/engine/lab.js';
 import { makeTempDir, removeDir } from './temp.js';
+import { sleep } from '../../shared/sleep.js';
 
 /** A real lab (real processes, real balancer) driven through the contract, as the UI drives it. */
 export interface LabUnderTest {
@@ -50,6 +51,6 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
     const value = await probe();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
   }
 }

@@ -1,13 +1,14 @@
 // Test harness for the bundled test server: real processes, real files, real sockets on 127.0.0.1.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { Agent } from 'undici';
 import { afterEach } from 'vitest';
+import { httpRequest } from '../../electron/engine/http-request';
 
 export const serverEntry = fileURLToPath(new URL('../../out/server/index.js', import.meta.url));
 
@@ -23,7 +24,7 @@ export interface LogEvent {
 
 export interface HttpAnswer {
   status: number;
-  headers: http.IncomingHttpHeaders;
+  headers: Record<string, string | string[] | undefined>;
   body: Buffer;
   text: string;
   json: <T = Record<string, unknown>>() => T;
@@ -64,7 +65,7 @@ export class ServerHandle {
   /** Events of the current run only (cleared by each start). */
   events: LogEvent[] = [];
   stderr = '';
-  private agent = new http.Agent({ keepAlive: true });
+  private agent = new Agent();
   private listeners = new Set<() => void>();
   private exited: Promise<void> = Promise.resolve();
   /** The node secret this server is started with and sent on requests (a lab's own, for a node the lab runs). */
@@ -95,8 +96,7 @@ export class ServerHandle {
   spawn(): ChildProcess {
     this.events = [];
     this.stderr = '';
-    this.agent.destroy();
-    this.agent = new http.Agent({ keepAlive: true });
+    this.freshConnections();
     const child = spawn(process.execPath, this.argv(), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FIREDRILL_NODE_SECRET: this.secret, ...this.env } });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
@@ -134,7 +134,7 @@ export class ServerHandle {
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     if (this.isRunning()) this.child!.kill(signal);
     await this.exited;
-    this.agent.destroy();
+    this.freshConnections();
   }
 
   find(event: string, match?: (e: LogEvent) => boolean): LogEvent | undefined {
@@ -167,38 +167,10 @@ export class ServerHandle {
   }
 
   /** `headers` replaces the default ones (the secret) when given. */
-  request(method: string, path: string, body?: Buffer | string, timeoutMs = 10_000, headers: Record<string, string> = { authorization: `Bearer ${this.secret}` }): Promise<HttpAnswer> {
+  async request(method: string, path: string, body?: Buffer | string, timeoutMs = 10_000, headers: Record<string, string> = { authorization: `Bearer ${this.secret}` }): Promise<HttpAnswer> {
     const started = performance.now();
-    return new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : Buffer.from(body);
-      const req = http.request(
-        { host: '127.0.0.1', port: this.port, method, path, agent: this.agent, headers: { ...headers, ...(payload ? { 'content-length': String(payload.length) } : {}) } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => {
-            clearTimeout(timer);
-            const buf = Buffer.concat(chunks);
-            const text = buf.toString('utf8');
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              body: buf,
-              text,
-              json: <T>() => JSON.parse(text) as T,
-              ms: performance.now() - started,
-            });
-          });
-        },
-      );
-      const timer = setTimeout(() => req.destroy(new Error(`${method} ${path} timed out`)), timeoutMs);
-      req.on('error', (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      req.end(payload);
-    });
+    const answer = await httpRequest(this.port, { method, path, body, timeoutMs, headers, dispatcher: this.agent });
+    return { ...answer, json: <T>() => answer.json<T>(), ms: performance.now() - started };
   }
 
   /** PUT that must be acknowledged; returns its lsn. */
@@ -242,8 +214,14 @@ export class ServerHandle {
 
   async dispose(): Promise<void> {
     await this.kill('SIGKILL');
-    this.agent.destroy();
+    await this.agent.destroy();
     if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
+  }
+
+  /** Keep-alive connections belong to one process: a new one (or none) starts on fresh ones. */
+  private freshConnections(): void {
+    void this.agent.destroy();
+    this.agent = new Agent();
   }
 
   private eventNames(): string {

@@ -7,6 +7,7 @@ import { startWebHost, type WebHost, type WebHostOptions } from '../../electron/
 import { Lab } from '../../electron/engine/lab.js';
 import type { LabSnapshot } from '../../shared/contract/index.js';
 import { makeTempDir, removeDir } from './temp.js';
+import { sleep } from '../../shared/sleep.js';
 
 export interface Reply {
   status: number;
@@ -130,7 +131,7 @@ export function rawHttp(port: number, pieces: Array<string | Buffer | { waitMs: 
     void (async () => {
       for (const piece of pieces) {
         if (done) return;
-        if (typeof piece === 'object' && !Buffer.isBuffer(piece)) await new Promise((r) => setTimeout(r, piece.waitMs));
+        if (typeof piece === 'object' && !Buffer.isBuffer(piece)) await sleep(piece.waitMs);
         else socket.write(piece);
       }
     })();

@@ -1,34 +1,22 @@
 // One run of one drill against the lab: set the lab up as the drill asks, send its traffic, play
-// its steps in order, check its hypothesis all along, and whatever happens (pass, fail, abort,
-// error) revert every fault, stop the traffic and put the balancer back as it was.
-import type { CommandName, CommandParams, CommandResult, EventName, EventPayload, Unsubscribe } from '../../../shared/contract/index.js';
+// its steps in order (each kind is a unit under steps/), check its hypothesis all along, and
+// whatever happens (pass, fail, abort, error) revert every fault, stop the traffic and put the
+// balancer back as it was.
+import type { Unsubscribe } from '../../../shared/contract/index.js';
 import { ContractError } from '../../../shared/contract/errors.js';
-import { BalancerSettings, type LedgerCounts, type TrafficSettings, type TrafficStats } from '../../../shared/contract/model.js';
-import type {
-  DrillProfile,
-  DrillRunStatus,
-  DrillVerdict,
-  ExpectationResult,
-  OperatorWait,
-  PredictionRecord,
-  StepRecord,
-} from '../../../shared/drill/run.js';
-import { stepKindOf, type DrillSpec, type DrillStep, type ExpectStep } from '../../../shared/drill/schema.js';
+import { BalancerSettings, type LedgerCounts, type TrafficSettings } from '../../../shared/contract/model.js';
+import type { DrillProfile, DrillRunStatus, DrillVerdict, OperatorWait, StepRecord } from '../../../shared/drill/run.js';
+import type { DrillSpec, DrillStep } from '../../../shared/drill/schema.js';
+import { sleep } from '../../../shared/sleep.js';
 import { now } from '../clock.js';
+import type { RunFacts } from '../reports/report-builder.js';
+import type { DrillLab } from './drill-lab.js';
 import { HypothesisMonitor, percent } from './hypothesis.js';
 import { RunRecorder } from './run-recorder.js';
+import { INCIDENT_WAIT_MS, NamedFaults, round, unitOf, type Anchor, type OperatorAnswer, type StepContext } from './steps/index.js';
 
-type AnyEvent = { [K in EventName]: [K, EventPayload<K>] }[EventName];
-
-/** The lab as a drill sees it: its contract, its events, and the few things a run needs beside them. */
-export interface DrillLab {
-  call<K extends CommandName>(name: K, params: CommandParams<K>): Promise<CommandResult<K>>;
-  onEvent(listener: (...event: AnyEvent) => void): Unsubscribe;
-  /** Reseeds the lab's random stream (toxicity rolls, http fault shares, checkpoint damage). */
-  reseed(seed: number): void;
-  /** Traffic stats since the current traffic began, or null. */
-  trafficStats(): TrafficStats | null;
-}
+// lab.ts (and whatever takes the drills' wiring out of it) imports DrillLab from here.
+export type { DrillLab } from './drill-lab.js';
 
 export interface DrillRunOptions {
   runId: string;
@@ -38,44 +26,28 @@ export interface DrillRunOptions {
   profile: DrillProfile;
 }
 
-/** Everything the report is built from. */
-export interface DrillRunOutcome {
-  status: DrillRunStatus;
-  recorder: RunRecorder;
-  faultNames: Map<string, string>;
-  balancer: BalancerSettings;
-  traffic: { settings: TrafficSettings | null; stats: TrafficStats | null };
-  ledger: LedgerCounts & { verdict: 'pass' | 'fail' | 'unchecked' };
-  nodes: Array<{ id: string; role: string; port: number }>;
-  endedAt: number;
-}
+/** A run ends with what it measured, in the report's own shapes: the facts its report is built from. */
+export type DrillRunOutcome = RunFacts;
 
 /** `short` (CI) plays waits and traffic at this share of the written time; `within` limits are never scaled. */
 export const SHORT_PROFILE_SCALE = 0.5;
 /** How often the hypothesis is looked at. */
 const CHECK_EVERY_MS = 250;
-/** How long a metric expectation on an incident waits for that incident to reach the stage. */
-const INCIDENT_WAIT_MS = 10_000;
 /** At the end: how long to wait for open incidents to close, and for a primary to check the ledger against. */
 const SETTLE_MS = 5_000;
 /** Unmeasured traffic before the drill, at its rate (scaled by the profile). */
 const WARM_UP_MS = 1_000;
-/** `recent.*` metrics look back this far unless the step says otherwise. */
-const RECENT_WINDOW_MS = 2_000;
-
-class Aborted extends Error {}
 
 export class DrillRun {
   readonly status: DrillRunStatus;
   private readonly recorder: RunRecorder;
   private readonly monitor: HypothesisMonitor;
-  private readonly faultIds = new Map<string, string>(); // drill name -> lab fault id
-  private readonly faultNames = new Map<string, string>(); // lab fault id -> drill name
+  private readonly faults = new NamedFaults();
   private readonly abortController = new AbortController();
   private abortReason: string | null = null;
-  private operator: { step: number; resolve: (answer: { option?: number; perform?: boolean }) => void } | null = null;
+  private operator: { step: number; resolve: (answer: OperatorAnswer) => void } | null = null;
   /** Where `expect event` counts from: the start of the latest fault or action step, else the run's start. */
-  private anchor: { at: number; label: string };
+  private anchor: Anchor;
   private stopReason: string | null = null;
   private trafficSettings: TrafficSettings | null = null;
   private ledger: LedgerCounts | null = null;
@@ -103,7 +75,7 @@ export class DrillRun {
       startedAt,
       elapsedMs: 0,
       current: null,
-      steps: spec.steps.map((step, index) => stepRecord(step, index)),
+      steps: spec.steps.map((step, index) => listed(step, index)),
       hypothesis: this.monitor.list(),
       expectations: [],
       predictions: [],
@@ -122,12 +94,13 @@ export class DrillRun {
   abort(reason: string): void {
     if (this.abortReason !== null || !this.running) return;
     this.abortReason = reason;
-    this.abortController.abort();
+    // Every wait of the run rejects with this reason.
+    this.abortController.abort(new Aborted());
     this.operator?.resolve({});
   }
 
   /** The operator answers a prediction (`option`) or reports an action done (or asks the lab to `perform` it). */
-  answer(step: number, answer: { option?: number; perform?: boolean }): void {
+  answer(step: number, answer: OperatorAnswer): void {
     const waiting = this.status.waitingFor;
     if (!waiting || waiting.step !== step || !this.operator) {
       throw new ContractError({ code: 'conflict', message: waiting ? `the drill is waiting on step ${waiting.step}, not ${step}` : 'the drill is not waiting for the operator', field: 'step' });
@@ -183,26 +156,33 @@ export class DrillRun {
     Object.assign(this.status, { state: 'finished', verdict, reason, current: null, waitingFor: null, elapsedMs: endedAt - this.status.startedAt });
     this.status.hypothesis = this.monitor.list();
     this.fillOutcomes();
-    const stats = this.lab.trafficStats();
-    const lost = this.ledger?.lost ?? 0;
+    return this.outcome(nodes, endedAt);
+  }
+
+  /** What the run measured, for its report. */
+  private outcome(nodes: DrillRunOutcome['nodes'], endedAt: number): DrillRunOutcome {
+    const maxLost = this.options.spec.hypothesis.maxLostWrites;
     return {
       status: this.status,
-      recorder: this.recorder,
-      faultNames: this.faultNames,
-      balancer: this.balancerDuring ?? BalancerSettings.parse({}),
-      traffic: { settings: this.trafficSettings, stats },
-      ledger: this.ledger
-        ? { ...this.ledger, verdict: this.options.spec.hypothesis.maxLostWrites !== undefined && lost > this.options.spec.hypothesis.maxLostWrites ? 'fail' : 'pass' }
-        : { acked: 0, checked: 0, lost: 0, stale: 0, checkedAt: null, verdict: 'unchecked' },
-      nodes,
       endedAt,
+      nodes,
+      balancer: this.balancerDuring ?? BalancerSettings.parse({}),
+      traffic: { settings: this.trafficSettings, stats: this.lab.trafficStats() },
+      ledger: this.ledger
+        ? { ...this.ledger, verdict: maxLost !== undefined && this.ledger.lost > maxLost ? 'fail' : 'pass' }
+        : { acked: 0, checked: 0, lost: 0, stale: 0, checkedAt: null, verdict: 'unchecked' },
+      marks: this.recorder.marks,
+      faults: this.recorder.reportFaults(this.faults.names),
+      incidents: this.recorder.reportIncidents(),
+      timeline: this.recorder.reportTimeline(),
+      series: this.recorder.reportSeries(),
     };
   }
 
   // ---- setting up and tearing down ------------------------------------------------------
 
   private async prepare(): Promise<DrillRunOutcome['nodes']> {
-    const { spec, seed, profile } = this.options;
+    const { spec, seed } = this.options;
     this.lab.reseed(seed);
     await this.lab.call('traffic.stop', {});
     await this.lab.call('fault.halt', {});
@@ -218,11 +198,11 @@ export class DrillRun {
     if (failed.length > 0) throw new Error(`the fleet did not start: ${failed.map((n) => `${n.id} is ${n.status}${why(n.id)}`).join(', ')}`);
     const defaults = BalancerSettings.parse({});
     this.balancerDuring = (await this.lab.call('balancer.set', { ...defaults, ...spec.balancer, health: { ...defaults.health, ...spec.balancer?.health }, passive: { ...defaults.passive, ...spec.balancer?.passive }, retry: { ...defaults.retry, ...spec.balancer?.retry } })).settings;
-    const scale = profile === 'short' ? SHORT_PROFILE_SCALE : 1;
+    const scale = this.scale;
     // Fresh processes answer their first requests slowly (connections, JIT): warm them up unmeasured,
     // as a steady state is checked before an experiment, not during the lab's start.
     await this.lab.call('traffic.start', { ...spec.traffic, durationMs: Math.round(WARM_UP_MS * scale), seed: seed + 1 });
-    await this.sleep(WARM_UP_MS * scale);
+    await sleep(WARM_UP_MS * scale, this.abortController.signal);
     await this.lab.call('traffic.stop', {});
     const durationMs = spec.traffic.durationMs !== undefined ? Math.max(100, Math.round(spec.traffic.durationMs * scale)) : this.trafficBudgetMs(scale);
     const startedAt = now();
@@ -266,8 +246,7 @@ export class DrillRun {
     const acked = this.lab.trafficStats() ? (await this.lab.call('lab.state', {})).traffic.ledger.acked : 0;
     if (stateful && acked > 0) {
       await attempt('checking the ledger', async () => {
-        this.ledger = await this.retryConflicts(() => this.lab.call('ledger.check', {}));
-        this.monitor.observeLostWrites(this.ledger.lost, this.recorder.rel(now()), this.ledger.checked);
+        await this.checkLedger();
       });
     }
     this.monitor.finish({
@@ -351,7 +330,8 @@ export class DrillRun {
     this.changed();
     let outcome: StepRecord['status'] = 'done';
     try {
-      outcome = await this.perform(step, index, record);
+      const { unit, body } = unitOf(step);
+      outcome = await unit.perform(body, this.stepContext(index, record));
     } catch (error) {
       if (error instanceof Aborted || this.abortReason !== null) throw error instanceof Aborted ? error : new Aborted();
       record.status = 'failed';
@@ -365,85 +345,41 @@ export class DrillRun {
     this.changed();
   }
 
-  private async perform(step: DrillStep, index: number, record: StepRecord): Promise<StepRecord['status']> {
-    if ('say' in step) return 'done';
-    if ('wait' in step) {
-      await this.sleep(step.wait * (this.options.profile === 'short' ? SHORT_PROFILE_SCALE : 1));
-      return 'done';
-    }
-    if ('mark' in step) {
-      this.recorder.mark(step.mark, now());
-      return 'done';
-    }
-    if ('fault' in step) {
-      this.anchor = { at: now(), label: 'the fault' };
-      const { inject, as, revert } = step.fault;
-      if (inject) {
-        const fault = await this.lab.call('fault.inject', inject);
-        record.faultId = fault.id;
-        this.recorder.fault(fault);
-        if (as !== undefined) {
-          this.faultIds.set(as, fault.id);
-          this.faultNames.set(fault.id, as);
-        }
-        if (fault.status === 'failed') throw new Error(`the ${fault.type} fault on ${fault.target} failed: ${fault.error ?? 'no reason given'}`);
-      } else if (revert !== undefined) {
-        const id = this.faultIds.get(revert) as string;
-        record.faultId = id;
-        await this.lab.call('fault.revert', { id });
-      } else {
-        await this.lab.call('fault.halt', {});
-      }
-      return 'done';
-    }
-    if ('action' in step) {
-      const { text, do: command } = step.action;
-      const act = async (): Promise<void> => {
-        this.anchor = { at: now(), label: 'the action' };
-        if (command) await this.lab.call(command.command, command.params as never);
-      };
-      if (this.options.auto) {
-        record.performedBy = 'auto';
-        await act();
-        return 'done';
-      }
-      const answer = await this.waitForOperator({ step: index, kind: 'action', text, options: null, canPerform: command !== undefined });
-      record.performedBy = answer.perform ? 'auto' : 'operator';
-      if (answer.perform) await act();
-      else this.anchor = { at: now(), label: 'the action' };
-      return 'done';
-    }
-    if ('predict' in step) {
-      const prediction: PredictionRecord = {
-        step: index,
-        question: step.predict.question,
-        options: step.predict.options,
-        expected: step.predict.answer ?? null,
-        answer: null,
-        correct: null,
-        outcome: '',
-      };
-      this.status.predictions.push(prediction);
-      if (!this.options.auto) {
-        const answer = await this.waitForOperator({ step: index, kind: 'predict', text: step.predict.question, options: step.predict.options, canPerform: false });
-        prediction.answer = answer.option ?? null;
-        prediction.correct = prediction.answer === null || prediction.expected === null ? null : prediction.answer === prediction.expected;
-      }
-      return 'done';
-    }
-    const result = 'event' in step.expect && step.expect.event !== undefined ? await this.expectEvent(step.expect, index) : await this.expectMetric(step.expect, index);
-    this.status.expectations.push(result);
-    return result.verdict === 'pass' ? 'passed' : 'failed';
+  /** What one step may see and do of the run. */
+  private stepContext(index: number, record: StepRecord): StepContext {
+    return {
+      index,
+      record,
+      lab: this.lab,
+      recorder: this.recorder,
+      auto: this.options.auto,
+      scale: this.scale,
+      signal: this.abortController.signal,
+      faults: this.faults,
+      anchor: () => this.anchor,
+      setAnchor: (label) => {
+        this.anchor = { at: now(), label };
+      },
+      sleep: (ms) => sleep(ms, this.abortController.signal),
+      waitForOperator: (wait) => this.waitForOperator({ step: index, ...wait }),
+      checkLedger: () => this.checkLedger(),
+      predicted: (prediction) => {
+        this.status.predictions.push(prediction);
+      },
+      expected: (result) => {
+        this.status.expectations.push(result);
+      },
+    };
   }
 
-  private async waitForOperator(wait: OperatorWait): Promise<{ option?: number; perform?: boolean }> {
+  private async waitForOperator(wait: OperatorWait): Promise<OperatorAnswer> {
     this.throwIfAborted();
     const record = this.status.steps[wait.step] as StepRecord;
     record.status = 'waiting';
     this.status.waitingFor = wait;
     this.setState('waiting');
     try {
-      const answer = await new Promise<{ option?: number; perform?: boolean }>((resolve) => {
+      const answer = await new Promise<OperatorAnswer>((resolve) => {
         this.operator = { step: wait.step, resolve };
       });
       this.throwIfAborted();
@@ -456,119 +392,12 @@ export class DrillRun {
     }
   }
 
-  private async expectEvent(expect: ExpectStep, index: number): Promise<ExpectationResult> {
-    const kind = expect.event as string;
-    const within = expect.within as number;
-    const anchor = this.anchor;
-    const node = expect.node;
-    const description = `${kind}${node ? ` on ${node}` : ''} within ${within} ms of ${anchor.label}`;
-    const matches = (e: { kind: string; at: number; nodeId?: string | undefined }): boolean => e.kind === kind && e.at >= anchor.at && (node === undefined || e.nodeId === node);
-    const seen = this.recorder.events.find(matches) ?? (await this.waitForTimeline(matches, anchor.at + within));
-    const result: ExpectationResult = { step: index, kind: 'event', description, verdict: 'fail', observed: null, unit: 'ms', detail: '', atMs: this.recorder.rel(now()) };
-    if (seen && seen.at - anchor.at <= within) {
-      result.verdict = 'pass';
-      result.observed = round(seen.at - anchor.at);
-      result.detail = `seen ${result.observed} ms after ${anchor.label}${seen.nodeId ? ` (${seen.nodeId})` : ''}`;
-    } else if (seen) {
-      result.observed = round(seen.at - anchor.at);
-      result.detail = `seen only ${result.observed} ms after ${anchor.label}`;
-    } else {
-      result.detail = `not seen within ${within} ms`;
-    }
-    return result;
-  }
-
-  private waitForTimeline(matches: (e: { kind: string; at: number; nodeId?: string | undefined }) => boolean, deadline: number): Promise<{ kind: string; at: number; nodeId?: string | undefined } | undefined> {
-    return new Promise((resolve, reject) => {
-      const signal = this.abortController.signal;
-      const done = (value: { kind: string; at: number; nodeId?: string | undefined } | undefined): void => {
-        clearTimeout(timer);
-        stop();
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      };
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        stop();
-        reject(new Aborted());
-      };
-      const stop = this.recorder.onTimeline((e) => {
-        if (matches(e)) done(e);
-      });
-      const timer = setTimeout(() => done(undefined), Math.max(0, deadline - now()));
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  private async expectMetric(expect: ExpectStep, index: number): Promise<ExpectationResult> {
-    const metric = expect.metric as NonNullable<ExpectStep['metric']>;
-    const bounds = [expect.min !== undefined ? `≥ ${expect.min}` : '', expect.max !== undefined ? `≤ ${expect.max}` : ''].filter(Boolean).join(' and ');
-    const result: ExpectationResult = { step: index, kind: 'metric', description: `${metric}${expect.node ? ` of ${expect.node}` : ''} ${bounds}`, verdict: 'fail', observed: null, unit: 'count', detail: '', atMs: null };
-    let value: number | null = null;
-    let context = '';
-    const stats = this.lab.trafficStats();
-    switch (metric) {
-      case 'traffic.failed':
-        value = stats ? stats.failed : null;
-        context = stats ? `of ${stats.ok + stats.failed} requests` : 'no traffic';
-        break;
-      case 'traffic.errorRate':
-        result.unit = 'ratio';
-        value = stats && stats.ok + stats.failed > 0 ? stats.failed / (stats.ok + stats.failed) : null;
-        context = stats ? `${stats.failed} of ${stats.ok + stats.failed} requests failed` : 'no traffic';
-        break;
-      case 'traffic.p99':
-        result.unit = 'ms';
-        value = stats && stats.latency.count > 0 ? stats.latency.p99 : null;
-        context = stats ? `over ${stats.latency.count} requests` : 'no traffic';
-        break;
-      case 'traffic.retried':
-        value = stats ? stats.retried : null;
-        context = stats ? `retries for ${stats.ok + stats.failed} requests` : 'no traffic';
-        break;
-      case 'recent.rps':
-      case 'recent.errorRate':
-      case 'recent.p99':
-      case 'node.share': {
-        const windowMs = expect.windowMs ?? RECENT_WINDOW_MS;
-        const recent = this.recorder.recent(windowMs, expect.node);
-        result.unit = metric === 'recent.p99' ? 'ms' : metric === 'recent.rps' ? 'count' : 'ratio';
-        value = metric === 'recent.rps' ? recent.rps : metric === 'recent.errorRate' ? recent.errorRate : metric === 'recent.p99' ? recent.p99 : recent.nodeShare;
-        context = `last ${windowMs} ms: ${Math.round(recent.requests)} requests${expect.node ? `, ${Math.round(recent.nodeRequests)} to ${expect.node}` : ''}`;
-        break;
-      }
-      case 'ledger.lost':
-      case 'ledger.stale': {
-        const counts = await this.retryConflicts(() => this.lab.call('ledger.check', {}));
-        this.ledger = counts;
-        this.monitor.observeLostWrites(counts.lost, this.recorder.rel(now()), counts.checked);
-        value = metric === 'ledger.lost' ? counts.lost : counts.stale;
-        context = `${counts.checked} acknowledged writes read back: ${counts.lost} lost, ${counts.stale} stale`;
-        break;
-      }
-      case 'incident.mttdMs':
-      case 'incident.mttrMs': {
-        result.unit = 'ms';
-        const field = metric === 'incident.mttdMs' ? 'mttdMs' : 'mttrMs';
-        const deadline = now() + INCIDENT_WAIT_MS;
-        let incident = this.recorder.latestIncident();
-        while ((incident === undefined || incident[field] === null) && now() < deadline) {
-          await this.sleep(50);
-          incident = this.recorder.latestIncident();
-        }
-        value = incident?.[field] ?? null;
-        context = incident ? `incident ${incident.id} on ${incident.nodeId} (${incident.cause})` : 'no incident in this run';
-        break;
-      }
-    }
-    result.atMs = this.recorder.rel(now());
-    result.observed = value === null ? null : round(value);
-    const ok = value !== null && (expect.min === undefined || value >= expect.min) && (expect.max === undefined || value <= expect.max);
-    result.verdict = ok ? 'pass' : 'fail';
-    const shown = value === null ? 'no value' : result.unit === 'ratio' ? percent(value) : result.unit === 'ms' ? `${round(value)} ms` : String(value);
-    result.detail = `${shown} (${context})`;
-    return result;
+  /** Reads every acknowledged write back (waiting out a failover in progress) and keeps the counts. */
+  private async checkLedger(): Promise<LedgerCounts> {
+    const counts = await this.retryConflicts(() => this.lab.call('ledger.check', {}));
+    this.ledger = counts;
+    this.monitor.observeLostWrites(counts.lost, this.recorder.rel(now()), counts.checked);
+    return counts;
   }
 
   // ---- verdicts ------------------------------------------------------------------------
@@ -621,52 +450,17 @@ export class DrillRun {
     if (this.abortReason !== null) throw new Aborted();
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const signal = this.abortController.signal;
-      if (signal.aborted) return reject(new Aborted());
-      const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(new Aborted());
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+  /** The share of written waits and traffic the profile plays. */
+  private get scale(): number {
+    return this.options.profile === 'short' ? SHORT_PROFILE_SCALE : 1;
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
-}
+class Aborted extends Error {}
 
 /** The step as listed before it runs. */
-function stepRecord(step: DrillStep, index: number): StepRecord {
-  const kind = stepKindOf(step);
-  const base: StepRecord = { index, kind, label: '', status: 'pending', startedAtMs: null, endedAtMs: null, text: null, performedBy: null, faultId: null, error: null };
-  if ('say' in step) return { ...base, label: firstLine(step.say), text: step.say };
-  if ('wait' in step) return { ...base, label: `wait ${step.wait} ms` };
-  if ('mark' in step) return { ...base, label: `mark ${step.mark}` };
-  if ('action' in step) return { ...base, label: `action: ${firstLine(step.action.text)}`, text: step.action.text };
-  if ('predict' in step) return { ...base, label: `predict: ${firstLine(step.predict.question)}`, text: step.predict.question };
-  if ('fault' in step) {
-    const { inject, as, revert } = step.fault;
-    const label = inject ? `inject ${inject.type} on ${inject.target}${as ? ` as ${as}` : ''}` : revert !== undefined ? `revert ${revert}` : 'halt every fault';
-    return { ...base, label };
-  }
-  const e = step.expect;
-  const label = e.event !== undefined ? `expect ${e.event}${e.node ? ` on ${e.node}` : ''} within ${e.within} ms` : `expect ${e.metric}${e.node ? ` of ${e.node}` : ''}${e.min !== undefined ? ` ≥ ${e.min}` : ''}${e.max !== undefined ? ` ≤ ${e.max}` : ''}`;
-  return { ...base, label };
-}
-
-function firstLine(text: string): string {
-  const line = text.trim().split('\n')[0] ?? '';
-  const plain = line.replace(/[*_`]/g, '');
-  return plain.length > 80 ? `${plain.slice(0, 79)}…` : plain;
+function listed(step: DrillStep, index: number): StepRecord {
+  const { unit, body } = unitOf(step);
+  const { label, text } = unit.list(body);
+  return { index, kind: unit.kind, label, status: 'pending', startedAtMs: null, endedAtMs: null, text: text ?? null, performedBy: null, faultId: null, error: null };
 }

@@ -8,6 +8,7 @@ import type { NodeReconfiguration } from '../fleet/fleet-supervisor';
 import { httpNodeAdmin, nodeAddress, type NodeAdmin } from './node-admin';
 import { supersedeLog } from './node-data';
 import { rolesOf, upstreamsFor, type UpstreamTarget } from './topology';
+import { sleep } from '../../../shared/sleep';
 
 /** What the controller needs of the fleet supervisor. */
 export interface FleetPort {
@@ -273,7 +274,7 @@ export class FailoverController {
     const startedAt = now();
     this.lose(from, startedAt, 'operator', status !== 'ready' && status !== 'starting');
     const limit = startedAt + (this.options.promoteTimeoutMs ?? 15_000) + 5_000;
-    while (this.failover && !this.disposed && now() < limit) await new Promise((r) => setTimeout(r, 10));
+    while (this.failover && !this.disposed && now() < limit) await sleep(10);
     if (this.primaryId !== to) throw new Error(`the promotion of ${to} failed (see failover.failed in the timeline)`);
     return { from, to, durationMs: round(now() - startedAt) };
   }
@@ -410,7 +411,7 @@ export class FailoverController {
     if (!exited) {
       failover.awaitingExit = true;
       const graceEnd = now() + FENCE_GRACE_MS;
-      while (failover.awaitingExit && now() < graceEnd) await new Promise((r) => setTimeout(r, 5));
+      while (failover.awaitingExit && now() < graceEnd) await sleep(5);
     }
     if (!exited && failover.awaitingExit) {
       failover.awaitingExit = false;
@@ -581,10 +582,6 @@ function parseLine(text: string): Record<string, unknown> | null {
   } catch {
     return null;
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function round(ms: number): number {

@@ -1,8 +1,8 @@
 // The bundled server's admin endpoints as the failover controller uses them (127.0.0.1 only),
-// with the lab's node secret. node:http rather than fetch: fetch loads its client on first use,
-// ~100 ms inside a failover.
-import http from 'node:http';
+// with the lab's node secret. The engine's HTTP client (undici, already loaded by the balancer and
+// the traffic) rather than fetch: fetch loads its own client on first use, ~100 ms inside a failover.
 import type { ReplicationMode } from '../../../shared/contract/model';
+import { httpRequest } from '../http-request';
 
 export interface NodeAdmin {
   /** POST /admin/promote; resolves with the server's answer, rejects unless 200. */
@@ -41,52 +41,17 @@ export function nodeAddress(port: number): string {
   return `127.0.0.1:${port}`;
 }
 
-function answersReady(port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'GET', path: '/readyz', agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve(res.statusCode === 200);
-      });
-      res.on('error', () => resolve(false));
-    });
-    const timer = setTimeout(() => req.destroy(new Error('timed out')), timeoutMs);
-    req.on('error', () => {
-      clearTimeout(timer);
-      resolve(false);
-    });
-    req.end();
-  });
+async function answersReady(port: number, timeoutMs: number): Promise<boolean> {
+  try {
+    return (await httpRequest(port, { path: '/readyz', timeoutMs })).status === 200;
+  } catch {
+    return false;
+  }
 }
 
-function postJson(port: number, path: string, body: unknown, timeoutMs: number, headers: Record<string, string>): Promise<Record<string, unknown>> {
-  const payload = Buffer.from(JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, method: 'POST', path, agent: false, headers: { ...headers, 'content-type': 'application/json', 'content-length': payload.length } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          clearTimeout(timer);
-          let json: Record<string, unknown> = {};
-          try {
-            json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-          } catch {
-            // A non-JSON answer still has a status worth reporting.
-          }
-          if (res.statusCode === 200) resolve(json);
-          else reject(new AdminRequestError(res.statusCode ?? 0, json, path));
-        });
-      },
-    );
-    const timer = setTimeout(() => req.destroy(new Error(`${path} timed out after ${timeoutMs} ms`)), timeoutMs);
-    req.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    req.end(payload);
-  });
+async function postJson(port: number, path: string, body: unknown, timeoutMs: number, headers: Record<string, string>): Promise<Record<string, unknown>> {
+  const answer = await httpRequest(port, { method: 'POST', path, json: body, headers, timeoutMs, what: path });
+  const json = answer.object();
+  if (answer.status === 200) return json;
+  throw new AdminRequestError(answer.status, json, path);
 }

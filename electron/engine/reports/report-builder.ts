@@ -1,20 +1,26 @@
-// Turns what a drill run recorded into its report (shared/report/model.ts).
+// Turns what a drill run measured into its report (shared/report/model.ts): it adds the machine,
+// the versions and the availability arithmetic, and checks the whole against the schema. It is
+// given the run's facts in the report's own shapes, so it knows nothing of how a drill runs.
 import { cpus, release, totalmem } from 'node:os';
+import type { DrillRunStatus, ReportFormat } from '../../../shared/drill/run.js';
 import type { DrillSpec } from '../../../shared/drill/schema.js';
-import type { ReportFormat } from '../../../shared/drill/run.js';
 import { availabilityFrom, meanMttr } from '../../../shared/report/availability.js';
 import { DrillReport, REPORT_SCHEMA } from '../../../shared/report/model.js';
 import { appVersion } from '../app-paths.js';
-import type { DrillRunOutcome } from '../drills/drill-run.js';
 
 export interface ReportSource {
   kind: 'builtin' | 'file' | 'inline';
   path: string | null;
 }
 
-export function buildReport(outcome: DrillRunOutcome, spec: DrillSpec, source: ReportSource, formats: ReportFormat[]): DrillReport {
-  const { status, recorder } = outcome;
-  const incidents = recorder.reportIncidents();
+/** What a drill run measured, in the report's own shapes (the outcome of drills/drill-run.ts). */
+export type RunFacts = Pick<DrillReport, 'nodes' | 'balancer' | 'traffic' | 'ledger' | 'marks' | 'faults' | 'incidents' | 'timeline' | 'series'> & {
+  status: DrillRunStatus;
+  endedAt: number;
+};
+
+export function buildReport(facts: RunFacts, spec: DrillSpec, source: ReportSource, formats: ReportFormat[]): DrillReport {
+  const { status, incidents } = facts;
   const topology = spec.topology;
   const replicas = topology.kind === 'active-active' ? topology.nodes : 2;
   const cpuList = cpus();
@@ -36,24 +42,24 @@ export function buildReport(outcome: DrillRunOutcome, spec: DrillSpec, source: R
       memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     },
     startedAt: status.startedAt,
-    endedAt: outcome.endedAt,
-    durationMs: Math.round(outcome.endedAt - status.startedAt),
+    endedAt: facts.endedAt,
+    durationMs: Math.round(facts.endedAt - status.startedAt),
     verdict: status.verdict ?? 'error',
     reason: status.reason ?? '',
     topology,
-    nodes: outcome.nodes,
-    balancer: outcome.balancer,
-    traffic: outcome.traffic,
-    ledger: outcome.ledger,
+    nodes: facts.nodes,
+    balancer: facts.balancer,
+    traffic: facts.traffic,
+    ledger: facts.ledger,
     hypothesis: status.hypothesis,
     expectations: status.expectations,
     predictions: status.predictions,
     steps: status.steps,
-    marks: recorder.marks,
-    faults: recorder.reportFaults(outcome.faultNames),
+    marks: facts.marks,
+    faults: facts.faults,
     incidents,
-    timeline: recorder.reportTimeline(),
-    series: recorder.reportSeries(),
+    timeline: facts.timeline,
+    series: facts.series,
     availability: availabilityFrom({ mttrMs: meanMttr(incidents), replicas }),
     formats,
   };

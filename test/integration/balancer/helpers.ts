@@ -6,6 +6,7 @@ import { Balancer, type BalancerListener, type DetectionVia, type RequestOutcome
 import type { BalancerSettingsPatch } from '../../../shared/contract/model';
 import { BalancerSettings } from '../../../shared/contract/model';
 import { EchoUpstream, type EchoUpstreamOptions } from '../../support/echo-upstream';
+export { sleep } from '../../../shared/sleep';
 
 export type BalancerEvent =
   | { kind: 'detected'; nodeId: string; via: DetectionVia; at: number; reason: string }
@@ -200,4 +201,3 @@ export function useLab(): {
   };
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

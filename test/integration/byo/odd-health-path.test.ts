@@ -16,6 +16,7 @@ import { commandPlan, type CommandNode } from '../../../electron/engine/fleet/no
 import { NodeProcess } from '../../../electron/engine/fleet/node-process';
 import { ReadyProbe } from '../../../electron/engine/fleet/ready-probe';
 import { requestPath } from '../../../electron/engine/fleet/health-path';
+import { sleep } from '../../../shared/sleep';
 
 const odd = {
   newline: '/health\ncheck',
@@ -69,7 +70,7 @@ describe('the balancer’s probes never throw', () => {
       { id: 'encoded', port: server.port, healthPath: '/health check/ünï' },
     ];
     balancer.setUpstreams(targets);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     const states = Object.fromEntries(balancer.snapshot().upstreams.map((u) => [u.id, [u.state, u.lastDetection?.reason ?? null]]));
     expect(states).toEqual({
       newline: ['ejected', 'health path "/health\\ncheck" cannot be sent: it contains the control character U+000A at index 7'],
@@ -126,7 +127,7 @@ describe('the supervisor never starts what it could not probe', () => {
     for (const path of [odd.newline, odd.nul, odd.loneSurrogate, '/a b']) {
       const probe = new ReadyProbe({ port: 1, path, agent, intervalMs: 10, onReady: () => {} });
       expect(() => probe.start()).not.toThrow();
-      await new Promise((resolve) => setTimeout(resolve, 40));
+      await sleep(40);
       probe.stop();
     }
   });

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadFleetFile } from '../../../electron/engine/fleet/index';
 import { startLab, waitFor, type LabUnderTest } from '../../support/lab-client';
 import { makeTempDir, removeDir } from '../../support/temp';
+import { sleep } from '../../../shared/sleep';
 
 const python = spawnSync('python3', ['--version']).status === 0;
 let t: LabUnderTest | undefined;
@@ -54,7 +55,7 @@ describe.runIf(python && process.platform !== 'win32')('the README fleet file (b
     ]);
 
     // Probes ask each node its own question: web stays in rotation (the old code ejected it for its 404 to /readyz).
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await sleep(600);
     const upstreams = () => lab.snapshot().balancer.upstreams.map((u) => [u.id, u.state]);
     expect(upstreams()).toEqual([
       ['kv1', 'in-rotation'],
@@ -90,7 +91,7 @@ describe.runIf(python && process.platform !== 'win32')('the README fleet file (b
     // Ready once spawned (nothing to ask): give python a moment to listen.
     const served = await waitFor('python to answer', async () => ((await get(`${lab.balancerUrl}/`)).status === 200 ? true : undefined), 10_000);
     expect(served).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await sleep(400);
     expect(lab.snapshot().balancer.upstreams.map((u) => [u.id, u.state])).toEqual([['web', 'in-rotation']]);
     expect(t.timeline.filter((e) => e.kind === 'balancer.detected' && e.detail.via === 'active')).toEqual([]);
     process.kill(lab.snapshot().nodes[0]?.pid as number, 'SIGKILL');

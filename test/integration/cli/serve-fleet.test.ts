@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { ContractClient, fromWebSocket, type ContractError, type LabSnapshot, type WebSocketLike } from '../../../shared/contract/index.js';
 import { cliEntry, isAlive, runCli, startServe, stopProcess, type RunningLab } from '../../support/cli.js';
 import { makeTempDir, removeDir } from '../../support/temp.js';
+import { sleep } from '../../../shared/sleep.js';
 
 const SCRIPT = '/usr/bin/script';
 
@@ -104,7 +105,7 @@ describe('serve --fleet: a fleet file that starts programs', () => {
     expect(lines).toHaveLength(3);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(result.stdout).toBe('');
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect(existsSync(marker)).toBe(false);
     expect(existsSync(join(dir, 'run'))).toBe(false); // no lab was made
   });
@@ -141,7 +142,7 @@ describe('serve --fleet: a fleet file that starts programs', () => {
     client.close();
     socket.close();
 
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect(existsSync(marker)).toBe(false);
     const after = await labState(lab);
     expect(after.fleet.status).toBe('stopped');

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LabSnapshot } from '../../../shared/contract/index.js';
 import { isAlive, runCli, startServe, stopProcess, type RunningLab } from '../../support/cli.js';
 import { makeTempDir, removeDir } from '../../support/temp.js';
+import { sleep } from '../../../shared/sleep.js';
 
 async function labState(lab: RunningLab): Promise<LabSnapshot> {
   const res = await fetch(`http://127.0.0.1:${lab.port}/api/state`, { headers: { authorization: `Bearer ${lab.token}` } });
@@ -13,7 +14,7 @@ async function waitGone(pids: number[], withinMs: number): Promise<number[]> {
   const deadline = Date.now() + withinMs;
   let alive = pids.filter(isAlive);
   while (alive.length > 0 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 25));
+    await sleep(25);
     alive = alive.filter(isAlive);
   }
   return alive;
@@ -100,7 +101,7 @@ describe('firedrill CLI', () => {
     expect((await post('fault.inject', { type: 'latency', target: 'a2', attributes: { latency: 100 } })).status).toBe(200);
     await stopProcess(lab.child, 'SIGKILL');
     lab = await startServe(['--run-dir', runDir, '--topology', 'active-active']);
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     expect(lab.stderr()).toContain('taken back');
     expect(lab.stderr()).toMatch(/pause/);
     const state = await labState(lab);
@@ -109,7 +110,7 @@ describe('firedrill CLI', () => {
     // A second start finds nothing left to undo.
     await stopProcess(lab.child, 'SIGTERM');
     lab = await startServe(['--run-dir', runDir, '--topology', 'active-active']);
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     expect(lab.stderr()).not.toContain('taken back');
   });
 });

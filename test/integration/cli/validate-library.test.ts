@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, stopProcess, type RunningLab } from '../../support/cli.js';
 import { makeTempDir, removeDir } from '../../support/temp.js';
+import { sleep } from '../../../shared/sleep.js';
 
 // drill.list on a real lab (serve) with hostile files in the operator's drill folder: a 390 KB
 // many-key file held it 22.7 s, and GET /api/state behind it. Now each is one problem line, fast.
@@ -40,7 +41,7 @@ describe('drill.list with hostile files in ~/.firedrill/drills', () => {
   it('lists the hostile files as problems; the first list (and a lab.state sent during it) within 3 s, the next ones cached', async () => {
     // lab.state goes out while the list is being read: it waits for whatever the list holds the engine for.
     const listing = call('/api/commands/drill.list', {});
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     const [list, state] = await Promise.all([listing, call('/api/state')]);
     expect(list.status).toBe(200);
     expect(state.status).toBe(200);

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawWebSocket, encodeFrame } from '../../support/raw-websocket.js';
 import { startWebLab, watchCrashes, type WebLab } from '../../support/web-lab.js';
+import { sleep } from '../../../shared/sleep.js';
 
 describe('web host: malformed WebSocket frames', () => {
   let l: WebLab;
@@ -63,7 +64,7 @@ describe('web host: malformed WebSocket frames', () => {
       ws.socket.resetAndDestroy();
       const refused = await RawWebSocket.connect(l.web.port, '/api/events', { host: l.auth.host! }).catch((error: Error) => error.message);
       expect(refused).toMatch(/^HTTP\/1\.1 401 /);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
       expect(await l.fingerprint()).toBe(before);
     } finally {
       crashes.stop();

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONNECTION_LIMITS } from '../../../shared/contract/index.js';
 import { RawWebSocket } from '../../support/raw-websocket.js';
 import { chattyFleet, startWebLab, watchCrashes, type WebLab } from '../../support/web-lab.js';
+import { sleep } from '../../../shared/sleep';
 
 const { dropEventsAboveBytes, closeAboveBytes, maxSubscriptions } = DEFAULT_CONNECTION_LIMITS;
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('web host: a client that stops reading', () => {
   let l: WebLab;

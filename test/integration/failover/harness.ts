@@ -2,17 +2,19 @@
 // the real FailoverController, CheckpointShipper and IncidentTracker, wired the way the lab wires
 // them, and a balancer stand-in that only records what it is told.
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Agent } from 'undici';
 import type { NodeSnapshot, TopologySpec } from '../../../shared/contract/model';
 import { FleetSupervisor } from '../../../electron/engine/fleet/index';
 import { CheckpointShipper } from '../../../electron/engine/failover/checkpoint-shipper';
 import { FailoverController, type BalancerPort, type Detection, type FailedOver } from '../../../electron/engine/failover/failover-controller';
 import { fleetForTopology, type UpstreamTarget } from '../../../electron/engine/failover/topology';
 import { labNodeSecret } from '../../../electron/engine/fleet/node-launch';
+import { httpRequest } from '../../../electron/engine/http-request';
 import { IncidentTracker } from '../../../electron/engine/incidents/incident-tracker';
 import { killLeftovers, Recorder, refOf, type ProcessRef } from '../fleet/helpers';
+import { sleep } from '../../../shared/sleep';
 
 /** Records every call; on `nodeExited` it reports a detection via exit, as the real balancer does. */
 export class RecordingBalancer implements BalancerPort {
@@ -47,7 +49,7 @@ export class FailoverLab {
   readonly shipper: CheckpointShipper;
   readonly controller: FailoverController;
   private readonly started: ProcessRef[] = [];
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  private readonly agent = new Agent({ connections: 16 });
   /** The secret the lab's nodes were started with (the supervisor passes it in their environment). */
   readonly nodeSecret = labNodeSecret(this.runDir);
 
@@ -139,33 +141,14 @@ export class FailoverLab {
     const deadline = performance.now() + timeoutMs;
     while (performance.now() < deadline) {
       if (await check().catch(() => false)) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
     }
     throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
   }
 
-  request(port: number, method: string, path: string, body?: string, timeoutMs = 5_000): Promise<{ status: number; text: string }> {
-    return new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : Buffer.from(body);
-      const req = http.request(
-        { host: '127.0.0.1', port, method, path, agent: this.agent, headers: { authorization: `Bearer ${this.nodeSecret}`, ...(payload ? { 'content-length': payload.length } : {}) } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => {
-            clearTimeout(timer);
-            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
-          });
-        },
-      );
-      const timer = setTimeout(() => req.destroy(new Error(`${method} ${path} timed out`)), timeoutMs);
-      req.on('error', (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      req.end(payload);
-    });
+  async request(port: number, method: string, path: string, body?: string, timeoutMs = 5_000): Promise<{ status: number; text: string }> {
+    const { status, text } = await httpRequest(port, { method, path, body, timeoutMs, headers: { authorization: `Bearer ${this.nodeSecret}` }, dispatcher: this.agent });
+    return { status, text };
   }
 
   /** An acknowledged PUT: its lsn; throws on anything else. */
@@ -227,7 +210,7 @@ export class FailoverLab {
     if (reaper) this.started.push(reaper);
     await this.shipper.dispose();
     await this.fleet.dispose(500).catch(() => {});
-    this.agent.destroy();
+    await this.agent.destroy();
     const leftovers = killLeftovers(this.started);
     rmSync(this.runDir, { recursive: true, force: true });
     return leftovers;

@@ -2,10 +2,10 @@
 // nodes in their environment (never argv, which `ps` shows every user), required by their admin,
 // replication and dump endpoints, and sent by the lab's own clients (node admin, peers, the ledger).
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { labNodeSecret } from '../../../electron/engine/fleet/node-launch';
 import { httpNodeAdmin } from '../../../electron/engine/failover/node-admin';
+import { httpRequest } from '../../../electron/engine/http-request';
 import { WriteLedger } from '../../../electron/engine/traffic/write-ledger';
 import { FailoverLab } from './harness';
 
@@ -15,15 +15,8 @@ afterEach(async () => {
   lab = undefined;
 });
 
-function post(port: number, path: string, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path, agent: false, headers: { 'content-length': 2, ...headers } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end('{}');
-  });
+async function post(port: number, path: string, headers: Record<string, string> = {}): Promise<number> {
+  return (await httpRequest(port, { method: 'POST', path, headers, body: '{}', timeoutMs: 10_000 })).status;
 }
 
 describe('the per-lab node secret', () => {

@@ -5,6 +5,7 @@ import { readdirSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FailoverLab, missing } from './harness';
+import { sleep } from '../../../shared/sleep';
 
 let lab: FailoverLab | undefined;
 afterEach(async () => {
@@ -32,12 +33,12 @@ async function standbyThenPrimary(l: FailoverLab, gapMs: number): Promise<Map<st
       const value = `v${i}`;
       const answer = await l.request(port, 'PUT', `/kv/${key}`, value, 3_000).catch(() => null);
       if (answer?.status === 200) acked.set(key, { value });
-      else await new Promise((r) => setTimeout(r, 5));
+      else await sleep(5);
     }
   });
-  await new Promise((r) => setTimeout(r, 500));
+  await sleep(500);
   process.kill(l.node('s1').pid as number, 'SIGKILL');
-  await new Promise((r) => setTimeout(r, gapMs));
+  await sleep(gapMs);
   const p1 = l.node('p1').pid;
   process.kill(p1 as number, 'SIGKILL');
   stop = true;

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { waitUntil } from '../fleet/helpers';
 import { stateOf, useFaultLab } from './helpers';
+import { sleep } from '../../../shared/sleep';
 
 const lab = useFaultLab();
 
@@ -49,7 +50,7 @@ describe.runIf(process.platform === 'linux')('halt', () => {
     expect(faultEvents.filter((e) => e.kind === 'fault.reverted').every((e) => e.detail?.how === 'halt')).toBe(true);
 
     // The crash-loop is really off: its 2 s timer would have fired by now.
-    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    await sleep(2_200);
     expect(harness.recorder.events('node.exited')).toEqual([]);
     // A second halt finds nothing.
     expect((await registry.halt()).reverted).toBe(0);

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { waitUntil } from '../fleet/helpers';
 import { idleNode, stateOf, useFaultLab } from './helpers';
+import { sleep } from '../../../shared/sleep';
 
 const lab = useFaultLab();
 const linux = process.platform === 'linux';
@@ -92,7 +93,7 @@ describe.runIf(linux)('process faults', () => {
     // After it ends the supervisor's next start sticks.
     await harness.recorder.waitFor(() => harness.fleet.node('n1')?.status === 'ready', 5_000, 'n1 ready again');
     const settled = harness.recorder.events('node.exited', 'n1').length;
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await sleep(400);
     expect(harness.recorder.events('node.exited', 'n1').length).toBe(settled);
   });
 

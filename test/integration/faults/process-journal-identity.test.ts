@@ -11,6 +11,7 @@ import { FaultRegistry } from '../../../electron/engine/faults/index';
 import { procStat } from '../../../electron/engine/faults/process/process-identity';
 import { RevertJournal } from '../../../electron/engine/faults/revert-journal';
 import { StubPort } from './helpers';
+import { sleep } from '../../../shared/sleep';
 
 let runDir: string;
 const children: ChildProcess[] = [];
@@ -35,7 +36,7 @@ async function waitFor(predicate: () => boolean, timeoutMs = 3_000): Promise<voi
   const deadline = performance.now() + timeoutMs;
   while (!predicate()) {
     if (performance.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await sleep(10);
   }
 }
 
@@ -80,7 +81,7 @@ describe.runIf(process.platform === 'linux')('the revert journal acts on a pid o
       `f-1 pause of n1 (pid ${pid}): the journal recorded no start time for it, so it cannot be proved to be the same process; left alone (if that node is still frozen: kill -CONT ${pid})`,
       `f-2 pause of n1 (pid ${pid}): the journal recorded no start time for it, so it cannot be proved to be the same process; left alone (if that node is still frozen: kill -CONT ${pid})`,
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     expect(stateOf(pid)).toBe('T');
   });
 
@@ -91,7 +92,7 @@ describe.runIf(process.platform === 'linux')('the revert journal acts on a pid o
     forgePause('f-1', { pid, group: false, startTime: String(Number(real) - 1), dataDir });
     const [line] = await recover();
     expect(line).toBe(`f-1 pause of n1 (pid ${pid}): that pid is now another process; left alone`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     expect(stateOf(pid)).toBe('T');
   });
 
@@ -106,7 +107,7 @@ describe.runIf(process.platform === 'linux')('the revert journal acts on a pid o
       `f-1 pause of n1 (pid ${pid}): not one of ours (command line: sleep 30); left alone`,
       `f-2 pause of n1 (pid ${pid}): not one of ours (command line: sleep 30); left alone`,
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     expect(stateOf(pid)).toBe('T');
   });
 

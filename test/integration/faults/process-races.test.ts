@@ -8,6 +8,7 @@ import type { ContractError } from '../../../shared/contract/index';
 import { procStat } from '../../../electron/engine/faults/process/process-identity';
 import { startLab, waitFor, type LabUnderTest } from '../../support/lab-client';
 import { waitUntil } from '../fleet/helpers';
+import { sleep } from '../../../shared/sleep';
 
 const linux = process.platform === 'linux';
 let t: LabUnderTest | undefined;
@@ -91,7 +92,7 @@ describe.runIf(linux)('races with a paused node', () => {
     const outcome = await restart;
     expect(['conflict', 'stopped']).toContain('error' in outcome ? outcome.error.code : outcome.node.status);
     // And nothing shows up later either (the old code started the node again once its stop was over).
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await sleep(1_500);
     expect(processesOn(dataDir)).toEqual([]);
     const state = await t.state();
     expect(state.fleet.status).toBe('stopped');

@@ -7,6 +7,7 @@
 import type { FaultInject, LabSnapshot, LedgerCounts, TimelineEvent } from '../../../shared/contract/index.js';
 import { mulberry32 } from '../../../electron/engine/random.js';
 import { startLab, type LabUnderTest } from '../../support/lab-client.js';
+import { sleep } from '../../../shared/sleep.js';
 
 export type NemesisMode = 'sync' | 'sync-degradable';
 
@@ -107,8 +108,6 @@ export function scheduleOf(random: () => number, index: number): { shape: Schedu
   }
   return { shape: 'random', ops };
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Sum of `firedrill_requests_total{node=~"p1|s1",code="503"}`: 503s answered by a node (not the balancer's own). */
 function node503s(exposition: string): number {

@@ -4,6 +4,7 @@
 // idle heartbeat comes to compare boot ids. Every apply's answer names the process that made it.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLab, waitFor, type LabUnderTest } from '../../support/lab-client.js';
+import { sleep } from '../../../shared/sleep.js';
 
 let t: LabUnderTest | undefined;
 afterEach(async () => {
@@ -19,15 +20,15 @@ describe('a standby restarted behind its primary\'s back', () => {
     await waitFor('s1 in sync', () => lab.timeline.find((e) => e.kind === 'standby.in-sync' && e.nodeId === 's1'));
     await lab.client.request('traffic.start', { rate: 150, readShare: 0.3, keys: 10_000, durationMs: 60_000, timeoutMs: 3_000 });
     for (let round = 0; round < 5; round++) {
-      await new Promise((r) => setTimeout(r, 300));
+      await sleep(300);
       const before = (await lab.state()).nodes.find((n) => n.id === 's1')?.pid;
       const seen = lab.timeline.length;
       await lab.client.request('fault.inject', { type: 'partition', target: 's1', attributes: { links: 'replication' }, durationMs: 1_200 });
-      await new Promise((r) => setTimeout(r, 150));
+      await sleep(150);
       await lab.client.request('fault.inject', { type: 'pause', target: 's1', durationMs: 1_000 });
-      await new Promise((r) => setTimeout(r, 140));
+      await sleep(140);
       await lab.client.request('fault.inject', { type: 'kill', target: 's1', attributes: { signal: 'SIGKILL' } });
-      await new Promise((r) => setTimeout(r, 300));
+      await sleep(300);
       await lab.client.request('fault.halt', {});
       const synced = await waitFor(
         `round ${round}: s1's new process in sync`,

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, printPdf } from '../../../electron/engine/reports/pdf.js';
 import { makeTempDir, removeDir } from '../../support/temp.js';
+import { sleep } from '../../../shared/sleep.js';
 
 const chromium = findChromium();
 const isRoot = process.getuid?.() === 0;
@@ -142,7 +143,7 @@ describe.skipIf(!chromium)(`PDF export through Chromium (${chromium ?? 'no Chrom
       const file = out();
       await printPdf(greedy, file, env(), { say: () => undefined });
       expect(isPdf(file)).toBe(true);
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
       expect(hits).toEqual([]);
     });
   });

@@ -1,6 +1,7 @@
 // Overload is real: slots held for the service time, a bounded FIFO queue, 503 beyond it.
 import { describe, expect, it } from 'vitest';
 import { useServers, type HttpAnswer } from '../../support/server-harness';
+import { sleep } from '../../../shared/sleep';
 
 const servers = useServers();
 
@@ -53,7 +54,7 @@ describe('admission under overload', () => {
 
     await server.post('/admin/config', { concurrency: 1, queueLimit: 0, serviceTimeMs: 300 });
     const slow = server.request('GET', '/kv/k');
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     const [health, ready, status] = await Promise.all([server.request('GET', '/healthz'), server.request('GET', '/readyz'), server.status()]);
     expect([health.status, ready.status]).toEqual([200, 200]);
     expect(status).toMatchObject({ inflight: 1, queued: 0 });

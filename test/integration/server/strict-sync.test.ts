@@ -5,6 +5,7 @@
 import { readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { missingWrites, useServers, writeKeys, type ServerHandle } from '../../support/server-harness';
+import { sleep } from '../../../shared/sleep';
 
 const servers = useServers();
 
@@ -44,7 +45,7 @@ describe('strict sync', () => {
     const { primary, standby } = await pair([], 15_000);
     await standby.kill('SIGKILL');
     const pending = primary.request('PUT', '/kv/waits', 'v', 20_000);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
     const restartedAt = performance.now();
     await standby.start();
     const answer = await pending;
@@ -59,7 +60,7 @@ describe('strict sync', () => {
     const { primary, standby } = await pair(['--concurrency', '1', '--queue-limit', '0']);
     await standby.kill('SIGKILL');
     const waiting = primary.request('PUT', '/kv/w', 'v');
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
     const read = await primary.request('GET', '/kv/w');
     expect(read.status).toBe(200);
     expect(read.ms).toBeLessThan(250);

@@ -4,6 +4,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, makeDataDir, serverEntry } from '../../support/server-harness';
+import { sleep } from '../../../shared/sleep';
 
 const started: number[] = [];
 const parents: ChildProcess[] = [];
@@ -57,7 +58,7 @@ async function goneWithin(pid: number, limitMs: number): Promise<number> {
   const from = performance.now();
   while (isAlive(pid)) {
     if (performance.now() - from > limitMs) return Infinity;
-    await new Promise((r) => setTimeout(r, 5));
+    await sleep(5);
   }
   return performance.now() - from;
 }

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TrafficGenerator, type TrafficOutcome } from '../../../electron/engine/traffic';
 import { startUpstream, type Plan, type Received, type Upstream } from './upstream';
+import { sleep } from '../../../shared/sleep';
 
 const upstreams: Upstream[] = [];
 const generators: TrafficGenerator[] = [];
@@ -109,7 +110,7 @@ describe('open loop', () => {
     g.onOutcome((o) => outcomes.push(o));
     const t0 = performance.now();
     g.start();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     const elapsed = performance.now() - t0;
     const stopping = performance.now();
     await g.stop();
@@ -130,7 +131,7 @@ describe('open loop', () => {
     const g = generator({ baseUrl: u.url, settings: { rate: 100, durationMs: 1000 } });
     const t0 = performance.now();
     g.start();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     const switchedAt = Math.min((performance.now() - t0) / 1000, 1);
     g.update({ rate: 400 });
     await g.done();

@@ -7,6 +7,7 @@ import type { LogLine, NodeRole, NodeSnapshot, TopologySpec } from '../../../sha
 import { FailoverController, type FleetPort } from '../../../electron/engine/failover/failover-controller';
 import type { NodeAdmin } from '../../../electron/engine/failover/node-admin';
 import type { UpstreamTarget } from '../../../electron/engine/failover/topology';
+import { sleep } from '../../../shared/sleep';
 
 class FakeFleet implements FleetPort {
   readonly log: string[] = [];
@@ -105,7 +106,7 @@ const until = async (check: () => boolean, what: string): Promise<void> => {
   const started = Date.now();
   while (!check()) {
     if (Date.now() - started > 5_000) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
+    await sleep(2);
   }
 };
 
@@ -157,7 +158,7 @@ describe('FailoverController', () => {
     // And the next loss goes the other way.
     fleet.set('s1', { status: 'backoff' });
     t.controller.nodeExited('s1', 200);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     expect(t.promotes.at(-1)).toEqual({ port: 4000, body: { replicas: ['127.0.0.1:4001'], replication: 'sync' } });
     expect(t.upstreams.at(-1)).toEqual(['p1']);
   });
@@ -239,7 +240,7 @@ describe('FailoverController', () => {
     fleet.set('p1', { status: 'ready', pid: 300 });
     t.controller.nodeReady('p1');
     expect(t.calls).toEqual(['exited p1', 'started p1']);
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     expect(t.promotes).toEqual([]);
     expect(t.controller.primary).toBe('p1');
   });
@@ -281,7 +282,7 @@ describe('FailoverController', () => {
     fleet.set('p1', { status: 'backoff' });
     t.controller.nodeExited('p1', 100);
     await t.settled('failover.done');
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect(t.timeline.map((e) => e.kind)).toEqual(['standby.in-sync', 'failover.started', 'failover.promoted', 'standby.behind', 'failover.done']);
   });
 
@@ -372,7 +373,7 @@ describe('FailoverController', () => {
       t.controller.nodeExited('p1', performance.timeOrigin + performance.now());
       t.controller.onLogs([line('p1', last, 101)]);
       await t.settled('failover.done');
-      await new Promise((r) => setTimeout(r, 400));
+      await sleep(400);
       expect(t.timeline.some((e) => e.kind === 'failover.promoted-behind')).toBe(behind);
     }
   });
@@ -411,7 +412,7 @@ describe('FailoverController', () => {
     t.controller.nodeReady('p1');
     fleet.set('s1', { status: 'ready', role: 'standby', pid: 400 });
     t.controller.nodeReady('s1');
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     expect(t.timeline.filter((e) => e.kind === 'node.rejoined').map((e) => e.detail)).toEqual([{ as: 'standby', primary: 'p1' }]);
     expect(configured).toEqual([{ port: 4000, body: { replicas: ['127.0.0.1:4001'] } }]);
   });
@@ -430,7 +431,7 @@ describe('FailoverController', () => {
     await t.settled('failover.done');
     expect(t.timeline.find((e) => e.kind === 'failover.started')?.detail).toMatchObject({ from: 'p1', to: 's1', trigger: 'standby-ahead', standbyAhead: { standbyLsn: 40, lsn: 39 } });
     expect(fleet.log.slice(0, 2)).toEqual(['reconfigure p1 standby {}', 'stop p1']);
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect(t.timeline.some((e) => e.kind === 'failover.promoted-behind')).toBe(false);
   });
 

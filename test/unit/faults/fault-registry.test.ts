@@ -8,6 +8,7 @@ import { ContractError } from '../../../shared/contract/errors';
 import type { FaultRecord } from '../../../shared/contract/model';
 import { FaultRegistry, JOURNAL_FILE } from '../../../electron/engine/faults/index';
 import { FakeFleet, RecordingPort, snapshot } from './fake-fleet';
+import { sleep } from '../../../shared/sleep';
 
 let runDir: string;
 let fleet: FakeFleet;
@@ -106,7 +107,7 @@ describe('network and HTTP faults through the ports', () => {
   it('durationMs expires the fault by itself', async () => {
     const fault = await registry.inject({ type: 'slow_close', target: 'n1', durationMs: 50 });
     expect(fault.expiresAt).toBe(fault.injectedAt + 50);
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    await sleep(120);
     expect(registry.list()[0]).toMatchObject({ status: 'expired' });
     expect(network.applied.size).toBe(0);
     expect(timeline.at(-1)?.detail).toMatchObject({ how: 'expired' });

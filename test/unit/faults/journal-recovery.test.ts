@@ -9,6 +9,7 @@ import { FaultRegistry, JOURNAL_FILE } from '../../../electron/engine/faults/ind
 import { procStat } from '../../../electron/engine/faults/process/process-identity';
 import { RevertJournal } from '../../../electron/engine/faults/revert-journal';
 import { FakeFleet, RecordingPort, snapshot } from './fake-fleet';
+import { sleep } from '../../../shared/sleep';
 
 let runDir: string;
 const children: ChildProcess[] = [];
@@ -43,7 +44,7 @@ async function waitFor(predicate: () => boolean, timeoutMs = 2_000): Promise<voi
   const deadline = performance.now() + timeoutMs;
   while (!predicate()) {
     if (performance.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await sleep(10);
   }
 }
 
@@ -86,7 +87,7 @@ describe.runIf(process.platform === 'linux')('recoverJournal', () => {
     expect(lines[0]).toBe(`f-1 pause of n1 (pid ${foreign}): not one of ours (command line: sleep 30); left alone`);
     expect(lines[1]).toBe(`f-2 pause of n1 (pid ${reused}): that pid is now another process; left alone`);
     expect(lines[2]).toMatch(new RegExp(`^f-3 pause of n1 \\(pid ${process.pid}\\): not one of ours \\(command line: .*\\); left alone$`));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     expect(state(foreign)).toBe('T');
     expect(state(reused)).toBe('T');
   });

@@ -3,6 +3,9 @@
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { afterEach } from 'vitest';
 import { FaultProxy } from '../../../../electron/engine/faults/network/index';
+import { sleep } from '../../../../shared/sleep';
+
+export { sleep };
 
 export class EchoServer {
   readonly sockets = new Set<Socket>();
@@ -130,10 +133,6 @@ export class Client {
   private poke(): void {
     for (const waiter of [...this.waiters]) waiter();
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 export async function waitUntil(predicate: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {

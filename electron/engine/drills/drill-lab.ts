@@ -1,0 +1,14 @@
+// The lab as a drill sees it: its contract, its events, and the few things a run needs beside them.
+import type { CommandName, CommandParams, CommandResult, EventName, EventPayload, Unsubscribe } from '../../../shared/contract/index.js';
+import type { TrafficStats } from '../../../shared/contract/model.js';
+
+export type AnyEvent = { [K in EventName]: [K, EventPayload<K>] }[EventName];
+
+export interface DrillLab {
+  call<K extends CommandName>(name: K, params: CommandParams<K>): Promise<CommandResult<K>>;
+  onEvent(listener: (...event: AnyEvent) => void): Unsubscribe;
+  /** Reseeds the lab's random stream (toxicity rolls, http fault shares, checkpoint damage). */
+  reseed(seed: number): void;
+  /** Traffic stats since the current traffic began, or null. */
+  trafficStats(): TrafficStats | null;
+}

@@ -1,0 +1,29 @@
+// `fault`: inject a fault (optionally named `as`), revert one by that name, or halt them all.
+// Each of them moves the anchor that `expect event` counts from.
+import type { StepUnit } from './step-unit.js';
+
+export const faultStep: StepUnit<'fault'> = {
+  kind: 'fault',
+  list({ inject, as, revert }) {
+    const label = inject ? `inject ${inject.type} on ${inject.target}${as ? ` as ${as}` : ''}` : revert !== undefined ? `revert ${revert}` : 'halt every fault';
+    return { label };
+  },
+  async perform({ inject, as, revert }, context) {
+    context.setAnchor('the fault');
+    const { lab, record } = context;
+    if (inject) {
+      const injected = await lab.call('fault.inject', inject);
+      record.faultId = injected.id;
+      context.recorder.fault(injected);
+      if (as !== undefined) context.faults.name(as, injected.id);
+      if (injected.status === 'failed') throw new Error(`the ${injected.type} fault on ${injected.target} failed: ${injected.error ?? 'no reason given'}`);
+    } else if (revert !== undefined) {
+      const id = context.faults.idOf(revert) as string;
+      record.faultId = id;
+      await lab.call('fault.revert', { id });
+    } else {
+      await lab.call('fault.halt', {});
+    }
+    return 'done';
+  },
+};

@@ -1,0 +1,218 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { BalancerState, FaultRecord, Incident, LabSnapshot, LedgerCounts, MetricsTick, NodeSnapshot, TimelineEvent, UpstreamState } from '../../../shared/contract/model';
+import type { DrillRunStatus } from '../../../shared/drill/run';
+import { MAX_COMPARED } from '../../../shared/report/compare';
+
+// The renderer is type-checked by its own (web) tsconfig: loaded here by a path tsc does not follow.
+// Only what these tests read of the store is declared.
+const store = '../../../renderer/src/store/';
+interface State {
+  lab: { runDir: string | null; nodeIds: string[]; nodes: Record<string, NodeSnapshot>; pending: Record<string, string> };
+  balancer: { state: BalancerState | null; upstreams: Record<string, UpstreamState | null> };
+  traffic: { ledger: LedgerCounts | null };
+  faults: FaultRecord[];
+  incidents: Incident[];
+  timeline: { events: TimelineEvent[]; originAt: number | null };
+  logs: { selectedNodeId: string | null };
+  drill: { run: DrillRunStatus | null; showRun: boolean; chosenId: string | null; detail: { id: string; state: { status: string } } | null };
+  reports: { selected: string[]; viewer: { kind: string; id?: string; state: { status: string } } | null };
+}
+type Actions = {
+  applySnapshot(snapshot: LabSnapshot): void;
+  applyTickState(tick: MetricsTick): void;
+  applyFaults(faults: FaultRecord[]): void;
+  applyIncident(incident: Incident): void;
+  addTimelineEvents(events: TimelineEvent[]): void;
+  setPending(target: string, name: string | null): void;
+  applyDrillRun(run: DrillRunStatus): void;
+  showDrillLibrary(): void;
+  setChosenDrill(id: string | null): void;
+  setDrillDetail(id: string, state: { status: string }): void;
+  toggleReportSelected(id: string): void;
+  setReportHistory(history: { status: 'ok'; data: { reports: Array<{ id: string }>; problems: string[] } }): void;
+  setReportViewer(viewer: State['reports']['viewer']): void;
+  updateReportViewer(key: string, update: (viewer: NonNullable<State['reports']['viewer']>) => State['reports']['viewer']): void;
+};
+const actions = (await import(`${store}actions`)) as Actions;
+const { useStore } = (await import(`${store}store`)) as { useStore: { getState: () => State; getInitialState: () => State; setState: (s: State, replace: true) => void } };
+const { TIMELINE_CAP } = (await import(`${store}timeline-slice`)) as { TIMELINE_CAP: number };
+const { FAULTS_CAP } = (await import(`${store}faults-slice`)) as { FAULTS_CAP: number };
+const { INCIDENTS_CAP } = (await import(`${store}incidents-slice`)) as { INCIDENTS_CAP: number };
+
+const state = (): State => useStore.getState();
+
+beforeEach(() => useStore.setState(useStore.getInitialState(), true));
+
+// Records with just the fields the actions read: the store never validates what the engine sent.
+const node = (id: string): NodeSnapshot => ({ id, status: 'running' }) as unknown as NodeSnapshot;
+const event = (seq: number, at = seq * 10): TimelineEvent => ({ seq, at, kind: 'node.ready', detail: {} }) as unknown as TimelineEvent;
+const fault = (id: string, status: FaultRecord['status'], injectedAt = 0): FaultRecord => ({ id, status, injectedAt }) as unknown as FaultRecord;
+const incident = (id: string): Incident => ({ id }) as unknown as Incident;
+const ledger = (checkedAt: number | null, lost = 0): LedgerCounts => ({ acked: 10, checked: 10, lost, stale: 0, checkedAt });
+const run = (runId: string, runState: DrillRunStatus['state']): DrillRunStatus => ({ runId, state: runState }) as unknown as DrillRunStatus;
+
+function snapshot(runDir: string, ids: string[], extra: Partial<LabSnapshot> = {}): LabSnapshot {
+  return {
+    version: '1',
+    runDir,
+    fleet: { name: 'f', status: 'running' },
+    topology: null,
+    nodes: ids.map(node),
+    balancer: { settings: {}, upstreams: [{ id: ids[0], state: 'in-rotation' }] },
+    traffic: { ledger: ledger(null) },
+    incidents: [],
+    faults: [],
+    timeline: [],
+    ...extra,
+  } as unknown as LabSnapshot;
+}
+
+function tick(perNode: Record<string, UpstreamState>, checked: LedgerCounts = ledger(null)): MetricsTick {
+  const nodes: MetricsTick['perNode'] = {};
+  for (const [id, upstream] of Object.entries(perNode)) nodes[id] = { requestsPerSec: 0, errorsPerSec: 0, p50: 0, p99: 0, state: upstream, inflight: 0 };
+  return { at: 1, windowMs: 100, requestsPerSec: 0, errorsPerSec: 0, retriesPerSec: 0, latency: { p50: 0, p90: 0, p99: 0, max: 0, count: 0 }, perNode: nodes, ledger: checked } as MetricsTick;
+}
+
+describe('renderer store actions', () => {
+  describe('applySnapshot', () => {
+    it('lays the lab out by node id, in the fleet’s order, every node with an upstream slot', () => {
+      actions.applySnapshot(snapshot('/run/1', ['p1', 's1']));
+      const s = state();
+      expect(s.lab.nodeIds).toEqual(['p1', 's1']);
+      expect(s.lab.nodes.s1?.id).toBe('s1');
+      expect({ ...s.balancer.upstreams }).toEqual({ p1: 'in-rotation', s1: null });
+      expect(s.logs.selectedNodeId).toBe('p1');
+      expect(s.traffic.ledger).toBeNull();
+    });
+
+    it('keeps the timeline and pending commands of the same run, and forgets them for a new one', () => {
+      actions.applySnapshot(snapshot('/run/1', ['p1'], { timeline: [event(1)] }));
+      actions.setPending('p1', 'node.restart');
+      actions.applySnapshot(snapshot('/run/1', ['p1'], { timeline: [event(2)] }));
+      expect(state().timeline.events.map((e) => e.seq)).toEqual([1, 2]);
+      expect(state().lab.pending.p1).toBe('node.restart');
+      actions.applySnapshot(snapshot('/run/2', ['p1'], { timeline: [event(7)] }));
+      expect(state().timeline.events.map((e) => e.seq)).toEqual([7]);
+      expect(state().lab.pending.p1).toBeUndefined();
+    });
+  });
+
+  describe('addTimelineEvents', () => {
+    it('merges by seq (a resent event replaces its copy), in seq order, from the first event’s time', () => {
+      actions.addTimelineEvents([event(3), event(1)]);
+      actions.addTimelineEvents([event(2), { ...event(3), kind: 'node.exited' }]);
+      const { events, originAt } = state().timeline;
+      expect(events.map((e) => e.seq)).toEqual([1, 2, 3]);
+      expect(events[2]?.kind).toBe('node.exited');
+      expect(originAt).toBe(10);
+      actions.addTimelineEvents([event(0, 1)]);
+      // The zero of relative times does not move once set.
+      expect(state().timeline.originAt).toBe(10);
+    });
+
+    it('keeps the newest TIMELINE_CAP events', () => {
+      actions.addTimelineEvents(Array.from({ length: TIMELINE_CAP + 5 }, (_, i) => event(i + 1)));
+      const { events } = state().timeline;
+      expect(events).toHaveLength(TIMELINE_CAP);
+      expect(events[0]?.seq).toBe(6);
+      expect(events.at(-1)?.seq).toBe(TIMELINE_CAP + 5);
+    });
+  });
+
+  describe('faults and incidents', () => {
+    it('updates a fault in place and appends a new one', () => {
+      actions.applyFaults([fault('f-1', 'active'), fault('f-2', 'active')]);
+      actions.applyFaults([fault('f-3', 'active'), fault('f-1', 'reverted')]);
+      expect(state().faults.map((f) => `${f.id}:${f.status}`)).toEqual(['f-1:reverted', 'f-2:active', 'f-3:active']);
+    });
+
+    it('past FAULTS_CAP, drops the oldest finished faults and keeps every active one', () => {
+      actions.applyFaults([fault('old-active', 'active'), ...Array.from({ length: FAULTS_CAP }, (_, i) => fault(`done-${i}`, 'reverted'))]);
+      const ids = state().faults.map((f) => f.id);
+      expect(ids).toHaveLength(FAULTS_CAP);
+      expect(ids[0]).toBe('old-active');
+      expect(ids).not.toContain('done-0');
+      expect(ids.at(-1)).toBe(`done-${FAULTS_CAP - 1}`);
+    });
+
+    it('keeps the newest INCIDENTS_CAP incidents', () => {
+      for (let i = 0; i <= INCIDENTS_CAP; i++) actions.applyIncident(incident(`i-${i}`));
+      const ids = state().incidents.map((i) => i.id);
+      expect(ids).toHaveLength(INCIDENTS_CAP);
+      expect(ids[0]).toBe('i-1');
+    });
+  });
+
+  describe('applyTickState', () => {
+    it('touches the store only when an upstream state or the ledger check changed', () => {
+      actions.applySnapshot(snapshot('/run/1', ['p1', 's1']));
+      const before = state();
+      actions.applyTickState(tick({ p1: 'in-rotation' }));
+      // Nothing changed: the same objects, so no component re-renders at 10 Hz.
+      expect(state().balancer).toBe(before.balancer);
+      expect(state().traffic).toBe(before.traffic);
+      actions.applyTickState(tick({ p1: 'ejected', s1: 'in-rotation' }));
+      expect({ ...state().balancer.upstreams }).toEqual({ p1: 'ejected', s1: 'in-rotation' });
+    });
+
+    it('takes a ledger check once, when it is newer than the one shown', () => {
+      actions.applyTickState(tick({}, ledger(100, 2)));
+      expect(state().traffic.ledger?.lost).toBe(2);
+      const shown = state().traffic;
+      actions.applyTickState(tick({}, ledger(100, 2)));
+      expect(state().traffic).toBe(shown);
+      actions.applyTickState(tick({}, ledger(200, 0)));
+      expect(state().traffic.ledger).toMatchObject({ checkedAt: 200, lost: 0 });
+    });
+  });
+
+  describe('drills', () => {
+    it('shows a run that is going; a late copy never takes a finished run back to running', () => {
+      actions.applyDrillRun(run('r1', 'running'));
+      expect(state().drill.showRun).toBe(true);
+      actions.showDrillLibrary();
+      expect(state().drill.showRun).toBe(true);
+      actions.applyDrillRun(run('r1', 'finished'));
+      actions.applyDrillRun(run('r1', 'running'));
+      expect(state().drill.run?.state).toBe('finished');
+      actions.showDrillLibrary();
+      expect(state().drill.showRun).toBe(false);
+      actions.applyDrillRun(run('r2', 'finished'));
+      // A finished run found on connect does not take the view.
+      expect(state().drill.showRun).toBe(false);
+    });
+
+    it('drops a drill’s detail that arrives after another drill was chosen', () => {
+      actions.setChosenDrill('b');
+      actions.setDrillDetail('a', { status: 'loading' });
+      expect(state().drill.detail).toBeNull();
+      actions.setDrillDetail('b', { status: 'loading' });
+      expect(state().drill.detail?.id).toBe('b');
+    });
+  });
+
+  describe('reports', () => {
+    it('ticks at most MAX_COMPARED reports (the oldest tick goes), and unticks', () => {
+      for (let i = 0; i <= MAX_COMPARED; i++) actions.toggleReportSelected(`r${i}`);
+      expect(state().reports.selected).toEqual(Array.from({ length: MAX_COMPARED }, (_, i) => `r${i + 1}`));
+      actions.toggleReportSelected('r3');
+      expect(state().reports.selected).not.toContain('r3');
+    });
+
+    it('forgets ticks on reports that are gone from the history', () => {
+      actions.toggleReportSelected('kept');
+      actions.toggleReportSelected('gone');
+      actions.setReportHistory({ status: 'ok', data: { reports: [{ id: 'kept' }], problems: [] } });
+      expect(state().reports.selected).toEqual(['kept']);
+    });
+
+    it('updates the viewer only while it still shows what was asked for', () => {
+      actions.setReportViewer({ kind: 'report', id: 'a', state: { status: 'loading' } });
+      actions.setReportViewer({ kind: 'report', id: 'b', state: { status: 'loading' } });
+      actions.updateReportViewer('report:a', (v) => ({ ...v, state: { status: 'ok' } }));
+      expect(state().reports.viewer).toMatchObject({ id: 'b', state: { status: 'loading' } });
+      actions.updateReportViewer('report:b', (v) => ({ ...v, state: { status: 'ok' } }));
+      expect(state().reports.viewer).toMatchObject({ id: 'b', state: { status: 'ok' } });
+    });
+  });
+});

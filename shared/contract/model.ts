@@ -615,6 +615,8 @@ export const LabSnapshot = z.object({
   fleet: FleetState,
   /** The topology the fleet was built from; null when a fleet file was given instead. */
   topology: TopologySpec.nullable(),
+  /** Where the lab serves Toxiproxy's HTTP API, when it does (`serve`, the desktop app). */
+  toxiproxyUrl: z.string().optional(),
   nodes: z.array(NodeSnapshot),
   balancer: BalancerState,
   traffic: TrafficState,

@@ -228,8 +228,12 @@ export class Lab {
     return this.toxiproxy?.server.url ?? null;
   }
 
-  /** Its toxics and partitions go through the contract, like the UI's: they are the lab's faults. */
-  private async serveToxiproxy(options: { port?: number; token?: string }): Promise<void> {
+  /**
+   * Serves Toxiproxy's HTTP API on 127.0.0.1 (once; port 0 = a free one). Its toxics and partitions go
+   * through the contract, like the UI's: they are the lab's faults. Resolves with its URL.
+   */
+  async serveToxiproxy(options: { port?: number; token?: string } = {}): Promise<string> {
+    if (this.toxiproxy) return this.toxiproxy.server.url;
     const api = new ToxiproxyApi({
       links: () => this.links.list(),
       faults: async () => this.faults.list(),
@@ -241,6 +245,7 @@ export class Lab {
       throw error;
     });
     this.toxiproxy = { api, server };
+    return server.url;
   }
 
   /** Prometheus text exposition of the lab's metrics. */

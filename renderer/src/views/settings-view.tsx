@@ -1,8 +1,9 @@
 import { BalancerSettings } from '../components/settings/balancer-settings.js';
+import { ToxiproxySettings } from '../components/settings/toxiproxy-settings.js';
 import { TopologySettings } from '../components/settings/topology-settings.js';
 import { TrafficSettings } from '../components/settings/traffic-settings.js';
 
-/** The lab's knobs: its topology, its balancer, its traffic. */
+/** The lab's knobs: its topology, its balancer, its traffic; and where Toxiproxy's clients reach it. */
 export function SettingsView() {
   return (
     <div className="view-columns">
@@ -10,7 +11,10 @@ export function SettingsView() {
         <TopologySettings />
         <TrafficSettings />
       </div>
-      <BalancerSettings />
+      <div className="view-stack">
+        <BalancerSettings />
+        <ToxiproxySettings />
+      </div>
     </div>
   );
 }

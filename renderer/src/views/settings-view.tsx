@@ -10,11 +10,9 @@ export function SettingsView() {
       <div className="view-stack">
         <TopologySettings />
         <TrafficSettings />
-      </div>
-      <div className="view-stack">
-        <BalancerSettings />
         <ToxiproxySettings />
       </div>
+      <BalancerSettings />
     </div>
   );
 }

@@ -20,7 +20,7 @@ export function ToxiproxySettings() {
             peers&apos;. A toxic added there is a lab fault (on the timeline, taken back by HALT); <code>enabled: false</code> cuts the link. On 127.0.0.1 only;
             any program on this machine may use it unless the lab was started with <code>--toxiproxy-token</code>.
           </p>
-          <pre className="small">{`const toxiproxy = new Toxiproxy('${url}');
+          <pre className="small" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{`const toxiproxy = new Toxiproxy('${url}');
 const p1 = await toxiproxy.get('p1');
 await p1.addToxic({ name: 'slow', type: 'latency', stream: 'downstream',
   toxicity: 1, attributes: { latency: 200, jitter: 0 } });

@@ -28,6 +28,8 @@ export function parseToxicBody(body: unknown): ParsedToxic {
   const name = body.name === undefined || body.name === '' ? `${String(type)}_${stream}` : body.name;
   const parsedName = ToxicName.safeParse(name);
   if (!parsedName.success) throw badBody(`name: ${parsedName.error.issues[0]?.message ?? 'not a name'}`);
+  // The UI's faults are listed under their ids: a client's toxic may not pose as one.
+  if (/^f-\d+$/.test(parsedName.data)) throw badBody(`name: "${parsedName.data}" looks like a lab fault's id (f-N); choose another`);
   if (!isToxicType(type)) {
     throw new ToxiproxyError(400, `invalid toxic type: ${printable(String(type))} (the lab runs latency, bandwidth, slow_close, timeout, reset_peer, slicer and limit_data)`);
   }

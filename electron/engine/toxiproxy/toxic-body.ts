@@ -1,19 +1,14 @@
 // A toxic as a Toxiproxy client writes it, checked in Toxiproxy's order, with the lab's attribute
 // schemas (the contract's FaultAttributes): a bad one is a 400 naming the field.
 import { FaultAttributes, ToxicName, fromZodError } from '../../../shared/contract/index.js';
-import { isToxicType, type ToxicType } from '../faults/network/index.js';
+import { isToxicType, type ToxicSpec, type ToxicType } from '../faults/network/index.js';
 import { printable } from './addresses.js';
 import { ToxiproxyError, badBody, invalidStream } from './errors.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export interface ParsedToxic {
-  name: string;
-  type: ToxicType;
-  stream: 'upstream' | 'downstream';
-  toxicity: number;
-  attributes: Record<string, number>;
-}
+/** A toxic as the API takes it: the lab's one toxic type. */
+export type ParsedToxic = ToxicSpec;
 
 export const isToxicity = (value: unknown): value is number => typeof value === 'number' && value >= 0 && value <= 1;
 

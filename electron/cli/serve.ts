@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ContractError, TopologyKind, type FleetSpec } from '../../shared/contract/index.js';
@@ -16,7 +17,10 @@ Starts the lab (the engine, its fleet and the balancer in front of it) and the w
 
   --port N             port of the web host (default 0: a free port)
   --balancer-port N    port of the balancer (default 0: a free port)
-  --json               print one JSON line {"url","port","token","runDir","balancerUrl"} instead of sentences
+  --json               print one JSON line {"url","port","token","runDir","balancerUrl","toxiproxyUrl"} instead of sentences
+  --toxiproxy-port N   port of the Toxiproxy-compatible API (default 0: a free port; Toxiproxy's own is 8474)
+  --toxiproxy-token    make the Toxiproxy API ask for the lab's token too (Authorization: Bearer TOKEN).
+                       Off by default, as in Toxiproxy: any program on this machine may drive it
   --topology KIND      hot-standby (default), warm-standby, cold-standby or active-active
   --fleet FILE         a fleet file (YAML) to run as-is instead of a topology
   --allow-commands     let the fleet file start its own programs (its kind: command nodes). Without
@@ -90,6 +94,8 @@ export async function serve(argv: string[]): Promise<number> {
     {
       port: { type: 'string' },
       'balancer-port': { type: 'string' },
+      'toxiproxy-port': { type: 'string' },
+      'toxiproxy-token': { type: 'boolean' },
       topology: { type: 'string' },
       json: { type: 'boolean' },
       fleet: { type: 'string' },
@@ -107,6 +113,7 @@ export async function serve(argv: string[]): Promise<number> {
   }
   const port = parsePort(values.port, '--port');
   const balancerPort = parsePort(values['balancer-port'], '--balancer-port');
+  const toxiproxyPort = parsePort(values['toxiproxy-port'], '--toxiproxy-port');
   let topology: TopologyKind | undefined;
   if (values.topology !== undefined) {
     const kind = TopologyKind.safeParse(values.topology);
@@ -142,8 +149,13 @@ export async function serve(argv: string[]): Promise<number> {
     if (error instanceof ContractError && error.code === 'invalid-params') throw new UsageError(values.fleet ? `${values.fleet}: ${error.message}` : error.message);
     throw portProblem(error, '--balancer-port', balancerPort) ?? error;
   }
+  const token = randomBytes(24).toString('base64url');
+  const toxiproxyUrl = await lab.serveToxiproxy({ port: toxiproxyPort ?? 0, ...(values['toxiproxy-token'] ? { token } : {}) }).catch(async (error: unknown) => {
+    await lab.dispose();
+    throw portProblem(error, '--toxiproxy-port', toxiproxyPort) ?? error;
+  });
   const staticDir = existsSync(rendererDir()) ? rendererDir() : undefined;
-  const web = await startWebHost({ host: lab.host, port, staticDir, metrics: () => lab.metricsExposition() }).catch(async (error: unknown) => {
+  const web = await startWebHost({ host: lab.host, port, token, staticDir, metrics: () => lab.metricsExposition() }).catch(async (error: unknown) => {
     await lab.dispose();
     throw portProblem(error, '--port', port) ?? error;
   });
@@ -152,11 +164,12 @@ export async function serve(argv: string[]): Promise<number> {
     process.stderr.write(`Faults an earlier run of this lab left behind, now taken back:\n${lab.journalRecovery.map((l) => `  ${l}`).join('\n')}\n`);
   }
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ url: web.url, port: web.port, token: web.token, runDir: lab.runDir, balancerUrl: lab.balancerUrl })}\n`);
+    process.stdout.write(`${JSON.stringify({ url: web.url, port: web.port, token: web.token, runDir: lab.runDir, balancerUrl: lab.balancerUrl, toxiproxyUrl })}\n`);
   } else {
     process.stdout.write(`Firedrill lab at ${web.url}\n`);
     const stateless = lab.snapshot().nodes.every((n) => n.role === 'stateless');
     process.stdout.write(`Balancer at ${lab.balancerUrl} (try: curl ${stateless ? '' : '-X PUT -d hello '}${lab.balancerUrl}/kv/greeting)\n`);
+    process.stdout.write(`Toxiproxy API at ${toxiproxyUrl}${values['toxiproxy-token'] ? ' (Authorization: Bearer TOKEN, the token in the lab URL)' : ''} (try: curl ${toxiproxyUrl}/proxies)\n`);
     if (!staticDir) process.stdout.write('(the UI is not built: run `npm run build:renderer`; the API works without it)\n');
   }
 

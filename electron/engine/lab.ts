@@ -13,6 +13,7 @@ import {
   type CommandHandlers,
   type EventName,
   type EventPayload,
+  type FaultRecord,
   type FleetSpecInput,
   type FleetState,
   type LabSnapshot,
@@ -33,6 +34,7 @@ import { labNodeSecret } from './fleet/node-launch.js';
 import { IncidentTracker } from './incidents/index.js';
 import { MetricsRecorder, createLabMetrics, type LabMetrics } from './metrics/index.js';
 import { NodeLinks } from './node-links.js';
+import { ToxiproxyApi, startToxiproxyServer, type ToxiproxyServer } from './toxiproxy/index.js';
 import { TrafficGenerator, WriteLedger } from './traffic/index.js';
 import { DrillService } from './drills/drill-service.js';
 import type { DrillLab } from './drills/drill-run.js';
@@ -58,6 +60,8 @@ export interface LabOptions {
   printPdf?: PdfPrinter;
   /** How the fleet's processes start; default plain Node (the desktop app passes Electron's utility processes). */
   launcher?: ProcessLauncher;
+  /** Serve Toxiproxy's HTTP API on 127.0.0.1 (port 0: a free one; token: require it as a bearer token). Default off. */
+  toxiproxy?: { port?: number; token?: string };
 }
 
 type AnyEvent = { [K in EventName]: [K, EventPayload<K>] }[EventName];
@@ -81,6 +85,7 @@ export class Lab {
   private readonly prometheus: LabMetrics;
   private readonly links = new NodeLinks();
   private readonly faults: FaultRegistry;
+  private toxiproxy: { api: ToxiproxyApi; server: ToxiproxyServer } | null = null;
   /** What the revert journal of an earlier, crashed engine needed undoing at this start. */
   journalRecovery: string[] = [];
   private controller: FailoverController | null = null;
@@ -186,6 +191,7 @@ export class Lab {
       if (lab.journalRecovery.length > 0) lab.record('faults.journal-recovered', { lines: lab.journalRecovery });
       await lab.balancer.listen(options.balancerPort ?? 0);
       lab.stops.push(lab.metrics.start());
+      if (options.toxiproxy) await lab.serveToxiproxy(options.toxiproxy);
       if (options.autoStart ?? true) await lab.startFleet();
     } catch (error) {
       await lab.dispose();
@@ -210,6 +216,7 @@ export class Lab {
       runDir: this.runDir,
       fleet: this.fleetState(),
       topology: this.topology,
+      ...(this.toxiproxy ? { toxiproxyUrl: this.toxiproxy.server.url } : {}),
       nodes: this.fleet.nodes(),
       balancer: this.balancerState(),
       traffic: this.trafficState(),
@@ -217,6 +224,31 @@ export class Lab {
       faults: this.faults.list(),
       timeline: this.timeline.slice(-200),
     };
+  }
+
+  /** Toxiproxy's API, when the lab serves it (LabOptions.toxiproxy). */
+  get toxiproxyUrl(): string | null {
+    return this.toxiproxy?.server.url ?? null;
+  }
+
+  /**
+   * Serves Toxiproxy's HTTP API on 127.0.0.1 (once; port 0 = a free one). Its toxics and partitions go
+   * through the contract, like the UI's: they are the lab's faults. Resolves with its URL.
+   */
+  async serveToxiproxy(options: { port?: number; token?: string } = {}): Promise<string> {
+    if (this.toxiproxy) return this.toxiproxy.server.url;
+    const api = new ToxiproxyApi({
+      links: () => this.links.list(),
+      faults: async () => this.faults.list(),
+      inject: (input) => this.host.call('fault.inject', input) as Promise<FaultRecord>,
+      revert: (id) => this.host.call('fault.revert', { id }) as Promise<FaultRecord>,
+    });
+    const server = await startToxiproxyServer({ api, labVersion: appVersion(), ...options }).catch(async (error: unknown) => {
+      await api.close();
+      throw error;
+    });
+    this.toxiproxy = { api, server };
+    return server.url;
   }
 
   /** Prometheus text exposition of the lab's metrics. */
@@ -228,6 +260,8 @@ export class Lab {
   dispose(): Promise<void> {
     this.disposed ??= (async () => {
       await this.drills.dispose();
+      await this.toxiproxy?.server.close();
+      await this.toxiproxy?.api.close();
       this.host.dispose();
       await this.faults.dispose();
       await this.stopTraffic();
@@ -635,7 +669,12 @@ export class Lab {
         return this.faults.inject(params);
       },
       'fault.revert': ({ id }) => this.faults.revert(id),
-      'fault.halt': () => this.faults.halt(),
+      'fault.halt': async () => {
+        const halted = await this.faults.halt();
+        // Proxies a Toxiproxy client made for itself are no lab node, and HALT still means everything.
+        this.toxiproxy?.api.resetClientProxies();
+        return halted;
+      },
       'fault.list': () => ({ faults: this.faults.list() }),
       'ledger.check': () => this.checkLedger(),
       'drill.list': () => this.drills.list(),

@@ -1,13 +1,18 @@
-import { FaultProxy } from './faults/network/index.js';
+import type { FaultLinks } from '../../shared/contract/model.js';
+import type { FaultToxic } from './faults/index.js';
+import { FaultProxy, isToxicType } from './faults/network/index.js';
 
 /** The two ways into a node: from the balancer (clients, health probes) and from its peers (replication). */
 export type LinkKind = 'balancer' | 'replication';
 
-export interface NetworkFault {
-  type: string;
-  stream: 'upstream' | 'downstream';
-  toxicity: number;
-  attributes: Record<string, unknown>;
+/** One fault proxy of the lab, as the Toxiproxy API shows it. */
+export interface LinkProxy {
+  nodeId: string;
+  link: LinkKind;
+  /** The proxy's own port on 127.0.0.1. */
+  port: number;
+  /** The node's port, where it forwards to. */
+  upstreamPort: number;
 }
 
 interface Applied {
@@ -16,11 +21,14 @@ interface Applied {
   cut: boolean;
 }
 
+export function linkKindsOf(links: FaultLinks): LinkKind[] {
+  return links === 'all' ? ['balancer', 'replication'] : [links];
+}
+
 /**
  * The fault proxies in front of every node, one per link, so that network faults need no root and
- * no help from the server: a toxic on a node slows both of its links; a partition cuts the links
- * it names. Removing a fault passes in-flight data on (the proxy's promise), and a proxy's faults
- * die with it.
+ * no help from the server: a toxic or a partition acts on the links it names (both by default).
+ * Removing a fault passes in-flight data on (the proxy's promise), and a proxy's faults die with it.
  */
 export class NodeLinks {
   private readonly proxies = new Map<string, Record<LinkKind, FaultProxy>>();
@@ -63,22 +71,36 @@ export class NodeLinks {
     return this.proxies.has(id);
   }
 
-  apply(faultId: string, nodeId: string, fault: NetworkFault): void {
+  /** Every proxy, node by node (balancer link first). */
+  list(): LinkProxy[] {
+    return [...this.proxies].flatMap(([nodeId, pair]) =>
+      (['balancer', 'replication'] as const).map((link) => ({ nodeId, link, port: pair[link].port, upstreamPort: pair[link].upstream.port })),
+    );
+  }
+
+  apply(faultId: string, nodeId: string, toxic: FaultToxic): void {
     const pair = this.proxies.get(nodeId);
     if (!pair) throw new Error(`node ${nodeId} has no fault proxy (is the fleet running?)`);
-    if (fault.type === 'partition') {
-      const which = fault.attributes.links;
-      const links: LinkKind[] = which === 'balancer' ? ['balancer'] : which === 'replication' ? ['replication'] : ['balancer', 'replication'];
+    const links = linkKindsOf(toxic.links);
+    if (toxic.type === 'partition') {
       for (const link of links) this.cut(pair[link], +1);
       this.applied.set(faultId, { nodeId, links, cut: true });
       return;
     }
-    const attributes = Object.fromEntries(Object.entries(fault.attributes).filter((e): e is [string, number] => typeof e[1] === 'number'));
-    const type = fault.type as Parameters<FaultProxy['addToxic']>[0]['type'];
-    for (const link of ['balancer', 'replication'] as const) {
-      pair[link].addToxic({ name: faultId, type, stream: fault.stream, toxicity: fault.toxicity, attributes });
+    if (!isToxicType(toxic.type)) throw new Error(`${toxic.type} is not a network fault`);
+    const attributes = Object.fromEntries(Object.entries(toxic.attributes).filter((e): e is [string, number] => typeof e[1] === 'number'));
+    const added: LinkKind[] = [];
+    try {
+      for (const link of links) {
+        pair[link].addToxic({ name: faultId, type: toxic.type, stream: toxic.stream, toxicity: toxic.toxicity, attributes });
+        added.push(link);
+      }
+    } catch (error) {
+      // All or nothing: a link that took it gives it back.
+      for (const link of added) pair[link].removeToxic(faultId);
+      throw error;
     }
-    this.applied.set(faultId, { nodeId, links: ['balancer', 'replication'], cut: false });
+    this.applied.set(faultId, { nodeId, links, cut: false });
   }
 
   revert(faultId: string): void {

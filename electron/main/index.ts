@@ -108,7 +108,8 @@ async function disposeLab(): Promise<void> {
 function createLab(fleet?: FleetSpec): Promise<Lab> {
   const runDir = process.env.FIREDRILL_RUN_DIR;
   fleetLauncher ??= createFleetLauncher({ utilityProcess, app });
-  return Lab.create({ ...(runDir ? { runDir } : {}), ...(fleet ? { fleet } : {}), printPdf: printHtmlToPdf, launcher: fleetLauncher });
+  // Toxiproxy's API on a free 127.0.0.1 port; Settings shows where.
+  return Lab.create({ ...(runDir ? { runDir } : {}), ...(fleet ? { fleet } : {}), printPdf: printHtmlToPdf, launcher: fleetLauncher, toxiproxy: {} });
 }
 
 /**

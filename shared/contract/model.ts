@@ -535,6 +535,18 @@ export const faultKindOf = (type: FaultType): 'process' | 'network' | 'http' | '
   return 'network';
 };
 
+/** Which links of a node a network fault acts on: from the balancer, from its peers (replication), or both. */
+export const FaultLinks = z.enum(['balancer', 'replication', 'all']);
+export type FaultLinks = z.infer<typeof FaultLinks>;
+
+/** A toxic's name as Toxiproxy's clients give it: printable, no slash (it is a path segment). */
+export const ToxicName = z
+  .string()
+  .min(1)
+  .max(100)
+  // eslint-disable-next-line no-control-regex -- control characters are what it refuses
+  .refine((name) => !/[\u0000-\u001f\u007f/]/.test(name), 'no control characters and no "/"');
+
 export const FaultInject = z
   .object({
     type: FaultType,
@@ -547,6 +559,10 @@ export const FaultInject = z
     toxicity: z.number().min(0).max(1).default(1),
     /** Network faults: which direction (upstream = towards the node, downstream = towards the client). */
     stream: z.enum(['upstream', 'downstream']).default('downstream'),
+    /** Network faults: which links of the node (default both; a partition may also say it as `attributes.links`). */
+    links: FaultLinks.optional(),
+    /** Network faults: a name for the toxic (Toxiproxy's clients name theirs); default the fault's id. */
+    name: ToxicName.optional(),
   })
   .strict()
   .superRefine((value, ctx) => {
@@ -554,8 +570,22 @@ export const FaultInject = z
     if (!parsed.success) {
       for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: ['attributes', ...issue.path], message: issue.message });
     }
+    const network = faultKindOf(value.type) === 'network';
+    if (!network && value.links !== undefined) ctx.addIssue({ code: 'custom', path: ['links'], message: `only network faults act on links; ${value.type} is not one` });
+    if (!network && value.name !== undefined) ctx.addIssue({ code: 'custom', path: ['name'], message: `only network faults (toxics) take a name; ${value.type} is not one` });
+    const said = value.type === 'partition' && parsed.success ? (parsed.data as { links?: FaultLinks }).links : undefined;
+    if (value.links !== undefined && said !== undefined && value.attributes.links !== undefined && said !== value.links) {
+      ctx.addIssue({ code: 'custom', path: ['links'], message: `links "${value.links}" contradicts attributes.links "${said}": give one` });
+    }
   });
 export type FaultInject = z.infer<typeof FaultInject>;
+
+/** The links a network fault acts on: its own `links`, else a partition's `attributes.links`, else both. */
+export function faultLinksOf(inject: Pick<FaultInject, 'type' | 'links' | 'attributes'>): FaultLinks {
+  if (inject.links !== undefined) return inject.links;
+  const said = inject.type === 'partition' ? FaultLinks.safeParse(inject.attributes.links) : undefined;
+  return said?.success ? said.data : 'all';
+}
 
 export const FaultRecord = z.object({
   id: z.string(),
@@ -565,6 +595,10 @@ export const FaultRecord = z.object({
   attributes: z.record(z.string(), z.unknown()),
   toxicity: z.number(),
   stream: z.enum(['upstream', 'downstream']),
+  /** Network faults: the links it acts on (`all` for every other kind). */
+  links: FaultLinks.default('all'),
+  /** Network faults: the toxic's name, when one was given (the Toxiproxy API names every toxic). */
+  name: ToxicName.nullable().default(null),
   status: z.enum(['active', 'reverted', 'expired', 'applied-once', 'failed']),
   injectedAt: z.number(),
   expiresAt: z.number().nullable(),
@@ -581,6 +615,8 @@ export const LabSnapshot = z.object({
   fleet: FleetState,
   /** The topology the fleet was built from; null when a fleet file was given instead. */
   topology: TopologySpec.nullable(),
+  /** Where the lab serves Toxiproxy's HTTP API, when it does (`serve`, the desktop app). */
+  toxiproxyUrl: z.string().optional(),
   nodes: z.array(NodeSnapshot),
   balancer: BalancerState,
   traffic: TrafficState,

@@ -2,7 +2,7 @@
 // revert journal so that nothing a fault did outlives the engine (see README.md here).
 import { randomUUID } from 'node:crypto';
 import { ContractError, fromZodError } from '../../../shared/contract/errors';
-import { FaultAttributes, FaultInject, faultKindOf, type FaultRecord, type FaultType } from '../../../shared/contract/model';
+import { FaultAttributes, FaultInject, faultKindOf, faultLinksOf, type FaultRecord, type FaultType } from '../../../shared/contract/model';
 import { serverEntry as defaultServerEntry } from '../app-paths';
 import { now } from '../clock';
 import type { AppliedFault, FaultContext, FaultHandle, FaultUnit } from './fault-unit';
@@ -73,11 +73,14 @@ export class FaultRegistry {
     const unit = this.units.get(request.type) as FaultUnit;
     // The superRefine of FaultInject already checked them; this fills in the defaults.
     const attributes = FaultAttributes[request.type].parse(request.attributes) as Record<string, unknown>;
+    const links = faultLinksOf(request);
+    // A partition's attributes say the links it cuts, whichever way they were given.
+    if (request.type === 'partition') attributes.links = links;
     const context: FaultContext = {
       type: request.type,
       node,
       attributes: attributes as FaultContext['attributes'],
-      spec: { type: request.type, stream: request.stream, toxicity: request.toxicity, attributes },
+      spec: { type: request.type, stream: request.stream, toxicity: request.toxicity, attributes, links, ...(request.name !== undefined ? { name: request.name } : {}) },
       activeOnTarget: [...this.active.values()].filter((a) => a.record.target === node.id).map((a) => a.record),
       runDir: this.options.runDir,
       random: this.options.random ?? labRandom,
@@ -207,6 +210,8 @@ export class FaultRegistry {
       attributes: context.spec.attributes,
       toxicity: context.spec.toxicity,
       stream: context.spec.stream,
+      links: context.spec.links,
+      name: context.spec.name ?? null,
       status: 'active',
       injectedAt: now(),
       expiresAt: null,

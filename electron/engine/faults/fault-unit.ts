@@ -2,7 +2,7 @@
 // then an apply that does the damage and says exactly what it did and how to take it back.
 import type { FaultAttributes, FaultRecord, FaultType, NodeSnapshot } from '../../../shared/contract/model';
 import type { z } from 'zod';
-import type { FleetPort, HttpFaultPort, NetworkFaultPort, ToxicSpec } from './ports';
+import type { FleetPort, HttpFaultPort, NetworkFaultPort, FaultToxic } from './ports';
 
 export type AttributesOf<T extends FaultType> = z.infer<(typeof FaultAttributes)[T]>;
 
@@ -13,7 +13,8 @@ export interface FaultContext<T extends FaultType = FaultType> {
   readonly node: NodeSnapshot;
   /** Parsed, with every default filled in. */
   readonly attributes: AttributesOf<T>;
-  readonly spec: ToxicSpec;
+  /** The fault as a toxic (network and HTTP faults); without a name given, it is named after the fault's id. */
+  readonly spec: Omit<FaultToxic, 'name'> & { name?: string };
   /** The faults active on the same node now. */
   readonly activeOnTarget: readonly FaultRecord[];
   readonly runDir: string;

@@ -1,6 +1,7 @@
 // What the fault layer needs from the rest of the lab: small interfaces, so it can be tested
 // with a real fleet and stub network/HTTP layers, and wired to the real ones by the lab.
-import type { FaultRecord, FaultType, NodeSnapshot } from '../../../shared/contract/model';
+import type { FaultLinks, FaultRecord, FaultType, NodeSnapshot } from '../../../shared/contract/model';
+import type { ToxicSpec } from './network/toxic-spec';
 
 /** The slice of the fleet supervisor faults use. Commands name node ids, never PIDs. */
 export interface FleetPort {
@@ -9,25 +10,25 @@ export interface FleetPort {
   restartNode(id: string, graceMs?: number): Promise<NodeSnapshot>;
 }
 
-/** A fault as the proxy or the balancer's hop applies it: Toxiproxy's shape, attributes with defaults filled in. */
-export interface ToxicSpec {
-  type: FaultType;
-  stream: 'upstream' | 'downstream';
-  toxicity: number;
-  attributes: Record<string, unknown>;
+/**
+ * A fault as the proxy or the balancer's hop applies it: Toxiproxy's toxic (named after the fault's id,
+ * attributes with defaults filled in), and the links of the node it acts on (network faults).
+ */
+export interface FaultToxic extends ToxicSpec<FaultType, Record<string, unknown>> {
+  links: FaultLinks;
 }
 
 /** Network faults, applied by the fault proxy in front of each node (the lab implements it). */
 export interface NetworkFaultPort {
   /** Throws (a ContractError, ideally) if it cannot apply it; then nothing is applied. */
-  apply(faultId: string, nodeId: string, spec: ToxicSpec): void;
+  apply(faultId: string, nodeId: string, toxic: FaultToxic): void;
   /** Removes it; in-flight data passes on. Must be idempotent. */
   revert(faultId: string): void;
 }
 
 /** HTTP faults, applied on the balancer's hop to a node (the lab implements it). */
 export interface HttpFaultPort {
-  apply(faultId: string, nodeId: string, spec: ToxicSpec): void;
+  apply(faultId: string, nodeId: string, toxic: FaultToxic): void;
   revert(faultId: string): void;
 }
 

@@ -14,9 +14,14 @@ export function proxiedFault(type: FaultType): FaultUnit {
       return {
         journal: { via: kind === 'http' ? 'balancer' : 'fault-proxy' },
         apply(handle) {
-          port.apply(handle.id, context.node.id, context.spec);
+          port.apply(handle.id, context.node.id, { ...context.spec, name: context.spec.name ?? handle.id });
           return {
-            effect: { via: kind === 'http' ? 'balancer' : 'fault-proxy', stream: context.spec.stream, toxicity: context.spec.toxicity },
+            effect: {
+              via: kind === 'http' ? 'balancer' : 'fault-proxy',
+              stream: context.spec.stream,
+              toxicity: context.spec.toxicity,
+              ...(kind === 'network' ? { links: context.spec.links } : {}),
+            },
             revert() {
               port.revert(handle.id);
             },

@@ -46,6 +46,7 @@ export function applySnapshot(snapshot: LabSnapshot): void {
         loaded: true,
         version: snapshot.version,
         runDir: snapshot.runDir,
+        toxiproxyUrl: snapshot.toxiproxyUrl ?? null,
         fleet: snapshot.fleet,
         topology: snapshot.topology,
         nodeIds,

@@ -12,6 +12,8 @@ export type LabSlice = {
     loaded: boolean;
     version: string | null;
     runDir: string | null;
+    /** Where the lab serves Toxiproxy's HTTP API; null when it does not. */
+    toxiproxyUrl: string | null;
     fleet: LabSnapshot['fleet'];
     /** The topology the fleet was built from; null for a fleet file. */
     topology: TopologySpec | null;
@@ -28,6 +30,7 @@ export const createLabSlice: StateCreator<Store, [], [], LabSlice> = () => ({
     loaded: false,
     version: null,
     runDir: null,
+    toxiproxyUrl: null,
     fleet: { name: null, status: 'stopped' },
     topology: null,
     nodeIds: [],

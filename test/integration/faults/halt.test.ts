@@ -30,11 +30,14 @@ describe.runIf(process.platform === 'linux')('halt', () => {
     expect(registry.list().filter((r) => r.status === 'active')).toHaveLength(10);
     expect(network.applied.size).toBe(3);
     expect(http.applied.size).toBe(3);
-    expect(network.applied.get(registry.list().find((r) => r.type === 'bandwidth')!.id)?.spec).toEqual({
+    const bandwidthId = registry.list().find((r) => r.type === 'bandwidth')!.id;
+    expect(network.applied.get(bandwidthId)?.spec).toEqual({
+      name: bandwidthId,
       type: 'bandwidth',
       stream: 'upstream',
       toxicity: 1,
       attributes: { rate: 10 },
+      links: 'all',
     });
     expect(await waitUntil(() => ['n1', 'n2', 'n3'].every((id) => stateOf(pids[id]!) === 'T'), 1_000)).toBe(true);
 

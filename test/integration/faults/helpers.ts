@@ -3,16 +3,16 @@
 // everything the registry said.
 import { afterEach } from 'vitest';
 import type { FaultRecord, FleetSpec, FleetSpecInput, NodeSnapshot } from '../../../shared/contract/model';
-import { FaultRegistry, type FaultRegistryOptions, type HttpFaultPort, type NetworkFaultPort, type ToxicSpec } from '../../../electron/engine/faults/index';
+import { FaultRegistry, type FaultRegistryOptions, type HttpFaultPort, type NetworkFaultPort, type FaultToxic } from '../../../electron/engine/faults/index';
 import { procStat } from '../../../electron/engine/faults/process/process-identity';
 import { FleetHarness, type TimelineRecord } from '../fleet/helpers';
 
 /** A network or HTTP layer that only records what it was asked to do. */
 export class StubPort implements NetworkFaultPort, HttpFaultPort {
-  readonly applied = new Map<string, { nodeId: string; spec: ToxicSpec }>();
+  readonly applied = new Map<string, { nodeId: string; spec: FaultToxic }>();
   readonly calls: Array<{ op: 'apply' | 'revert'; faultId: string; at: number }> = [];
 
-  apply(faultId: string, nodeId: string, spec: ToxicSpec): void {
+  apply(faultId: string, nodeId: string, spec: FaultToxic): void {
     this.calls.push({ op: 'apply', faultId, at: performance.now() });
     this.applied.set(faultId, { nodeId, spec });
   }

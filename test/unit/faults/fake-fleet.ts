@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeSnapshot } from '../../../shared/contract/model';
-import type { FleetPort, HttpFaultPort, NetworkFaultPort, ToxicSpec } from '../../../electron/engine/faults/index';
+import type { FleetPort, HttpFaultPort, NetworkFaultPort, FaultToxic } from '../../../electron/engine/faults/index';
 
 export function snapshot(id: string, runDir: string, patch: Partial<NodeSnapshot> = {}): NodeSnapshot {
   const dataDir = join(runDir, 'nodes', id);
@@ -39,10 +39,10 @@ export class FakeFleet implements FleetPort {
 }
 
 export class RecordingPort implements NetworkFaultPort, HttpFaultPort {
-  readonly applied = new Map<string, { nodeId: string; spec: ToxicSpec }>();
+  readonly applied = new Map<string, { nodeId: string; spec: FaultToxic }>();
   readonly calls: string[] = [];
   failNext: Error | null = null;
-  apply(faultId: string, nodeId: string, spec: ToxicSpec): void {
+  apply(faultId: string, nodeId: string, spec: FaultToxic): void {
     this.calls.push(`apply ${faultId}`);
     if (this.failNext) {
       const error = this.failNext;

@@ -84,7 +84,7 @@ describe('network and HTTP faults through the ports', () => {
   it('inject → applied with defaults and journaled before; revert → reverted and journaled', async () => {
     const fault = await registry.inject({ type: 'latency', target: 'n1', attributes: { latency: 150 }, toxicity: 0.5, stream: 'upstream' });
     expect(fault).toMatchObject({ id: 'f-1', kind: 'network', status: 'active', attributes: { latency: 150, jitter: 0 }, toxicity: 0.5, stream: 'upstream', expiresAt: null });
-    expect(network.applied.get('f-1')).toEqual({ nodeId: 'n1', spec: { type: 'latency', stream: 'upstream', toxicity: 0.5, attributes: { latency: 150, jitter: 0 } } });
+    expect(network.applied.get('f-1')).toEqual({ nodeId: 'n1', spec: { name: 'f-1', type: 'latency', stream: 'upstream', toxicity: 0.5, attributes: { latency: 150, jitter: 0 }, links: 'all' } });
     expect(journalLines()).toMatchObject([{ op: 'applied', id: 'f-1', type: 'latency', kind: 'network', target: 'n1' }]);
     expect(timeline[0]).toMatchObject({ kind: 'fault.injected', nodeId: 'n1', at: fault.injectedAt, detail: { faultId: 'f-1', type: 'latency' } });
 

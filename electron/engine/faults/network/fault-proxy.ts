@@ -90,6 +90,11 @@ export class FaultProxy {
     return this.listeningPort;
   }
 
+  /** Where new connections go (127.0.0.1 or the host it was given). */
+  get upstream(): { host: string; port: number } {
+    return { host: this.upstreamHost, port: this.upstreamPort };
+  }
+
   /** The node moved (restarted on another port): new connections go there, open ones stay. */
   setUpstreamPort(port: number): void {
     this.upstreamPort = port;

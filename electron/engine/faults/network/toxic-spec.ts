@@ -7,14 +7,18 @@ export const TOXIC_TYPES = ['latency', 'bandwidth', 'slow_close', 'timeout', 're
 export type ToxicType = (typeof TOXIC_TYPES)[number];
 export type ToxicStream = 'upstream' | 'downstream';
 
-export interface ToxicSpec {
+/**
+ * Toxiproxy's toxic, the one shape every layer passes: the fault proxy (T = its toxic types, numeric
+ * attributes), the fault layer's ports (any network or HTTP fault type) and the Toxiproxy API.
+ */
+export interface ToxicSpec<T extends string = ToxicType, A = Record<string, number>> {
   name: string;
-  type: ToxicType;
+  type: T;
   /** upstream = client → node, downstream = node → client. */
   stream: ToxicStream;
   /** The probability a connection is affected, rolled once per connection (and toxic). */
   toxicity: number;
-  attributes: Record<string, number>;
+  attributes: A;
 }
 
 function invalid(field: string, message: string): ContractError {

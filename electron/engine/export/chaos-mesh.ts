@@ -34,6 +34,12 @@ interface Template extends Obj {
 /** Why an export cannot be made from what was given (an unknown node in --selector, ...): a usage mistake, not a bug. */
 export class ChaosMeshExportError extends Error {
   override readonly name = 'ChaosMeshExportError';
+  /** The option at fault, as a dotted path (`selectors.p1`, `namespace`). */
+  readonly field: string;
+  constructor(message: string, field: string) {
+    super(message);
+    this.field = field;
+  }
 }
 
 /** A Go duration for whole milliseconds: `4s`, `1500ms`. */
@@ -70,13 +76,16 @@ export function chaosMeshFileName(drillId: string): string {
  */
 export function exportChaosMesh(drill: DrillSpec, input: ChaosMeshExportOptions = {}): ChaosMeshExport {
   const parsed = ChaosMeshExportOptions.safeParse(input);
-  if (!parsed.success) throw new ChaosMeshExportError(parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || 'options'}: ${issue.message}`).join('\n'));
+  if (!parsed.success) {
+    const path = (issue: { path: PropertyKey[] }): string => issue.path.map(String).join('.') || 'options';
+    throw new ChaosMeshExportError(parsed.error.issues.map((issue) => `${path(issue)}: ${issue.message}`).join('\n'), path(parsed.error.issues[0] as { path: PropertyKey[] }));
+  }
   const options = parsed.data;
   const namespace = options.namespace ?? 'default';
   const nodeIds = fleetForTopology(drill.topology).nodes.map((n) => n.id);
   for (const id of Object.keys(options.selectors ?? {})) {
     if (id !== BALANCER_SELECTOR_ID && !nodeIds.includes(id)) {
-      throw new ChaosMeshExportError(`--selector ${id}: drill "${drill.id}" has no node "${id}" (its nodes: ${nodeIds.join(', ')}; or ${BALANCER_SELECTOR_ID} for the load balancer's pods)`);
+      throw new ChaosMeshExportError(`selectors.${id}: drill "${drill.id}" has no node "${id}" (its nodes: ${nodeIds.join(', ')}; or ${BALANCER_SELECTOR_ID} for the load balancer's pods)`, `selectors.${id}`);
     }
   }
   const selectorOf = (id: string): LabelSelector => ({ ...(options.commonLabels ?? {}), ...(options.selectors?.[id] ?? { [DEFAULT_SELECTOR_KEY]: id }) });

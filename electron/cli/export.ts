@@ -1,5 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { BALANCER_SELECTOR_ID, DEFAULT_SELECTOR_KEY, labelKeyProblem, labelValueProblem, type ChaosMeshExportOptions } from '../../shared/drill/chaos-mesh/options.js';
+import { BALANCER_SELECTOR_ID, DEFAULT_SELECTOR_KEY, type ChaosMeshExportOptions } from '../../shared/drill/chaos-mesh/options.js';
+import { parseSelectors, SelectorSyntaxError } from '../../shared/drill/chaos-mesh/selectors.js';
 import { escapeControls } from '../../shared/drill/plain-text.js';
 import type { DrillSpec } from '../../shared/drill/schema.js';
 import { loadDrillFile } from '../engine/drills/drill-file.js';
@@ -54,7 +55,13 @@ export async function exportCommand(argv: string[]): Promise<number> {
   if (target !== 'chaos-mesh') throw new UsageError(`firedrill export: unknown target "${escapeControls(target)}" (one target: chaos-mesh)`);
   if (ref === undefined || extra.length > 0) throw new UsageError('firedrill export chaos-mesh: give one drill id or file (see firedrill drills)');
 
-  const options: ChaosMeshExportOptions = { ...parseSelectors(values.selector ?? []) };
+  let options: ChaosMeshExportOptions;
+  try {
+    options = { ...parseSelectors(values.selector ?? [], escapeControls) };
+  } catch (error) {
+    if (error instanceof SelectorSyntaxError) throw new UsageError(`--selector ${error.message}`);
+    throw error;
+  }
   if (values.namespace !== undefined) options.namespace = values.namespace;
   if (values.container !== undefined) options.container = values.container;
   if (values['volume-path'] !== undefined) options.volumePath = values['volume-path'];
@@ -98,24 +105,6 @@ function flagOf(line: string): string {
     .replace(/^namespace:/, '--namespace:')
     .replace(/^container:/, '--container:')
     .replace(/^volumePath:/, '--volume-path:');
-}
-
-/** `NODE:KEY=VALUE` (that node's labels) or `KEY=VALUE` (every node's); label keys hold no ':'. */
-export function parseSelectors(flags: string[]): Pick<ChaosMeshExportOptions, 'selectors' | 'commonLabels'> {
-  const selectors: Record<string, Record<string, string>> = {};
-  const commonLabels: Record<string, string> = {};
-  for (const flag of flags) {
-    const match = /^(?:([^:=]*):)?([^=]*)=(.*)$/s.exec(flag);
-    if (!match) throw new UsageError(`--selector "${escapeControls(flag)}": write NODE:KEY=VALUE (or KEY=VALUE for every node), e.g. p1:app.kubernetes.io/name=kv-0`);
-    const [, node, key = '', value = ''] = match;
-    if (node !== undefined && !/^[a-z][a-z0-9-]{0,31}$/.test(node)) throw new UsageError(`--selector "${escapeControls(flag)}": "${escapeControls(node)}" is not a node id (a-z, 0-9 and -, starting with a letter)`);
-    const problem = labelKeyProblem(key) ?? labelValueProblem(value);
-    if (problem) throw new UsageError(`--selector "${escapeControls(flag)}": ${escapeControls(problem)}`);
-    const labels = node === undefined ? commonLabels : (selectors[node] ??= {});
-    if (labels[key] !== undefined && labels[key] !== value) throw new UsageError(`--selector "${escapeControls(flag)}": ${node ?? 'every node'} already has ${key}=${labels[key]}`);
-    labels[key] = value;
-  }
-  return { ...(Object.keys(selectors).length > 0 ? { selectors } : {}), ...(Object.keys(commonLabels).length > 0 ? { commonLabels } : {}) };
 }
 
 function resolveDrill(ref: string): DrillSpec {

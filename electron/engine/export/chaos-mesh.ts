@@ -188,6 +188,12 @@ export function exportChaosMesh(drill: DrillSpec, input: ChaosMeshExportOptions 
           pending.push(`step ${n} (fault ${inject.type} on ${inject.target}): Chaos Mesh has no equivalent; left out`);
           continue;
         }
+        if (mapped.kind === 'IOChaos') {
+          const restartAt = steps.findIndex((later, j) => j > i && restartsNode(later, inject.target));
+          if (restartAt >= 0) {
+            gap(n, 'approximate', `${inject.type} on ${inject.target}: Chaos Mesh's IOChaos stops injecting when the container restarts (chaos-mesh/chaos-mesh#3551, #3867), so the process started after step ${restartAt + 1} reads the files as they are: this part of the drill does not carry over`);
+          }
+        }
         const end = endOfFault(i);
         let lifeMs = end.atMs - (startMs[i] as number);
         let why = `until ${end.by}`;
@@ -269,6 +275,13 @@ const commentText = (lines: string[]): string =>
     .flatMap((line) => stripControls(line).split('\n'))
     .map((line) => ` ${line.trimEnd()}`)
     .join('\n');
+
+/** Whether a step kills or restarts `node` (a fault, or an action the lab would perform). */
+function restartsNode(step: DrillStep, node: string): boolean {
+  if ('fault' in step) return step.fault.inject !== undefined && step.fault.inject.target === node && ['kill', 'restart', 'crash-loop'].includes(step.fault.inject.type);
+  if ('action' in step && step.action.do) return ['node.restart', 'node.stop'].includes(step.action.do.command) && (step.action.do.params as { id?: string }).id === node;
+  return false;
+}
 
 function header(drill: DrillSpec, namespace: string, gaps: ChaosMeshGap[]): string {
   const lines = [

@@ -189,6 +189,23 @@ describe('firedrill export chaos-mesh: every built-in drill against the real CRD
     expect(templatesOf(http, { httpPort: 8080 }).find((t) => t.templateType === 'HTTPChaos')?.httpChaos).toMatchObject({ port: 8080, target: 'Response', replace: { code: expect.any(Number) } });
   });
 
+  it('says that IOChaos does not survive the restart that follows a checkpoint corruption', () => {
+    const out = exportChaosMesh(byId('corrupt-newest-checkpoint'));
+    const step = byId('corrupt-newest-checkpoint').steps.findIndex((s) => 'fault' in s && s.fault.inject?.type === 'checkpoint_bitflip') + 1;
+    expect(out.gaps).toContainEqual({ step, kind: 'approximate', text: expect.stringMatching(/IOChaos stops injecting when the container restarts \(chaos-mesh\/chaos-mesh#3551, #3867\), so the process started after step \d+ reads the files as they are/) });
+  });
+
+  it('a drill id of 64 characters still gives DNS names within their limits', () => {
+    const id = `a${'-b'.repeat(31)}c`;
+    expect(id).toHaveLength(64);
+    const out = exportChaosMesh({ ...byId('partition-primary-standby'), id });
+    expect(allProblems(out.yaml)).toEqual([]);
+    const wf = workflowOf(out.yaml);
+    expect((wf.metadata.name as string).length).toBeLessThanOrEqual(63);
+    expect(wf.metadata.name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+    expect(out.fileName).toBe(`${id}.chaos-mesh.yaml`);
+  });
+
   it('narration cannot break out of its comment', () => {
     const drill = { ...byId('kill-one-of-three'), steps: [{ say: 'line one\nkind: Secret\n\u001b[2Jcleared' }, { wait: 1000 }] } as DrillSpec;
     const out = exportChaosMesh(drill);

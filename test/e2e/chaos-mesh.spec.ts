@@ -43,6 +43,9 @@ test('a drill exported for Kubernetes from its page: the YAML file downloads, th
   await expect(gaps.first()).toBeVisible();
   expect(await gaps.count()).toBeGreaterThan(10);
   await expect(page.getByTestId('chaos-mesh-gaps')).toContainText('prediction "The replication link to s1 is cut.');
-  await expect(page.getByTestId('chaos-mesh-download')).toHaveAttribute('download', 'partition-primary-standby.chaos-mesh.yaml');
+  await expect(page.getByTestId('chaos-mesh-file')).toHaveText('partition-primary-standby.chaos-mesh.yaml');
+  const again = page.waitForEvent('download');
+  await page.getByTestId('chaos-mesh-save-again').click();
+  expect((await again).suggestedFilename()).toBe('partition-primary-standby.chaos-mesh.yaml');
   await labPage.screenshot(testInfo, 'drill-chaos-mesh-export');
 });

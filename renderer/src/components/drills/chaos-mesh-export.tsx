@@ -5,8 +5,9 @@ import { parseSelectors, SelectorSyntaxError } from '../../../../shared/drill/ch
 import { exportDrillToChaosMesh } from '../../engine/lab-commands.js';
 import { messageOf } from '../../engine/connection.js';
 import { useStore } from '../../store/store.js';
+import { downloadText } from '../reports/download.js';
 
-type Outcome = { status: 'idle' } | { status: 'busy' } | { status: 'error'; message: string } | { status: 'ok'; result: ChaosMeshExport; url: string };
+type Outcome = { status: 'idle' } | { status: 'busy' } | { status: 'error'; message: string } | { status: 'ok'; result: ChaosMeshExport };
 
 /**
  * *Export for Kubernetes*: the drill as a Chaos Mesh Workflow, saved as a YAML file, with the list
@@ -18,10 +19,8 @@ export function ChaosMeshExportPanel({ drillId }: { drillId: string }) {
   const [selectorText, setSelectorText] = useState('');
   const [outcome, setOutcome] = useState<Outcome>({ status: 'idle' });
 
-  // A new drill, a new export; a file's object URL lives as long as its link is shown.
+  // A new drill, a new export.
   useEffect(() => setOutcome({ status: 'idle' }), [drillId]);
-  const url = outcome.status === 'ok' ? outcome.url : null;
-  useEffect(() => (url ? () => URL.revokeObjectURL(url) : undefined), [url]);
 
   async function exportNow(): Promise<void> {
     let selectors;
@@ -34,9 +33,8 @@ export function ChaosMeshExportPanel({ drillId }: { drillId: string }) {
     setOutcome({ status: 'busy' });
     try {
       const result = await exportDrillToChaosMesh({ id: drillId, ...selectors, ...(namespace.trim() ? { namespace: namespace.trim() } : {}) });
-      const href = URL.createObjectURL(new Blob([result.yaml], { type: 'application/yaml' }));
-      setOutcome({ status: 'ok', result, url: href });
-      save(href, result.fileName);
+      setOutcome({ status: 'ok', result });
+      save(result);
     } catch (error) {
       setOutcome({ status: 'error', message: messageOf(error) });
     }
@@ -82,11 +80,10 @@ export function ChaosMeshExportPanel({ drillId }: { drillId: string }) {
       {outcome.status === 'ok' ? (
         <div data-testid="chaos-mesh-result">
           <p className="small">
-            Saved as{' '}
-            <a href={outcome.url} download={outcome.result.fileName} data-testid="chaos-mesh-download">
-              {outcome.result.fileName}
-            </a>{' '}
-            (Workflow <code>{outcome.result.workflowName}</code>).
+            Saved as <code data-testid="chaos-mesh-file">{outcome.result.fileName}</code> (Workflow <code>{outcome.result.workflowName}</code>).{' '}
+            <button type="button" className="quiet" data-testid="chaos-mesh-save-again" onClick={() => save(outcome.result)}>
+              Save again
+            </button>
           </p>
           <h4 className="chaos-mesh-gaps-head">Not expressed in Chaos Mesh ({outcome.result.gaps.length})</h4>
           <ul className="chaos-mesh-gaps" data-testid="chaos-mesh-gaps">
@@ -110,12 +107,6 @@ export function ChaosMeshExportPanel({ drillId }: { drillId: string }) {
 }
 
 /** Offers the file for download (a save dialog in the desktop app, the downloads folder in a browser). */
-function save(href: string, fileName: string): void {
-  const link = document.createElement('a');
-  link.href = href;
-  link.download = fileName;
-  link.rel = 'noopener';
-  document.body.append(link);
-  link.click();
-  link.remove();
+function save(result: ChaosMeshExport): void {
+  downloadText(result.fileName, result.yaml, 'application/yaml;charset=utf-8');
 }

@@ -365,7 +365,7 @@ export function chaosFor(fault: FaultInject, ctx: MappingContext): MappedChaos |
       return { kind: 'NetworkChaos', label: 'loss', oneShot: false, spec: { action: 'loss', ...base, direction: 'to', loss: { loss: '100', correlation: '0' } } };
     case 'partition': {
       const links = (a.links as string | undefined) ?? 'all';
-      if (links === 'all') return { kind: 'NetworkChaos', label: 'partition', oneShot: false, spec: { action: 'partition', ...base, direction: 'to' } };
+      if (links === 'all') return { kind: 'NetworkChaos', label: 'partition', oneShot: false, spec: { action: 'partition', ...base, direction: 'both' } };
       const peers = links === 'balancer' ? [BALANCER_SELECTOR_ID] : ctx.nodeIds.filter((id) => id !== fault.target);
       if (peers.length === 0) {
         ctx.gap('unmapped', `${what}: links ${links}, but the drill has no other node to cut it from`);

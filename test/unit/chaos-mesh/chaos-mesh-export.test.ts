@@ -123,6 +123,10 @@ describe('firedrill export chaos-mesh: every built-in drill against the real CRD
     expect(unmapped).toEqual([13, 19, 21, 41]);
     const chaos = templatesOf(drill).filter((t) => Object.hasOwn(CHAOS_KEYS, t.templateType));
     expect(chaos).toHaveLength(faults.length - 4);
+    // links: all cuts the pod off entirely: no target, both directions (Chaos Mesh then drops every packet in and out).
+    const cutOff = chaos.find((t) => t.name.startsWith('step-23-partition'))?.networkChaos as Obj;
+    expect(cutOff).toMatchObject({ action: 'partition', direction: 'both' });
+    expect(cutOff.target).toBeUndefined();
     const bandwidth = chaos.find((t) => t.name.includes('bandwidth'))?.networkChaos as Obj;
     expect(bandwidth.bandwidth).toMatchObject({ rate: '1kbps' });
     expect(out.gaps.some((g) => g.text.includes('rate 0.5 KB/s written as 1kbps'))).toBe(true);

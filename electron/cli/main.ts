@@ -1,6 +1,7 @@
 import { appVersion } from '../engine/app-paths.js';
 import { UsageError } from './args.js';
 import { drills, drillsHelp } from './drills.js';
+import { exportCommand, exportHelp } from './export.js';
 import { report, reportHelp } from './report.js';
 import { run, runHelp } from './run.js';
 import { serve, serveHelp } from './serve.js';
@@ -16,6 +17,7 @@ Commands:
   run         run a drill and write its report (firedrill run ID|FILE [--auto] ...)
   report      read the report history: list, show, compare, export
   validate    check drill files (firedrill validate FILE...)
+  export      write a drill as a Chaos Mesh Workflow for Kubernetes (firedrill export chaos-mesh ID|FILE)
   help [CMD]  this help, or a command's
 
 Flags:
@@ -31,6 +33,7 @@ const commands: Record<string, CliCommand> = {
   drills: { run: drills, help: drillsHelp },
   run: { run, help: runHelp },
   report: { run: report, help: reportHelp },
+  export: { run: exportCommand, help: exportHelp },
 };
 
 /** A command by its name: own keys only (`firedrill constructor` is an unknown command, not Object). */

@@ -37,6 +37,7 @@ import { NodeLinks } from './node-links.js';
 import { ToxiproxyApi, startToxiproxyServer, type ToxiproxyServer } from './toxiproxy/index.js';
 import { TrafficGenerator, WriteLedger } from './traffic/index.js';
 import { DrillService } from './drills/drill-service.js';
+import { ChaosMeshExportError, exportChaosMesh } from './export/chaos-mesh.js';
 import type { DrillLab } from './drills/drill-run.js';
 import { reseedLab } from './random.js';
 import { ReportStore, defaultReportsDir, type PdfPrinter } from './reports/report-store.js';
@@ -679,6 +680,14 @@ export class Lab {
       'ledger.check': () => this.checkLedger(),
       'drill.list': () => this.drills.list(),
       'drill.get': ({ id }) => this.drills.get(id),
+      'drill.exportChaosMesh': ({ id, ...options }) => {
+        try {
+          return exportChaosMesh(this.drills.get(id).spec, options);
+        } catch (error) {
+          if (error instanceof ChaosMeshExportError) throw new ContractError({ code: 'invalid-params', message: error.message, field: `params.${error.field}` });
+          throw error;
+        }
+      },
       'drill.run': (params) => this.drills.run(params),
       'drill.abort': ({ runId }) => this.drills.abort(runId),
       'drill.answer': (params) => this.drills.answer(params),

@@ -22,6 +22,7 @@ import {
   TrafficState,
 } from './model.js';
 import { DrillRunParams, DrillRunStatus, DrillSummary, ReportFormat } from '../drill/run.js';
+import { ChaosMeshExport, ChaosMeshExportOptions } from '../drill/chaos-mesh/options.js';
 import { DrillSpec } from '../drill/schema.js';
 import { ReportComparison } from '../report/compare.js';
 import { DrillReport, ReportSummary } from '../report/model.js';
@@ -157,6 +158,11 @@ export const commands = {
     params: z.object({ id: z.string().min(1).max(200) }).strict(),
     result: z.object({ summary: DrillSummary, spec: DrillSpec }),
     summary: 'One drill, whole: its narration, steps and hypothesis.',
+  },
+  'drill.exportChaosMesh': {
+    params: ChaosMeshExportOptions.extend({ id: z.string().min(1).max(200) }).strict(),
+    result: ChaosMeshExport,
+    summary: 'One drill as a Chaos Mesh Workflow (YAML) to run on Kubernetes, and the list of what Chaos Mesh cannot express.',
   },
   'drill.run': {
     params: DrillRunParams,

@@ -26,6 +26,7 @@ const SAFE = new Set<CommandName>([
   'ledger.check',
   'drill.list',
   'drill.get',
+  'drill.exportChaosMesh',
   'drill.abort',
   'drill.answer',
   'drill.status',

@@ -16,7 +16,7 @@ import { sleep } from '../../shared/sleep.js';
 const NAMES = Object.keys(commands) as CommandName[];
 const EVENT_NAMES = Object.keys(events);
 /** Valid forms of these read the lab, or change settings that are put back at the end (as in the HTTP fuzz). */
-const SAFE = new Set<CommandName>(['lab.state', 'node.logs', 'balancer.set', 'traffic.stop', 'traffic.set', 'fault.revert', 'fault.halt', 'fault.list', 'ledger.check', 'drill.list', 'drill.get', 'drill.abort', 'drill.answer', 'drill.status', 'report.list', 'report.open', 'report.compare', 'report.export']);
+const SAFE = new Set<CommandName>(['lab.state', 'node.logs', 'balancer.set', 'traffic.stop', 'traffic.set', 'fault.revert', 'fault.halt', 'fault.list', 'ledger.check', 'drill.list', 'drill.get', 'drill.exportChaosMesh', 'drill.abort', 'drill.answer', 'drill.status', 'report.list', 'report.open', 'report.compare', 'report.export']);
 const MALFORMED_CLOSE_CODES = [1002, 1007, 1008, 1009];
 
 type Message = { kind?: unknown; id?: unknown; error?: { code?: unknown; message?: unknown }; name?: unknown };

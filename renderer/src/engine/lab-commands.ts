@@ -275,3 +275,8 @@ export async function saveReportPdf(id: string): Promise<void> {
     setReportPdf({ id, state: 'error', message: messageOf(error) });
   }
 }
+
+/** `drill.exportChaosMesh`: the drill as a Chaos Mesh Workflow (YAML) and what did not map; the caller offers it as a file. */
+export async function exportDrillToChaosMesh(params: CommandParams<'drill.exportChaosMesh'>): Promise<CommandResult<'drill.exportChaosMesh'>> {
+  return await query('drill.exportChaosMesh', params);
+}

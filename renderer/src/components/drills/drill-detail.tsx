@@ -7,6 +7,7 @@ import { isRunning, type DrillDetail as Detail } from '../../store/drill-slice.j
 import { useStore } from '../../store/store.js';
 import { conceptById } from '../concepts/concepts.js';
 import { Term } from '../concepts/term.js';
+import { ChaosMeshExportPanel } from './chaos-mesh-export.js';
 import { formatAbout, hypothesisLines, stepLine, STEP_KIND_WORDS, topologyLine } from './drill-text.js';
 
 /** The chosen drill, whole (`drill.get`): what it teaches, the steady state it holds to, its steps, and Run. */
@@ -68,6 +69,7 @@ function DrillPlan({ detail }: { detail: Detail }) {
         </dd>
       </dl>
       <RunForm defaultSeed={spec.seed} />
+      <ChaosMeshExportPanel drillId={spec.id} />
       <h3 className="drill-plan-head">Steps ({spec.steps.length})</h3>
       <ol className="drill-plan" data-testid="drill-plan">
         {spec.steps.map((step, index) => {

@@ -1,0 +1,433 @@
+// A drill as a Chaos Mesh Workflow: the drill's steps become a Serial of templates (Suspend for a
+// wait), and each fault forks a Parallel: its chaos template, with a deadline that ends it where the
+// drill reverts it, beside the rest of the steps. What Chaos Mesh cannot express becomes a YAML
+// comment and a gap in the list the caller shows; nothing is dropped without a word.
+import { Document, isSeq, type YAMLMap } from 'yaml';
+import type { FaultInject } from '../../../shared/contract/model.js';
+import {
+  BALANCER_SELECTOR_ID,
+  ChaosMeshExportOptions,
+  DEFAULT_SELECTOR_KEY,
+  type ChaosMeshExport,
+  type ChaosMeshGap,
+  type LabelSelector,
+} from '../../../shared/drill/chaos-mesh/options.js';
+import { stripControls } from '../../../shared/drill/plain-text.js';
+import { stepKindOf, type DrillSpec, type DrillStep } from '../../../shared/drill/schema.js';
+import { fleetForTopology } from '../failover/topology.js';
+import { CHAOS_KEYS, workflowWebhookProblems, type ChaosKind } from './chaos-mesh-rules.js';
+
+export const CHAOS_MESH_API = 'chaos-mesh.org/v1alpha1';
+/** A fault that acts once (a kill, a restart) still gets a chaos node this long, so Chaos Mesh applies it before the node ends. */
+export const ONE_SHOT_DEADLINE_MS = 10_000;
+/** The shortest deadline a lasting fault gets when the drill reverts it with no time in between. */
+export const MIN_DEADLINE_MS = 1_000;
+/** Template names: DNS-1123, short enough for `<template>-<5>-<5>` object names within a 63-character label. */
+const TEMPLATE_NAME_MAX = 40;
+
+type Obj = Record<string, unknown>;
+interface Template extends Obj {
+  name: string;
+  templateType: string;
+}
+
+/** Why an export cannot be made from what was given (an unknown node in --selector, ...): a usage mistake, not a bug. */
+export class ChaosMeshExportError extends Error {
+  override readonly name = 'ChaosMeshExportError';
+  /** The option at fault, as a dotted path (`selectors.p1`, `namespace`). */
+  readonly field: string;
+  constructor(message: string, field: string) {
+    super(message);
+    this.field = field;
+  }
+}
+
+/** A Go duration for whole milliseconds: `4s`, `1500ms`. */
+export function goDuration(ms: number): string {
+  const whole = Math.max(0, Math.round(ms));
+  return whole % 1000 === 0 ? `${whole / 1000}s` : `${whole}ms`;
+}
+
+/** A DNS-1123 piece of a name: lowercase a-z, 0-9 and single dashes. */
+const slug = (text: string): string =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+const trimName = (name: string, max: number): string => name.slice(0, max).replace(/-+$/, '');
+
+/** The first paragraph of a text on one line, without control characters or Markdown heading marks, at most `max` characters. */
+function oneLine(text: string, max = 100): string {
+  const paragraph = stripControls(text).trim().split(/\n\s*\n/)[0] ?? '';
+  const line = paragraph.replace(/^[#>\s]+/, '').replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** A whole text as comment lines (narration is kept whole, not cut to a line). */
+const textLines = (text: string): string[] => stripControls(text).trimEnd().split('\n').map((line) => `  ${line}`.trimEnd());
+
+export function chaosMeshFileName(drillId: string): string {
+  return `${drillId}.chaos-mesh.yaml`;
+}
+
+/**
+ * The drill as one YAML stream (a Workflow), and the list of what did not map. Throws
+ * ChaosMeshExportError when the options name a node the drill does not have.
+ */
+export function exportChaosMesh(drill: DrillSpec, input: ChaosMeshExportOptions = {}): ChaosMeshExport {
+  const parsed = ChaosMeshExportOptions.safeParse(input);
+  if (!parsed.success) {
+    const path = (issue: { path: PropertyKey[] }): string => issue.path.map(String).join('.') || 'options';
+    throw new ChaosMeshExportError(parsed.error.issues.map((issue) => `${path(issue)}: ${issue.message}`).join('\n'), path(parsed.error.issues[0] as { path: PropertyKey[] }));
+  }
+  const options = parsed.data;
+  const namespace = options.namespace ?? 'default';
+  const nodeIds = fleetForTopology(drill.topology).nodes.map((n) => n.id);
+  for (const id of Object.keys(options.selectors ?? {})) {
+    if (id !== BALANCER_SELECTOR_ID && !nodeIds.includes(id)) {
+      throw new ChaosMeshExportError(`selectors.${id}: drill "${drill.id}" has no node "${id}" (its nodes: ${nodeIds.join(', ')}; or ${BALANCER_SELECTOR_ID} for the load balancer's pods)`, `selectors.${id}`);
+    }
+  }
+  const selectorOf = (id: string): LabelSelector => ({ ...(options.commonLabels ?? {}), ...(options.selectors?.[id] ?? { [DEFAULT_SELECTOR_KEY]: id }) });
+  const podSelector = (id: string): Obj => ({ namespaces: [namespace], labelSelectors: selectorOf(id) });
+
+  const gaps: ChaosMeshGap[] = [];
+  const gap = (step: number | null, kind: ChaosMeshGap['kind'], text: string): void => void gaps.push({ step, kind, text });
+  const steps = drill.steps;
+
+  // Time in the workflow: only Suspends take time (a wait; an expected event's time limit).
+  const stepMs = (step: DrillStep): number => ('wait' in step ? step.wait : 'expect' in step && step.expect.event !== undefined ? (step.expect.within ?? 0) : 0);
+  const startMs: number[] = [];
+  let clock = 0;
+  for (const step of steps) {
+    startMs.push(clock);
+    clock += stepMs(step);
+  }
+  const endMs = clock;
+
+  // Where each injected fault ends: its revert, the next halt, or the end of the drill.
+  const endOfFault = (index: number): { atMs: number; by: string } => {
+    const as = 'fault' in (steps[index] as DrillStep) ? (steps[index] as { fault: { as?: string } }).fault.as : undefined;
+    for (let j = index + 1; j < steps.length; j++) {
+      const step = steps[j] as DrillStep;
+      if ('fault' in step && (step.fault.halt === true || (as !== undefined && step.fault.revert === as))) {
+        return { atMs: startMs[j] as number, by: step.fault.halt ? `the halt at step ${j + 1}` : `its revert at step ${j + 1}` };
+      }
+    }
+    return { atMs: endMs, by: 'the end of the drill' };
+  };
+
+  const templates: Template[] = [];
+  const comments = new Map<Template, string[]>();
+  let pending: string[] = [];
+  const names = new Set<string>();
+  const uniqueName = (base: string): string => {
+    const root = trimName(slug(base) || 'step', TEMPLATE_NAME_MAX);
+    let name = root;
+    for (let n = 2; names.has(name); n++) name = `${trimName(root, TEMPLATE_NAME_MAX - String(n).length - 1)}-${n}`;
+    names.add(name);
+    return name;
+  };
+  const addTemplate = (template: Template, note?: string): Template => {
+    templates.push(template);
+    const lines = [...pending, ...(note ? [note] : [])];
+    pending = [];
+    if (lines.length > 0) comments.set(template, lines);
+    return template;
+  };
+
+  /** A Serial of steps `from`..end; a fault forks the rest into a Parallel beside its chaos. */
+  const serialFrom = (from: number, name: string): Template => {
+    const serial = addTemplate({ name: uniqueName(name), templateType: 'Serial', children: [] as string[] });
+    const children = serial.children as string[];
+    for (let i = from; i < steps.length; i++) {
+      const step = steps[i] as DrillStep;
+      const n = i + 1;
+      const kind = stepKindOf(step);
+      if ('say' in step) {
+        pending.push(`step ${n} (say):`, ...textLines(step.say));
+        gap(n, 'unmapped', `narration "${oneLine(step.say, 60)}": kept as a comment`);
+      } else if ('predict' in step) {
+        const p = step.predict;
+        pending.push(`step ${n} (predict): ${oneLine(p.question, 300)}`, ...p.options.map((o, k) => `  ${k + 1}. ${oneLine(o, 200)}${k === p.answer ? '   <- the drill\'s answer' : ''}`));
+        gap(n, 'unmapped', `prediction "${oneLine(step.predict.question, 60)}": Chaos Mesh has no place for a person's answer`);
+      } else if ('mark' in step) {
+        pending.push(`step ${n} (mark): ${step.mark}`);
+        gap(n, 'unmapped', `mark "${step.mark}": a moment in Firedrill's report, not a Chaos Mesh concept`);
+      } else if ('action' in step) {
+        const does = step.action.do ? ` (the lab would do ${step.action.do.command} ${JSON.stringify(step.action.do.params)})` : '';
+        pending.push(`step ${n} (action, by hand): ${oneLine(step.action.text)}${does}`);
+        gap(n, 'unmapped', `manual action "${oneLine(step.action.text, 60)}"${does}: do it yourself at this point; the workflow does not wait for it`);
+      } else if ('expect' in step) {
+        const e = step.expect;
+        if (e.event !== undefined) {
+          const what = `${e.event}${e.node ? ` on ${e.node}` : ''} within ${e.within} ms`;
+          children.push(addTemplate({ name: uniqueName(`step-${n}-expect-${e.event}`), templateType: 'Suspend', deadline: goDuration(e.within ?? 0) }, `step ${n} (expect): ${what}. Chaos Mesh cannot check an event: the workflow waits the expectation's full time limit instead.`).name);
+          gap(n, 'approximate', `expects ${what}: Chaos Mesh cannot check it; the workflow waits ${goDuration(e.within ?? 0)} (a Suspend) in its place`);
+        } else {
+          const bounds = [e.min !== undefined ? `≥ ${e.min}` : '', e.max !== undefined ? `≤ ${e.max}` : ''].filter(Boolean).join(' and ');
+          const what = `${e.metric}${e.node ? ` (${e.node})` : ''} ${bounds}`;
+          pending.push(`step ${n} (expect): ${what}. Check it in your monitoring at this point.`);
+          gap(n, 'unmapped', `expects ${what}: a measurement, check it in your monitoring${e.metric?.startsWith('ledger.') ? ' (the ledger of acknowledged writes is Firedrill\'s own)' : ''}`);
+        }
+      } else if ('wait' in step) {
+        children.push(addTemplate({ name: uniqueName(`step-${n}-wait`), templateType: 'Suspend', deadline: goDuration(step.wait) }, `step ${n} (wait): ${step.wait} ms`).name);
+      } else if ('fault' in step) {
+        const f = step.fault;
+        if (f.revert !== undefined) {
+          pending.push(`step ${n} (revert ${f.revert}): the fault's deadline ends it here`);
+          continue;
+        }
+        if (f.halt) {
+          pending.push(`step ${n} (halt): every fault's deadline ends here`);
+          continue;
+        }
+        const inject = f.inject as FaultInject;
+        const mapped = chaosFor(inject, { podSelector, nodeIds, options, gap: (kindOf, text) => gap(n, kindOf, text) });
+        if (mapped === null) {
+          pending.push(`step ${n} (fault ${inject.type} on ${inject.target}): Chaos Mesh has no equivalent; left out`);
+          continue;
+        }
+        if (mapped.kind === 'IOChaos') {
+          const restartAt = steps.findIndex((later, j) => j > i && restartsNode(later, inject.target));
+          if (restartAt >= 0) {
+            gap(n, 'approximate', `${inject.type} on ${inject.target}: Chaos Mesh's IOChaos stops injecting when the container restarts (chaos-mesh/chaos-mesh#3551, #3867), so the process started after step ${restartAt + 1} reads the files as they are: this part of the drill does not carry over`);
+          }
+        }
+        const end = endOfFault(i);
+        let lifeMs = end.atMs - (startMs[i] as number);
+        let why = `until ${end.by}`;
+        if (inject.durationMs !== undefined && inject.durationMs < lifeMs) {
+          lifeMs = inject.durationMs;
+          why = `for its durationMs`;
+        }
+        if (mapped.oneShot) {
+          lifeMs = ONE_SHOT_DEADLINE_MS;
+          why = 'acts once; the node lasts long enough for Chaos Mesh to apply it';
+        } else if (lifeMs < MIN_DEADLINE_MS) {
+          lifeMs = MIN_DEADLINE_MS;
+          gap(n, 'approximate', `${inject.type} on ${inject.target} lasts no workflow time in the drill (nothing but checks and actions before it ends): given ${goDuration(MIN_DEADLINE_MS)}`);
+        }
+        const chaosName = uniqueName(`step-${n}-${mapped.label}-${inject.target}`);
+        const rest = steps.slice(i + 1).some((s) => stepMs(s) > 0);
+        const fork = rest ? addTemplate({ name: uniqueName(`step-${n}-fork`), templateType: 'Parallel', children: [] as string[] }) : null;
+        const chaos = addTemplate(
+          { name: chaosName, templateType: mapped.kind, deadline: goDuration(lifeMs), [CHAOS_KEYS[mapped.kind]]: mapped.spec },
+          `step ${n} (fault ${inject.type} on ${inject.target}${f.as ? ` as ${f.as}` : ''}): ${mapped.kind} ${String(mapped.spec.action ?? (mapped.spec.abort ? 'abort' : 'replace'))}, ${goDuration(lifeMs)} (${why})`,
+        );
+        if (fork === null) {
+          children.push(chaos.name);
+          continue;
+        }
+        children.push(fork.name);
+        (fork.children as string[]).push(chaos.name, serialFrom(i + 1, `after-step-${n}`).name);
+        return serial;
+      } else {
+        gap(n, 'unmapped', `a ${kind} step: not exported`);
+      }
+    }
+    return serial;
+  };
+
+  const entry = serialFrom(0, 'drill');
+  if (entry.children instanceof Array && entry.children.length === 0) {
+    // A drill with no wait, expectation or lasting fault: the Serial still needs something to run.
+    const end = addTemplate({ name: uniqueName('end'), templateType: 'Suspend', deadline: goDuration(MIN_DEADLINE_MS) });
+    entry.children.push(end.name);
+  }
+  const trailing = pending;
+
+  drillLevelGaps(drill, gap);
+
+  const workflowName = trimName(`firedrill-${drill.id}`, 63);
+  const workflow = {
+    apiVersion: CHAOS_MESH_API,
+    kind: 'Workflow',
+    metadata: {
+      name: workflowName,
+      namespace,
+      labels: { 'app.kubernetes.io/managed-by': 'firedrill', 'firedrill.dev/drill': trimName(drill.id, 63) },
+    },
+    spec: { entry: entry.name, templates },
+  };
+
+  const problems = workflowWebhookProblems(workflow);
+  if (problems.length > 0) throw new Error(`chaos-mesh export of "${drill.id}" breaks Chaos Mesh's webhook rules (a bug): ${problems.join('; ')}`);
+
+  const doc = new Document(workflow);
+  doc.commentBefore = header(drill, namespace, gaps);
+  const seq = doc.getIn(['spec', 'templates'], true);
+  if (isSeq(seq)) {
+    templates.forEach((template, index) => {
+      const lines = comments.get(template);
+      const node = seq.items[index] as YAMLMap | undefined;
+      if (lines && node) node.commentBefore = commentText(lines);
+    });
+  }
+  if (trailing.length > 0) doc.comment = commentText(['After the last template:', ...trailing]);
+  const yaml = `---\n${doc.toString({ lineWidth: 0 })}`;
+  return { yaml, fileName: chaosMeshFileName(drill.id), workflowName, gaps };
+}
+
+/** Comment text: one `# ` line per line, nothing that could end the comment. */
+const commentText = (lines: string[]): string =>
+  lines
+    .flatMap((line) => stripControls(line).split('\n'))
+    .map((line) => ` ${line.trimEnd()}`)
+    .join('\n');
+
+/** Whether a step kills or restarts `node` (a fault, or an action the lab would perform). */
+function restartsNode(step: DrillStep, node: string): boolean {
+  if ('fault' in step) return step.fault.inject !== undefined && step.fault.inject.target === node && ['kill', 'restart', 'crash-loop'].includes(step.fault.inject.type);
+  if ('action' in step && step.action.do) return ['node.restart', 'node.stop'].includes(step.action.do.command) && (step.action.do.params as { id?: string }).id === node;
+  return false;
+}
+
+function header(drill: DrillSpec, namespace: string, gaps: ChaosMeshGap[]): string {
+  const lines = [
+    ` Firedrill drill "${drill.id}" as a Chaos Mesh Workflow: ${oneLine(drill.title)}`,
+    ` ${oneLine(drill.summary, 300)}`,
+    '',
+    ` Apply: kubectl apply -n ${namespace} -f ${chaosMeshFileName(drill.id)}`,
+    ` Watch: kubectl get workflow,workflownode -n ${namespace}   (docs/chaos-mesh.md)`,
+    ' Each node id selects pods by a label (app.kubernetes.io/instance=<node id> unless --selector says otherwise):',
+    ' check `kubectl get pods -l ...` selects what you mean before you apply.',
+    '',
+    ' Not expressed in Chaos Mesh (also printed by the export):',
+    ...gaps.map((g) => `   - ${g.step === null ? 'drill' : `step ${g.step}`}${g.kind === 'approximate' ? ' (approximate)' : ''}: ${stripControls(g.text).replace(/\n/g, ' ')}`),
+  ];
+  return lines.join('\n');
+}
+
+/** What the drill as a whole asks that a Workflow has no place for. */
+function drillLevelGaps(drill: DrillSpec, gap: (step: null, kind: ChaosMeshGap['kind'], text: string) => void): void {
+  gap(null, 'unmapped', `topology ${drill.topology.kind}${drill.topology.kind === 'hot-standby' ? ` (${drill.topology.replication} replication)` : ''}: the fleet is yours on the cluster; the workflow only breaks it`);
+  gap(null, 'unmapped', 'traffic and the ledger of acknowledged writes: run your own load and data checks while the workflow runs');
+  const h = drill.hypothesis;
+  const bounds = [h.maxErrorRate !== undefined ? `error rate ≤ ${h.maxErrorRate}` : '', h.maxP99Ms !== undefined ? `p99 ≤ ${h.maxP99Ms} ms` : '', h.maxLostWrites !== undefined ? `lost writes ≤ ${h.maxLostWrites}` : ''].filter(Boolean);
+  if (bounds.length > 0) gap(null, 'unmapped', `hypothesis (${bounds.join(', ')}): watch it in your monitoring`);
+  if (drill.stop) gap(null, 'unmapped', `stop rule (error rate above ${drill.stop.errorRateAbove} for ${drill.stop.forMs} ms): abort the workflow yourself (kubectl delete workflow) if it trips`);
+  if (drill.balancer) gap(null, 'unmapped', `balancer settings (${Object.keys(drill.balancer).join(', ')}): configure your own load balancer / probes`);
+}
+
+interface MappingContext {
+  podSelector: (id: string) => Obj;
+  nodeIds: string[];
+  options: ChaosMeshExportOptions;
+  gap: (kind: ChaosMeshGap['kind'], text: string) => void;
+}
+interface MappedChaos {
+  kind: ChaosKind;
+  label: string;
+  spec: Obj;
+  /** Acts once (kill, restart): its template's deadline does not follow the drill's revert. */
+  oneShot: boolean;
+}
+
+/** One fault as one chaos spec, or null (with a gap said) when Chaos Mesh has nothing like it. */
+export function chaosFor(fault: FaultInject, ctx: MappingContext): MappedChaos | null {
+  const a = fault.attributes as Record<string, unknown>;
+  const num = (key: string, fallback = 0): number => (typeof a[key] === 'number' ? (a[key] as number) : fallback);
+  const base = { mode: 'one', selector: ctx.podSelector(fault.target) };
+  const what = `${fault.type} on ${fault.target}`;
+  const network = (): void => {
+    if (fault.toxicity < 1) ctx.gap('approximate', `${what}: toxicity ${fault.toxicity} (a share of connections) has no NetworkChaos equivalent; every packet of the pod is affected`);
+    if (fault.stream === 'upstream') ctx.gap('approximate', `${what}: on the requests towards the node in Firedrill; NetworkChaos shapes the pod's outgoing packets`);
+  };
+  switch (fault.type) {
+    case 'kill': {
+      const graceful = a.signal === 'SIGTERM';
+      if (graceful) ctx.gap('approximate', `${what}: SIGTERM then ${num('graceMs', 2000)} ms is a pod-kill with gracePeriod ${Math.ceil(num('graceMs', 2000) / 1000)} s`);
+      ctx.gap('approximate', `${what}: pod-kill deletes the pod; its controller (Deployment, StatefulSet) starts a new one, as Firedrill's supervisor restarts the node`);
+      return { kind: 'PodChaos', label: 'pod-kill', oneShot: true, spec: { action: 'pod-kill', ...base, gracePeriod: graceful ? Math.ceil(num('graceMs', 2000) / 1000) : 0 } };
+    }
+    case 'restart':
+      ctx.gap('approximate', `${what}: container-kill of container "${ctx.options.container ?? 'app'}" (the kubelet restarts it in the same pod, its volumes kept); graceMs has no equivalent`);
+      return { kind: 'PodChaos', label: 'container-kill', oneShot: true, spec: { action: 'container-kill', ...base, containerNames: [ctx.options.container ?? 'app'] } };
+    case 'pause':
+      ctx.gap('approximate', `${what}: pod-failure makes the pod unavailable for the fault's time rather than freezing its process (SIGSTOP)`);
+      return { kind: 'PodChaos', label: 'pod-failure', oneShot: false, spec: { action: 'pod-failure', ...base } };
+    case 'crash-loop':
+      ctx.gap('approximate', `${what}: pod-failure keeps the pod down for the fault's time instead of letting it crash at every start`);
+      return { kind: 'PodChaos', label: 'pod-failure', oneShot: false, spec: { action: 'pod-failure', ...base } };
+    case 'latency':
+      network();
+      return { kind: 'NetworkChaos', label: 'delay', oneShot: false, spec: { action: 'delay', ...base, direction: 'to', delay: { latency: goDuration(num('latency')), jitter: goDuration(num('jitter')), correlation: '0' } } };
+    case 'bandwidth': {
+      network();
+      const rate = Math.max(1, Math.round(num('rate')));
+      if (rate !== num('rate')) ctx.gap('approximate', `${what}: rate ${num('rate')} KB/s written as ${rate}kbps (a whole number, at least 1)`);
+      return { kind: 'NetworkChaos', label: 'bandwidth', oneShot: false, spec: { action: 'bandwidth', ...base, direction: 'to', bandwidth: { rate: `${rate}kbps`, limit: 20_971_520, buffer: 10_000 } } };
+    }
+    case 'timeout':
+      network();
+      ctx.gap('approximate', `${what}: every packet is lost (loss 100 %); Toxiproxy's timeout also closes the connection after ${num('timeout')} ms`);
+      return { kind: 'NetworkChaos', label: 'loss', oneShot: false, spec: { action: 'loss', ...base, direction: 'to', loss: { loss: '100', correlation: '0' } } };
+    case 'partition': {
+      const links = (a.links as string | undefined) ?? 'all';
+      if (links === 'all') return { kind: 'NetworkChaos', label: 'partition', oneShot: false, spec: { action: 'partition', ...base, direction: 'both' } };
+      const peers = links === 'balancer' ? [BALANCER_SELECTOR_ID] : ctx.nodeIds.filter((id) => id !== fault.target);
+      if (peers.length === 0) {
+        ctx.gap('unmapped', `${what}: links ${links}, but the drill has no other node to cut it from`);
+        return null;
+      }
+      if (peers.length > 1) ctx.gap('approximate', `${what}: cut from ${peers[0]} only (a NetworkChaos has one target selector; Firedrill cut ${peers.join(', ')})`);
+      const target = { mode: 'all', selector: ctx.podSelector(peers[0] as string) };
+      return { kind: 'NetworkChaos', label: `partition-${links}`, oneShot: false, spec: { action: 'partition', ...base, direction: 'both', target } };
+    }
+    case 'reset_peer':
+      ctx.gap('approximate', `${what}: NetworkChaos has no connection reset; HTTPChaos aborts the node's HTTP requests instead`);
+      return { kind: 'HTTPChaos', label: 'http-abort', oneShot: false, spec: { ...base, target: 'Request', port: ctx.options.httpPort ?? 80, abort: true } };
+    case 'http_error': {
+      const share = num('share', 1);
+      if (share < 1) ctx.gap('approximate', `${what}: share ${share} of responses; HTTPChaos replaces every response`);
+      return { kind: 'HTTPChaos', label: `http-${num('status', 503)}`, oneShot: false, spec: { ...base, target: 'Response', port: ctx.options.httpPort ?? 80, replace: { code: num('status', 503) } } };
+    }
+    case 'http_abort': {
+      const share = num('share', 1);
+      if (share < 1) ctx.gap('approximate', `${what}: share ${share} of requests; HTTPChaos aborts every request`);
+      if (num('afterBytes') > 0) ctx.gap('approximate', `${what}: afterBytes ${num('afterBytes')} has no HTTPChaos equivalent; aborted at once`);
+      return { kind: 'HTTPChaos', label: 'http-abort', oneShot: false, spec: { ...base, target: 'Request', port: ctx.options.httpPort ?? 80, abort: true } };
+    }
+    case 'checkpoint_bitflip':
+    case 'checkpoint_zero':
+    case 'wal_corrupt_tail': {
+      const volume = ctx.options.volumePath ?? '/data';
+      const wal = fault.type === 'wal_corrupt_tail';
+      const bytes = fault.type === 'checkpoint_bitflip' ? Math.max(1, Math.ceil(num('bits', 1) / 8)) : fault.type === 'checkpoint_zero' ? num('length', 64) : num('bytes', 16);
+      ctx.gap('approximate', `${what}: IOChaos corrupts what the node reads from ${wal ? 'its log' : 'its checkpoints'} while the fault lasts (to the drill's end), where Firedrill changed the bytes on disk once`);
+      return {
+        kind: 'IOChaos',
+        label: 'io-mistake',
+        oneShot: false,
+        spec: {
+          action: 'mistake',
+          ...base,
+          volumePath: volume,
+          path: `${volume.replace(/\/+$/, '')}/${wal ? 'wal' : 'checkpoints'}/*`,
+          methods: ['read'],
+          percent: 100,
+          mistake: { filling: fault.type === 'checkpoint_zero' ? 'zero' : 'random', maxOccurrences: 1, maxLength: bytes },
+        },
+      };
+    }
+    case 'checkpoint_truncate':
+    case 'checkpoint_delete_newest': {
+      const volume = ctx.options.volumePath ?? '/data';
+      const missing = fault.type === 'checkpoint_delete_newest';
+      ctx.gap('approximate', `${what}: IOChaos fails ${missing ? 'opening' : 'reading'} every checkpoint (${missing ? 'ENOENT' : 'EIO'}) while the fault lasts, not only the ${missing ? 'newest' : 'truncated'} one`);
+      return {
+        kind: 'IOChaos',
+        label: 'io-fault',
+        oneShot: false,
+        spec: { action: 'fault', ...base, volumePath: volume, path: `${volume.replace(/\/+$/, '')}/checkpoints/*`, methods: [missing ? 'open' : 'read'], percent: 100, errno: missing ? 2 : 5 },
+      };
+    }
+    case 'slow_close':
+    case 'slicer':
+    case 'limit_data':
+    case 'checkpoint_stale':
+      ctx.gap('unmapped', `${what}: Chaos Mesh has no equivalent (${fault.type === 'checkpoint_stale' ? 'an old checkpoint put back in place' : 'a Toxiproxy toxic with no netem counterpart'}); left out`);
+      return null;
+  }
+}

@@ -16,6 +16,7 @@ import type {
 import { stepKindOf, type DrillSpec, type DrillStep, type ExpectStep } from '../../../shared/drill/schema.js';
 import { now } from '../clock.js';
 import { HypothesisMonitor, percent } from './hypothesis.js';
+import { missingNodes } from './node-refs.js';
 import { RunRecorder } from './run-recorder.js';
 
 type AnyEvent = { [K in EventName]: [K, EventPayload<K>] }[EventName];
@@ -36,6 +37,8 @@ export interface DrillRunOptions {
   seed: number;
   auto: boolean;
   profile: DrillProfile;
+  /** Run on the lab's own fleet, started afresh, instead of the drill's topology (`firedrill run --fleet`). */
+  onLabFleet?: boolean;
 }
 
 /** Everything the report is built from. */
@@ -201,6 +204,14 @@ export class DrillRun {
 
   // ---- setting up and tearing down ------------------------------------------------------
 
+  /** The lab's own fleet, stopped and started afresh; the drill must name only its nodes. */
+  private async restartLabFleet(): Promise<CommandResult<'fleet.start'>> {
+    const missing = missingNodes(this.options.spec, (await this.lab.call('lab.state', {})).nodes.map((n) => n.id));
+    if (missing.length > 0) throw new Error(`the drill does not fit the lab's fleet: ${missing.join('; ')}`);
+    await this.lab.call('fleet.stop', {});
+    return this.lab.call('fleet.start', {});
+  }
+
   private async prepare(): Promise<DrillRunOutcome['nodes']> {
     const { spec, seed, profile } = this.options;
     this.lab.reseed(seed);
@@ -208,7 +219,7 @@ export class DrillRun {
     await this.lab.call('fault.halt', {});
     // A fresh fleet in the drill's topology, and the balancer at its defaults plus the drill's changes:
     // what the operator set before the drill does not leak into it (and comes back after).
-    const snapshot = await this.lab.call('topology.set', spec.topology);
+    const snapshot = this.options.onLabFleet ? await this.restartLabFleet() : await this.lab.call('topology.set', spec.topology);
     const failed = snapshot.nodes.filter((n) => n.status === 'exited' || n.status === 'crash-loop' || n.status === 'backoff');
     // Why, as the supervisor put it on the timeline (`node.start-failed`): an exit code and the node's last words.
     const why = (id: string): string => {

@@ -206,10 +206,11 @@ export class DrillRun {
 
   /** The lab's own fleet, stopped and started afresh; the drill must name only its nodes. */
   private async restartLabFleet(): Promise<CommandResult<'fleet.start'>> {
-    const missing = missingNodes(this.options.spec, (await this.lab.call('lab.state', {})).nodes.map((n) => n.id));
-    if (missing.length > 0) throw new Error(`the drill does not fit the lab's fleet: ${missing.join('; ')}`);
     await this.lab.call('fleet.stop', {});
-    return this.lab.call('fleet.start', {});
+    const snapshot = await this.lab.call('fleet.start', {});
+    const missing = missingNodes(this.options.spec, snapshot.nodes.map((n) => n.id));
+    if (missing.length > 0) throw new Error(`the drill does not fit the lab's fleet: ${missing.join('; ')}`);
+    return snapshot;
   }
 
   private async prepare(): Promise<DrillRunOutcome['nodes']> {

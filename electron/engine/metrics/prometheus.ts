@@ -81,7 +81,8 @@ export function createLabMetrics(options: LabMetricsOptions = {}): LabMetrics {
   const ejections = new Counter({ name: 'firedrill_ejections_total', help: 'Nodes taken out of rotation, by how the fault was detected.', labelNames: ['node', 'via'] as const, registers });
   const lost = new Gauge({ name: 'firedrill_ledger_lost_writes', help: 'Acknowledged writes missing from the primary at the last ledger check.', registers });
   const stale = new Gauge({ name: 'firedrill_ledger_stale_writes', help: 'Keys holding an older value than the last acknowledged write at the last ledger check.', registers });
-  const nodeState = new Gauge({
+  // Read from the lab at each scrape (collect): nothing else touches these three.
+  new Gauge({
     name: 'firedrill_node_state',
     help: `Every node of the fleet, standbys included: 1 for its supervisor state, 0 for the others (${NodeStatus.options.join(', ')}).`,
     labelNames: ['node', 'role', 'state'] as const,
@@ -92,7 +93,7 @@ export function createLabMetrics(options: LabMetricsOptions = {}): LabMetrics {
       for (const n of options.nodes()) for (const state of NodeStatus.options) this.labels(n.id, n.role, state).set(n.status === state ? 1 : 0);
     },
   });
-  const restarts = new Counter({
+  new Counter({
     name: 'firedrill_node_restarts_total',
     help: 'Restarts of each node by its supervisor since the fleet started.',
     labelNames: ['node'] as const,
@@ -103,7 +104,7 @@ export function createLabMetrics(options: LabMetricsOptions = {}): LabMetrics {
       for (const n of options.nodes()) this.labels(n.id).inc(n.restarts);
     },
   });
-  const faultsActive = new Gauge({
+  new Gauge({
     name: 'firedrill_faults_active',
     help: 'Faults in effect now, by fault type and target node.',
     labelNames: ['type', 'node'] as const,
@@ -141,9 +142,6 @@ export function createLabMetrics(options: LabMetricsOptions = {}): LabMetrics {
   for (const outcome of FAILOVER_OUTCOMES) failovers.labels(outcome).inc(0);
   promotedBehind.inc(0);
   for (const outcome of ['served', 'held', 'failed'] as const) failoverRequests.labels(outcome).inc(0);
-  void nodeState;
-  void restarts;
-  void faultsActive;
 
   const windows = new FailoverWindows((kind: FailoverRequestClass) => failoverRequests.labels(kind).inc());
   /** Incidents, faults and drill runs counted already (their events repeat): bounded, oldest forgotten first. */

@@ -14,7 +14,8 @@ import { cliEntry } from '../../support/cli';
 import { pidOf, startLab, waitFor, type LabUnderTest } from '../../support/lab-client';
 import { makeTempDir, removeDir } from '../../support/temp';
 
-const nginx = spawnSync('nginx', ['-v']).status === 0;
+// Where the README's script looks for it: PATH, then /usr/sbin (outside a user's PATH on Debian).
+const nginx = spawnSync('sh', ['-c', 'PATH="$PATH:/usr/sbin:/usr/local/sbin"; command -v nginx']).status === 0;
 const ci = process.env.CI === 'true';
 if (!nginx && !ci) console.warn('nginx-fleet: SKIPPED: no nginx found (apt-get install nginx)');
 

@@ -5,15 +5,20 @@ import type { DrillRunStatus, ReportFormat as ReportFormatName } from '../../sha
 import { ReportFormat } from '../../shared/drill/run.js';
 import { stripControls } from '../../shared/drill/plain-text.js';
 import { describeFootprint, drillFootprint, isModestLoad, type DrillSpec } from '../../shared/drill/schema.js';
+import type { FleetSpec } from '../../shared/contract/index.js';
 import { loadDrillFile } from '../engine/drills/drill-file.js';
+import { missingNodes } from '../engine/drills/node-refs.js';
+import { loadFleetFile } from '../engine/fleet/index.js';
 import { builtinDrillsDir, loadLibrary } from '../engine/drills/library.js';
 import { issueLines } from '../engine/yaml-file.js';
 import { Lab } from '../engine/lab.js';
 import { defaultReportsDir } from '../engine/reports/report-store.js';
 import { parseFlags, UsageError } from './args.js';
 import { ProgressView } from './progress.js';
+import { admitFleetPrograms } from './serve.js';
 
 export const runHelp = `Usage: firedrill run ID|FILE [--seed N] [--out DIR] [--format LIST] [--auto] [--profile full|short] [--yes]
+                    [--fleet FILE [--allow-commands]]
 
 Runs one drill against a fresh lab on this machine and writes its report. ID is a drill from
 \`firedrill drills\`; FILE is a drill file (YAML). Before it starts it says what the drill will do to
@@ -28,6 +33,10 @@ it prints one line per step.
                     json and html are always written; pdf needs Chromium)
   --auto            perform manual actions without asking and leave predictions unanswered
   --profile P       full (default) or short: waits and traffic at half length (for CI)
+  --fleet FILE      run the drill on this fleet file's nodes instead of the drill's topology; the
+                    drill may name only nodes the fleet has
+  --allow-commands  let the fleet file start its own programs (its kind: command nodes). Without
+                    it they are listed and a yes is asked on a terminal; off a terminal, exit 2
   --run-dir DIR     where node data lives (default $FIREDRILL_RUN_DIR or ~/.firedrill/runs/<time>)
   --json            print the final status as one JSON line instead of sentences
   -y, --yes         run a heavy drill without asking (off a terminal it never asks)
@@ -48,6 +57,8 @@ export async function run(argv: string[]): Promise<number> {
       'run-dir': { type: 'string' },
       json: { type: 'boolean' },
       yes: { type: 'boolean', short: 'y' },
+      fleet: { type: 'string' },
+      'allow-commands': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     'run',
@@ -62,6 +73,8 @@ export async function run(argv: string[]): Promise<number> {
   const profile = values.profile ?? 'full';
   if (profile !== 'full' && profile !== 'short') throw new UsageError(`--profile: "${profile}" is not full or short`);
   const { spec, path, builtin } = resolveDrill(positionals[0] as string);
+  if (values['allow-commands'] && values.fleet === undefined) throw new UsageError('--allow-commands: only with --fleet FILE (a drill\'s topology runs the bundled server only)');
+  const fleet = values.fleet !== undefined ? resolveFleet(values.fleet, spec) : undefined;
   const auto = values.auto === true;
   const terminal = process.stdin.isTTY === true && process.stdout.isTTY === true;
   const interactive = terminal && !auto;
@@ -78,7 +91,9 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const lab = await Lab.create({ runDir: values['run-dir'], reportsDir: values.out ?? defaultReportsDir(), topology: spec.topology, autoStart: false });
+  // The fleet's programs are admitted last: nothing else about the command line can refuse them afterwards.
+  if (fleet) await admitFleetPrograms(values.fleet as string, fleet, values['allow-commands'] === true, { input: process.stdin, output: process.stderr }, 'run');
+  const lab = await Lab.create({ runDir: values['run-dir'], reportsDir: values.out ?? defaultReportsDir(), ...(fleet ? { fleet } : { topology: spec.topology }), autoStart: false });
   const view = new ProgressView(process.stdout, spec, { tty: process.stdout.isTTY === true && !values.json, quiet: values.json === true });
   const prompts = interactive ? createInterface({ input: process.stdin, output: process.stdout }) : null;
   let asked = -1;
@@ -104,7 +119,7 @@ export async function run(argv: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    await lab.host.call('drill.run', { spec, ...(path ? { path } : {}), ...(seed !== undefined ? { seed } : {}), auto, profile, formats });
+    await lab.host.call('drill.run', { spec, ...(path ? { path } : {}), ...(seed !== undefined ? { seed } : {}), auto, profile, formats, ...(fleet ? { onLabFleet: true } : {}) });
     const status = await finished;
     prompts?.close();
     const files = status.reportId ? ((await lab.host.call('report.open', { id: status.reportId })) as { files: Record<string, string> }).files : {};
@@ -136,6 +151,19 @@ function resolveDrill(ref: string): { spec: DrillSpec; path: string | null; buil
     throw new UsageError(`firedrill run: no drill "${ref}" (built-in: ${ids || 'none found'}; or give a file path)`);
   }
   return { spec: found.spec, path: null, builtin: found.summary.source === 'builtin' };
+}
+
+/** A fleet file for the drill to run on: every mistake of the file, or every node the drill names that it lacks, is a UsageError (exit 2). */
+function resolveFleet(file: string, spec: DrillSpec): FleetSpec {
+  let fleet: FleetSpec;
+  try {
+    fleet = loadFleetFile(file);
+  } catch (error) {
+    throw new UsageError(issueLines(error).join('\n'));
+  }
+  const missing = missingNodes(spec, fleet.nodes.map((n) => n.id));
+  if (missing.length > 0) throw new UsageError(`firedrill run: drill "${spec.id}" names nodes ${file} does not have:\n${missing.map((m) => `  ${m}`).join('\n')}`);
+  return fleet;
 }
 
 /** Asks on the terminal whether to run a heavy drill; only "y" or "yes" is a yes. */

@@ -46,7 +46,7 @@ export interface ServeTerminal {
  * Shows a fleet file's programs and lets them start only with --allow-commands or a yes typed on
  * a terminal; anything else is a UsageError (exit 2) that says what would have run and how to allow it.
  */
-export async function admitFleetPrograms(file: string, fleet: FleetSpec, allowed: boolean, terminal: ServeTerminal): Promise<void> {
+export async function admitFleetPrograms(file: string, fleet: FleetSpec, allowed: boolean, terminal: ServeTerminal, command = 'serve'): Promise<void> {
   const programs = fleetPrograms(fleet);
   if (programs.length === 0) return;
   const listing = describePrograms(file, programs).join('\n');
@@ -55,10 +55,10 @@ export async function admitFleetPrograms(file: string, fleet: FleetSpec, allowed
     return;
   }
   if (!terminal.input.isTTY || !terminal.output.isTTY) {
-    throw new UsageError(`${listing}\nfiredrill serve: not started: a fleet file that starts programs needs --allow-commands (or a yes on a terminal)`);
+    throw new UsageError(`${listing}\nfiredrill ${command}: not started: a fleet file that starts programs needs --allow-commands (or a yes on a terminal)`);
   }
   terminal.output.write(`${listing}\n`);
-  if (!(await askYes(terminal, 'Start these programs? [y/N] '))) throw new UsageError('firedrill serve: not started: its programs were not allowed');
+  if (!(await askYes(terminal, 'Start these programs? [y/N] '))) throw new UsageError(`firedrill ${command}: not started: its programs were not allowed`);
 }
 
 /** One line from the terminal: yes only for y or yes; Ctrl-C or Ctrl-D is a no. */

@@ -149,7 +149,7 @@ export class Lab {
     this.incidents = new IncidentTracker({
       onTimeline: (kind, nodeId, detail, at) => this.record(kind, detail, nodeId, at),
     });
-    this.prometheus = createLabMetrics();
+    this.prometheus = createLabMetrics({ nodes: () => this.fleet.nodes(), faults: () => this.faults.list() });
     this.metrics = new MetricsRecorder({
       upstreams: () => this.balancer.snapshot().upstreams,
       ledger: () => ({ ...this.ledgerCounts, acked: this.ledger.acked }),
@@ -163,6 +163,7 @@ export class Lab {
         this.prometheus.setNodeStates(Object.entries(tick.perNode).flatMap(([id, n]) => (n.state ? [{ id, state: n.state }] : [])));
         this.emit('metrics.tick', tick);
       }),
+      this.events.add((...event) => this.prometheus.event(...event)),
       this.incidents.onChanged((incident) => {
         this.emit('incident.changed', incident);
         if (!incident.open && incident.lostWrites === null) void this.checkLedgerFor(incident.id);

@@ -156,6 +156,8 @@ export const DrillRunParams = z
     profile: DrillProfile.default('full'),
     /** Report formats to write when the run ends (json and html are always written). */
     formats: z.array(ReportFormat).max(5).default(['json', 'html', 'md', 'junit']),
+    /** Run on the lab's own fleet (stopped and started afresh) instead of setting the drill's topology. */
+    onLabFleet: z.boolean().optional(),
   })
   .strict()
   .superRefine((value, ctx) => {

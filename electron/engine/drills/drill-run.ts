@@ -12,6 +12,7 @@ import { now } from '../clock.js';
 import type { RunFacts } from '../reports/report-builder.js';
 import type { DrillLab } from './drill-lab.js';
 import { HypothesisMonitor, percent } from './hypothesis.js';
+import { missingNodes } from './node-refs.js';
 import { RunRecorder } from './run-recorder.js';
 import { INCIDENT_WAIT_MS, NamedFaults, round, unitOf, type Anchor, type OperatorAnswer, type StepContext } from './steps/index.js';
 
@@ -24,6 +25,8 @@ export interface DrillRunOptions {
   seed: number;
   auto: boolean;
   profile: DrillProfile;
+  /** Run on the lab's own fleet, started afresh, instead of the drill's topology (`firedrill run --fleet`). */
+  onLabFleet?: boolean;
 }
 
 /** A run ends with what it measured, in the report's own shapes: the facts its report is built from. */
@@ -181,6 +184,15 @@ export class DrillRun {
 
   // ---- setting up and tearing down ------------------------------------------------------
 
+  /** The lab's own fleet, stopped and started afresh; the drill must name only its nodes. */
+  private async restartLabFleet(): Promise<CommandResult<'fleet.start'>> {
+    await this.lab.call('fleet.stop', {});
+    const snapshot = await this.lab.call('fleet.start', {});
+    const missing = missingNodes(this.options.spec, snapshot.nodes.map((n) => n.id));
+    if (missing.length > 0) throw new Error(`the drill does not fit the lab's fleet: ${missing.join('; ')}`);
+    return snapshot;
+  }
+
   private async prepare(): Promise<DrillRunOutcome['nodes']> {
     const { spec, seed } = this.options;
     this.lab.reseed(seed);
@@ -188,7 +200,7 @@ export class DrillRun {
     await this.lab.call('fault.halt', {});
     // A fresh fleet in the drill's topology, and the balancer at its defaults plus the drill's changes:
     // what the operator set before the drill does not leak into it (and comes back after).
-    const snapshot = await this.lab.call('topology.set', spec.topology);
+    const snapshot = this.options.onLabFleet ? await this.restartLabFleet() : await this.lab.call('topology.set', spec.topology);
     const failed = snapshot.nodes.filter((n) => n.status === 'exited' || n.status === 'crash-loop' || n.status === 'backoff');
     // Why, as the supervisor put it on the timeline (`node.start-failed`): an exit code and the node's last words.
     const why = (id: string): string => {

@@ -1,17 +1,32 @@
 // Prometheus exposition of the lab's metrics, on a registry of its own (never prom-client's global one).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { LedgerCounts, UpstreamState } from '../../../shared/contract/model';
+import type { EventName, EventPayload } from '../../../shared/contract/commands';
+import { NodeStatus, type FaultRecord, type LedgerCounts, type NodeSnapshot, type UpstreamState } from '../../../shared/contract/model';
+import { FailoverWindows, type FailoverRequestClass } from './failover-windows';
 import type { RequestOutcome } from './request-outcome';
 
 /** Request duration buckets, seconds: 0.1 ms … 10 s. */
 export const DURATION_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** MTTD and MTTR buckets, seconds: 5 ms … 10 min. */
+export const INCIDENT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+
 export type DetectionVia = 'exit' | 'passive' | 'active' | 'manual';
+
+/** How a failover ended: a standby promoted, no promotion (the primary restarted in place), or a promotion that failed. */
+export const FAILOVER_OUTCOMES = ['promoted', 'held', 'failed'] as const;
 
 export interface LabMetricsOptions {
   /** Add prom-client's default process metrics (CPU, memory, event-loop lag, GC). Default true. */
   processMetrics?: boolean;
+  /** Every node of the fleet, standbys included, read at each scrape. */
+  nodes?: () => ReadonlyArray<Pick<NodeSnapshot, 'id' | 'role' | 'status' | 'restarts'>>;
+  /** The lab's faults, read at each scrape (the active ones are exported). */
+  faults?: () => ReadonlyArray<Pick<FaultRecord, 'type' | 'target' | 'status'>>;
 }
+
+/** One of the lab's events, as `Lab.onEvent` hands it over. */
+export type LabEvent = { [K in EventName]: [K, EventPayload<K>] }[EventName];
 
 export interface LabMetrics {
   readonly registry: Registry;
@@ -22,6 +37,8 @@ export interface LabMetrics {
   /** The balancer's upstreams; nodes missing from the list are dropped from `firedrill_node_up`. */
   setNodeStates(list: ReadonlyArray<{ id: string; state: UpstreamState }>): void;
   setLedger(counts: Pick<LedgerCounts, 'lost' | 'stale'>): void;
+  /** The lab's event stream: failovers, incidents (MTTD, MTTR), faults injected, drill verdicts. */
+  event(...event: LabEvent): void;
   exposition(): Promise<string>;
 }
 
@@ -64,9 +81,71 @@ export function createLabMetrics(options: LabMetricsOptions = {}): LabMetrics {
   const ejections = new Counter({ name: 'firedrill_ejections_total', help: 'Nodes taken out of rotation, by how the fault was detected.', labelNames: ['node', 'via'] as const, registers });
   const lost = new Gauge({ name: 'firedrill_ledger_lost_writes', help: 'Acknowledged writes missing from the primary at the last ledger check.', registers });
   const stale = new Gauge({ name: 'firedrill_ledger_stale_writes', help: 'Keys holding an older value than the last acknowledged write at the last ledger check.', registers });
+  // Read from the lab at each scrape (collect): nothing else touches these three.
+  new Gauge({
+    name: 'firedrill_node_state',
+    help: `Every node of the fleet, standbys included: 1 for its supervisor state, 0 for the others (${NodeStatus.options.join(', ')}).`,
+    labelNames: ['node', 'role', 'state'] as const,
+    registers,
+    collect() {
+      if (!options.nodes) return;
+      this.reset();
+      for (const n of options.nodes()) for (const state of NodeStatus.options) this.labels(n.id, n.role, state).set(n.status === state ? 1 : 0);
+    },
+  });
+  new Counter({
+    name: 'firedrill_node_restarts_total',
+    help: 'Restarts of each node by its supervisor since the fleet started.',
+    labelNames: ['node'] as const,
+    registers,
+    collect() {
+      if (!options.nodes) return;
+      this.reset();
+      for (const n of options.nodes()) this.labels(n.id).inc(n.restarts);
+    },
+  });
+  new Gauge({
+    name: 'firedrill_faults_active',
+    help: 'Faults in effect now, by fault type and target node.',
+    labelNames: ['type', 'node'] as const,
+    registers,
+    collect() {
+      if (!options.faults) return;
+      this.reset();
+      for (const f of options.faults()) if (f.status === 'active') this.labels(f.type, f.target).inc();
+    },
+  });
+  const faultsInjected = new Counter({ name: 'firedrill_faults_injected_total', help: 'Faults injected, by fault type and target node (one that failed to apply is not counted).', labelNames: ['type', 'node'] as const, registers });
+  const failovers = new Counter({
+    name: 'firedrill_failovers_total',
+    help: 'Failovers by outcome: promoted (a standby took over), held (no promotion: the primary restarted in place), failed (the promotion failed).',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const promotedBehind = new Counter({
+    name: 'firedrill_failovers_promoted_behind_total',
+    help: 'Promotions of a standby that may lack writes the old primary acknowledged (a subset of outcome="promoted").',
+    registers,
+  });
+  const failoverRequests = new Counter({
+    name: 'firedrill_failover_requests_total',
+    help: 'Requests that arrived while a failover was under way: served (first try), held (answered after retries), failed.',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const mttd = new Histogram({ name: 'firedrill_incident_detection_seconds', help: 'Time to detect (MTTD) of each incident: detected minus injected, by cause and how it was detected.', labelNames: ['cause', 'via'] as const, buckets: INCIDENT_BUCKETS, registers });
+  const mttr = new Histogram({ name: 'firedrill_incident_recovery_seconds', help: 'Time to recover (MTTR) of each incident: recovered (serving again) minus injected, by cause.', labelNames: ['cause'] as const, buckets: INCIDENT_BUCKETS, registers });
+  const drillRuns = new Counter({ name: 'firedrill_drill_runs_total', help: 'Drill runs finished, by drill and verdict (pass, fail, aborted, error).', labelNames: ['drill', 'verdict'] as const, registers });
   retries.inc(0);
   lost.set(0);
   stale.set(0);
+  for (const outcome of FAILOVER_OUTCOMES) failovers.labels(outcome).inc(0);
+  promotedBehind.inc(0);
+  for (const outcome of ['served', 'held', 'failed'] as const) failoverRequests.labels(outcome).inc(0);
+
+  const windows = new FailoverWindows((kind: FailoverRequestClass) => failoverRequests.labels(kind).inc());
+  /** Incidents, faults and drill runs counted already (their events repeat): bounded, oldest forgotten first. */
+  const seen = new BoundedSet(4_096);
 
   // Bound children per label pair: prom-client hashes labels on every call otherwise.
   const requestChildren = new Map<string, Map<number, Counter.Internal>>();
@@ -90,6 +169,7 @@ export function createLabMetrics(options: LabMetricsOptions = {}): LabMetrics {
       timer.observe(outcome.durationMs / 1000);
       if (outcome.tries > 1) retries.inc(outcome.tries - 1);
       if (!outcome.ok) errors.labels(node, errorReason(outcome)).inc();
+      windows.outcome(outcome.startedAt, outcome.ok, outcome.tries);
     },
     ejection(node, via) {
       ejections.labels(node, via).inc();
@@ -113,8 +193,37 @@ export function createLabMetrics(options: LabMetricsOptions = {}): LabMetrics {
       lost.set(counts.lost);
       stale.set(counts.stale);
     },
+    event(...[name, payload]: LabEvent) {
+      if (name === 'timeline.event') {
+        windows.timeline(payload.kind, payload.nodeId, payload.detail, payload.at);
+        if (payload.kind === 'failover.promoted') failovers.labels('promoted').inc();
+        else if (payload.kind === 'failover.held') failovers.labels('held').inc();
+        else if (payload.kind === 'failover.failed') failovers.labels('failed').inc();
+        else if (payload.kind === 'failover.promoted-behind') promotedBehind.inc();
+      } else if (name === 'incident.changed') {
+        const cause = payload.cause.length <= 64 ? payload.cause : 'other';
+        if (payload.mttdMs !== null && seen.add(`mttd:${payload.id}`)) mttd.labels(cause, payload.detectedVia ?? 'unknown').observe(payload.mttdMs / 1000);
+        if (payload.mttrMs !== null && seen.add(`mttr:${payload.id}`)) mttr.labels(cause).observe(payload.mttrMs / 1000);
+      } else if (name === 'fault.changed') {
+        if (payload.status !== 'failed' && seen.add(`fault:${payload.id}`)) faultsInjected.labels(payload.type, payload.target).inc();
+      } else if (name === 'drill.verdict') {
+        if (payload.verdict !== null && seen.add(`drill:${payload.runId}`)) drillRuns.labels(payload.drillId, payload.verdict).inc();
+      }
+    },
     exposition() {
       return exposed.metrics();
     },
   };
+}
+
+/** A set that forgets its oldest entries past `cap`; `add` says whether the entry is new. */
+class BoundedSet {
+  private readonly entries = new Set<string>();
+  constructor(private readonly cap: number) {}
+  add(key: string): boolean {
+    if (this.entries.has(key)) return false;
+    this.entries.add(key);
+    if (this.entries.size > this.cap) this.entries.delete(this.entries.values().next().value as string);
+    return true;
+  }
 }

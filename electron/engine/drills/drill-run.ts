@@ -2,7 +2,7 @@
 // its steps in order (each kind is a unit under steps/), check its hypothesis all along, and
 // whatever happens (pass, fail, abort, error) revert every fault, stop the traffic and put the
 // balancer back as it was.
-import type { Unsubscribe } from '../../../shared/contract/index.js';
+import type { CommandResult, Unsubscribe } from '../../../shared/contract/index.js';
 import { ContractError } from '../../../shared/contract/errors.js';
 import { BalancerSettings, type LedgerCounts, type TrafficSettings } from '../../../shared/contract/model.js';
 import type { DrillProfile, DrillRunStatus, DrillVerdict, OperatorWait, StepRecord } from '../../../shared/drill/run.js';

@@ -36,7 +36,7 @@ const incident = (extra: Partial<Incident>): LabEvent => [
 
 const fault = (extra: Partial<FaultRecord>): LabEvent => [
   'fault.changed',
-  { id: 'f1', type: 'latency', kind: 'network', target: 's1', attributes: {}, toxicity: 1, stream: 'downstream', status: 'active', injectedAt: 0, expiresAt: null, revertedAt: null, effect: {}, error: null, ...extra },
+  { id: 'f1', type: 'latency', kind: 'network', target: 's1', links: 'all', name: null, attributes: {}, toxicity: 1, stream: 'downstream', status: 'active', injectedAt: 0, expiresAt: null, revertedAt: null, effect: {}, error: null, ...extra },
 ];
 
 const ok = (startedAt: number, tries = 1) => ({ startedAt, durationMs: 1, method: 'GET', nodeId: 'p1', status: 200, ok: true, tries, retried: tries > 1 });

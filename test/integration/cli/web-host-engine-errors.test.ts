@@ -36,6 +36,8 @@ describe('web host: the engine refuses what the lab cannot do with a 4xx', () =>
     } finally {
       await command('fault.halt', {});
     }
-    expect((await command('ledger.check', {})).status).toBe(200);
+    // Thawed, the primary first works through what queued while it was frozen: on a busy machine the
+    // first check after the halt can still find it unanswering (409; seen in 2 of 6 runs), so it is asked again.
+    await expect.poll(async () => (await command('ledger.check', {})).status, { timeout: 10_000, interval: 250 }).toBe(200);
   }, 30_000);
 });

@@ -138,8 +138,10 @@ describe.skipIf(!promtool && !ci)('/metrics of a real lab, checked by promtool',
     expect(sampleValue(scrape, /^firedrill_faults_injected_total\{type="latency",node="p1"\}/)).toBe(1);
     expect(sampleValue(scrape, /^firedrill_incident_recovery_seconds_count\{cause="exit"\}/)).toBeGreaterThanOrEqual(1);
     expect(sampleValue(scrape, /^firedrill_drill_runs_total\{drill="metrics-drill",verdict="pass"\}/)).toBe(1);
-    const duringFailover = ['served', 'held', 'failed'].map((o) => sampleValue(scrape, new RegExp(`^firedrill_failover_requests_total\\{outcome="${o}"\\}`)));
-    expect(duringFailover.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    // Requests during the failover: the family has its three series here; how many fell in the window
+    // depends on its length (22–32 ms, sometimes no request at 300 req/s: CI saw 0), so the counting
+    // itself is proven in test/unit/metrics/lab-event-metrics.test.ts.
+    for (const o of ['served', 'held', 'failed']) expect(scrape).toMatch(new RegExp(`^firedrill_failover_requests_total\\{outcome="${o}"\\} \\d+`, 'm'));
 
     const complaints = promtoolCheckMetrics(scrape);
     expect(complaints.filter((line) => line.includes('firedrill_'))).toEqual([]);

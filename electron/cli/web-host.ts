@@ -2,10 +2,10 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type ServerOptions } from 'ws';
+import { listenOnLoopback } from '../engine/listen-loopback.js';
 import {
   ContractError,
   fromWebSocket,
@@ -196,14 +196,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
   sockets.on('error', ignore);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  port = (server.address() as AddressInfo).port;
+  port = await listenOnLoopback(server, options.port ?? 0);
   // Cookies ignore ports: two labs on 127.0.0.1 each need their own.
   cookieName = `firedrill-token-${port}`;
 

@@ -2,7 +2,7 @@
 // rotation, with live strategy / settings changes and three ways of seeing a node fail
 // (exit, passive, active). See README.md for the rules in plain words.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../listen-loopback';
 import { BalancerSettings, BalancerSettingsPatch, type UpstreamSnapshot } from '../../../shared/contract/model';
 import { now } from '../clock';
 import { HealthChecker } from './health-checker';
@@ -49,16 +49,9 @@ export class Balancer {
   }
 
   /** Listens on 127.0.0.1 only; 0 picks a free port. Resolves with the port. */
-  listen(port = 0): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const onError = (error: Error): void => reject(error);
-      this.server.once('error', onError);
-      this.server.listen(port, '127.0.0.1', () => {
-        this.server.off('error', onError);
-        this.port = (this.server.address() as AddressInfo).port;
-        resolve(this.port);
-      });
-    });
+  async listen(port = 0): Promise<number> {
+    this.port = await listenOnLoopback(this.server, port);
+    return this.port;
   }
 
   get url(): string {

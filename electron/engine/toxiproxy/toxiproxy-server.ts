@@ -2,7 +2,7 @@
 // Origin refused (DNS rebinding, CSRF), bodies capped, and the lab's bearer token when asked for.
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../listen-loopback.js';
 import { printable } from './addresses.js';
 import { ToxiproxyError, asToxiproxyError, badBody } from './errors.js';
 import type { ToxiproxyApi } from './toxiproxy-api.js';
@@ -113,14 +113,7 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions): Pro
   });
   server.on('clientError', (_error, socket) => socket.destroy());
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  port = (server.address() as AddressInfo).port;
+  port = await listenOnLoopback(server, options.port ?? 0);
   return {
     port,
     url: `http://127.0.0.1:${port}`,

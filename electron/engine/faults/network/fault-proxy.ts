@@ -1,7 +1,8 @@
 // A TCP fault proxy in front of one node (Toxiproxy's Proxy): listens on 127.0.0.1, dials the
 // node for every client, and runs Toxiproxy's toxics on the bytes in between, live. Also the
 // lab's partition: `cut('refuse' | 'blackhole')`. See README.md for what differs from Toxiproxy.
-import net, { type AddressInfo, type Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
+import { listenOnLoopback } from '../../listen-loopback';
 import { ContractError } from '../../../../shared/contract/errors';
 import { now } from '../../clock';
 import type { ByteCounters } from './link';
@@ -75,15 +76,7 @@ export class FaultProxy {
   /** Listens on 127.0.0.1 only; 0 picks a free port. Resolves with the port. */
   listen(port = 0): Promise<number> {
     if (this.closing) return Promise.reject(new ContractError({ code: 'closed', message: `fault proxy ${this.name} is closed` }));
-    return new Promise((resolve, reject) => {
-      const onError = (error: Error): void => reject(error);
-      this.server.once('error', onError);
-      this.server.listen(port, '127.0.0.1', () => {
-        this.server.off('error', onError);
-        this.listeningPort = (this.server.address() as AddressInfo).port;
-        resolve(this.listeningPort);
-      });
-    });
+    return listenOnLoopback(this.server, port).then((listening) => (this.listeningPort = listening));
   }
 
   get port(): number {

@@ -1,0 +1,12 @@
+import type { AddressInfo, Server } from 'node:net';
+
+/** Listens on 127.0.0.1 only (0 picks a free port); resolves with the port, rejects with the listen error (EADDRINUSE, …). */
+export function listenOnLoopback(server: Server, port = 0): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}

@@ -1,21 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Toxiproxy, type Latency } from 'toxiproxy-node-client';
-import type { FaultRecord } from '../../../shared/contract/model.js';
 import { ToxiproxyApi, startToxiproxyServer, type ToxiproxyServer } from '../../../electron/engine/toxiproxy/index.js';
+import { noLab } from '../../support/toxiproxy-no-lab.js';
 import { EchoUpstream } from '../../support/echo-upstream.js';
 
 // Proxies a Toxiproxy client makes for itself, on a lab with no nodes: real sockets on 127.0.0.1,
 // an echo server behind them, driven by the npm client.
-const noLab = {
-  links: () => [],
-  faults: async (): Promise<FaultRecord[]> => [],
-  inject: async (): Promise<FaultRecord> => {
-    throw new Error('no lab here');
-  },
-  revert: async (): Promise<FaultRecord> => {
-    throw new Error('no lab here');
-  },
-};
 
 async function timed(url: string): Promise<{ ms: number; text: string }> {
   const started = performance.now();

@@ -1,21 +1,11 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Toxiproxy } from 'toxiproxy-node-client';
-import type { FaultRecord } from '../../../shared/contract/model.js';
 import { ToxiproxyApi, startToxiproxyServer, type ToxiproxyServer } from '../../../electron/engine/toxiproxy/index.js';
+import { noLab } from '../../support/toxiproxy-no-lab.js';
 
 // The API's guards, on a lab with no nodes: loopback only, foreign Host / Origin / browsers refused,
 // the optional bearer token, capped bodies. Real sockets on 127.0.0.1.
-const noLab = {
-  links: () => [],
-  faults: async (): Promise<FaultRecord[]> => [],
-  inject: async (): Promise<FaultRecord> => {
-    throw new Error('no lab here');
-  },
-  revert: async (): Promise<FaultRecord> => {
-    throw new Error('no lab here');
-  },
-};
 
 function raw(port: number, path: string, headers: Record<string, string>, method = 'GET', body?: string): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {

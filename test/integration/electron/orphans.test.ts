@@ -2,16 +2,15 @@
 // servers as emulated utility processes - no group, no IPC, no stdin to watch - and a command
 // node with a grandchild), one node paused, then a kill -9 of the engine. Only the shell reaper
 // can end them here (a real Chromium would also end its utility processes, but not a paused one).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serverEntry } from '../../../electron/engine/app-paths';
-import { groupMembers, isRunning, killLeftovers, refOf, waitUntil, type ProcessRef } from '../fleet/helpers';
+import { groupMembers, isRunning, killLeftovers, refOf, startEngineFixture, waitUntil, type ProcessRef } from '../fleet/helpers';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 const engineScript = fileURLToPath(new URL('./fixtures/electron-engine.ts', import.meta.url));
 
 interface EngineInfo {
@@ -36,29 +35,15 @@ afterEach(() => {
   expect(leftovers).toEqual([]);
 });
 
-function startEngine(): Promise<EngineInfo> {
+async function startEngine(): Promise<EngineInfo> {
   runDir = mkdtempSync(join(tmpdir(), 'firedrill-electron-engine-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', engineScript, runDir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  engine = child;
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`the engine printed nothing in 20 s: ${err}`)), 20_000);
-    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const newline = out.indexOf('\n');
-      if (newline === -1) return;
-      clearTimeout(timer);
-      const info = JSON.parse(out.slice(0, newline)) as EngineInfo;
-      for (const pid of [...info.pids, info.reaper]) {
-        const ref = refOf(pid);
-        if (ref) started.push(ref);
-      }
-      resolve(info);
-    });
-    child.once('exit', (code, signal) => reject(new Error(`the engine ended early (${code ?? signal}): ${err}`)));
-  });
+  const info = await startEngineFixture<EngineInfo>(engineScript, [runDir], (child) => (engine = child));
+  // The engine is alive and idle: these pids are its children right now.
+  for (const pid of [...info.pids, info.reaper]) {
+    const ref = refOf(pid);
+    if (ref) started.push(ref);
+  }
+  return info;
 }
 
 describe.skipIf(!existsSync(serverEntry()))('the desktop engine dies (SIGKILL): no node outlives it', () => {

@@ -1,13 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serverEntry } from '../../../electron/engine/app-paths';
-import { groupMembers, isRunning, killLeftovers, refOf, waitUntil, type ProcessRef } from './helpers';
+import { groupMembers, isRunning, killLeftovers, refOf, startEngineFixture, waitUntil, type ProcessRef } from './helpers';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 const engineScript = fileURLToPath(new URL('./fixtures/engine.ts', import.meta.url));
 const fakeServer = fileURLToPath(new URL('./fixtures/fake-server.mjs', import.meta.url));
 const realServerBuilt = existsSync(serverEntry());
@@ -33,31 +32,15 @@ afterEach(() => {
 });
 
 /** Runs fixtures/engine.ts in its own Node process and reads the PIDs it prints. */
-function startEngine(mode: 'command' | 'bundled' | 'mixed', server?: string): Promise<EngineInfo> {
+async function startEngine(mode: 'command' | 'bundled' | 'mixed', server?: string): Promise<EngineInfo> {
   runDir = mkdtempSync(join(tmpdir(), 'firedrill-engine-'));
-  const args = ['--import', 'tsx', engineScript, mode, runDir, ...(server ? [server] : [])];
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  engine = child;
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`the engine printed nothing in 20 s: ${err}`)), 20_000);
-    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const newline = out.indexOf('\n');
-      if (newline === -1) return;
-      clearTimeout(timer);
-      const info = JSON.parse(out.slice(0, newline)) as EngineInfo;
-      // The engine is alive and idle: these pids are its children right now.
-      for (const pid of [...info.pids, info.reaper]) {
-        const ref = refOf(pid);
-        if (ref) started.push(ref);
-      }
-      resolve(info);
-    });
-    child.once('exit', (code, signal) => reject(new Error(`the engine ended early (${code ?? signal}): ${err}`)));
-  });
+  const info = await startEngineFixture<EngineInfo>(engineScript, [mode, runDir, ...(server ? [server] : [])], (child) => (engine = child));
+  // The engine is alive and idle: these pids are its children right now.
+  for (const pid of [...info.pids, info.reaper]) {
+    const ref = refOf(pid);
+    if (ref) started.push(ref);
+  }
+  return info;
 }
 
 async function expectAllGoneAfterEngineKill(info: EngineInfo): Promise<ProcessRef[]> {

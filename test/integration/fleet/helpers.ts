@@ -1,6 +1,8 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { LogLine, NodeSnapshot } from '../../../shared/contract/model';
 import { FleetSupervisor, type FleetListener, type FleetSupervisorOptions } from '../../../electron/engine/fleet/index';
 
@@ -181,4 +183,28 @@ export class FleetHarness {
 /** A Node one-liner as a command node's command and args. */
 export function nodeScript(script: string, ...args: string[]): { command: string; args: string[] } {
   return { command: process.execPath, args: ['-e', script, ...args] };
+}
+
+/**
+ * Starts an engine fixture (`node --import tsx SCRIPT ...args` from the repo's root) and resolves with
+ * the first line it prints, parsed as JSON; rejects if it ends first or prints nothing in 20 s.
+ * `child` is the process, handed over at once so that an afterEach can kill it whatever happens.
+ */
+export function startEngineFixture<T>(script: string, args: string[], child: (engine: ChildProcess) => void): Promise<T> {
+  const engine = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: fileURLToPath(new URL('../../../', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] });
+  child(engine);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`the engine printed nothing in 20 s: ${err}`)), 20_000);
+    engine.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    engine.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const newline = out.indexOf('\n');
+      if (newline === -1) return;
+      clearTimeout(timer);
+      resolve(JSON.parse(out.slice(0, newline)) as T);
+    });
+    engine.once('exit', (code, signal) => reject(new Error(`the engine ended early (${code ?? signal}): ${err}`)));
+  });
 }

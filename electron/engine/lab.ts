@@ -38,7 +38,7 @@ import { ToxiproxyApi, startToxiproxyServer, type ToxiproxyServer } from './toxi
 import { TrafficGenerator, WriteLedger } from './traffic/index.js';
 import { DrillService } from './drills/drill-service.js';
 import { ChaosMeshExportError, exportChaosMesh } from './export/chaos-mesh.js';
-import type { DrillLab } from './drills/drill-run.js';
+import type { DrillLab } from './drills/drill-lab.js';
 import { reseedLab } from './random.js';
 import { ReportStore, defaultReportsDir, type PdfPrinter } from './reports/report-store.js';
 

@@ -4,7 +4,8 @@ import type { DrillRunParams, DrillRunStatus, DrillSummary, ReportFormat } from 
 import type { DrillSpec } from '../../../shared/drill/schema.js';
 import { buildReport, type ReportSource } from '../reports/report-builder.js';
 import type { ReportStore, WrittenReport } from '../reports/report-store.js';
-import { DrillRun, type DrillLab } from './drill-run.js';
+import type { DrillLab } from './drill-lab.js';
+import { DrillRun } from './drill-run.js';
 import { loadLibrary, summarizeDrill, type DrillLibrary } from './library.js';
 
 export interface DrillServiceOptions {

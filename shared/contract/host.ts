@@ -10,7 +10,7 @@ import {
   type EventPayload,
   type ParsedParams,
 } from './commands.js';
-import { ContractError, fieldPath, fromZodError, toErrorBody } from './errors.js';
+import { ContractError, fieldPath, fromZodError, parseOrThrow, toErrorBody } from './errors.js';
 import type { Transport, Unsubscribe } from './transport.js';
 
 export type CommandHandlers = {
@@ -58,12 +58,8 @@ export class ContractHost {
     if (!isCommandName(name)) {
       throw new ContractError({ code: 'unknown-command', message: `unknown command "${name}"`, field: 'name' });
     }
-    const shapeError = unsafeShape(rawParams);
-    if (shapeError) throw shapeError;
-    const parsed = commands[name].params.safeParse(rawParams ?? {});
-    if (!parsed.success) throw fromZodError(parsed.error, 'invalid-params', 'params');
     const handler = this.handlers[name] as (params: unknown) => Promise<unknown> | unknown;
-    return await handler(parsed.data);
+    return await handler(parseParams(name, rawParams));
   }
 
   /** Serves one connection until it closes, within `limits`; returns a function that ends it. */
@@ -186,6 +182,16 @@ export class ContractHost {
   dispose(): void {
     for (const end of [...this.connections]) end();
   }
+}
+
+/**
+ * The one place a command's params are validated: `raw` (absent reads as {}) parsed with the command's schema
+ * into what its handler takes; throws a ContractError (invalid-params) naming the bad field (`params.…`).
+ */
+export function parseParams<K extends CommandName>(name: K, raw: unknown): ParsedParams<K> {
+  const shapeError = unsafeShape(raw);
+  if (shapeError) throw shapeError;
+  return parseOrThrow(commands[name].params, raw ?? {}, 'invalid-params', 'params') as ParsedParams<K>;
 }
 
 /** Deeper than any command's params go; past it input is refused before a schema (or a recursive JSON.stringify) walks it. */

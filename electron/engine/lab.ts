@@ -9,6 +9,7 @@ import {
   TopologySpec,
   TrafficSettings,
   checkEvent,
+  withPatch,
   type BalancerState,
   type CommandHandlers,
   type EventName,
@@ -493,7 +494,7 @@ export class Lab {
   private startTraffic(patch: Partial<TrafficSettings>): TrafficState {
     if (this.traffic?.running) throw new ContractError({ code: 'conflict', message: 'traffic is already running; stop it or use traffic.set', field: 'traffic' });
     if (this.fleet.status !== 'running') throw new ContractError({ code: 'conflict', message: `the fleet is ${this.fleet.status}`, field: 'fleet' });
-    const settings = TrafficSettings.parse({ ...this.trafficSettings, ...patch });
+    const settings = withPatch(this.trafficSettings, patch);
     const generator = new TrafficGenerator({
       baseUrl: this.balancer.url,
       settings,
@@ -656,7 +657,7 @@ export class Lab {
         return this.trafficState();
       },
       'traffic.set': (patch) => {
-        const next = TrafficSettings.parse({ ...this.trafficSettings, ...patch });
+        const next = withPatch(this.trafficSettings, patch);
         if (this.traffic?.running) {
           const { seed: _seed, ...live } = patch;
           this.traffic.update(live);

@@ -272,6 +272,13 @@ export function patchOf<T extends z.ZodRawShape>(schema: z.ZodObject<T>) {
   return z.object(shape).strict() as unknown as z.ZodObject<{ [K in keyof T]: z.ZodOptional<T[K] extends z.ZodDefault<infer I> ? I : T[K]> }, z.core.$strict>;
 }
 
+/** `base` with what `patch` gives (a field absent or undefined in it keeps its value): two parsed values merged, nothing parsed again. */
+export function withPatch<T extends object>(base: T, patch: Partial<T>): T {
+  const merged = { ...base };
+  for (const [key, value] of Object.entries(patch) as Array<[keyof T, T[keyof T] | undefined]>) if (value !== undefined) merged[key] = value;
+  return merged;
+}
+
 export const BalancerStrategy = z.enum(['round-robin', 'weighted-round-robin', 'random', 'least-connections', 'least-response-time']);
 export type BalancerStrategy = z.infer<typeof BalancerStrategy>;
 

@@ -38,4 +38,12 @@ describe('patch schemas', () => {
     }
     expect(BalancerSettingsPatch.safeParse({ health: { path: '/health%20z?x=1' } }).success).toBe(true);
   });
+
+  it('withPatch merges a parsed patch into parsed settings: what it names replaces, what it leaves out (or undefined) stays', async () => {
+    const { TrafficSettings, TrafficSettingsPatch, withPatch } = await import('../../../shared/contract/model.js');
+    const base = TrafficSettings.parse({ rate: 50, keys: 10 });
+    const merged = withPatch(base, { ...TrafficSettingsPatch.parse({ rate: 75 }), keys: undefined });
+    expect(merged).toEqual({ ...base, rate: 75 });
+    expect(base.rate).toBe(50);
+  });
 });

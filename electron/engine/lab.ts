@@ -42,6 +42,7 @@ import { ChaosMeshExportError, exportChaosMesh } from './export/chaos-mesh.js';
 import type { DrillLab } from './drills/drill-lab.js';
 import { reseedLab } from './random.js';
 import { ReportStore, defaultReportsDir, type PdfPrinter } from './reports/report-store.js';
+import { sleep } from '../../shared/sleep.js';
 
 const TIMELINE_CAP = 2_000;
 
@@ -562,7 +563,7 @@ export class Lab {
           this.record('ledger.check-failed', { incident: incidentId, reason: (error as Error).message });
           return;
         }
-        await new Promise((r) => setTimeout(r, 50));
+        await sleep(50);
       }
     }
   }

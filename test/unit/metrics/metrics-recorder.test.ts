@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MetricsRecorder, type RequestOutcome } from '../../../electron/engine/metrics';
 import type { MetricsTick } from '../../../shared/contract/model';
+import { sleep } from '../../../shared/sleep';
 
 function outcome(nodeId: string | null, durationMs: number, extra: Partial<RequestOutcome> = {}): RequestOutcome {
   return { startedAt: 0, durationMs, method: 'GET', nodeId, status: 200, ok: true, tries: 1, retried: false, ...extra };
@@ -111,7 +112,7 @@ describe('MetricsRecorder (real timers)', () => {
       for (let i = 0; i < 100; i++) recorder.observe(outcome('n1', 3));
       observed += 100;
     }, 5);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await sleep(1000);
     clearInterval(feeder);
     recorder.stop();
     expect(ticks.length).toBeGreaterThanOrEqual(9);

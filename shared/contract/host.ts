@@ -13,6 +13,10 @@ import {
 import { ContractError, fieldPath, fromZodError, parseOrThrow, toErrorBody } from './errors.js';
 import type { Transport, Unsubscribe } from './transport.js';
 
+/**
+ * What the engine does for each command. A handler gets its params as the command's schema parsed them
+ * (defaults filled in; `fault.inject`'s a FaultSpec), never raw input: it and what it calls parse nothing again.
+ */
 export type CommandHandlers = {
   [K in CommandName]: (params: ParsedParams<K>) => Promise<CommandResult<K>> | CommandResult<K>;
 };
@@ -53,7 +57,10 @@ export class ContractHost {
     private readonly eventSource: EventSource,
   ) {}
 
-  /** Runs one command from untrusted input; throws a ContractError naming the bad field. */
+  /**
+   * Runs one command from untrusted input, whoever sends it (a transport, the CLI, a drill, the Toxiproxy API):
+   * its params are parsed here, once (parseParams); throws a ContractError naming the bad field.
+   */
   async call(name: string, rawParams: unknown): Promise<unknown> {
     if (!isCommandName(name)) {
       throw new ContractError({ code: 'unknown-command', message: `unknown command "${name}"`, field: 'name' });

@@ -36,7 +36,7 @@ describe('lab: promoting the standby by hand', () => {
     expect(incident.mttdMs).toBeGreaterThan(700); // the operator's reaction time, the whole freeze
     expect(incident.mttrMs).toBeGreaterThan(incident.mttdMs as number);
     const ackedAtRecovery = (await lab.state()).traffic.ledger.acked;
-    await waitFor('writes to the new primary too', async () => (await lab.state()).traffic.ledger.acked >= ackedAtRecovery + 30);
+    await waitFor('writes to the new primary too', async () => (await lab.state()).traffic.ledger.acked >= ackedAtRecovery + 50);
     await lab.client.request('traffic.stop', {});
     const ledger = await lab.client.request('ledger.check', {});
     expect(ledger.acked).toBeGreaterThan(50);

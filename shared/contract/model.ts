@@ -613,7 +613,8 @@ export type FaultSpec<T extends FaultType = FaultType> = {
 export const FaultSpec = FaultInjectFields.transform((value, ctx): FaultSpec => {
   const attributes = checkFault(value, ctx);
   if (attributes === undefined) return z.NEVER;
-  const links = faultLinksOf(value);
+  // faultLinksOf, from the attributes just parsed (a partition's links default to all).
+  const links = value.links ?? (value.type === 'partition' ? (attributes.links as FaultLinks) : 'all');
   if (value.type === 'partition') attributes.links = links;
   return { ...value, attributes, links } as FaultSpec;
 });

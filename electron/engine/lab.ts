@@ -668,10 +668,7 @@ export class Lab {
         this.emit('traffic.changed', state);
         return state;
       },
-      'fault.inject': (params) => {
-        if (this.fleet.status !== 'running') throw new ContractError({ code: 'conflict', message: `the fleet is ${this.fleet.status}`, field: 'target' });
-        return this.faults.inject(params);
-      },
+      'fault.inject': (spec) => this.faults.inject(spec),
       'fault.revert': ({ id }) => this.faults.revert(id),
       'fault.halt': async () => {
         const halted = await this.faults.halt();

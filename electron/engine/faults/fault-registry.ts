@@ -63,13 +63,15 @@ export class FaultRegistry {
   }
 
   /**
-   * Checks what no schema can (the target is in the fleet; the unit's own preconditions), changing nothing
+   * Checks what no schema can (the fleet runs, the target is in it; the unit's own preconditions), changing nothing
    * when it refuses; then journals what undoing needs and applies. `spec` was parsed by the contract
    * (FaultSpec): it is not parsed again here.
    */
   async inject(spec: FaultSpec): Promise<FaultRecord> {
     this.assertOpen();
-    const node = this.options.fleet.node(spec.target);
+    const { fleet } = this.options;
+    if (fleet.status !== 'running') throw new ContractError({ code: 'conflict', message: `the fleet is ${fleet.status}`, field: 'target' });
+    const node = fleet.node(spec.target);
     if (!node) throw new ContractError({ code: 'not-found', field: 'target', message: `target: no node ${spec.target} in the fleet` });
     const unit = this.units.get(spec.type) as FaultUnit;
     const context: FaultContext = {

@@ -73,6 +73,15 @@ describe('bad input changes nothing', () => {
     expect(changes).toEqual([]);
   });
 
+  it('a fleet that is not running is refused: conflict on target, nothing changed', async () => {
+    fleet.status = 'starting';
+    await expect(registry.inject(faultSpec({ type: 'latency', target: 'n1' }))).rejects.toMatchObject({ code: 'conflict', field: 'target', message: 'the fleet is starting' });
+    expect(registry.list()).toEqual([]);
+    expect(journalLines()).toEqual([]);
+    expect([...network.calls, ...http.calls]).toEqual([]);
+    expect(timeline).toEqual([]);
+  });
+
   it('pause on Windows is refused in plain words', async () => {
     const windows = make({ platform: 'win32' });
     fleet.nodes.set('n1', snapshot('n1', runDir, { pid: process.pid, status: 'ready' }));

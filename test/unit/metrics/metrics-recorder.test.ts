@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { sleep } from '../../../shared/sleep';
 import { MetricsRecorder, type RequestOutcome } from '../../../electron/engine/metrics';
 import type { MetricsTick } from '../../../shared/contract/model';
-import { sleep } from '../../../shared/sleep';
 
 function outcome(nodeId: string | null, durationMs: number, extra: Partial<RequestOutcome> = {}): RequestOutcome {
   return { startedAt: 0, durationMs, method: 'GET', nodeId, status: 200, ok: true, tries: 1, retried: false, ...extra };

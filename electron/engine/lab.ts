@@ -14,7 +14,6 @@ import {
   type CommandHandlers,
   type EventName,
   type EventPayload,
-  type FaultRecord,
   type FleetSpecInput,
   type FleetState,
   type LabSnapshot,
@@ -244,8 +243,8 @@ export class Lab {
     const api = new ToxiproxyApi({
       links: () => this.links.list(),
       faults: async () => this.faults.list(),
-      inject: (input) => this.host.call('fault.inject', input) as Promise<FaultRecord>,
-      revert: (id) => this.host.call('fault.revert', { id }) as Promise<FaultRecord>,
+      inject: (input) => this.host.request('fault.inject', input),
+      revert: (id) => this.host.request('fault.revert', { id }),
     });
     const server = await startToxiproxyServer({ api, labVersion: appVersion(), ...options }).catch(async (error: unknown) => {
       await api.close();
@@ -283,7 +282,7 @@ export class Lab {
   /** The lab as a drill run drives it: through the contract, like any other client. */
   private drillLab(): DrillLab {
     return {
-      call: (name, params) => this.host.call(name, params) as never,
+      call: (name, params) => this.host.request(name, params),
       onEvent: (listener) => this.onEvent(listener),
       reseed: (seed) => reseedLab(seed),
       trafficStats: () => this.traffic?.stats() ?? null,

@@ -5,6 +5,7 @@ import {
   isCommandName,
   isEventName,
   type CommandName,
+  type CommandParams,
   type CommandResult,
   type EventName,
   type EventPayload,
@@ -67,6 +68,11 @@ export class ContractHost {
     }
     const handler = this.handlers[name] as (params: unknown) => Promise<unknown> | unknown;
     return await handler(parseParams(name, rawParams));
+  }
+
+  /** `call` for the engine's own clients (a drill, the Toxiproxy API): the same validation, typed at both ends. */
+  request<K extends CommandName>(name: K, params: CommandParams<K>): Promise<CommandResult<K>> {
+    return this.call(name, params) as Promise<CommandResult<K>>;
   }
 
   /** Serves one connection until it closes, within `limits`; returns a function that ends it. */

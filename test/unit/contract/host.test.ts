@@ -154,6 +154,14 @@ describe('ContractHost', () => {
     expect(handlers['fleet.start']).not.toHaveBeenCalled();
   });
 
+  it('request (the engine\'s own clients) validates as call does, typed', async () => {
+    const { host, handlers } = setup();
+    const restarted: NodeSnapshot = await host.request('node.restart', { id: 'n1' });
+    expect(restarted).toEqual(node);
+    await expect(host.request('node.stop', { id: 'N 1!' })).rejects.toMatchObject({ code: 'invalid-params', field: 'params.id' });
+    expect(handlers['node.stop']).not.toHaveBeenCalled();
+  });
+
   it('refuses an unknown command', async () => {
     const { host } = setup();
     const error = (await host.call('fleet.explode', {}).catch((e: unknown) => e)) as ContractError;

@@ -7,8 +7,6 @@ import {
   TopologySpec,
   type BalancerState,
   type CommandHandlers,
-  type FaultRecord,
-  type FleetSpecInput,
   type LabSnapshot,
   type Unsubscribe,
 } from '../../shared/contract/index.js';
@@ -19,15 +17,14 @@ import { defaultTopology } from './default-fleet.js';
 import { DisposableStore } from './disposables.js';
 import { fleetForTopology } from './failover/index.js';
 import { FaultRegistry } from './faults/index.js';
-import { FleetSupervisor, type ProcessLauncher } from './fleet/index.js';
+import { FleetSupervisor } from './fleet/index.js';
 import { IncidentTracker } from './incidents/index.js';
 import { MetricsRecorder, createLabMetrics, type LabMetrics } from './metrics/index.js';
 import { NodeLinks } from './node-links.js';
-import { ToxiproxyApi, startToxiproxyServer, type ToxiproxyServer } from './toxiproxy/index.js';
 import { DrillService } from './drills/drill-service.js';
 import type { DrillLab } from './drills/drill-run.js';
 import { reseedLab } from './random.js';
-import { ReportStore, defaultReportsDir, type PdfPrinter } from './reports/report-store.js';
+import { ReportStore, defaultReportsDir } from './reports/report-store.js';
 import { drillCommands } from './lab/commands/drill-commands.js';
 import { faultCommands } from './lab/commands/fault-commands.js';
 import { fleetCommands, nodeCommands } from './lab/commands/fleet-commands.js';
@@ -35,29 +32,12 @@ import { trafficCommands } from './lab/commands/traffic-commands.js';
 import { EventRouter } from './lab/event-routing.js';
 import { FleetLifecycle } from './lab/fleet-lifecycle.js';
 import { LabEvents, type AnyEvent } from './lab/lab-events.js';
+import type { LabOptions } from './lab/lab-options.js';
 import { Timeline } from './lab/timeline.js';
+import { ToxiproxyFace } from './lab/toxiproxy-face.js';
 import { TrafficSession } from './lab/traffic-session.js';
 
-export interface LabOptions {
-  /** Where node data folders live; default `$FIREDRILL_RUN_DIR` or `~/.firedrill/runs/<time>`. */
-  runDir?: string;
-  /** A fleet file's contents to run as-is (no failover controller); overrides `topology`. */
-  fleet?: FleetSpecInput;
-  /** The redundancy topology to build the fleet from; default a primary with a hot standby. */
-  topology?: Partial<TopologySpec> & Pick<TopologySpec, 'kind'>;
-  /** Start the fleet at once (default true). */
-  autoStart?: boolean;
-  /** The balancer's port on 127.0.0.1 (default 0: a free port). */
-  balancerPort?: number;
-  /** The drill report history; default `$FIREDRILL_REPORTS_DIR` or `~/.firedrill/reports`. */
-  reportsDir?: string;
-  /** How reports become PDF; default Chromium through Playwright (the desktop app passes Electron's printToPDF). */
-  printPdf?: PdfPrinter;
-  /** How the fleet's processes start; default plain Node (the desktop app passes Electron's utility processes). */
-  launcher?: ProcessLauncher;
-  /** Serve Toxiproxy's HTTP API on 127.0.0.1 (port 0: a free one; token: require it as a bearer token). Default off. */
-  toxiproxy?: { port?: number; token?: string };
-}
+export type { LabOptions };
 
 /**
  * The lab: one engine behind the contract. It owns the fleet, the balancer in front of it, the
@@ -78,7 +58,7 @@ export class Lab {
   private readonly faults: FaultRegistry;
   private readonly traffic: TrafficSession;
   private readonly lifecycle: FleetLifecycle;
-  private toxiproxy: { api: ToxiproxyApi; server: ToxiproxyServer } | null = null;
+  private readonly toxiproxy: ToxiproxyFace;
   /** What the revert journal of an earlier, crashed engine needed undoing at this start. */
   journalRecovery: string[] = [];
   /** The lab's subscriptions to its own parts. */
@@ -121,29 +101,13 @@ export class Lab {
       incidents: this.incidents,
     });
     this.lifecycle = new FleetLifecycle({
-      runDir,
-      fleetSpec,
-      topology,
-      fleet: this.fleet,
-      balancer: this.balancer,
-      links: this.links,
-      faults: this.faults,
-      traffic: this.traffic,
-      record,
-      events: this.events,
-      failoverListener: router.failoverListener(),
+      runDir, fleetSpec, topology, record, events: this.events, failoverListener: router.failoverListener(),
+      fleet: this.fleet, balancer: this.balancer, links: this.links, faults: this.faults, traffic: this.traffic,
     });
+    this.toxiproxy = new ToxiproxyFace({ links: this.links, faults: this.faults, host: () => this.host });
     this.metrics = new MetricsRecorder({ upstreams: () => this.balancer.snapshot().upstreams, ledger: () => this.traffic.ledgerCounts() });
-    router.attach({
-      record,
-      events: this.events,
-      incidents: this.incidents,
-      faults: this.faults,
-      balancer: this.balancer,
-      prometheus: this.prometheus,
-      lifecycle: this.lifecycle,
-      traffic: this.traffic,
-    });
+    const { events, incidents, faults, balancer, prometheus, lifecycle, traffic } = this;
+    router.attach({ record, events, incidents, faults, balancer, prometheus, lifecycle, traffic });
     this.subscribe(router);
     this.reports = new ReportStore(resolve(options.reportsDir ?? defaultReportsDir()), options.printPdf);
     this.drills = new DrillService({
@@ -153,23 +117,8 @@ export class Lab {
       onVerdict: (status) => this.events.emit('drill.verdict', status),
     });
     this.host = new ContractHost(this.handlers(), (listener) => this.events.add((...event: AnyEvent) => listener(event[0], event[1])));
-    // In the order dispose() takes them down; the store runs the last added first, hence the reverse.
-    const inOrder: Array<() => void | Promise<void>> = [
-      () => this.drills.dispose(), // a running drill aborted first: it drives everything below
-      () => this.toxiproxy?.server.close(),
-      () => this.toxiproxy?.api.close(),
-      () => this.host.dispose(),
-      () => this.faults.dispose(), // every fault reverted while its nodes and links still exist
-      () => this.traffic.stop(),
-      () => this.lifecycle.teardownFailover(),
-      () => this.fleet.dispose(),
-      () => this.links.close(),
-      () => this.subscriptions.dispose(),
-      () => this.metrics.stop(),
-      () => this.balancer.close(),
-      () => this.events.dispose(),
-    ];
-    for (const step of inOrder.reverse()) this.teardown.defer(step);
+    // The store runs the last added first: added in reverse, they are taken down in the order listed.
+    for (const step of this.teardownOrder().reverse()) this.teardown.defer(step);
   }
 
   static async create(options: LabOptions = {}): Promise<Lab> {
@@ -209,7 +158,7 @@ export class Lab {
       runDir: this.runDir,
       fleet: this.lifecycle.state(),
       topology: this.lifecycle.topology,
-      ...(this.toxiproxy ? { toxiproxyUrl: this.toxiproxy.server.url } : {}),
+      ...(this.toxiproxy.url ? { toxiproxyUrl: this.toxiproxy.url } : {}),
       nodes: this.fleet.nodes(),
       balancer: this.balancerState(),
       traffic: this.traffic.state(),
@@ -221,27 +170,12 @@ export class Lab {
 
   /** Toxiproxy's API, when the lab serves it (LabOptions.toxiproxy). */
   get toxiproxyUrl(): string | null {
-    return this.toxiproxy?.server.url ?? null;
+    return this.toxiproxy.url;
   }
 
-  /**
-   * Serves Toxiproxy's HTTP API on 127.0.0.1 (once; port 0 = a free one). Its toxics and partitions go
-   * through the contract, like the UI's: they are the lab's faults. Resolves with its URL.
-   */
-  async serveToxiproxy(options: { port?: number; token?: string } = {}): Promise<string> {
-    if (this.toxiproxy) return this.toxiproxy.server.url;
-    const api = new ToxiproxyApi({
-      links: () => this.links.list(),
-      faults: async () => this.faults.list(),
-      inject: (input) => this.host.call('fault.inject', input) as Promise<FaultRecord>,
-      revert: (id) => this.host.call('fault.revert', { id }) as Promise<FaultRecord>,
-    });
-    const server = await startToxiproxyServer({ api, labVersion: appVersion(), ...options }).catch(async (error: unknown) => {
-      await api.close();
-      throw error;
-    });
-    this.toxiproxy = { api, server };
-    return server.url;
+  /** Serves Toxiproxy's HTTP API on 127.0.0.1 (once; port 0 = a free one); its toxics are the lab's faults. Resolves with its URL. */
+  serveToxiproxy(options: { port?: number; token?: string } = {}): Promise<string> {
+    return this.toxiproxy.serve(options);
   }
 
   /** Prometheus text exposition of the lab's metrics. */
@@ -252,6 +186,24 @@ export class Lab {
   /** Stops traffic, every node and every timer; safe to call more than once. */
   dispose(): Promise<void> {
     return this.teardown.dispose();
+  }
+
+  /** What dispose() takes down, in this order. */
+  private teardownOrder(): Array<() => void | Promise<void>> {
+    return [
+      () => this.drills.dispose(), // a running drill first: it drives everything below
+      () => this.toxiproxy.dispose(),
+      () => this.host.dispose(),
+      () => this.faults.dispose(), // every fault reverted while its nodes and links still exist
+      () => this.traffic.stop(),
+      () => this.lifecycle.teardownFailover(),
+      () => this.fleet.dispose(),
+      () => this.links.close(),
+      () => this.subscriptions.dispose(),
+      () => this.metrics.stop(),
+      () => this.balancer.close(),
+      () => this.events.dispose(),
+    ];
   }
 
   /** The lab's own subscriptions: outcomes into metrics, ticks and events out, incidents routed. */
@@ -295,7 +247,7 @@ export class Lab {
       ...fleetCommands(fleet),
       ...nodeCommands(fleet),
       ...trafficCommands({ traffic: this.traffic, balancer: this.balancer, balancerState: () => this.balancerState(), record: this.timeline.record }),
-      ...faultCommands({ faults: this.faults, fleet: this.fleet, toxiproxyApi: () => this.toxiproxy?.api }),
+      ...faultCommands({ faults: this.faults, fleet: this.fleet, toxiproxyApi: () => this.toxiproxy.api }),
       ...drillCommands(this.drills, this.reports),
     };
   }

@@ -1,3 +1,4 @@
+// Event routing: what the lab's parts report, sent on to the timeline and to the parts that act on it.
 import type { Incident } from '../../../shared/contract/index.js';
 import type { Balancer, BalancerListener } from '../balancer/index.js';
 import type { FailoverListener } from '../failover/index.js';

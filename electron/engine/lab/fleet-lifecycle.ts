@@ -1,3 +1,4 @@
+// The fleet lifecycle: which fleet the lab runs, starting, stopping and changing it with its failover controller.
 import { ContractError, type FleetSpec, type FleetState, type NodeSnapshot, type TopologySpec, type TrafficSettings } from '../../../shared/contract/index.js';
 import type { Balancer } from '../balancer/index.js';
 import { CheckpointShipper, FailoverController, fleetForTopology, type FailoverListener } from '../failover/index.js';

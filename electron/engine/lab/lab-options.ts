@@ -1,3 +1,4 @@
+// What a lab is created with (re-exported by lab.ts, where every caller imports it from).
 import type { FleetSpecInput, TopologySpec } from '../../../shared/contract/index.js';
 import type { ProcessLauncher } from '../fleet/index.js';
 import type { PdfPrinter } from '../reports/report-store.js';

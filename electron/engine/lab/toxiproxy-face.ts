@@ -1,3 +1,4 @@
+// Toxiproxy's HTTP API as one more face of the lab (LabOptions.toxiproxy; `firedrill serve` always serves it).
 import type { ContractHost, FaultRecord } from '../../../shared/contract/index.js';
 import { appVersion } from '../app-paths.js';
 import type { Disposable } from '../disposables.js';

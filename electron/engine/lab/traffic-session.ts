@@ -1,3 +1,4 @@
+// The traffic session: the lab's client load, one generator at a time, and the write ledger it fills.
 import { ContractError, TrafficSettings, type FleetSpec, type LedgerCounts, type NodeSnapshot, type TopologySpec, type TrafficState } from '../../../shared/contract/index.js';
 import type { LabMetrics } from '../metrics/index.js';
 import type { FleetStatus } from '../fleet/index.js';

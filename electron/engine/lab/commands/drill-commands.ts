@@ -1,3 +1,4 @@
+// The command table, drills and their reports: drill.*, report.*.
 import { ContractError, type CommandHandlers } from '../../../../shared/contract/index.js';
 import type { DrillService } from '../../drills/drill-service.js';
 import { ChaosMeshExportError, exportChaosMesh } from '../../export/chaos-mesh.js';

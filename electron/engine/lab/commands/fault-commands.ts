@@ -1,3 +1,4 @@
+// The command table, faults: fault.*.
 import { ContractError, type CommandHandlers } from '../../../../shared/contract/index.js';
 import type { FaultRegistry } from '../../faults/index.js';
 import type { FleetSupervisor } from '../../fleet/index.js';

@@ -1,3 +1,4 @@
+// The command table, fleet and nodes: fleet.*, topology.set, node.*.
 import { ContractError, type CommandHandlers, type LabSnapshot } from '../../../../shared/contract/index.js';
 import type { FleetSupervisor } from '../../fleet/index.js';
 import type { IncidentTracker } from '../../incidents/index.js';

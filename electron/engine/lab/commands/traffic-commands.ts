@@ -1,3 +1,4 @@
+// The command table, the request path: balancer.set, traffic.*, ledger.check.
 import type { BalancerState, CommandHandlers } from '../../../../shared/contract/index.js';
 import type { Balancer } from '../../balancer/index.js';
 import type { RecordTimeline } from '../timeline.js';

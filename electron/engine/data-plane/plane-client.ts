@@ -3,6 +3,7 @@
 // the balancer's or the proxies' memory, and every read here is synchronous.
 import { BalancerSettings, type BalancerSettingsPatch, type BalancerState, type UpstreamSnapshot } from '../../../shared/contract/model';
 import { mergeBalancerSettings, type BalancerListener } from '../balancer/index';
+import type { NetworkFaultPort } from '../faults/ports';
 import type { DataPlane } from './data-plane';
 import type { FaultToxic, HttpFault, LinkKind, LinkProxy, PlaneOut, RequestOutcome, UpstreamStates, UpstreamTarget } from './messages';
 
@@ -118,6 +119,14 @@ export class PlaneClient {
 
   revertLinkToxic(faultId: string): void {
     this.plane.send({ type: 'link-toxic.reverted', faultId });
+  }
+
+  /** The fault layer's network port: toxics and partitions on the proxies, a message away. */
+  networkFaults(): NetworkFaultPort {
+    return {
+      apply: (faultId, nodeId, toxic) => this.applyLinkToxic(faultId, nodeId, toxic),
+      revert: (faultId) => this.revertLinkToxic(faultId),
+    };
   }
 
   /** Closes the data plane (it flushes its last outcomes first). */

@@ -24,7 +24,7 @@ import {
   type Unsubscribe,
 } from '../../shared/contract/index.js';
 import { appVersion } from './app-paths.js';
-import { Balancer, type BalancerListener } from './balancer/index.js';
+import type { BalancerListener } from './balancer/index.js';
 import { now } from './clock.js';
 import { defaultTopology } from './default-fleet.js';
 import { CheckpointShipper, FailoverController, fleetForTopology } from './failover/index.js';
@@ -33,7 +33,7 @@ import { FleetSupervisor, checkFleet, type FleetListener, type ProcessLauncher }
 import { labNodeSecret } from './fleet/node-launch.js';
 import { IncidentTracker } from './incidents/index.js';
 import { MetricsRecorder, createLabMetrics, type LabMetrics } from './metrics/index.js';
-import { NodeLinks } from './node-links.js';
+import { InProcessDataPlane, PlaneClient, type DataPlane } from './data-plane/index.js';
 import { ToxiproxyApi, startToxiproxyServer, type ToxiproxyServer } from './toxiproxy/index.js';
 import { TrafficGenerator, WriteLedger } from './traffic/index.js';
 import { DrillService } from './drills/drill-service.js';
@@ -63,6 +63,8 @@ export interface LabOptions {
   launcher?: ProcessLauncher;
   /** Serve Toxiproxy's HTTP API on 127.0.0.1 (port 0: a free one; token: require it as a bearer token). Default off. */
   toxiproxy?: { port?: number; token?: string };
+  /** The data plane (the balancer and the fault proxies); default in-process. Tests record it; a threaded one fits too. */
+  dataPlane?: () => DataPlane;
 }
 
 type AnyEvent = { [K in EventName]: [K, EventPayload<K>] }[EventName];
@@ -80,11 +82,11 @@ export class Lab {
   private fleetSpec: FleetSpec;
   private topology: TopologySpec | null;
   private readonly fleet: FleetSupervisor;
-  private readonly balancer: Balancer;
+  /** The balancer and the fault proxies, reached only in messages; the lab reads its own copy of their state. */
+  private readonly balancer: PlaneClient;
   private readonly incidents: IncidentTracker;
   private readonly metrics: MetricsRecorder;
   private readonly prometheus: LabMetrics;
-  private readonly links = new NodeLinks();
   private readonly faults: FaultRegistry;
   private toxiproxy: { api: ToxiproxyApi; server: ToxiproxyServer } | null = null;
   /** What the revert journal of an earlier, crashed engine needed undoing at this start. */
@@ -117,14 +119,14 @@ export class Lab {
       ...(options.launcher ? { launcher: options.launcher } : {}),
       listener: this.fleetListener(),
       // Every link into a node goes through its fault proxies: network faults need no root.
-      beforeSpawn: (ports) => this.links.ensure(ports),
-      replicaPort: (id) => this.links.replicationPort(id),
+      beforeSpawn: (ports) => this.balancer.ensureLinks(ports),
+      replicaPort: (id) => this.balancer.replicationPort(id),
     });
-    this.balancer = new Balancer({ listener: this.balancerListener() });
+    this.balancer = new PlaneClient({ plane: options.dataPlane?.() ?? new InProcessDataPlane(), listener: this.balancerListener() });
     this.faults = new FaultRegistry({
       runDir,
       fleet: this.fleet,
-      network: { apply: (faultId, nodeId, spec) => this.links.apply(faultId, nodeId, spec), revert: (faultId) => this.links.revert(faultId) },
+      network: this.balancer.networkFaults(),
       http: {
         apply: (faultId, nodeId, spec) => {
           const a = spec.attributes as { status?: number; share?: number; afterBytes?: number };
@@ -151,7 +153,7 @@ export class Lab {
     });
     this.prometheus = createLabMetrics({ nodes: () => this.fleet.nodes(), faults: () => this.faults.list() });
     this.metrics = new MetricsRecorder({
-      upstreams: () => this.balancer.snapshot().upstreams,
+      upstreams: () => this.balancer.upstreams(),
       ledger: () => ({ ...this.ledgerCounts, acked: this.ledger.acked }),
     });
     this.stops.push(
@@ -240,7 +242,7 @@ export class Lab {
   async serveToxiproxy(options: { port?: number; token?: string } = {}): Promise<string> {
     if (this.toxiproxy) return this.toxiproxy.server.url;
     const api = new ToxiproxyApi({
-      links: () => this.links.list(),
+      links: () => this.balancer.links(),
       faults: async () => this.faults.list(),
       inject: (input) => this.host.call('fault.inject', input) as Promise<FaultRecord>,
       revert: (id) => this.host.call('fault.revert', { id }) as Promise<FaultRecord>,
@@ -269,7 +271,6 @@ export class Lab {
       await this.stopTraffic();
       await this.teardownFailover();
       await this.fleet.dispose();
-      await this.links.close();
       for (const stop of this.stops.splice(0)) stop();
       this.metrics.stop();
       await this.balancer.close();
@@ -306,12 +307,12 @@ export class Lab {
         fleet: this.fleet,
         balancer: this.proxiedBalancer(),
         replicaAddress: (id) => {
-          const port = this.links.replicationPort(id);
+          const port = this.balancer.replicationPort(id);
           return port === undefined ? undefined : `127.0.0.1:${port}`;
         },
         runDir: this.runDir,
         nodeSecret: labNodeSecret(this.runDir),
-        balancerPort: (id) => this.links.balancerPort(id),
+        balancerPort: (id) => this.balancer.balancerPort(id),
         ...(this.shipper ? { shipper: this.shipper } : {}),
         listener: {
           onTimeline: (kind, nodeId, detail, at) => {
@@ -383,9 +384,9 @@ export class Lab {
   }
 
   /** The balancer as the failover controller sees it: node ports become the ports of their fault proxies. */
-  private proxiedBalancer(): Pick<Balancer, 'setUpstreams' | 'nodeExited' | 'nodeStarted'> {
+  private proxiedBalancer(): Pick<PlaneClient, 'setUpstreams' | 'nodeExited' | 'nodeStarted'> {
     return {
-      setUpstreams: (targets) => this.balancer.setUpstreams(targets.map((t) => ({ ...t, port: this.links.balancerPort(t.id) ?? t.port }))),
+      setUpstreams: (targets) => this.balancer.setUpstreams(targets.map((t) => ({ ...t, port: this.balancer.balancerPort(t.id) ?? t.port }))),
       nodeExited: (id, at) => this.balancer.nodeExited(id, at),
       nodeStarted: (id) => this.balancer.nodeStarted(id),
     };
@@ -455,7 +456,7 @@ export class Lab {
   }
 
   private isRouted(nodeId: string): boolean {
-    return this.balancer.snapshot().upstreams.some((u) => u.id === nodeId);
+    return this.balancer.routes(nodeId);
   }
 
   private balancerListener(): BalancerListener {
@@ -569,8 +570,7 @@ export class Lab {
   // ---- state and events ------------------------------------------------------------------
 
   private balancerState(): BalancerState {
-    const { settings, upstreams, retryBudget } = this.balancer.snapshot();
-    return { url: this.balancer.url, settings, upstreams, retryBudget };
+    return this.balancer.state();
   }
 
   private fleetState(): FleetState {

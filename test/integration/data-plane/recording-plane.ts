@@ -59,3 +59,46 @@ export function plainDataProblem(value: unknown, path = '$'): string | null {
   }
   return null;
 }
+
+/**
+ * A data plane a hop away, as across a thread: every message in is applied, and every message out
+ * delivered, on a later turn of the event loop (in order). The answers of the calls come a hop later too.
+ */
+export class HopPlane implements DataPlane {
+  private readonly listeners = new Set<PlaneListener>();
+
+  constructor(private readonly inner: DataPlane) {
+    inner.subscribe((message) => {
+      const copy = structuredClone(message);
+      setImmediate(() => {
+        for (const listener of this.listeners) listener(copy);
+      });
+    });
+  }
+
+  send(message: PlaneIn): void {
+    const copy = structuredClone(message);
+    setImmediate(() => this.inner.send(copy));
+  }
+  subscribe(listener: PlaneListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  listen(port: number): Promise<number> {
+    return this.hop(() => this.inner.listen(port));
+  }
+  ensureLinks(nodes: NodePort[]): Promise<LinkProxy[]> {
+    return this.hop(() => this.inner.ensureLinks(structuredClone(nodes)));
+  }
+  applyLinkToxic(faultId: string, nodeId: string, toxic: FaultToxic): Promise<void> {
+    return this.hop(() => this.inner.applyLinkToxic(faultId, nodeId, structuredClone(toxic)));
+  }
+  close(): Promise<void> {
+    return this.hop(() => this.inner.close());
+  }
+
+  /** Runs after the messages sent before it (FIFO), and answers a turn later. */
+  private hop<T>(call: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => setImmediate(() => call().then((v) => setImmediate(() => resolve(v)), (e: unknown) => setImmediate(() => reject(e)))));
+  }
+}

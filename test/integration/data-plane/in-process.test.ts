@@ -152,4 +152,23 @@ describe('the in-process data plane', () => {
     expect((await request(client.url, { path: '/' })).status).toBe(200);
     expect(performance.now() - started).toBeLessThan(500);
   });
+  it('refuses a bad settings patch before anything is sent, and one broken subscriber stops nobody else', async () => {
+    const a = await echo({ id: 'a' });
+    const { recording, client } = await plane([a], { health: { enabled: false } });
+    const sentBefore = recording.sent.length;
+    expect(() => client.setSettings({ strategy: 'fastest' } as never)).toThrow();
+    expect(() => client.setSettings({ retry: { maxTries: -1 } })).toThrow();
+    expect(recording.sent).toHaveLength(sentBefore);
+    expect(client.state().settings.strategy).toBe('round-robin');
+    expect(client.setSettings({ strategy: 'random' }).strategy).toBe('random');
+
+    recording.subscribe(() => {
+      throw new Error('a broken subscriber');
+    });
+    const seen: number[] = [];
+    client.onOutcome((o) => seen.push(o.status));
+    expect((await request(client.url, { path: '/' })).status).toBe(200);
+    await sleep(30);
+    expect(seen).toEqual([200]);
+  });
 });

@@ -3,7 +3,8 @@
 // the balancer's or the proxies' memory, and every read here is synchronous.
 import { BalancerSettings, type BalancerSettingsPatch, type BalancerState, type UpstreamSnapshot } from '../../../shared/contract/model';
 import { mergeBalancerSettings, type BalancerListener } from '../balancer/index';
-import type { NetworkFaultPort } from '../faults/ports';
+import { httpFaultPort } from '../balancer/http-fault-port';
+import type { HttpFaultPort, NetworkFaultPort } from '../faults/ports';
 import type { DataPlane } from './data-plane';
 import type { FaultToxic, HttpFault, LinkKind, LinkProxy, PlaneOut, RequestOutcome, UpstreamStates, UpstreamTarget } from './messages';
 
@@ -119,6 +120,11 @@ export class PlaneClient {
 
   revertLinkToxic(faultId: string): void {
     this.plane.send({ type: 'link-toxic.reverted', faultId });
+  }
+
+  /** The fault layer's HTTP port: a fault's toxic becomes the balancer's HttpFault on one node, a message away. */
+  httpFaults(): HttpFaultPort {
+    return httpFaultPort(this);
   }
 
   /** The fault layer's network port: toxics and partitions on the proxies, a message away. */

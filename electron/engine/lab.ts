@@ -100,6 +100,7 @@ export class Lab {
   /** The fleet.start / topology.set under way, if any. */
   private fleetChange: string | null = null;
   private lastFleetState = '';
+  private lastBalancerState = '';
   private readonly stops: Unsubscribe[] = [];
   readonly reports: ReportStore;
   readonly drills: DrillService;
@@ -149,10 +150,10 @@ export class Lab {
     this.incidents = new IncidentTracker({
       onTimeline: (kind, nodeId, detail, at) => this.record(kind, detail, nodeId, at),
     });
-    this.prometheus = createLabMetrics({ nodes: () => this.fleet.nodes(), faults: () => this.faults.list() });
+    this.prometheus = createLabMetrics({ nodes: () => this.fleet.nodes(), faults: () => this.faults.list(), upstreams: () => this.balancer.snapshot().upstreams });
     this.metrics = new MetricsRecorder({
       upstreams: () => this.balancer.snapshot().upstreams,
-      ledger: () => ({ ...this.ledgerCounts, acked: this.ledger.acked }),
+      acked: () => this.ledger.acked,
     });
     this.stops.push(
       this.balancer.onOutcome((outcome) => {
@@ -160,8 +161,9 @@ export class Lab {
         this.prometheus.observe(outcome);
       }),
       this.metrics.onTick((tick) => {
-        this.prometheus.setNodeStates(Object.entries(tick.perNode).flatMap(([id, n]) => (n.state ? [{ id, state: n.state }] : [])));
         this.emit('metrics.tick', tick);
+        // Changes no balancer event reports (a node going down while out, a fleet rebuilt) show within a tick.
+        this.emitBalancerIfChanged();
       }),
       this.events.add((...event) => this.prometheus.event(...event)),
       this.incidents.onChanged((incident) => {
@@ -469,11 +471,13 @@ export class Lab {
         this.record('balancer.ejected', { via: e.via, untilAt: e.untilAt }, e.nodeId, e.at);
         this.incidents.ejected(e);
         this.prometheus.ejection(e.nodeId, e.via);
+        this.emitBalancerIfChanged();
       },
       onReadmitted: (e) => {
         this.record('balancer.readmitted', { via: e.via }, e.nodeId, e.at);
         // With no traffic nothing can be seen serving: back in rotation is the best evidence there is.
         if (!this.traffic?.running) this.incidents.firstServed({ nodeId: e.nodeId, at: e.at });
+        this.emitBalancerIfChanged();
       },
       onFirstServed: (e) => {
         this.record('balancer.first-served', {}, e.nodeId, e.at);
@@ -541,7 +545,7 @@ export class Lab {
       throw new ContractError({ code: 'conflict', message: `the primary ${primary.id} did not answer the read-back: ${(error as Error).message}`, field: 'primary' });
     });
     this.ledgerCounts = { acked: check.acked, checked: check.checked, lost: check.lost, stale: check.stale, checkedAt: check.checkedAt };
-    this.prometheus.setLedger(this.ledgerCounts);
+    this.emit('ledger.checked', { ...this.ledgerCounts });
     this.record('ledger.checked', { primary: primary.id, acked: check.acked, checked: check.checked, lost: check.lost, stale: check.stale });
     return this.ledgerCounts;
   }
@@ -571,6 +575,15 @@ export class Lab {
   private balancerState(): BalancerState {
     const { settings, upstreams, retryBudget } = this.balancer.snapshot();
     return { url: this.balancer.url, settings, upstreams, retryBudget };
+  }
+
+  /** `balancer.changed` when an upstream's state or the settings differ from the last one sent. */
+  private emitBalancerIfChanged(): void {
+    const state = this.balancerState();
+    const key = JSON.stringify([state.settings, state.upstreams.map((u) => [u.id, u.state])]);
+    if (key === this.lastBalancerState) return;
+    this.lastBalancerState = key;
+    this.emit('balancer.changed', state);
   }
 
   private fleetState(): FleetState {
@@ -648,6 +661,7 @@ export class Lab {
       'balancer.set': (patch) => {
         const settings = this.balancer.setSettings(patch);
         this.record('balancer.changed', { strategy: settings.strategy, changed: Object.keys(patch) });
+        this.emitBalancerIfChanged();
         return this.balancerState();
       },
       'traffic.start': (patch) => this.startTraffic(patch),

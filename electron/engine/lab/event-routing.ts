@@ -21,7 +21,7 @@ export interface RoutedParts {
   faults: FaultRegistry;
   balancer: PlaneClient;
   prometheus: LabMetrics;
-  balancerChanges: Pick<BalancerChanges, 'emitIfChanged'>;
+  balancerChanges: Pick<BalancerChanges, 'emitSoon'>;
   lifecycle: FleetLifecycle;
   traffic: TrafficSession;
 }
@@ -108,14 +108,14 @@ export class EventRouter {
         record('balancer.ejected', { via: e.via, untilAt: e.untilAt }, e.nodeId, e.at);
         incidents.ejected(e);
         prometheus.ejection(e.nodeId, e.via);
-        balancerChanges.emitIfChanged();
+        balancerChanges.emitSoon();
       },
       onReadmitted: (e) => {
         const { record, incidents, traffic, balancerChanges } = this.parts;
         record('balancer.readmitted', { via: e.via }, e.nodeId, e.at);
         // With no traffic nothing can be seen serving: back in rotation is the best evidence there is.
         if (!traffic.running) incidents.firstServed({ nodeId: e.nodeId, at: e.at });
-        balancerChanges.emitIfChanged();
+        balancerChanges.emitSoon();
       },
       onFirstServed: (e) => {
         const { record, incidents } = this.parts;

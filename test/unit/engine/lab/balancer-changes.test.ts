@@ -33,4 +33,19 @@ describe('BalancerChanges', () => {
       ['random', 1],
     ]);
   });
+
+  it('emitSoon looks once the turn is done: states the data plane sends just after an event are the ones sent', async () => {
+    let state: BalancerState = { url: null, settings: BalancerSettings.parse({}), upstreams: [upstream('a1', 'in-rotation')], retryBudget: { used: 0, allowed: 10 } };
+    const sent: BalancerState[] = [];
+    const changes = new BalancerChanges(() => state, { emit: (name, payload) => name === 'balancer.changed' && sent.push(payload as BalancerState) });
+    changes.emitIfChanged();
+    // The ejection event, then (a microtask later) the states it moved: two events, one look.
+    changes.emitSoon();
+    changes.emitSoon();
+    await Promise.resolve();
+    state = { ...state, upstreams: [upstream('a1', 'ejected')] };
+    expect(sent).toHaveLength(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent.map((s) => s.upstreams[0]?.state)).toEqual(['in-rotation', 'ejected']);
+  });
 });

@@ -26,6 +26,7 @@ import { ReportStore, defaultReportsDir } from './reports/report-store.js';
 import { drillCommands } from './lab/commands/drill-commands.js';
 import { faultCommands } from './lab/commands/fault-commands.js';
 import { fleetCommands, nodeCommands } from './lab/commands/fleet-commands.js';
+import { BalancerChanges } from './lab/balancer-changes.js';
 import { trafficCommands } from './lab/commands/traffic-commands.js';
 import { EventRouter } from './lab/event-routing.js';
 import { FleetLifecycle } from './lab/fleet-lifecycle.js';
@@ -53,6 +54,7 @@ export class Lab {
   private readonly incidents: IncidentTracker;
   private readonly metrics: MetricsRecorder;
   private readonly prometheus: LabMetrics;
+  private readonly balancerChanges: BalancerChanges;
   private readonly faults: FaultRegistry;
   private readonly traffic: TrafficSession;
   private readonly lifecycle: FleetLifecycle;
@@ -85,7 +87,7 @@ export class Lab {
     this.balancer = new PlaneClient({ plane: options.dataPlane?.() ?? new InProcessDataPlane(), listener: router.balancerListener() });
     this.faults = new FaultRegistry({ runDir, fleet: this.fleet, network: this.balancer.networkFaults(), http: this.balancer.httpFaults(), listener: router.faultListener() });
     this.incidents = new IncidentTracker({ onTimeline: (kind, nodeId, detail, at) => record(kind, detail, nodeId, at) });
-    this.prometheus = createLabMetrics({ nodes: () => this.fleet.nodes(), faults: () => this.faults.list() });
+    this.prometheus = createLabMetrics({ nodes: () => this.fleet.nodes(), faults: () => this.faults.list(), upstreams: () => this.balancer.upstreams() });
     this.traffic = new TrafficSession({
       runDir,
       balancerUrl: () => this.balancer.url,
@@ -95,7 +97,6 @@ export class Lab {
       disposed: () => this.teardown.disposed,
       record,
       events: this.events,
-      prometheus: this.prometheus,
       incidents: this.incidents,
     });
     this.lifecycle = new FleetLifecycle({
@@ -103,9 +104,10 @@ export class Lab {
       fleet: this.fleet, balancer: this.balancer, links: this.balancer, faults: this.faults, traffic: this.traffic,
     });
     this.toxiproxy = new ToxiproxyFace({ links: this.balancer, faults: this.faults, host: () => this.host });
-    this.metrics = new MetricsRecorder({ upstreams: () => this.balancer.upstreams(), ledger: () => this.traffic.ledgerCounts() });
-    const { events, incidents, faults, balancer, prometheus, lifecycle, traffic } = this;
-    router.attach({ record, events, incidents, faults, balancer, prometheus, lifecycle, traffic });
+    this.metrics = new MetricsRecorder({ upstreams: () => this.balancer.upstreams(), acked: () => this.traffic.ledgerCounts().acked });
+    this.balancerChanges = new BalancerChanges(() => this.balancerState(), this.events);
+    const { events, incidents, faults, balancer, prometheus, balancerChanges, lifecycle, traffic } = this;
+    router.attach({ record, events, incidents, faults, balancer, prometheus, balancerChanges, lifecycle, traffic });
     this.subscribe(router);
     this.reports = new ReportStore(resolve(options.reportsDir ?? defaultReportsDir()), options.printPdf);
     this.drills = new DrillService({
@@ -214,8 +216,8 @@ export class Lab {
     );
     subscriptions.defer(
       metrics.onTick((tick) => {
-        prometheus.setNodeStates(Object.entries(tick.perNode).flatMap(([id, n]) => (n.state ? [{ id, state: n.state }] : [])));
         this.events.emit('metrics.tick', tick);
+        this.balancerChanges.emitIfChanged();
       }),
     );
     subscriptions.defer(this.events.add((...event) => prometheus.event(...event)));
@@ -242,7 +244,7 @@ export class Lab {
       'lab.state': () => this.snapshot(),
       ...fleetCommands(fleet),
       ...nodeCommands(fleet),
-      ...trafficCommands({ traffic: this.traffic, balancer: this.balancer, balancerState: () => this.balancerState(), record: this.timeline.record }),
+      ...trafficCommands({ traffic: this.traffic, balancer: this.balancer, balancerState: () => this.balancerState(), balancerChanges: this.balancerChanges, record: this.timeline.record }),
       ...faultCommands({ faults: this.faults, toxiproxyApi: () => this.toxiproxy.api }),
       ...drillCommands(this.drills, this.reports),
     };

@@ -214,8 +214,12 @@ export const events = {
   'node.changed': NodeSnapshot,
   'log.batch': LogBatch,
   'timeline.event': TimelineEvent,
-  /** 10 Hz, batched: rates, latency percentiles, per node, and the ledger. */
+  /** 10 Hz, batched: counts over the window (rates: shared/rates.ts), latency percentiles, overall and per node. */
   'metrics.tick': MetricsTick,
+  /** The balancer's settings and upstreams, whenever an upstream's state or the settings change (not per tick). */
+  'balancer.changed': BalancerState,
+  /** The write ledger's counts after each check (`ledger.check`, or the one after an incident). */
+  'ledger.checked': LedgerCounts,
   'incident.changed': Incident,
   'traffic.changed': TrafficState,
   'fault.changed': FaultRecord,

@@ -466,18 +466,39 @@ export const Incident = z.object({
 });
 export type Incident = z.infer<typeof Incident>;
 
+/** Counts over one metrics window, per node: rates come from `ratePerSec(count, windowMs)` (shared/rates.ts). */
+export const NodeMetrics = z.object({
+  /** Requests this node answered (or, on failure, was the last one tried) in the window. */
+  requests: z.number().int(),
+  errors: z.number().int(),
+  /** Tries beyond the first of those requests (retries, not retried requests). */
+  retries: z.number().int(),
+  /** Requests in flight to it at the window's end. */
+  inflight: z.number().int(),
+  p50: z.number(),
+  p99: z.number(),
+});
+export type NodeMetrics = z.infer<typeof NodeMetrics>;
+
+/**
+ * One metrics window (10 Hz): numbers only, counts over the window and the window itself. States
+ * travel as their own events (`balancer.changed`, `ledger.checked`), not with every tick.
+ */
 export const MetricsTick = z.object({
+  /** When the window closed (epoch ms, monotonic clock). */
   at: z.number(),
   windowMs: z.number(),
-  requestsPerSec: z.number(),
-  errorsPerSec: z.number(),
-  retriesPerSec: z.number(),
+  /** Requests that ended in the window, answered by a node or by none. */
+  requests: z.number().int(),
+  errors: z.number().int(),
+  retries: z.number().int(),
+  /** Requests in flight to every node at the window's end. */
+  inflight: z.number().int(),
+  /** Acknowledged writes the ledger holds so far: a running total, not a check (that is `ledger.checked`). */
+  acked: z.number().int(),
   latency: LatencySummary,
-  perNode: z.record(
-    z.string(),
-    z.object({ requestsPerSec: z.number(), errorsPerSec: z.number(), p50: z.number(), p99: z.number(), state: UpstreamState.nullable(), inflight: z.number().int() }),
-  ),
-  ledger: LedgerCounts,
+  /** Every routed node (with zeros when idle), and any other node that answered in the window. */
+  perNode: z.record(z.string(), NodeMetrics),
 });
 export type MetricsTick = z.infer<typeof MetricsTick>;
 

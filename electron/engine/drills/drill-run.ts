@@ -303,11 +303,14 @@ export class DrillRun {
             this.stopReason = stop;
             this.abort(stop);
           }
-          if (payload.ledger.checkedAt !== null && payload.ledger.checkedAt >= this.status.startedAt) {
-            if (this.monitor.observeLostWrites(payload.ledger.lost, this.recorder.rel(payload.at), payload.ledger.checked)) this.changed();
-          }
           return;
         }
+        case 'ledger.checked':
+          if (this.status.state !== 'running' && this.status.state !== 'waiting') return;
+          if (payload.checkedAt !== null && payload.checkedAt >= this.status.startedAt) {
+            if (this.monitor.observeLostWrites(payload.lost, this.recorder.rel(payload.checkedAt), payload.checked)) this.changed();
+          }
+          return;
         case 'fault.changed':
           this.recorder.fault(payload);
           return;

@@ -69,8 +69,8 @@ export class HypothesisMonitor {
    */
   observeTick(tick: MetricsTick, atMs: number): string | null {
     if (!this.stop) return null;
-    const rate = tick.requestsPerSec > 0 ? tick.errorsPerSec / tick.requestsPerSec : 0;
-    if (tick.requestsPerSec <= 0 || rate <= this.stop.errorRateAbove) {
+    const rate = tick.requests > 0 ? tick.errors / tick.requests : 0;
+    if (tick.requests <= 0 || rate <= this.stop.errorRateAbove) {
       this.stopSince = null;
       return null;
     }

@@ -1,6 +1,7 @@
 // What a drill run saw, as it happened: every timeline event, metrics window, fault and incident
 // from the moment the run began, kept with times relative to that moment for the report.
 import type { FaultRecord, Incident, LogLine, MetricsTick, TimelineEvent } from '../../../shared/contract/model.js';
+import { lastSpan, ratePerSec } from '../../../shared/rates.js';
 import type { ReportFault, ReportIncident, ReportSeries, ReportTimelineEvent } from '../../../shared/report/model.js';
 
 /** A long drill at 10 Hz: one hour of ticks. Older ones are dropped first. */
@@ -70,8 +71,6 @@ export class RunRecorder {
    * of the windows' p99s weighted by their request counts) and, given a node, its share of requests.
    */
   recent(windowMs: number, nodeId?: string): { requests: number; rps: number; errorRate: number | null; p99: number | null; nodeRequests: number; nodeShare: number | null } {
-    const last = this.ticks[this.ticks.length - 1];
-    const from = (last?.at ?? 0) - windowMs;
     let requests = 0;
     let errors = 0;
     let span = 0;
@@ -79,25 +78,22 @@ export class RunRecorder {
     let p99Weight = 0;
     let nodeRequests = 0;
     let allNodes = 0;
-    for (let i = this.ticks.length - 1; i >= 0; i--) {
-      const t = this.ticks[i] as MetricsTick;
-      if (t.at <= from) break;
-      const seconds = t.windowMs / 1000;
-      requests += t.requestsPerSec * seconds;
-      errors += t.errorsPerSec * seconds;
+    for (const t of lastSpan(this.ticks, windowMs)) {
+      requests += t.requests;
+      errors += t.errors;
       span += t.windowMs;
       if (t.latency.count > 0) {
         p99Sum += t.latency.p99 * t.latency.count;
         p99Weight += t.latency.count;
       }
       for (const [id, n] of Object.entries(t.perNode)) {
-        allNodes += n.requestsPerSec * seconds;
-        if (id === nodeId) nodeRequests += n.requestsPerSec * seconds;
+        allNodes += n.requests;
+        if (id === nodeId) nodeRequests += n.requests;
       }
     }
     return {
       requests,
-      rps: span > 0 ? (requests * 1000) / span : 0,
+      rps: ratePerSec(requests, span),
       errorRate: requests > 0 ? errors / requests : null,
       p99: p99Weight > 0 ? p99Sum / p99Weight : null,
       nodeRequests,
@@ -189,16 +185,16 @@ export class RunRecorder {
     const perNode: ReportSeries['perNode'] = {};
     for (const id of nodes) {
       perNode[id] = {
-        rps: this.ticks.map((t) => round(t.perNode[id]?.requestsPerSec ?? 0)),
-        errorsPerSec: this.ticks.map((t) => round(t.perNode[id]?.errorsPerSec ?? 0)),
+        rps: this.ticks.map((t) => round(ratePerSec(t.perNode[id]?.requests ?? 0, t.windowMs))),
+        errorsPerSec: this.ticks.map((t) => round(ratePerSec(t.perNode[id]?.errors ?? 0, t.windowMs))),
         p99: this.ticks.map((t) => round(t.perNode[id]?.p99 ?? 0)),
       };
     }
     return {
       tMs: this.ticks.map((t) => this.rel(t.at)),
-      rps: this.ticks.map((t) => round(t.requestsPerSec)),
-      errorsPerSec: this.ticks.map((t) => round(t.errorsPerSec)),
-      retriesPerSec: this.ticks.map((t) => round(t.retriesPerSec)),
+      rps: this.ticks.map((t) => round(ratePerSec(t.requests, t.windowMs))),
+      errorsPerSec: this.ticks.map((t) => round(ratePerSec(t.errors, t.windowMs))),
+      retriesPerSec: this.ticks.map((t) => round(ratePerSec(t.retries, t.windowMs))),
       p50: this.ticks.map((t) => round(t.latency.p50)),
       p99: this.ticks.map((t) => round(t.latency.p99)),
       perNode,

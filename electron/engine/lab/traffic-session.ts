@@ -1,6 +1,5 @@
 // The traffic session: the lab's client load, one generator at a time, and the write ledger it fills.
 import { ContractError, TrafficSettings, withPatch, type FleetSpec, type LedgerCounts, type NodeSnapshot, type TopologySpec, type TrafficState } from '../../../shared/contract/index.js';
-import type { LabMetrics } from '../metrics/index.js';
 import type { FleetStatus } from '../fleet/index.js';
 import type { IncidentTracker } from '../incidents/index.js';
 import { labNodeSecret } from '../fleet/node-launch.js';
@@ -22,7 +21,6 @@ export interface TrafficSessionOptions {
   disposed: () => boolean;
   record: RecordTimeline;
   events: LabEvents;
-  prometheus: Pick<LabMetrics, 'setLedger'>;
   incidents: Pick<IncidentTracker, 'setLedger'>;
 }
 
@@ -141,7 +139,7 @@ export class TrafficSession {
       throw new ContractError({ code: 'conflict', message: `the primary ${primary.id} did not answer the read-back: ${(error as Error).message}`, field: 'primary' });
     });
     this.counts = { acked: check.acked, checked: check.checked, lost: check.lost, stale: check.stale, checkedAt: check.checkedAt };
-    this.options.prometheus.setLedger(this.counts);
+    this.options.events.emit('ledger.checked', { ...this.counts });
     this.options.record('ledger.checked', { primary: primary.id, acked: check.acked, checked: check.checked, lost: check.lost, stale: check.stale });
     return this.counts;
   }

@@ -1,20 +1,19 @@
 // Balancer-side metrics: cheap per request, one MetricsTick per window (10 Hz), a bounded history.
-import type { LedgerCounts, MetricsTick, UpstreamState } from '../../../shared/contract/model';
+import type { MetricsTick, NodeMetrics } from '../../../shared/contract/model';
 import { now, type Clock } from '../clock';
 import { LatencyHistogram } from './latency-histogram';
 import type { RequestOutcome } from './request-outcome';
 
 export interface UpstreamView {
   id: string;
-  state: UpstreamState;
   inflight: number;
 }
 
 export interface MetricsRecorderOptions {
-  /** The balancer's upstreams at tick time (state, in flight). */
+  /** The balancer's upstreams at tick time (their requests in flight). */
   upstreams?: () => readonly UpstreamView[];
-  /** The write ledger's latest counts at tick time. */
-  ledger?: () => LedgerCounts;
+  /** Acknowledged writes the ledger holds at tick time. */
+  acked?: () => number;
   /** Window and tick period; default 100 ms (10 Hz). */
   intervalMs?: number;
   /** How much history `series()` keeps; default 10 minutes. */
@@ -24,7 +23,6 @@ export interface MetricsRecorderOptions {
 
 export type TickListener = (tick: MetricsTick) => void;
 
-const NO_LEDGER: LedgerCounts = Object.freeze({ acked: 0, checked: 0, lost: 0, stale: 0, checkedAt: null }) as LedgerCounts;
 /** Bucket for outcomes no node answered (counted overall, not per node). */
 const NO_NODE = '\u0000none';
 
@@ -44,7 +42,7 @@ class NodeWindow {
 }
 
 /**
- * Fed every `RequestOutcome`; emits one `MetricsTick` per `intervalMs` (rates and percentiles
+ * Fed every `RequestOutcome`; emits one `MetricsTick` per `intervalMs` (counts and percentiles
  * over that window, overall and per node). `observe` is a map lookup, counter increments and one
  * histogram record; everything else happens once per tick.
  */
@@ -52,7 +50,7 @@ export class MetricsRecorder {
   readonly intervalMs: number;
   private readonly clock: Clock;
   private readonly upstreams: () => readonly UpstreamView[];
-  private readonly ledger: () => LedgerCounts;
+  private readonly acked: () => number;
   private readonly windows = new Map<string, NodeWindow>();
   private readonly overall = new LatencyHistogram(2);
   private readonly listeners = new Set<TickListener>();
@@ -67,7 +65,7 @@ export class MetricsRecorder {
     this.intervalMs = options.intervalMs ?? 100;
     this.clock = options.clock ?? now;
     this.upstreams = options.upstreams ?? (() => []);
-    this.ledger = options.ledger ?? (() => NO_LEDGER);
+    this.acked = options.acked ?? (() => 0);
     this.ring = new Array<MetricsTick | undefined>(Math.max(1, Math.ceil((options.historyMs ?? 600_000) / this.intervalMs)));
     this.windowStart = this.clock();
   }
@@ -132,7 +130,6 @@ export class MetricsRecorder {
     const at = this.clock();
     const windowMs = Math.max(at - this.windowStart, 1e-3);
     this.windowStart = at;
-    const perSec = 1000 / windowMs;
 
     let requests = 0;
     let errors = 0;
@@ -145,33 +142,18 @@ export class MetricsRecorder {
       retries += w.retries;
       this.overall.add(w.latency);
       if (id === NO_NODE || w.requests === 0) continue;
-      perNode[id] = {
-        requestsPerSec: w.requests * perSec,
-        errorsPerSec: w.errors * perSec,
-        p50: w.latency.percentile(50),
-        p99: w.latency.percentile(99),
-        state: null,
-        inflight: 0,
-      };
+      perNode[id] = { requests: w.requests, errors: w.errors, retries: w.retries, inflight: 0, p50: w.latency.percentile(50), p99: w.latency.percentile(99) };
     }
+    let inflight = 0;
     for (const u of this.upstreams()) {
       // Own keys only: a node may be called `constructor`.
-      const entry = Object.hasOwn(perNode, u.id) ? perNode[u.id]! : (perNode[u.id] = { requestsPerSec: 0, errorsPerSec: 0, p50: 0, p99: 0, state: null, inflight: 0 });
-      entry.state = u.state;
+      const entry: NodeMetrics = Object.hasOwn(perNode, u.id) ? perNode[u.id]! : (perNode[u.id] = { requests: 0, errors: 0, retries: 0, inflight: 0, p50: 0, p99: 0 });
       entry.inflight = u.inflight;
+      inflight += u.inflight;
     }
     for (const w of this.windows.values()) w.reset();
 
-    const tick: MetricsTick = {
-      at,
-      windowMs,
-      requestsPerSec: requests * perSec,
-      errorsPerSec: errors * perSec,
-      retriesPerSec: retries * perSec,
-      latency: this.overall.summary(),
-      perNode,
-      ledger: { ...this.ledger() },
-    };
+    const tick: MetricsTick = { at, windowMs, requests, errors, retries, inflight, acked: this.acked(), latency: this.overall.summary(), perNode };
     this.remember(tick);
     for (const listener of this.listeners) {
       try {

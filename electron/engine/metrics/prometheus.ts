@@ -1,7 +1,7 @@
 // Prometheus exposition of the lab's metrics, on a registry of its own (never prom-client's global one).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EventName, EventPayload } from '../../../shared/contract/commands';
-import { NodeStatus, type FaultRecord, type LedgerCounts, type NodeSnapshot, type UpstreamState } from '../../../shared/contract/model';
+import { NodeStatus, type FaultRecord, type NodeSnapshot, type UpstreamSnapshot } from '../../../shared/contract/model';
 import { FailoverWindows, type FailoverRequestClass } from './failover-windows';
 import type { RequestOutcome } from './request-outcome';
 
@@ -23,6 +23,8 @@ export interface LabMetricsOptions {
   nodes?: () => ReadonlyArray<Pick<NodeSnapshot, 'id' | 'role' | 'status' | 'restarts'>>;
   /** The lab's faults, read at each scrape (the active ones are exported). */
   faults?: () => ReadonlyArray<Pick<FaultRecord, 'type' | 'target' | 'status'>>;
+  /** The balancer's upstreams, read at each scrape (`firedrill_node_up`): a node not listed has no series. */
+  upstreams?: () => ReadonlyArray<Pick<UpstreamSnapshot, 'id' | 'state'>>;
 }
 
 /** One of the lab's events, as `Lab.onEvent` hands it over. */
@@ -34,10 +36,7 @@ export interface LabMetrics {
   readonly contentType: string;
   observe(outcome: RequestOutcome): void;
   ejection(node: string, via: DetectionVia | string): void;
-  /** The balancer's upstreams; nodes missing from the list are dropped from `firedrill_node_up`. */
-  setNodeStates(list: ReadonlyArray<{ id: string; state: UpstreamState }>): void;
-  setLedger(counts: Pick<LedgerCounts, 'lost' | 'stale'>): void;
-  /** The lab's event stream: failovers, incidents (MTTD, MTTR), faults injected, drill verdicts. */
+  /** The lab's event stream: failovers, incidents (MTTD, MTTR), faults injected, ledger checks, drill verdicts. */
   event(...event: LabEvent): void;
   exposition(): Promise<string>;
 }
@@ -77,11 +76,21 @@ export function createLabMetrics(options: LabMetricsOptions = {}): LabMetrics {
   const errors = new Counter({ name: 'firedrill_request_errors_total', help: 'Proxied requests that failed, by node and reason.', labelNames: ['node', 'reason'] as const, registers });
   const retries = new Counter({ name: 'firedrill_retries_total', help: 'Retries made by the balancer (tries beyond the first).', registers });
   const duration = new Histogram({ name: 'firedrill_request_duration_seconds', help: 'Time from request received to response sent by the balancer, by answering node.', labelNames: ['node'] as const, buckets: DURATION_BUCKETS, registers });
-  const nodeUp = new Gauge({ name: 'firedrill_node_up', help: '1 when the node is in rotation, else 0; the state label says which state it is in.', labelNames: ['node', 'state'] as const, registers });
   const ejections = new Counter({ name: 'firedrill_ejections_total', help: 'Nodes taken out of rotation, by how the fault was detected.', labelNames: ['node', 'via'] as const, registers });
   const lost = new Gauge({ name: 'firedrill_ledger_lost_writes', help: 'Acknowledged writes missing from the primary at the last ledger check.', registers });
   const stale = new Gauge({ name: 'firedrill_ledger_stale_writes', help: 'Keys holding an older value than the last acknowledged write at the last ledger check.', registers });
-  // Read from the lab at each scrape (collect): nothing else touches these three.
+  // Read from the lab at each scrape (collect): nothing else touches these four.
+  new Gauge({
+    name: 'firedrill_node_up',
+    help: '1 when the node is in rotation, else 0; the state label says which state it is in.',
+    labelNames: ['node', 'state'] as const,
+    registers,
+    collect() {
+      if (!options.upstreams) return;
+      this.reset();
+      for (const u of options.upstreams()) this.labels(u.id, u.state).set(u.state === 'in-rotation' ? 1 : 0);
+    },
+  });
   new Gauge({
     name: 'firedrill_node_state',
     help: `Every node of the fleet, standbys included: 1 for its supervisor state, 0 for the others (${NodeStatus.options.join(', ')}).`,
@@ -150,7 +159,6 @@ export function createLabMetrics(options: LabMetricsOptions = {}): LabMetrics {
   // Bound children per label pair: prom-client hashes labels on every call otherwise.
   const requestChildren = new Map<string, Map<number, Counter.Internal>>();
   const durationChildren = new Map<string, Histogram.Internal<'node'>>();
-  const nodeStates = new Map<string, UpstreamState>();
 
   const exposed = options.processMetrics === false ? registry : Registry.merge([registry, sharedProcessRegistry()]);
 
@@ -174,25 +182,6 @@ export function createLabMetrics(options: LabMetricsOptions = {}): LabMetrics {
     ejection(node, via) {
       ejections.labels(node, via).inc();
     },
-    setNodeStates(list) {
-      const seen = new Set<string>();
-      for (const { id, state } of list) {
-        seen.add(id);
-        const previous = nodeStates.get(id);
-        if (previous !== undefined && previous !== state) nodeUp.remove(id, previous);
-        nodeStates.set(id, state);
-        nodeUp.labels(id, state).set(state === 'in-rotation' ? 1 : 0);
-      }
-      for (const [id, state] of nodeStates) {
-        if (seen.has(id)) continue;
-        nodeUp.remove(id, state);
-        nodeStates.delete(id);
-      }
-    },
-    setLedger(counts) {
-      lost.set(counts.lost);
-      stale.set(counts.stale);
-    },
     event(...[name, payload]: LabEvent) {
       if (name === 'timeline.event') {
         windows.timeline(payload.kind, payload.nodeId, payload.detail, payload.at);
@@ -206,6 +195,9 @@ export function createLabMetrics(options: LabMetricsOptions = {}): LabMetrics {
         if (payload.mttrMs !== null && seen.add(`mttr:${payload.id}`)) mttr.labels(cause).observe(payload.mttrMs / 1000);
       } else if (name === 'fault.changed') {
         if (payload.status !== 'failed' && seen.add(`fault:${payload.id}`)) faultsInjected.labels(payload.type, payload.target).inc();
+      } else if (name === 'ledger.checked') {
+        lost.set(payload.lost);
+        stale.set(payload.stale);
       } else if (name === 'drill.verdict') {
         if (payload.verdict !== null && seen.add(`drill:${payload.runId}`)) drillRuns.labels(payload.drillId, payload.verdict).inc();
       }

@@ -9,9 +9,10 @@ import {
   applyFleet,
   applyIncident,
   applyDrillRun,
+  applyBalancer,
+  applyLedger,
   applyNode,
   applySnapshot,
-  applyTickState,
   applyTraffic,
   setConnection,
   setPending,
@@ -91,9 +92,16 @@ async function connect(): Promise<void> {
     }),
     current.on('metrics.tick', (payload) => {
       const tick = events['metrics.tick'].safeParse(payload);
-      if (!tick.success) return;
-      pushTick(tick.data); // charts and live numbers read the ring, outside React
-      applyTickState(tick.data); // upstream states and ledger checks, only when they change
+      // Numbers only: charts and live numbers read the ring, outside React.
+      if (tick.success) pushTick(tick.data);
+    }),
+    current.on('balancer.changed', (payload) => {
+      const balancer = events['balancer.changed'].safeParse(payload);
+      if (balancer.success) applyBalancer(balancer.data);
+    }),
+    current.on('ledger.checked', (payload) => {
+      const counts = events['ledger.checked'].safeParse(payload);
+      if (counts.success) applyLedger(counts.data);
     }),
     current.on('incident.changed', (payload) => {
       const incident = events['incident.changed'].safeParse(payload);

@@ -1,7 +1,7 @@
 import type { MetricsTick } from '../../../shared/contract/model.js';
 import { Listeners, type Unsubscribe } from '../../../shared/contract/transport.js';
 import { MetricsRing } from './metrics-ring.js';
-import { RollingRates } from './rolling-rates.js';
+import { RollingRates, type MetricsFrame } from './rolling-rates.js';
 
 // Metrics live outside React: ticks (10 Hz) go into a ring, and views that draw them (charts,
 // live numbers, link widths) are told at most once per animation frame. No store update, no render.
@@ -12,15 +12,15 @@ export const RING_CAPACITY = 1800;
 export const metricsRing = new MetricsRing(RING_CAPACITY);
 const rates = new RollingRates();
 
-let latest: MetricsTick | null = null;
+let latest: MetricsFrame | null = null;
 let frame = 0;
-const frameListeners = new Listeners<[MetricsTick | null]>();
+const frameListeners = new Listeners<[MetricsFrame | null]>();
 
-/** Takes one tick from the engine; what is stored and shown has its rates over the last second. */
-export function pushTick(raw: MetricsTick): void {
-  const tick = rates.smooth(raw);
-  metricsRing.push(tick);
-  latest = tick;
+/** Takes one tick (counts) from the engine; what is stored and shown are its rates over the last second. */
+export function pushTick(tick: MetricsTick): void {
+  const shown = rates.smooth(tick);
+  metricsRing.push(shown);
+  latest = shown;
   if (frame === 0) frame = requestAnimationFrame(flush);
 }
 
@@ -29,12 +29,12 @@ function flush(): void {
   frameListeners.emit(latest);
 }
 
-export function latestTick(): MetricsTick | null {
+export function latestTick(): MetricsFrame | null {
   return latest;
 }
 
 /** Called once per animation frame that follows one or more new ticks. */
-export function onMetricsFrame(listener: (tick: MetricsTick | null) => void): Unsubscribe {
+export function onMetricsFrame(listener: (tick: MetricsFrame | null) => void): Unsubscribe {
   return frameListeners.add(listener);
 }
 

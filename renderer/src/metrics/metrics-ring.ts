@@ -1,4 +1,4 @@
-import type { MetricsTick } from '../../../shared/contract/model.js';
+import type { MetricsFrame } from './rolling-rates.js';
 
 /**
  * One series of numbers in a ring. Each value is written twice (at i and i + capacity), so the
@@ -22,7 +22,7 @@ export type OverallSeries = (typeof OVERALL_SERIES)[number];
 export const NODE_SERIES = ['rps', 'errors', 'p50', 'p99'] as const;
 export type NodeSeries = (typeof NODE_SERIES)[number];
 
-/** Metrics ticks as columns (time in seconds, rates, percentiles), overall and per node, in a fixed ring. */
+/** Metrics frames as columns (time in seconds, rates, percentiles), overall and per node, in a fixed ring. */
 export class MetricsRing {
   private readonly time: Column;
   private readonly overall: Record<OverallSeries, Column>;
@@ -44,7 +44,7 @@ export class MetricsRing {
     return [...this.nodes.keys()];
   }
 
-  push(tick: MetricsTick): void {
+  push(tick: MetricsFrame): void {
     const i = this.next;
     this.time.write(i, tick.at / 1000);
     this.overall.rps.write(i, tick.requestsPerSec);

@@ -1,49 +1,62 @@
-import type { MetricsTick } from '../../../shared/contract/model.js';
+import type { LatencySummary, MetricsTick } from '../../../shared/contract/model.js';
+import { lastSpan, rateOver } from '../../../shared/rates.js';
+import { nodeRecord } from '../store/node-record.js';
 
 /** Rates are read over the last second: ten 100 ms windows, whose counts jump with every burst. */
 export const RATE_WINDOW_MS = 1_000;
 
+/** One node as the views draw it: rates over the last second, the newest window's percentiles and in-flight. */
+export interface NodeFrame {
+  requestsPerSec: number;
+  errorsPerSec: number;
+  inflight: number;
+  p50: number;
+  p99: number;
+}
+
+/** What charts and live numbers read of each tick: its rates over the last second, the rest as the tick has it. */
+export interface MetricsFrame {
+  /** When the newest window closed (epoch ms). */
+  at: number;
+  requestsPerSec: number;
+  errorsPerSec: number;
+  retriesPerSec: number;
+  inflight: number;
+  acked: number;
+  latency: LatencySummary;
+  perNode: Record<string, NodeFrame>;
+}
+
 /**
- * Turns each tick's per-window rates into rates over the last `RATE_WINDOW_MS` (counts summed
- * over the recent ticks, divided by their total time), overall and per node. Latency percentiles
+ * Turns each tick's counts into rates over the last `RATE_WINDOW_MS` (counts summed over the recent
+ * ticks, divided by their total time: shared/rates.ts), overall and per node. Latency percentiles
  * are left as measured: smoothing a p99 would hide the very spikes a drill is looking for.
  */
 export class RollingRates {
-  private readonly recent: MetricsTick[] = [];
+  private recent: MetricsTick[] = [];
 
-  smooth(tick: MetricsTick): MetricsTick {
+  smooth(tick: MetricsTick): MetricsFrame {
     this.recent.push(tick);
-    while (this.recent.length > 1 && tick.at - (this.recent[0]?.at ?? tick.at) >= RATE_WINDOW_MS) this.recent.shift();
-    if (this.recent.length === 1) return tick;
-
-    let ms = 0;
-    let requests = 0;
-    let errors = 0;
-    let retries = 0;
-    const nodes = new Map<string, { requests: number; errors: number }>();
-    for (const t of this.recent) {
-      const seconds = t.windowMs / 1000;
-      ms += t.windowMs;
-      requests += t.requestsPerSec * seconds;
-      errors += t.errorsPerSec * seconds;
-      retries += t.retriesPerSec * seconds;
-      for (const [id, n] of Object.entries(t.perNode)) {
-        const sum = nodes.get(id) ?? { requests: 0, errors: 0 };
-        sum.requests += n.requestsPerSec * seconds;
-        sum.errors += n.errorsPerSec * seconds;
-        nodes.set(id, sum);
-      }
-    }
-    const perSec = 1000 / ms;
-    const perNode: MetricsTick['perNode'] = {};
+    this.recent = lastSpan(this.recent, RATE_WINDOW_MS);
+    const recent = this.recent;
+    const perNode = nodeRecord<NodeFrame>();
     for (const [id, n] of Object.entries(tick.perNode)) {
-      const sum = nodes.get(id) ?? { requests: 0, errors: 0 };
-      perNode[id] = { ...n, requestsPerSec: sum.requests * perSec, errorsPerSec: sum.errors * perSec };
+      const count = (field: 'requests' | 'errors') => (t: MetricsTick) => (Object.hasOwn(t.perNode, id) ? (t.perNode[id]?.[field] ?? 0) : 0);
+      perNode[id] = { requestsPerSec: rateOver(recent, count('requests')), errorsPerSec: rateOver(recent, count('errors')), inflight: n.inflight, p50: n.p50, p99: n.p99 };
     }
-    return { ...tick, requestsPerSec: requests * perSec, errorsPerSec: errors * perSec, retriesPerSec: retries * perSec, perNode };
+    return {
+      at: tick.at,
+      requestsPerSec: rateOver(recent, (t) => t.requests),
+      errorsPerSec: rateOver(recent, (t) => t.errors),
+      retriesPerSec: rateOver(recent, (t) => t.retries),
+      inflight: tick.inflight,
+      acked: tick.acked,
+      latency: tick.latency,
+      perNode,
+    };
   }
 
   clear(): void {
-    this.recent.length = 0;
+    this.recent = [];
   }
 }

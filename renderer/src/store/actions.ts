@@ -6,7 +6,6 @@ import type {
   LabSnapshot,
   LedgerCounts,
   LogBatch,
-  MetricsTick,
   NodeSnapshot,
   TimelineEvent,
   TrafficState,
@@ -96,14 +95,25 @@ function capFaults(faults: FaultRecord[]): FaultRecord[] {
   return faults.filter((f) => isActive(f) || excess-- <= 0);
 }
 
+/**
+ * The balancer as the engine sent it (`balancer.changed`, or `balancer.set`'s answer). A node it no
+ * longer routes reads null; the upstream states keep their object when none changed.
+ */
 export function applyBalancer(state: BalancerState): void {
-  setState((s) => ({ balancer: { state, upstreams: Object.assign(nodeRecord(s.balancer.upstreams), upstreamsOf(state, [])) } }));
+  setState((s) => {
+    const current = s.balancer.upstreams;
+    const next = upstreamsOf(state, Object.keys(current));
+    const ids = Object.keys(next);
+    const same = ids.length === Object.keys(current).length && ids.every((id) => current[id] === next[id]);
+    return { balancer: { state, upstreams: same ? current : next } };
+  });
 }
 
 export function applyTraffic(state: TrafficState): void {
   setState((s) => ({ traffic: { ...s.traffic, state } }));
 }
 
+/** The counts of a ledger check (`ledger.checked`, or `ledger.check`'s answer). */
 export function applyLedger(ledger: LedgerCounts): void {
   setState((s) => ({ traffic: { ...s.traffic, ledger } }));
 }
@@ -114,26 +124,6 @@ export function applyIncident(incident: Incident): void {
 
 export function applyFaults(faults: FaultRecord[]): void {
   setState((s) => ({ faults: capFaults(upsertAll(s.faults, faults)) }));
-}
-
-/**
- * What of a metrics tick belongs in React state: upstream states and a newer ledger check, and
- * only when they changed (ticks arrive at 10 Hz; everything else in them goes to ../metrics/).
- */
-export function applyTickState(tick: MetricsTick): void {
-  const { balancer, traffic } = getState();
-  let changed: Record<string, UpstreamState | null> | null = null;
-  for (const [id, node] of Object.entries(tick.perNode)) {
-    if (balancer.upstreams[id] !== node.state) (changed ??= nodeRecord(balancer.upstreams))[id] = node.state;
-  }
-  for (const id of Object.keys(balancer.upstreams)) {
-    if (balancer.upstreams[id] !== null && !Object.hasOwn(tick.perNode, id)) (changed ??= nodeRecord(balancer.upstreams))[id] = null;
-  }
-  if (changed) {
-    const upstreams = changed;
-    setState((s) => ({ balancer: { ...s.balancer, upstreams } }));
-  }
-  if (tick.ledger.checkedAt !== null && tick.ledger.checkedAt !== traffic.ledger?.checkedAt) applyLedger(tick.ledger);
 }
 
 export function applyFleet(fleet: LabSnapshot['fleet']): void {

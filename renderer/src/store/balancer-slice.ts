@@ -5,11 +5,11 @@ import type { Store } from './store.js';
 
 export type BalancerSlice = {
   balancer: {
-    /** Settings and upstreams as of the last `lab.state` or `balancer.set`. */
+    /** Settings and upstreams as of the last `lab.state`, `balancer.changed` or `balancer.set`. */
     state: BalancerState | null;
     /**
-     * Each node's upstream state from the metrics ticks (null: not routed). Written only when one
-     * changes, so the topology re-renders on a state change, not on every tick.
+     * Each node's upstream state (null: not routed), from the same. A new object only when a state
+     * changed, so the topology re-renders on a state change, not on every balancer event.
      */
     upstreams: Record<string, UpstreamState | null>;
   };

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pidOf, startLab, waitFor, type LabUnderTest } from '../../support/lab-client.js';
+import { ratePerSec } from '../../../shared/rates.js';
 
 // Active-active through the whole lab: the balancer, the supervisor and the incident tracker together.
 describe('lab: active-active, N+1', () => {
@@ -61,7 +62,7 @@ describe('lab: active-active, N+1', () => {
     expect(bad).toMatchObject({ code: 'invalid-params', field: 'params.strategy' });
     expect((await t.state()).balancer.settings.strategy).toBe('least-response-time');
     const ticks: number[] = [];
-    t.client.on('metrics.tick', (tick) => ticks.push(tick.requestsPerSec));
+    t.client.on('metrics.tick', (tick) => ticks.push(ratePerSec(tick.requests, tick.windowMs)));
     await t.client.request('traffic.start', { rate: 100, durationMs: 1_000 });
     await waitFor('traffic to finish', async () => !(await (t as LabUnderTest).state()).traffic.running);
     expect(ticks.length).toBeGreaterThanOrEqual(8);

@@ -243,7 +243,7 @@ describe('ContractHost', () => {
       };
       return { transport, sent, state, receive: (message: unknown) => messages.emit(message) };
     }
-    const tick = { at: 1, windowMs: 100, requestsPerSec: 0, errorsPerSec: 0, retriesPerSec: 0, latency: { p50: 0, p90: 0, p99: 0, max: 0, count: 0 }, perNode: {}, ledger };
+    const tick = { at: 1, windowMs: 100, requests: 0, errors: 0, retries: 0, inflight: 0, acked: 0, latency: { p50: 0, p90: 0, p99: 0, max: 0, count: 0 }, perNode: {} };
 
     it('a client that lags loses metrics.tick and log.batch first, is told once, and sees the gap in seq', () => {
       const { bus, host } = setup();

@@ -7,16 +7,18 @@ function stats(ok: number, failed: number, p99 = 5): TrafficStats {
   return { sent: ok + failed, ok, failed, dropped: 0, retried: 0, reads: { sent: ok + failed, failed }, writes: { sent: 0, failed: 0 }, latency, perNode: {} };
 }
 
+/** A 100 ms window with these rates (per second): rps / 10 requests, eps / 10 errors. */
 function tick(at: number, rps: number, eps: number): MetricsTick {
   return {
     at,
     windowMs: 100,
-    requestsPerSec: rps,
-    errorsPerSec: eps,
-    retriesPerSec: 0,
+    requests: rps / 10,
+    errors: eps / 10,
+    retries: 0,
+    inflight: 0,
+    acked: 0,
     latency: { p50: 1, p90: 1, p99: 1, max: 1, count: rps / 10 },
     perNode: {},
-    ledger: { acked: 0, checked: 0, lost: 0, stale: 0, checkedAt: null },
   };
 }
 

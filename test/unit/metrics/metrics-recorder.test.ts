@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sleep } from '../../../shared/sleep';
 import { MetricsRecorder, type RequestOutcome } from '../../../electron/engine/metrics';
 import type { MetricsTick } from '../../../shared/contract/model';
+import { ratePerSec } from '../../../shared/rates';
 
 function outcome(nodeId: string | null, durationMs: number, extra: Partial<RequestOutcome> = {}): RequestOutcome {
   return { startedAt: 0, durationMs, method: 'GET', nodeId, status: 200, ok: true, tries: 1, retried: false, ...extra };
@@ -12,16 +13,15 @@ afterEach(() => {
 });
 
 describe('MetricsRecorder (fake timers)', () => {
-  it('turns a burst into per-window rates and percentiles, overall and per node', () => {
+  it('turns a burst into per-window counts (and so rates) and percentiles, overall and per node', () => {
     vi.useFakeTimers();
-    const ledger = { acked: 7, checked: 3, lost: 1, stale: 0, checkedAt: 5 };
     const recorder = new MetricsRecorder({
       clock: () => Date.now(),
       upstreams: () => [
-        { id: 'n1', state: 'in-rotation', inflight: 4 },
-        { id: 'n3', state: 'ejected', inflight: 0 },
+        { id: 'n1', inflight: 4 },
+        { id: 'n3', inflight: 0 },
       ],
-      ledger: () => ledger,
+      acked: () => 7,
     });
     const ticks: MetricsTick[] = [];
     recorder.onTick((t) => ticks.push(t));
@@ -39,9 +39,10 @@ describe('MetricsRecorder (fake timers)', () => {
     expect(ticks).toHaveLength(1);
     const t = ticks[0]!;
     expect(t.windowMs).toBe(100);
-    expect(t.requestsPerSec).toBeCloseTo(10_010, 6);
-    expect(t.errorsPerSec).toBeCloseTo(1_010, 6);
-    expect(t.retriesPerSec).toBeCloseTo(2_500, 6);
+    expect(t).toMatchObject({ requests: 1001, errors: 101, retries: 250, inflight: 4, acked: 7 });
+    expect(ratePerSec(t.requests, t.windowMs)).toBeCloseTo(10_010, 6);
+    expect(ratePerSec(t.errors, t.windowMs)).toBeCloseTo(1_010, 6);
+    expect(ratePerSec(t.retries, t.windowMs)).toBeCloseTo(2_500, 6);
     // Percentiles within 1 % (HdrHistogram, 2 significant digits).
     const near = (value: number, expected: number) => expect(Math.abs(value - expected) / expected).toBeLessThan(0.01);
     near(t.latency.p50, 500);
@@ -52,15 +53,17 @@ describe('MetricsRecorder (fake timers)', () => {
     near(t.perNode.n1!.p50, 250);
     near(t.perNode.n1!.p99, 495);
     near(t.perNode.n2!.p50, 750);
-    expect(t.perNode.n1).toMatchObject({ requestsPerSec: 5000, errorsPerSec: 1000, state: 'in-rotation', inflight: 4 });
-    expect(t.perNode.n2).toMatchObject({ requestsPerSec: 5000, state: null, inflight: 0 });
-    expect(t.perNode.n3).toEqual({ requestsPerSec: 0, errorsPerSec: 0, p50: 0, p99: 0, state: 'ejected', inflight: 0 });
-    expect(t.ledger).toEqual(ledger);
+    expect(t.perNode.n1).toMatchObject({ requests: 500, errors: 100, retries: 250, inflight: 4 });
+    expect(ratePerSec(t.perNode.n1!.requests, t.windowMs)).toBe(5000);
+    expect(ratePerSec(t.perNode.n1!.errors, t.windowMs)).toBe(1000);
+    expect(t.perNode.n2).toMatchObject({ requests: 500, retries: 0, inflight: 0 });
+    expect(ratePerSec(t.perNode.n2!.requests, t.windowMs)).toBe(5000);
+    expect(t.perNode.n3).toEqual({ requests: 0, errors: 0, retries: 0, inflight: 0, p50: 0, p99: 0 });
 
     // The next window starts empty; 1 s of time is 10 ticks.
     vi.advanceTimersByTime(900);
     expect(ticks).toHaveLength(10);
-    expect(ticks[1]).toMatchObject({ requestsPerSec: 0, latency: { count: 0, p99: 0 } });
+    expect(ticks[1]).toMatchObject({ requests: 0, latency: { count: 0, p99: 0 } });
     recorder.stop();
     vi.advanceTimersByTime(1000);
     expect(ticks).toHaveLength(10);
@@ -121,9 +124,9 @@ describe('MetricsRecorder (real timers)', () => {
     const meanWindow = ticks.reduce((sum, t) => sum + t.windowMs, 0) / ticks.length;
     expect(meanWindow).toBeGreaterThan(90);
     expect(meanWindow).toBeLessThan(115);
-    // Rate × window gives back exactly what was observed up to the last tick.
-    const total = ticks.reduce((sum, t) => sum + (t.requestsPerSec * t.windowMs) / 1000, 0);
-    expect(total).toBeCloseTo(observedAtLastTick, 6);
+    // The windows' counts add up to exactly what was observed up to the last tick.
+    const total = ticks.reduce((sum, t) => sum + t.requests, 0);
+    expect(total).toBe(observedAtLastTick);
     expect(observedAtLastTick).toBeGreaterThan(5_000);
     expect(ticks[ticks.length - 1]!.perNode.n1!.p50).toBeCloseTo(3, 1);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLabMetrics, errorReason, type RequestOutcome } from '../../../electron/engine/metrics';
+import type { UpstreamState } from '../../../shared/contract/model';
 
 interface Sample {
   name: string;
@@ -48,17 +49,19 @@ function value(samples: Sample[], name: string, labels: Record<string, string> =
 
 describe('lab metrics (Prometheus)', () => {
   it('exposes every family with HELP and TYPE, labels as documented, and counters that increase', async () => {
-    const m = createLabMetrics({ processMetrics: false });
+    // Node states are the balancer's, read at each scrape.
+    let upstreams: Array<{ id: string; state: UpstreamState }> = [];
+    const m = createLabMetrics({ processMetrics: false, upstreams: () => upstreams });
     m.observe(outcome());
     m.observe(outcome({ durationMs: 40 }));
     m.observe(outcome({ nodeId: 'n2', status: 502, ok: false, error: 'ECONNREFUSED', tries: 3, retried: true }));
     m.observe(outcome({ nodeId: null, status: 0, ok: false, error: 'per-try timeout' }));
     m.ejection('n2', 'passive');
-    m.setNodeStates([
+    upstreams = [
       { id: 'n1', state: 'in-rotation' },
       { id: 'n2', state: 'ejected' },
-    ]);
-    m.setLedger({ lost: 2, stale: 1 });
+    ];
+    m.event('ledger.checked', { acked: 9, checked: 9, lost: 2, stale: 1, checkedAt: 1 });
 
     const first = parse(await m.exposition());
     const families = {
@@ -98,7 +101,7 @@ describe('lab metrics (Prometheus)', () => {
     m.observe(outcome());
     m.observe(outcome({ tries: 2, retried: true }));
     m.ejection('n2', 'passive');
-    m.setNodeStates([{ id: 'n2', state: 'in-rotation' }]);
+    upstreams = [{ id: 'n2', state: 'in-rotation' }];
     const second = parse(await m.exposition()).samples;
     expect(value(second, 'firedrill_requests_total', { node: 'n1', code: '200' })).toBe(4);
     expect(value(second, 'firedrill_retries_total')).toBe(3);

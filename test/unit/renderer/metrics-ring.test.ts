@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricsTick } from '../../../shared/contract/model';
 
 // The renderer is type-checked by its own (web) tsconfig: loaded here by a path tsc does not follow.
 const metrics = '../../../renderer/src/metrics/';
@@ -8,7 +7,7 @@ interface MetricsRing {
   readonly capacity: number;
   readonly size: number;
   nodeIds(): string[];
-  push(tick: MetricsTick): void;
+  push(frame: Frame): void;
   times(): Float64Array;
   series(name: Series): Float64Array;
   nodeSeries(id: string, name: Exclude<Series, 'retries'>): Float64Array;
@@ -16,20 +15,32 @@ interface MetricsRing {
 }
 const { MetricsRing } = (await import(`${metrics}metrics-ring`)) as { MetricsRing: new (capacity: number) => MetricsRing };
 
-/** Tick `n`: at n seconds, every rate n, and per node whatever is given (rps = the number). */
-function tick(n: number, nodes: Record<string, number> = {}): MetricsTick {
-  const perNode: MetricsTick['perNode'] = {};
-  for (const [id, rps] of Object.entries(nodes)) perNode[id] = { requestsPerSec: rps, errorsPerSec: rps / 10, p50: rps + 1, p99: rps + 2, state: 'in-rotation', inflight: 0 };
+/** A frame as RollingRates makes it (rates over the last second). */
+interface Frame {
+  at: number;
+  requestsPerSec: number;
+  errorsPerSec: number;
+  retriesPerSec: number;
+  inflight: number;
+  acked: number;
+  latency: { p50: number; p90: number; p99: number; max: number; count: number };
+  perNode: Record<string, { requestsPerSec: number; errorsPerSec: number; inflight: number; p50: number; p99: number }>;
+}
+
+/** Frame `n`: at n seconds, every rate n, and per node whatever is given (rps = the number). */
+function tick(n: number, nodes: Record<string, number> = {}): Frame {
+  const perNode: Frame['perNode'] = {};
+  for (const [id, rps] of Object.entries(nodes)) perNode[id] = { requestsPerSec: rps, errorsPerSec: rps / 10, p50: rps + 1, p99: rps + 2, inflight: 0 };
   return {
     at: n * 1000,
-    windowMs: 100,
     requestsPerSec: n,
     errorsPerSec: n / 10,
     retriesPerSec: n / 100,
+    inflight: 0,
+    acked: 0,
     latency: { p50: n + 1, p90: n + 1.5, p99: n + 2, max: n + 3, count: 10 },
     perNode,
-    ledger: { acked: 0, checked: 0, lost: 0, stale: 0, checkedAt: null },
-  } as MetricsTick;
+  };
 }
 
 describe('MetricsRing', () => {

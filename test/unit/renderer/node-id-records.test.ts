@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LogBatch, MetricsTick, UpstreamState } from '../../../shared/contract/model';
+import type { BalancerState, LogBatch, UpstreamState } from '../../../shared/contract/model';
 
 // The renderer is type-checked by its own (web) tsconfig: loaded here by a path tsc does not follow.
 const store = '../../../renderer/src/store/';
@@ -8,9 +8,9 @@ interface State {
   balancer: { upstreams: Record<string, UpstreamState | null> };
   logs: { rings: Record<string, unknown>; revision: Record<string, number> };
 }
-const { addLogBatch, applyTickState, setPending } = (await import(`${store}actions`)) as {
+const { addLogBatch, applyBalancer, setPending } = (await import(`${store}actions`)) as {
   addLogBatch: (batch: LogBatch) => void;
-  applyTickState: (tick: MetricsTick) => void;
+  applyBalancer: (state: BalancerState) => void;
   setPending: (target: string, name: string | null) => void;
 };
 const { useStore } = (await import(`${store}store`)) as { useStore: { getState: () => State } };
@@ -38,11 +38,11 @@ describe('renderer store: a node called constructor', () => {
     expect(revision.constructor).toBe(2);
   });
 
-  it('a tick without it marks it out of the balancer', () => {
-    const tick = { at: 1, windowMs: 100, requestsPerSec: 0, errorsPerSec: 0, retriesPerSec: 0, latency: { p50: 0, p90: 0, p99: 0, max: 0, count: 0 }, perNode: {}, ledger: { acked: 0, checked: 0, lost: 0, stale: 0, checkedAt: null } } as MetricsTick;
-    applyTickState({ ...tick, perNode: { constructor: { requestsPerSec: 1, errorsPerSec: 0, p50: 1, p99: 1, state: 'in-rotation' as const, inflight: 0 } } });
+  it('a balancer.changed without it marks it out of the balancer', () => {
+    const balancer = (upstreams: Array<{ id: string; state: UpstreamState }>) => ({ url: null, settings: {}, upstreams, retryBudget: { used: 0, allowed: 0 } }) as unknown as BalancerState;
+    applyBalancer(balancer([{ id: 'constructor', state: 'in-rotation' }]));
     expect(useStore.getState().balancer.upstreams.constructor).toBe('in-rotation');
-    applyTickState(tick);
+    applyBalancer(balancer([]));
     expect(useStore.getState().balancer.upstreams.constructor).toBeNull();
   });
 });

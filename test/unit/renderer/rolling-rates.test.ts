@@ -3,37 +3,50 @@ import type { MetricsTick } from '../../../shared/contract/model';
 
 // The renderer is type-checked by its own (web) tsconfig: loaded here by a path tsc does not follow.
 const metrics = '../../../renderer/src/metrics/';
+interface Frame {
+  at: number;
+  requestsPerSec: number;
+  errorsPerSec: number;
+  retriesPerSec: number;
+  inflight: number;
+  acked: number;
+  latency: MetricsTick['latency'];
+  perNode: Record<string, { requestsPerSec: number; errorsPerSec: number; inflight: number; p50: number; p99: number }>;
+}
 interface RollingRates {
-  smooth(tick: MetricsTick): MetricsTick;
+  smooth(tick: MetricsTick): Frame;
   clear(): void;
 }
 const { RollingRates } = (await import(`${metrics}rolling-rates`)) as { RollingRates: new () => RollingRates };
 
-/** A 100 ms window at `at` ms with these rates (per second), overall and for node a. */
+/** A window (100 ms by default) ending at `at` ms that counted these rates (per second), overall and for node a. */
 function tick(at: number, rps: number, errors = 0, p99 = 5, windowMs = 100): MetricsTick {
+  const count = (perSec: number) => (perSec * windowMs) / 1000;
   return {
     at,
     windowMs,
-    requestsPerSec: rps,
-    errorsPerSec: errors,
-    retriesPerSec: rps / 2,
+    requests: count(rps),
+    errors: count(errors),
+    retries: count(rps / 2),
+    inflight: 3,
+    acked: 7,
     latency: { p50: 1, p90: 2, p99, max: p99, count: 1 },
-    perNode: { a: { requestsPerSec: rps, errorsPerSec: errors, p50: 1, p99, state: 'in-rotation', inflight: 0 } },
-    ledger: { acked: 0, checked: 0, lost: 0, stale: 0, checkedAt: null },
-  } as MetricsTick;
+    perNode: { a: { requests: count(rps), errors: count(errors), retries: count(rps / 2), inflight: 3, p50: 1, p99 } },
+  };
 }
 
 describe('RollingRates', () => {
-  it('passes the first tick through as it is', () => {
+  it('gives the first tick the rates of its own window, and its other numbers as they are', () => {
     const rates = new RollingRates();
-    const first = tick(0, 40);
-    expect(rates.smooth(first)).toBe(first);
+    const first = rates.smooth(tick(0, 40, 4));
+    expect(first).toMatchObject({ at: 0, requestsPerSec: 40, errorsPerSec: 4, retriesPerSec: 20, inflight: 3, acked: 7, latency: { p99: 5 } });
+    expect(first.perNode.a).toEqual({ requestsPerSec: 40, errorsPerSec: 4, inflight: 3, p50: 1, p99: 5 });
   });
 
   it('turns bursty 100 ms windows into the rate over the last second, overall and per node', () => {
     const rates = new RollingRates();
     // One window in ten carries all the traffic: 10 requests in 100 ms (100/s), the others none.
-    let out: MetricsTick | undefined;
+    let out: Frame | undefined;
     for (let i = 0; i < 10; i++) out = rates.smooth(tick(i * 100, i === 0 ? 100 : 0, i === 0 ? 10 : 0));
     // 10 requests over 1000 ms: 10/s; 1 error: 1/s; retries at half the requests: 5/s.
     expect(out?.requestsPerSec).toBeCloseTo(10, 9);
@@ -71,7 +84,14 @@ describe('RollingRates', () => {
     const rates = new RollingRates();
     rates.smooth(tick(0, 1_000));
     rates.clear();
-    const next = tick(100, 0);
-    expect(rates.smooth(next)).toBe(next);
+    expect(rates.smooth(tick(100, 0)).requestsPerSec).toBe(0);
+  });
+
+  it('counts a node only in the windows it was in', () => {
+    const rates = new RollingRates();
+    const without = { ...tick(0, 100), perNode: {} };
+    rates.smooth(without); // 10 requests, none of them a's
+    // a: 10 requests over the 200 ms of both windows.
+    expect(rates.smooth(tick(100, 100)).perNode.a?.requestsPerSec).toBeCloseTo(50, 9);
   });
 });

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { BalancerState, FaultRecord, Incident, LabSnapshot, LedgerCounts, MetricsTick, NodeSnapshot, TimelineEvent, UpstreamState } from '../../../shared/contract/model';
+import type { BalancerState, FaultRecord, Incident, LabSnapshot, LedgerCounts, NodeSnapshot, TimelineEvent, UpstreamState } from '../../../shared/contract/model';
 import type { DrillRunStatus } from '../../../shared/drill/run';
 import { MAX_COMPARED } from '../../../shared/report/compare';
 
@@ -19,7 +19,8 @@ interface State {
 }
 type Actions = {
   applySnapshot(snapshot: LabSnapshot): void;
-  applyTickState(tick: MetricsTick): void;
+  applyBalancer(state: BalancerState): void;
+  applyLedger(counts: LedgerCounts): void;
   applyFaults(faults: FaultRecord[]): void;
   applyIncident(incident: Incident): void;
   addTimelineEvents(events: TimelineEvent[]): void;
@@ -67,10 +68,9 @@ function snapshot(runDir: string, ids: string[], extra: Partial<LabSnapshot> = {
   } as unknown as LabSnapshot;
 }
 
-function tick(perNode: Record<string, UpstreamState>, checked: LedgerCounts = ledger(null)): MetricsTick {
-  const nodes: MetricsTick['perNode'] = {};
-  for (const [id, upstream] of Object.entries(perNode)) nodes[id] = { requestsPerSec: 0, errorsPerSec: 0, p50: 0, p99: 0, state: upstream, inflight: 0 };
-  return { at: 1, windowMs: 100, requestsPerSec: 0, errorsPerSec: 0, retriesPerSec: 0, latency: { p50: 0, p90: 0, p99: 0, max: 0, count: 0 }, perNode: nodes, ledger: checked } as MetricsTick;
+/** A `balancer.changed` payload routing these nodes in these states. */
+function balancer(states: Record<string, UpstreamState>, strategy = 'round-robin'): BalancerState {
+  return { url: null, settings: { strategy }, upstreams: Object.entries(states).map(([id, state]) => ({ id, state })), retryBudget: { used: 0, allowed: 0 } } as unknown as BalancerState;
 }
 
 describe('renderer store actions', () => {
@@ -143,25 +143,32 @@ describe('renderer store actions', () => {
     });
   });
 
-  describe('applyTickState', () => {
-    it('touches the store only when an upstream state or the ledger check changed', () => {
+  describe('applyBalancer (balancer.changed)', () => {
+    it('takes the upstream states and settings; a node no longer routed reads null', () => {
       actions.applySnapshot(snapshot('/run/1', ['p1', 's1']));
-      const before = state();
-      actions.applyTickState(tick({ p1: 'in-rotation' }));
-      // Nothing changed: the same objects, so no component re-renders at 10 Hz.
-      expect(state().balancer).toBe(before.balancer);
-      expect(state().traffic).toBe(before.traffic);
-      actions.applyTickState(tick({ p1: 'ejected', s1: 'in-rotation' }));
+      actions.applyBalancer(balancer({ p1: 'ejected', s1: 'in-rotation' }));
       expect({ ...state().balancer.upstreams }).toEqual({ p1: 'ejected', s1: 'in-rotation' });
+      actions.applyBalancer(balancer({ s1: 'in-rotation' }, 'least-connections'));
+      expect({ ...state().balancer.upstreams }).toEqual({ p1: null, s1: 'in-rotation' });
+      expect(state().balancer.state?.settings.strategy).toBe('least-connections');
     });
 
-    it('takes a ledger check once, when it is newer than the one shown', () => {
-      actions.applyTickState(tick({}, ledger(100, 2)));
-      expect(state().traffic.ledger?.lost).toBe(2);
-      const shown = state().traffic;
-      actions.applyTickState(tick({}, ledger(100, 2)));
-      expect(state().traffic).toBe(shown);
-      actions.applyTickState(tick({}, ledger(200, 0)));
+    it('keeps the upstream states object when no state changed (a settings change re-renders no node)', () => {
+      actions.applySnapshot(snapshot('/run/1', ['p1', 's1']));
+      const before = state().balancer.upstreams;
+      actions.applyBalancer(balancer({ p1: 'in-rotation' }, 'random'));
+      expect(state().balancer.upstreams).toBe(before);
+      expect(state().balancer.state?.settings.strategy).toBe('random');
+    });
+  });
+
+  describe('applyLedger (ledger.checked)', () => {
+    it('shows each check as it comes', () => {
+      actions.applySnapshot(snapshot('/run/1', ['p1']));
+      expect(state().traffic.ledger).toBeNull();
+      actions.applyLedger(ledger(100, 2));
+      expect(state().traffic.ledger).toMatchObject({ checkedAt: 100, lost: 2 });
+      actions.applyLedger(ledger(200, 0));
       expect(state().traffic.ledger).toMatchObject({ checkedAt: 200, lost: 0 });
     });
   });

@@ -1,10 +1,10 @@
 import { useRef } from 'react';
-import type { MetricsTick } from '../../../../shared/contract/model.js';
+import type { MetricsFrame } from '../../metrics/rolling-rates.js';
 import { useMetricsFrame } from '../../metrics/use-metrics-frame.js';
 
 type Props = {
   /** The number this readout shows, from the newest tick. */
-  read: (tick: MetricsTick) => number;
+  read: (tick: MetricsFrame) => number;
   format: (value: number) => string;
   testId: string;
   className?: string;

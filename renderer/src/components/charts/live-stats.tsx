@@ -1,9 +1,9 @@
-import type { MetricsTick } from '../../../../shared/contract/model.js';
+import type { MetricsFrame } from '../../metrics/rolling-rates.js';
 import { formatNumber } from '../../format.js';
 import { Term } from '../concepts/term.js';
 import { LiveNumber } from './live-number.js';
 
-type Stat = { id: string; label: string; unit: string; read: (t: MetricsTick) => number; concept?: string; format?: (n: number) => string };
+type Stat = { id: string; label: string; unit: string; read: (t: MetricsFrame) => number; concept?: string; format?: (n: number) => string };
 
 const count = (n: number) => String(Math.round(n));
 
@@ -13,7 +13,7 @@ const STATS: Stat[] = [
   { id: 'retries', label: 'retries', unit: '/s', read: (t) => t.retriesPerSec, concept: 'retry-budget' },
   { id: 'p50', label: 'p50', unit: 'ms', read: (t) => t.latency.p50 },
   { id: 'p99', label: 'p99', unit: 'ms', read: (t) => t.latency.p99 },
-  { id: 'acked', label: 'acked writes', unit: '', read: (t) => t.ledger.acked, concept: 'ledger', format: count },
+  { id: 'acked', label: 'acked writes', unit: '', read: (t) => t.acked, concept: 'ledger', format: count },
 ];
 
 /** The lab's vital signs in large type, straight from the newest tick. */

@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import type { MetricsTick } from '../../../../shared/contract/model.js';
+import type { MetricsFrame } from '../../metrics/rolling-rates.js';
 import { formatNumber } from '../../format.js';
 import { metricsRing } from '../../metrics/metrics-feed.js';
 import { useStore } from '../../store/store.js';
@@ -7,7 +7,7 @@ import { LiveChart, type ChartSeries } from '../charts/live-chart.js';
 import { LiveNumber } from '../charts/live-number.js';
 import { StatusBadge } from '../status-badge.js';
 
-const NUMBERS: Array<{ id: string; label: string; read: (t: MetricsTick) => number }> = [
+const NUMBERS: Array<{ id: string; label: string; read: (t: MetricsFrame) => number }> = [
   { id: 'rps', label: 'requests/s', read: (t) => t.requestsPerSec },
   { id: 'errors', label: 'errors/s', read: (t) => t.errorsPerSec },
   { id: 'p99', label: 'p99 ms', read: (t) => t.latency.p99 },

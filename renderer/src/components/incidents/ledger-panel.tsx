@@ -19,7 +19,7 @@ export function LedgerPanel() {
         <div>
           <dt>acked</dt>
           <dd>
-            <LiveNumber testId="ledger-acked" read={(t) => t.ledger.acked} format={(n) => String(Math.round(n))} />
+            <LiveNumber testId="ledger-acked" read={(t) => t.acked} format={(n) => String(Math.round(n))} />
           </dd>
         </div>
         <div>

@@ -18,7 +18,7 @@ const concept: Record<UpstreamState | 'none', string> = {
   none: 'hot-standby',
 };
 
-/** What the balancer thinks of a node right now (from the metrics ticks). */
+/** What the balancer thinks of a node right now (from `balancer.changed`). */
 export function UpstreamBadge({ id }: { id: string }) {
   const state = useStore((s) => s.balancer.upstreams[id] ?? null) ?? 'none';
   return (

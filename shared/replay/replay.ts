@@ -57,6 +57,7 @@ class Draft {
         const timeline = this.own('timeline');
         timeline.push(payload as TimelineEvent);
         if (timeline.length > this.timelineLimit * 2) timeline.splice(0, timeline.length - this.timelineLimit);
+        this.upstreamStateOf(payload as TimelineEvent);
         break;
       }
       case 'metrics.tick':
@@ -118,6 +119,16 @@ class Draft {
       balancer ??= this.ownBalancer();
       balancer.upstreams[i] = { ...u, state: n.state as typeof u.state };
     }
+  }
+
+  /** The balancer's own words on the timeline (`balancer.ejected`, `balancer.readmitted`), for a lab whose ticks and events say no more. */
+  private upstreamStateOf(event: TimelineEvent): void {
+    const state = event.kind === 'balancer.ejected' ? 'ejected' : event.kind === 'balancer.readmitted' ? 'in-rotation' : null;
+    if (!state || event.nodeId === undefined) return;
+    const i = this.state.balancer.upstreams.findIndex((u) => u.id === event.nodeId);
+    if (i < 0 || this.state.balancer.upstreams[i]!.state === state) return;
+    const balancer = this.ownBalancer();
+    balancer.upstreams[i] = { ...balancer.upstreams[i]!, state };
   }
 
   private ownBalancer(): BalancerState {

@@ -15,7 +15,11 @@ export interface RecordingSettings {
   maxBytes: number;
   /** Log batches are capped apart: they can dominate (default 8 MiB). */
   maxLogBytes: number;
-  /** One `recording.get` answer carries at most this much (default 16 MiB). */
+  /**
+   * One `recording.get` / `report.recording` answer carries at most this much (default 4 MiB): the
+   * contract host closes a WebSocket client with 8 MiB queued (DEFAULT_CONNECTION_LIMITS), so one
+   * answer must stay well under that while ticks keep coming.
+   */
   maxStretchBytes: number;
   /** A drill run's capture keeps every entry up to this much; past it, keyframes only (default 128 MiB). */
   maxCaptureBytes: number;
@@ -26,7 +30,7 @@ export const defaultRecordingSettings: RecordingSettings = {
   maxAgeMs: 30 * 60_000,
   maxBytes: 96 * 1024 * 1024,
   maxLogBytes: 8 * 1024 * 1024,
-  maxStretchBytes: 16 * 1024 * 1024,
+  maxStretchBytes: 4 * 1024 * 1024,
   maxCaptureBytes: 128 * 1024 * 1024,
 };
 
@@ -172,6 +176,10 @@ export class LabRecording implements Disposable {
     for (let i = first; i < this.segments.length && this.segments[i]!.keyframe.at <= to; i++) {
       chosen.push(this.segments[i]!);
       bytes += this.segments[i]!.bytes;
+    }
+    if (chosen.length === 0) {
+      const oldest = this.segments[0]?.keyframe.at;
+      throw new ContractError({ code: 'not-found', message: oldest === undefined ? 'the lab is not recording yet' : `the recording starts at ${oldest} (epoch ms): nothing before it is kept`, field: 'to' });
     }
     if (bytes > this.settings.maxStretchBytes) {
       const seconds = ((to - Math.max(from, chosen[0]!.keyframe.at)) / 1000) * (this.settings.maxStretchBytes / bytes);

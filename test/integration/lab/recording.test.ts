@@ -41,6 +41,9 @@ describe('lab: the recording, replayed', () => {
     const recording = Recording.parse(await lab.client.request('recording.get', {}));
     expect(recording.keyframes[0]!.at).toBeLessThanOrEqual(recording.startedAt);
     expect(recording.entries.some((e) => e.event === 'metrics.tick')).toBe(true);
+    // Keyframes: the start, a fleet up, a failover's new routed nodes; not one per tick.
+    console.log(`${recording.keyframes.length} keyframes over ${((recording.endedAt - recording.startedAt) / 1000).toFixed(1)} s: ${recording.keyframes.map((k) => JSON.stringify(k.state.balancer.upstreams.map((u) => u.id))).join(' ')}`);
+    expect(recording.keyframes.length).toBeLessThanOrEqual(6 + (recording.endedAt - recording.startedAt) / 10_000);
 
     const before = stateAt(recording, beforeKill);
     expect(before.nodes.find((n) => n.id === 'p1')).toMatchObject({ role: 'primary', status: 'ready' });
@@ -60,8 +63,10 @@ describe('lab: the recording, replayed', () => {
     expect(atDetection.open).toBe(true);
     expect(['ejected', 'down']).toContain(detected.balancer.upstreams.find((u) => u.id === 'p1')?.state);
 
-    const after = stateAt(recording, (incident.stages.recovered as number) + 1);
-    expect(after.nodes.find((n) => n.id === 's1')?.role).toBe('primary');
+    const closed = recording.entries.find((e) => e.event === 'incident.changed' && (e.payload as typeof incident).id === incident.id && !(e.payload as typeof incident).open)!;
+    const after = stateAt(recording, closed.at);
+    // Strict sync promotes s1 when it is in sync (it was waited for); on a starved machine the controller may hold instead.
+    expect(after.nodes.find((n) => n.id === 's1')?.role).toBe(incident.failover?.outcome === 'held' ? 'standby' : 'primary');
     expect(after.incidents.find((i) => i.id === incident.id)).toMatchObject({ open: false, stages: incident.stages });
 
     // Played at 1/10x (10 ms of recording per 100 ms frame), the stages fill in as they happened.
@@ -102,6 +107,7 @@ describe('lab: the recording, replayed', () => {
     expect(run.keyframes[0]!.at).toBeLessThanOrEqual(status.startedAt);
     expect(run.endedAt).toBeGreaterThanOrEqual(status.startedAt + (status.elapsedMs ?? 0) - 1);
     expect(run.entries.filter((e) => e.event === 'drill.step').length).toBeGreaterThan(3);
+    expect(run.keyframes.length).toBeLessThanOrEqual(6 + (run.endedAt - run.startedAt) / 10_000);
     const kill = run.entries.find((e) => e.event === 'fault.changed')!;
     expect(stateAt(run, kill.at - 1).nodes.find((n) => n.id === 'a2')?.status).toBe('ready');
     const end = stateAt(run, run.endedAt);

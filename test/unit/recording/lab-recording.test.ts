@@ -9,8 +9,9 @@ const ids = (n: number) => Array.from({ length: n }, (_, i) => `n${i}`);
 
 describe('LabRecording: bounded, in keyframe segments', () => {
   it('keeps the last 30 minutes and little more, dropping the oldest whole segments', () => {
-    const lab = new SyntheticLab(ids(3));
+    const lab = new SyntheticLab(ids(3), { maxStretchBytes: 64 * 1024 * 1024 });
     lab.run(40);
+    expect(lab.recording.stats().bytes).toBeGreaterThan(4 * 1024 * 1024); // past one answer's default: asked for whole here
     const recording = lab.recording.get();
     expect(recording.keyframes[0]!.at).toBeLessThanOrEqual(lab.t - 30 * 60_000);
     expect(recording.keyframes[0]!.at).toBeGreaterThan(lab.t - 30 * 60_000 - 10_000);
@@ -21,7 +22,7 @@ describe('LabRecording: bounded, in keyframe segments', () => {
   });
 
   it('stays within its byte budget whatever the age, and caps log batches apart', () => {
-    const lab = new SyntheticLab(ids(64), { maxBytes: 4 * 1024 * 1024, maxLogBytes: 256 * 1024 });
+    const lab = new SyntheticLab(ids(64), { maxBytes: 4 * 1024 * 1024, maxLogBytes: 256 * 1024, maxStretchBytes: 64 * 1024 * 1024 });
     for (let i = 0; i < 6_000; i++) {
       lab.advance(100);
       lab.tick();
@@ -57,6 +58,7 @@ describe('LabRecording: bounded, in keyframe segments', () => {
     }
     expect(error).toBeInstanceOf(ContractError);
     expect(error).toMatchObject({ code: 'limit-exceeded', field: 'to' });
+    expect(() => lab.recording.get({ to: T0 - 1 })).toThrow(/the recording starts at 1700000000000 \(epoch ms\): nothing before it is kept/);
     expect((error as Error).message).toMatch(/about [\d.]+ MiB, over the 0.5 MiB one answer carries: ask for less \(about \d+ s at a time/);
   });
 

@@ -54,6 +54,8 @@ export function defaultReportsDir(): string {
 }
 
 export class ReportStore {
+  private lastRecording: { file: string; mtimeMs: number; recording: Recording } | null = null;
+
   constructor(
     readonly dir: string,
     private readonly printPdf: PdfPrinter = writePdf,
@@ -133,6 +135,9 @@ export class ReportStore {
     const { dir } = this.open(ref, lookup);
     const file = join(dir, RECORDING_FILE);
     if (!existsSync(file)) return null;
+    // A player asks for one stretch after another: the last one read is kept while its file is unchanged.
+    const mtimeMs = statSync(file).mtimeMs;
+    if (this.lastRecording?.file === file && this.lastRecording.mtimeMs === mtimeMs) return this.lastRecording.recording;
     let raw: unknown;
     try {
       raw = JSON.parse((await promisify(gunzip)(readFileSync(file))).toString('utf8'));
@@ -144,6 +149,7 @@ export class ReportStore {
       const issue = parsed.error.issues[0]!;
       throw new ContractError({ code: 'invalid-params', message: `${file}: ${fieldPath(issue.path as Array<string | number>)}: ${issue.message}`, field: 'id' });
     }
+    this.lastRecording = { file, mtimeMs, recording: parsed.data };
     return parsed.data;
   }
 

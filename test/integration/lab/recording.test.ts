@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IncidentStage } from '../../../shared/contract/model.js';
@@ -30,8 +30,8 @@ describe('lab: the recording, replayed', () => {
   it('rebuilds a hot-standby failover under traffic: the primary serving before the kill, detected and ejected after, the standby promoted, the stages in order', async () => {
     t = await startLab({ topology: { kind: 'hot-standby', replication: 'sync' } });
     const lab = t;
-    await lab.client.request('traffic.start', { rate: 200, durationMs: 2_500, readShare: 0.5, keys: 200 });
     await waitFor('s1 in sync', () => lab.timeline.find((e) => e.kind === 'standby.in-sync' && e.nodeId === 's1'));
+    await lab.client.request('traffic.start', { rate: 200, durationMs: 4_000, readShare: 0.5, keys: 200 });
     await new Promise((r) => setTimeout(r, 500));
     const beforeKill = lab.lab.recording.get().endedAt;
     process.kill(pidOf(await lab.state(), 'p1'), 'SIGKILL');
@@ -126,6 +126,7 @@ describe('lab: the recording, replayed', () => {
 
     // Damaged: a clear error naming the file; the report itself still opens.
     const { dir } = await lab.client.request('report.open', { id });
+    console.log(`drill recording: ${run.entries.length} entries, ${run.keyframes.length} keyframes over ${((run.endedAt - run.startedAt) / 1000).toFixed(1)} s; ${(JSON.stringify(recording).length / 1024).toFixed(0)} KiB JSON, ${(statSync(join(dir, RECORDING_FILE)).size / 1024).toFixed(0)} KiB gzipped`);
     writeFileSync(join(dir, RECORDING_FILE), 'not gzip');
     await expect(lab.client.request('report.recording', { id })).rejects.toMatchObject({ code: 'invalid-params', message: expect.stringContaining(RECORDING_FILE) });
     // Written before recordings existed: none, and nothing else changes.

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../../shared/contract/model.js';
 import { Recording } from '../../../shared/replay/recording.js';
 import { ReplayCursor, logsUpTo, stateAt } from '../../../shared/replay/replay.js';
+import { sliceRecording } from '../../../shared/replay/slice.js';
 import { SyntheticLab, T0, syntheticUpstream } from '../../support/synthetic-lab.js';
 
 /** A hot standby's failover told as events: p1 killed at +2 s, detected at +2.05 s, s1 promoted at +2.3 s, recovered at +2.5 s. */
@@ -170,5 +171,30 @@ describe('replay: the state at any instant', () => {
     lab.timeline('balancer.readmitted', 'a1');
     lab.timeline('balancer.ejected', 'a2');
     expect(stateAt(lab.recording.get(), lab.t).balancer.upstreams.map((u) => u.state)).toEqual(['in-rotation', 'ejected']);
+  });
+});
+
+describe('replay: a stretch of a whole recording', () => {
+  it('rebuilds every instant of the stretch as the whole does, and holds nothing past its end', () => {
+    const lab = new SyntheticLab(['a1', 'a2', 'a3'], { keyframeEveryMs: 1_000, maxStretchBytes: 64 * 1024 * 1024 });
+    for (let i = 0; i < 100; i++) {
+      lab.advance(100);
+      lab.tick();
+      if (i % 7 === 0) lab.setNode('a2', { restarts: i });
+      if (i % 5 === 0) lab.timeline('note', 'a1', { i });
+    }
+    const whole = lab.recording.get();
+    const from = T0 + 2_350;
+    const to = T0 + 6_050;
+    const stretch = sliceRecording(whole, from, to);
+    expect(stretch.startedAt).toBe(from);
+    expect(stretch.endedAt).toBe(to);
+    expect(stretch.keyframes[0]!.at).toBe(T0 + 2_000);
+    expect(stretch.entries.every((e) => e.at <= to)).toBe(true);
+    for (let t = from; t <= to; t += 50) expect(stateAt(stretch, t)).toEqual(stateAt(whole, t));
+    // Asked for more than there is: clamped to what it holds.
+    const all = sliceRecording(whole, T0 - 5_000, T0 + 99_000);
+    expect(all.keyframes).toHaveLength(whole.keyframes.length);
+    expect(all.entries).toHaveLength(whole.entries.length);
   });
 });

@@ -36,6 +36,28 @@ export default tseslint.config(
     ['electron', '**/renderer/**', '**/electron/main/**', '**/electron/preload/**'],
     'the engine, the test server and the CLI run in plain Node: no electron import, no renderer code.',
   ),
+  // The data plane (balancer, fault proxies) is reached through data-plane/ only, in messages, so it can
+  // move to worker threads (issue 15) without the rest of the engine changing. Types are its vocabulary;
+  // the toxic shape's pure checks are shared. Toxiproxy's client proxies are the named exception (see data-plane/README.md).
+  {
+    files: ['electron/**/*.ts'],
+    ignores: ['electron/engine/data-plane/**', 'electron/engine/balancer/**', 'electron/engine/faults/network/**', 'electron/engine/node-links.ts', 'electron/engine/toxiproxy/client-proxies.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/balancer', '**/balancer/*', '**/balancer/**', '**/faults/network', '**/faults/network/**', './network', './network/**', '**/node-links', '**/node-links.js'],
+              allowTypeImports: true,
+              allowImportNamePattern: '^(isToxicType|parseToxicSpec|parseAttributes|TOXIC_TYPES)$',
+              message: 'the balancer and the fault proxies are the data plane: reach them through electron/engine/data-plane (PlaneClient), in messages.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   layer(
     ['electron/server/**/*.ts'],
     ['electron', '**/engine/**', '**/cli/**', '**/renderer/**'],

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Balancer, type BalancerListener, type DetectionVia } from '../electron/engine/balancer/index';
+import type { BalancerListener, DetectionVia } from '../electron/engine/balancer/index';
+import { InProcessDataPlane, PlaneClient } from '../electron/engine/data-plane/index';
 import { now } from '../electron/engine/clock';
 import { sleep } from '../shared/sleep';
 import { freePort } from './stats';
@@ -356,7 +357,8 @@ export async function run(): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'fd-bench-balancer-'));
   const nodes: Node[] = [];
   const recorder = new Recorder();
-  const balancer = new Balancer({ listener: recorder });
+  // The balancer as the lab drives it: through its data plane (outcomes batched out, states copied back).
+  const balancer = new PlaneClient({ plane: new InProcessDataPlane(), listener: recorder });
   try {
     for (let i = 0; i < 3; i++) nodes.push(new Node(`n${i + 1}`, await freePort()));
     await Promise.all(nodes.map((n) => n.start()));

@@ -11,8 +11,6 @@ import {
   type Unsubscribe,
 } from '../../shared/contract/index.js';
 import { appVersion } from './app-paths.js';
-import { Balancer } from './balancer/index.js';
-import { httpFaultPort } from './balancer/http-fault-port.js';
 import { defaultTopology } from './default-fleet.js';
 import { DisposableStore } from './disposables.js';
 import { fleetForTopology } from './failover/index.js';
@@ -20,7 +18,7 @@ import { FaultRegistry } from './faults/index.js';
 import { FleetSupervisor } from './fleet/index.js';
 import { IncidentTracker } from './incidents/index.js';
 import { MetricsRecorder, createLabMetrics, type LabMetrics } from './metrics/index.js';
-import { NodeLinks } from './node-links.js';
+import { InProcessDataPlane, PlaneClient } from './data-plane/index.js';
 import { DrillService } from './drills/drill-service.js';
 import type { DrillLab } from './drills/drill-run.js';
 import { reseedLab } from './random.js';
@@ -52,11 +50,11 @@ export class Lab {
   private readonly events = new LabEvents();
   private readonly timeline = new Timeline((event) => this.events.emit('timeline.event', event));
   private readonly fleet: FleetSupervisor;
-  private readonly balancer: Balancer;
+  /** The balancer and the fault proxies, reached only in messages; the lab reads its own copy of their state. */
+  private readonly balancer: PlaneClient;
   private readonly incidents: IncidentTracker;
   private readonly metrics: MetricsRecorder;
   private readonly prometheus: LabMetrics;
-  private readonly links = new NodeLinks();
   private readonly faults: FaultRegistry;
   private readonly traffic: TrafficSession;
   private readonly lifecycle: FleetLifecycle;
@@ -85,11 +83,11 @@ export class Lab {
       ...(options.launcher ? { launcher: options.launcher } : {}),
       listener: router.fleetListener(),
       // Every link into a node goes through its fault proxies: network faults need no root.
-      beforeSpawn: (ports) => this.links.ensure(ports),
-      replicaPort: (id) => this.links.replicationPort(id),
+      beforeSpawn: (ports) => this.balancer.ensureLinks(ports),
+      replicaPort: (id) => this.balancer.replicationPort(id),
     });
-    this.balancer = new Balancer({ listener: router.balancerListener() });
-    this.faults = new FaultRegistry({ runDir, fleet: this.fleet, network: this.links, http: httpFaultPort(this.balancer), listener: router.faultListener() });
+    this.balancer = new PlaneClient({ plane: options.dataPlane?.() ?? new InProcessDataPlane(), listener: router.balancerListener() });
+    this.faults = new FaultRegistry({ runDir, fleet: this.fleet, network: this.balancer.networkFaults(), http: this.balancer.httpFaults(), listener: router.faultListener() });
     this.incidents = new IncidentTracker({ onTimeline: (kind, nodeId, detail, at) => record(kind, detail, nodeId, at) });
     this.prometheus = createLabMetrics({ nodes: () => this.fleet.nodes(), faults: () => this.faults.list() });
     this.traffic = new TrafficSession({
@@ -106,10 +104,10 @@ export class Lab {
     });
     this.lifecycle = new FleetLifecycle({
       runDir, fleetSpec, topology, record, events: this.events, failoverListener: router.failoverListener(),
-      fleet: this.fleet, balancer: this.balancer, links: this.links, faults: this.faults, traffic: this.traffic,
+      fleet: this.fleet, balancer: this.balancer, links: this.balancer, faults: this.faults, traffic: this.traffic,
     });
-    this.toxiproxy = new ToxiproxyFace({ links: this.links, faults: this.faults, host: () => this.host });
-    this.metrics = new MetricsRecorder({ upstreams: () => this.balancer.snapshot().upstreams, ledger: () => this.traffic.ledgerCounts() });
+    this.toxiproxy = new ToxiproxyFace({ links: this.balancer, faults: this.faults, host: () => this.host });
+    this.metrics = new MetricsRecorder({ upstreams: () => this.balancer.upstreams(), ledger: () => this.traffic.ledgerCounts() });
     const { events, incidents, faults, balancer, prometheus, lifecycle, traffic } = this;
     router.attach({ record, events, incidents, faults, balancer, prometheus, lifecycle, traffic });
     this.subscribe(router);
@@ -206,10 +204,9 @@ export class Lab {
       () => this.traffic.stop(),
       () => this.lifecycle.teardownFailover(),
       () => this.fleet.dispose(),
-      () => this.links.close(),
       () => this.subscriptions.dispose(),
       () => this.metrics.stop(),
-      () => this.balancer.close(),
+      () => this.balancer.close(), // the data plane: the balancer, and the fault proxies in front of the nodes
       () => this.events.dispose(),
     ];
   }
@@ -244,8 +241,7 @@ export class Lab {
   }
 
   private balancerState(): BalancerState {
-    const { settings, upstreams, retryBudget } = this.balancer.snapshot();
-    return { url: this.balancer.url, settings, upstreams, retryBudget };
+    return this.balancer.state();
   }
 
   private handlers(): CommandHandlers {

@@ -24,6 +24,22 @@ export interface BalancerSnapshot {
   retryBudget: { used: number; allowed: number };
 }
 
+/**
+ * The settings a patch makes of `previous`: only what it names changes (weights merge by node).
+ * Pure, so the engine keeps its own copy of the data plane's settings by the same rule.
+ */
+export function mergeBalancerSettings(previous: BalancerSettings, patch: BalancerSettingsPatch): BalancerSettings {
+  const p = BalancerSettingsPatch.parse(patch);
+  return BalancerSettings.parse({
+    strategy: p.strategy ?? previous.strategy,
+    weights: p.weights ? { ...previous.weights, ...p.weights } : previous.weights,
+    ewmaDecayMs: p.ewmaDecayMs ?? previous.ewmaDecayMs,
+    health: { ...previous.health, ...p.health },
+    passive: { ...previous.passive, ...p.passive },
+    retry: { ...previous.retry, ...p.retry },
+  });
+}
+
 export class Balancer {
   private settings: BalancerSettings;
   private targets: UpstreamTarget[] = [];
@@ -69,14 +85,7 @@ export class Balancer {
   setSettings(patch: BalancerSettingsPatch): BalancerSettings {
     const p = BalancerSettingsPatch.parse(patch);
     const previous = this.settings;
-    const next = BalancerSettings.parse({
-      strategy: p.strategy ?? previous.strategy,
-      weights: p.weights ? { ...previous.weights, ...p.weights } : previous.weights,
-      ewmaDecayMs: p.ewmaDecayMs ?? previous.ewmaDecayMs,
-      health: { ...previous.health, ...p.health },
-      passive: { ...previous.passive, ...p.passive },
-      retry: { ...previous.retry, ...p.retry },
-    });
+    const next = mergeBalancerSettings(previous, p);
     this.settings = next;
     this.handler.configure(next, previous);
     if (p.weights) this.pool.applyWeights(next.weights, this.targets);

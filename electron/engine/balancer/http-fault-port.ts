@@ -1,5 +1,6 @@
 // The fault layer's HTTP port, next to the balancer whose hop applies it (as the network port lives
-// with the links, in node-links.ts): a fault's toxic becomes the balancer's `HttpFault` on one node.
+// with the links, in node-links.ts): a fault's toxic becomes the balancer's `HttpFault` on one node. The lab reaches both
+// through its data plane (`PlaneClient.httpFaults()`, `networkFaults()`).
 import type { FaultToxic, HttpFaultPort } from '../faults';
 import type { Balancer } from './balancer';
 import type { HttpFault } from './proxy-handler';

@@ -18,12 +18,15 @@ export interface FaultToxic extends ToxicSpec<FaultType, Record<string, unknown>
   links: FaultLinks;
 }
 
-/** Network faults, applied by the fault proxy in front of each node (the lab implements it). */
+/**
+ * Network faults, applied by the fault proxy in front of each node (the lab implements it through its
+ * data plane, which may answer later: a worker thread's proxies do).
+ */
 export interface NetworkFaultPort {
-  /** Throws (a ContractError, ideally) if it cannot apply it; then nothing is applied. */
-  apply(faultId: string, nodeId: string, toxic: FaultToxic): void;
+  /** Throws or rejects (a ContractError, ideally) if it cannot apply it; then nothing is applied. */
+  apply(faultId: string, nodeId: string, toxic: FaultToxic): void | Promise<void>;
   /** Removes it; in-flight data passes on. Must be idempotent. */
-  revert(faultId: string): void;
+  revert(faultId: string): void | Promise<void>;
 }
 
 /** HTTP faults, applied on the balancer's hop to a node (the lab implements it). */

@@ -13,8 +13,8 @@ export function proxiedFault(type: FaultType): FaultUnit {
       const port = kind === 'http' ? context.http : context.network;
       return {
         journal: { via: kind === 'http' ? 'balancer' : 'fault-proxy' },
-        apply(handle) {
-          port.apply(handle.id, context.node.id, { ...context.spec, name: context.spec.name ?? handle.id });
+        async apply(handle) {
+          await port.apply(handle.id, context.node.id, { ...context.spec, name: context.spec.name ?? handle.id });
           return {
             effect: {
               via: kind === 'http' ? 'balancer' : 'fault-proxy',
@@ -22,8 +22,8 @@ export function proxiedFault(type: FaultType): FaultUnit {
               toxicity: context.spec.toxicity,
               ...(kind === 'network' ? { links: context.spec.links } : {}),
             },
-            revert() {
-              port.revert(handle.id);
+            async revert() {
+              await port.revert(handle.id);
             },
           };
         },

@@ -1,6 +1,7 @@
 // Event routing: what the lab's parts report, sent on to the timeline and to the parts that act on it.
 import type { Incident } from '../../../shared/contract/index.js';
-import type { Balancer, BalancerListener } from '../balancer/index.js';
+import type { BalancerListener } from '../balancer/index.js';
+import type { PlaneClient } from '../data-plane/index.js';
 import type { FailoverListener } from '../failover/index.js';
 import type { FaultListener, FaultRegistry } from '../faults/index.js';
 import type { FleetListener } from '../fleet/index.js';
@@ -17,7 +18,7 @@ export interface RoutedParts {
   events: LabEvents;
   incidents: IncidentTracker;
   faults: FaultRegistry;
-  balancer: Balancer;
+  balancer: PlaneClient;
   prometheus: LabMetrics;
   lifecycle: FleetLifecycle;
   traffic: TrafficSession;
@@ -77,7 +78,7 @@ export class EventRouter {
         // A standby is not routed to: it serves by being ready again (not while a failover may be promoting it,
         // and not for an incident that failed over: the node that took over decides when that one is over).
         const open = nodeId && kind === 'node.ready' ? incidents.openIncident(nodeId) : undefined;
-        if (nodeId && open && open.stages.failedOver === undefined && !lifecycle.controller?.failingOver && !isRouted(balancer, nodeId)) {
+        if (nodeId && open && open.stages.failedOver === undefined && !lifecycle.controller?.failingOver && !balancer.routes(nodeId)) {
           incidents.firstServed({ nodeId, at });
         }
         lifecycle.emitStateIfChanged();
@@ -155,8 +156,4 @@ export class EventRouter {
     events.emit('incident.changed', incident);
     if (!incident.open && incident.lostWrites === null) void traffic.checkLedgerFor(incident.id);
   };
-}
-
-function isRouted(balancer: Balancer, nodeId: string): boolean {
-  return balancer.snapshot().upstreams.some((u) => u.id === nodeId);
 }

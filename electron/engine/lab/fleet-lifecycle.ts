@@ -1,11 +1,10 @@
 // The fleet lifecycle: which fleet the lab runs, starting, stopping and changing it with its failover controller.
 import { ContractError, type FleetSpec, type FleetState, type NodeSnapshot, type TopologySpec, type TrafficSettings } from '../../../shared/contract/index.js';
-import type { Balancer } from '../balancer/index.js';
+import type { PlaneClient } from '../data-plane/index.js';
 import { CheckpointShipper, FailoverController, fleetForTopology, type FailoverListener } from '../failover/index.js';
 import type { FaultRegistry } from '../faults/index.js';
 import { checkFleet, type FleetSupervisor } from '../fleet/index.js';
 import { labNodeSecret } from '../fleet/node-launch.js';
-import type { NodeLinks } from '../node-links.js';
 import type { LabEvents } from './lab-events.js';
 import type { RecordTimeline } from './timeline.js';
 import type { TrafficSession } from './traffic-session.js';
@@ -15,8 +14,9 @@ export interface FleetLifecycleOptions {
   fleetSpec: FleetSpec;
   topology: TopologySpec | null;
   fleet: FleetSupervisor;
-  balancer: Balancer;
-  links: NodeLinks;
+  balancer: PlaneClient;
+  /** Where the fault proxies in front of each node listen. */
+  links: Pick<PlaneClient, 'balancerPort' | 'replicationPort'>;
   faults: FaultRegistry;
   traffic: TrafficSession;
   record: RecordTimeline;
@@ -223,7 +223,7 @@ export class FleetLifecycle {
   }
 
   /** The balancer as the failover controller sees it: node ports become the ports of their fault proxies. */
-  private proxiedBalancer(): Pick<Balancer, 'setUpstreams' | 'nodeExited' | 'nodeStarted'> {
+  private proxiedBalancer(): Pick<PlaneClient, 'setUpstreams' | 'nodeExited' | 'nodeStarted'> {
     const { balancer, links } = this.options;
     return {
       setUpstreams: (targets) => balancer.setUpstreams(targets.map((t) => ({ ...t, port: links.balancerPort(t.id) ?? t.port }))),

@@ -1,5 +1,6 @@
 // What a lab is created with (re-exported by lab.ts, where every caller imports it from).
 import type { FleetSpecInput, TopologySpec } from '../../../shared/contract/index.js';
+import type { DataPlane } from '../data-plane/index.js';
 import type { ProcessLauncher } from '../fleet/index.js';
 import type { RecordingSettings } from '../recording/lab-recording.js';
 import type { PdfPrinter } from '../reports/report-store.js';
@@ -23,6 +24,8 @@ export interface LabOptions {
   launcher?: ProcessLauncher;
   /** Serve Toxiproxy's HTTP API on 127.0.0.1 (port 0: a free one; token: require it as a bearer token). Default off. */
   toxiproxy?: { port?: number; token?: string };
+  /** The data plane (the balancer and the fault proxies); default in-process. Tests record it; a threaded one fits too. */
+  dataPlane?: () => DataPlane;
   /** The recording's bounds and keyframe interval (electron/engine/recording; defaults: 30 min, 96 MiB, a keyframe every 10 s). */
   recording?: Partial<RecordingSettings>;
 }

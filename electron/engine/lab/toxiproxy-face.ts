@@ -3,11 +3,11 @@ import type { ContractHost, FaultRecord } from '../../../shared/contract/index.j
 import { appVersion } from '../app-paths.js';
 import type { Disposable } from '../disposables.js';
 import type { FaultRegistry } from '../faults/index.js';
-import type { NodeLinks } from '../node-links.js';
+import type { PlaneClient } from '../data-plane/index.js';
 import { ToxiproxyApi, startToxiproxyServer, type ToxiproxyServer } from '../toxiproxy/index.js';
 
 export interface ToxiproxyFaceOptions {
-  links: NodeLinks;
+  links: Pick<PlaneClient, 'links'>;
   faults: FaultRegistry;
   /** The lab's contract: Toxiproxy's toxics and partitions are injected and reverted through it, like the UI's. */
   host: () => ContractHost;
@@ -33,7 +33,7 @@ export class ToxiproxyFace implements Disposable {
     if (this.served) return this.served.server.url;
     const { links, faults, host } = this.options;
     const api = new ToxiproxyApi({
-      links: () => links.list(),
+      links: () => links.links(),
       faults: async () => faults.list(),
       inject: (input) => host().call('fault.inject', input) as Promise<FaultRecord>,
       revert: (id) => host().call('fault.revert', { id }) as Promise<FaultRecord>,

@@ -1,12 +1,12 @@
 // The command table, the request path: balancer.set, traffic.*, ledger.check.
 import type { BalancerState, CommandHandlers } from '../../../../shared/contract/index.js';
-import type { Balancer } from '../../balancer/index.js';
+import type { PlaneClient } from '../../data-plane/index.js';
 import type { RecordTimeline } from '../timeline.js';
 import type { TrafficSession } from '../traffic-session.js';
 
 export interface TrafficCommandsDeps {
   traffic: TrafficSession;
-  balancer: Balancer;
+  balancer: Pick<PlaneClient, 'setSettings'>;
   balancerState: () => BalancerState;
   record: RecordTimeline;
 }

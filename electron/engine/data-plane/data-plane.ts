@@ -1,0 +1,27 @@
+// The one interface between the engine and its data plane (the balancer and the TCP fault proxies).
+// Messages in, one ordered stream of messages out, and the few calls whose answer the engine must
+// wait for. In-process today (in-process.ts); a worker thread can implement the same thing.
+import type { FaultToxic, LinkProxy, PlaneIn, PlaneOut } from './messages';
+
+export type PlaneListener = (message: PlaneOut) => void;
+
+/** A node's own port, where its fault proxies forward to. */
+export interface NodePort {
+  id: string;
+  port: number;
+}
+
+export interface DataPlane {
+  /** Fire and forget; messages are applied in the order sent. Ignored once closed. */
+  send(message: PlaneIn): void;
+  /** Every message out, in order; returns the unsubscribe function. */
+  subscribe(listener: PlaneListener): () => void;
+  /** The balancer listens on 127.0.0.1 (0: a free port). Resolves with the port. */
+  listen(port: number): Promise<number>;
+  /** Puts (or keeps) a proxy pair in front of each node and closes the others. Resolves with every proxy. */
+  ensureLinks(nodes: NodePort[]): Promise<LinkProxy[]>;
+  /** Puts a network fault on a node's links; rejects, with nothing applied, when it cannot. */
+  applyLinkToxic(faultId: string, nodeId: string, toxic: FaultToxic): Promise<void>;
+  /** Flushes what is pending out, then stops everything: proxies, server, pools, probes, timers. Idempotent. */
+  close(): Promise<void>;
+}

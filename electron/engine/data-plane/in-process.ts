@@ -1,0 +1,170 @@
+// The data plane on the engine's own thread: today's Balancer and NodeLinks, unchanged, behind the
+// DataPlane messages. Outcomes leave in batches; upstream states after every change and while they move.
+import type { BalancerSettings } from '../../../shared/contract/model';
+import { Balancer, type RequestOutcome } from '../balancer/index';
+import { now } from '../clock';
+import { NodeLinks } from '../node-links';
+import type { DataPlane, NodePort, PlaneListener } from './data-plane';
+import type { FaultToxic, LinkProxy, PlaneIn, PlaneOut, UpstreamStates } from './messages';
+
+export interface InProcessDataPlaneOptions {
+  settings?: BalancerSettings;
+  /** Outcomes wait at most this long before they leave (default 10 ms). */
+  flushMs?: number;
+  /** ... or until this many are waiting (default 256). */
+  maxBatch?: number;
+  /** How often upstream states are compared with the last sent, to send them when they moved (default 50 ms). */
+  statesMs?: number;
+}
+
+export class InProcessDataPlane implements DataPlane {
+  private readonly balancer: Balancer;
+  private readonly links = new NodeLinks();
+  private readonly listeners = new Set<PlaneListener>();
+  private readonly flushMs: number;
+  private readonly maxBatch: number;
+  private pending: RequestOutcome[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+  private readonly statesTimer: NodeJS.Timeout;
+  private lastStates = '';
+  private statesQueued = false;
+  private closing: Promise<void> | null = null;
+
+  constructor(options: InProcessDataPlaneOptions = {}) {
+    this.flushMs = options.flushMs ?? 10;
+    this.maxBatch = options.maxBatch ?? 256;
+    this.balancer = new Balancer({
+      ...(options.settings ? { settings: options.settings } : {}),
+      listener: {
+        onDetected: (e) => this.event({ type: 'detected', nodeId: e.nodeId, via: e.via, at: e.at, reason: e.reason }),
+        onEjected: (e) => this.event({ type: 'ejected', nodeId: e.nodeId, via: e.via, at: e.at, untilAt: e.untilAt }),
+        onReadmitted: (e) => this.event({ type: 'readmitted', nodeId: e.nodeId, at: e.at, via: e.via }),
+        onFirstServed: (e) => this.event({ type: 'first-served', nodeId: e.nodeId, at: e.at }),
+      },
+    });
+    this.balancer.onOutcome((outcome) => this.outcome(outcome));
+    this.statesTimer = setInterval(() => this.statesIfMoved(), options.statesMs ?? 50);
+    this.statesTimer.unref();
+  }
+
+  send(message: PlaneIn): void {
+    if (this.closing) return;
+    switch (message.type) {
+      case 'settings':
+        this.balancer.setSettings(message.patch);
+        break;
+      case 'upstreams':
+        this.balancer.setUpstreams(message.targets);
+        break;
+      case 'node.exited':
+        this.balancer.nodeExited(message.nodeId, message.at);
+        break;
+      case 'node.started':
+        this.balancer.nodeStarted(message.nodeId);
+        break;
+      case 'http-fault.set':
+        this.balancer.setHttpFault(message.faultId, message.nodeId, message.fault);
+        break;
+      case 'http-fault.cleared':
+        this.balancer.clearHttpFault(message.faultId);
+        break;
+      case 'link-toxic.reverted':
+        this.links.revert(message.faultId);
+        break;
+      default:
+        throw new Error(`unknown data-plane message ${(message as { type: unknown }).type}`);
+    }
+    // What the engine just changed is in its copy before its next line runs (in-process, that is).
+    this.statesIfMoved();
+  }
+
+  subscribe(listener: PlaneListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async listen(port: number): Promise<number> {
+    const bound = await this.balancer.listen(port);
+    this.statesIfMoved();
+    return bound;
+  }
+
+  async ensureLinks(nodes: NodePort[]): Promise<LinkProxy[]> {
+    await this.links.ensure(new Map(nodes.map((n) => [n.id, n.port])));
+    const links = this.links.list();
+    this.emit({ type: 'links', links });
+    return links;
+  }
+
+  async applyLinkToxic(faultId: string, nodeId: string, toxic: FaultToxic): Promise<void> {
+    // Applied before this returns (the body runs synchronously up to the first await): as soon as it was.
+    this.links.apply(faultId, nodeId, toxic);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.flush();
+      clearInterval(this.statesTimer);
+      await this.links.close();
+      this.emit({ type: 'links', links: [] });
+      await this.balancer.close();
+      this.flush();
+    })();
+    return this.closing;
+  }
+
+  private outcome(outcome: RequestOutcome): void {
+    this.pending.push(outcome);
+    if (this.pending.length >= this.maxBatch) this.flush();
+    else if (this.flushTimer === null) this.flushTimer = setTimeout(() => this.flush(), this.flushMs);
+  }
+
+  /** Sends the waiting outcomes (if any), then the states they moved. */
+  private flush(): void {
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (this.pending.length === 0) return;
+    const outcomes = this.pending;
+    this.pending = [];
+    this.deliver({ type: 'outcomes', outcomes });
+    this.statesIfMoved();
+  }
+
+  /** A detection, ejection, readmission or first response: states follow once the balancer is done changing them. */
+  private event(message: PlaneOut): void {
+    this.emit(message);
+    if (this.statesQueued) return;
+    this.statesQueued = true;
+    queueMicrotask(() => {
+      this.statesQueued = false;
+      this.statesIfMoved();
+    });
+  }
+
+  private statesIfMoved(): void {
+    const snapshot = this.balancer.snapshot();
+    const states: UpstreamStates = { at: 0, upstreams: snapshot.upstreams, retryBudget: snapshot.retryBudget };
+    // Off the request path (at most once per flush or per statesMs): a small JSON is the cheapest exact comparison.
+    const key = JSON.stringify(states);
+    if (key === this.lastStates) return;
+    this.lastStates = key;
+    this.emit({ type: 'upstreams', ...states, at: now() });
+  }
+
+  /** Every message but outcomes: what is waiting goes first, so the stream stays in order. */
+  private emit(message: PlaneOut): void {
+    if (this.pending.length > 0) this.flush();
+    this.deliver(message);
+  }
+
+  private deliver(message: PlaneOut): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(message);
+      } catch (error) {
+        // One broken subscriber must not break the data plane (the Balancer's own listeners are guarded the same way).
+        process.emitWarning(`data-plane subscriber threw on ${message.type}: ${String(error)}`);
+      }
+    }
+  }
+}

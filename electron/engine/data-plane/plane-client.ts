@@ -1,0 +1,184 @@
+// The engine's side of the data plane: it sends the messages and keeps its own copy of what it
+// reads back (settings, targets, upstream states, the fault proxies), so no engine code ever reads
+// the balancer's or the proxies' memory, and every read here is synchronous.
+import { BalancerSettings, type BalancerSettingsPatch, type BalancerState, type UpstreamSnapshot } from '../../../shared/contract/model';
+import { mergeBalancerSettings, type BalancerListener } from '../balancer/index';
+import { httpFaultPort } from '../balancer/http-fault-port';
+import type { HttpFaultPort, NetworkFaultPort } from '../faults/ports';
+import type { DataPlane } from './data-plane';
+import type { FaultToxic, HttpFault, LinkKind, LinkProxy, PlaneOut, RequestOutcome, UpstreamStates, UpstreamTarget } from './messages';
+
+export interface PlaneClientOptions {
+  plane: DataPlane;
+  /** Detections, ejections, readmissions and first responses, as the Balancer's listener had them. */
+  listener: BalancerListener;
+  /** The settings the plane was started with (default: the defaults). */
+  settings?: BalancerSettings;
+}
+
+export class PlaneClient {
+  private readonly plane: DataPlane;
+  private readonly listener: BalancerListener;
+  private settings: BalancerSettings;
+  private targets: UpstreamTarget[] = [];
+  private states: UpstreamStates = { at: 0, upstreams: [], retryBudget: { used: 0, allowed: 0 } };
+  private linkList: LinkProxy[] = [];
+  private readonly linkPorts = new Map<string, number>();
+  private port = 0;
+  private readonly outcomeListeners = new Set<(outcome: RequestOutcome) => void>();
+  private readonly unsubscribe: () => void;
+
+  constructor(options: PlaneClientOptions) {
+    this.plane = options.plane;
+    this.listener = options.listener;
+    this.settings = BalancerSettings.parse(options.settings ?? {});
+    this.unsubscribe = this.plane.subscribe((message) => this.receive(message));
+  }
+
+  // ---- the balancer ---------------------------------------------------------------------
+
+  async listen(port = 0): Promise<number> {
+    this.port = await this.plane.listen(port);
+    return this.port;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  setUpstreams(targets: UpstreamTarget[]): void {
+    this.targets = targets.map((t) => ({ ...t }));
+    this.plane.send({ type: 'upstreams', targets: this.targets.map((t) => ({ ...t })) });
+  }
+
+  /** Checked and merged here (a bad patch throws before anything is sent); resolves nothing: the result is known. */
+  setSettings(patch: BalancerSettingsPatch): BalancerSettings {
+    this.settings = mergeBalancerSettings(this.settings, patch);
+    this.plane.send({ type: 'settings', patch: structuredClone(patch) });
+    return structuredClone(this.settings);
+  }
+
+  nodeExited(nodeId: string, at: number): void {
+    this.plane.send({ type: 'node.exited', nodeId, at });
+  }
+
+  nodeStarted(nodeId: string): void {
+    this.plane.send({ type: 'node.started', nodeId });
+  }
+
+  setHttpFault(faultId: string, nodeId: string, fault: HttpFault): void {
+    this.plane.send({ type: 'http-fault.set', faultId, nodeId, fault: { ...fault } });
+  }
+
+  clearHttpFault(faultId: string): void {
+    this.plane.send({ type: 'http-fault.cleared', faultId });
+  }
+
+  /** Whether the engine last told the balancer to route to this node. */
+  routes(nodeId: string): boolean {
+    return this.targets.some((t) => t.id === nodeId);
+  }
+
+  /** The upstream states the data plane last sent. */
+  upstreams(): UpstreamSnapshot[] {
+    return this.states.upstreams;
+  }
+
+  state(): BalancerState {
+    return { url: this.url, settings: structuredClone(this.settings), upstreams: structuredClone(this.states.upstreams), retryBudget: { ...this.states.retryBudget } };
+  }
+
+  /** Every request's outcome, one call each, as the batches arrive. */
+  onOutcome(listener: (outcome: RequestOutcome) => void): () => void {
+    this.outcomeListeners.add(listener);
+    return () => this.outcomeListeners.delete(listener);
+  }
+
+  // ---- the fault proxies ----------------------------------------------------------------
+
+  /** Puts (or keeps) a proxy pair in front of each node; called before the nodes are spawned. */
+  async ensureLinks(ports: ReadonlyMap<string, number>): Promise<void> {
+    this.setLinks(await this.plane.ensureLinks([...ports].map(([id, port]) => ({ id, port }))));
+  }
+
+  balancerPort(nodeId: string): number | undefined {
+    return this.linkPorts.get(linkKey(nodeId, 'balancer'));
+  }
+
+  replicationPort(nodeId: string): number | undefined {
+    return this.linkPorts.get(linkKey(nodeId, 'replication'));
+  }
+
+  /** Every proxy, node by node (balancer link first), as the data plane last listed them. */
+  links(): LinkProxy[] {
+    return this.linkList.map((l) => ({ ...l }));
+  }
+
+  applyLinkToxic(faultId: string, nodeId: string, toxic: FaultToxic): Promise<void> {
+    return this.plane.applyLinkToxic(faultId, nodeId, structuredClone(toxic));
+  }
+
+  revertLinkToxic(faultId: string): void {
+    this.plane.send({ type: 'link-toxic.reverted', faultId });
+  }
+
+  /** The fault layer's HTTP port: a fault's toxic becomes the balancer's HttpFault on one node, a message away. */
+  httpFaults(): HttpFaultPort {
+    return httpFaultPort(this);
+  }
+
+  /** The fault layer's network port: toxics and partitions on the proxies, a message away. */
+  networkFaults(): NetworkFaultPort {
+    return {
+      apply: (faultId, nodeId, toxic) => this.applyLinkToxic(faultId, nodeId, toxic),
+      revert: (faultId) => this.revertLinkToxic(faultId),
+    };
+  }
+
+  /** Closes the data plane (it flushes its last outcomes first). */
+  async close(): Promise<void> {
+    await this.plane.close();
+    this.unsubscribe();
+  }
+
+  private setLinks(links: LinkProxy[]): void {
+    this.linkList = links;
+    this.linkPorts.clear();
+    for (const l of links) this.linkPorts.set(linkKey(l.nodeId, l.link), l.port);
+  }
+
+  private receive(message: PlaneOut): void {
+    switch (message.type) {
+      case 'outcomes':
+        for (const outcome of message.outcomes) {
+          for (const listener of this.outcomeListeners) {
+            try {
+              listener(outcome);
+            } catch (error) {
+              process.emitWarning(`outcome listener threw: ${String(error)}`);
+            }
+          }
+        }
+        return;
+      case 'upstreams':
+        this.states = { at: message.at, upstreams: message.upstreams, retryBudget: message.retryBudget };
+        return;
+      case 'links':
+        this.setLinks(message.links);
+        return;
+      case 'detected':
+        return this.listener.onDetected({ nodeId: message.nodeId, via: message.via, at: message.at, reason: message.reason });
+      case 'ejected':
+        return this.listener.onEjected({ nodeId: message.nodeId, via: message.via, at: message.at, untilAt: message.untilAt });
+      case 'readmitted':
+        return this.listener.onReadmitted({ nodeId: message.nodeId, at: message.at, via: message.via });
+      case 'first-served':
+        return this.listener.onFirstServed({ nodeId: message.nodeId, at: message.at });
+    }
+  }
+}
+
+/** A key no node id can collide with (ids never hold a newline). */
+function linkKey(nodeId: string, link: LinkKind): string {
+  return `${link}\n${nodeId}`;
+}

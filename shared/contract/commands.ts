@@ -26,7 +26,7 @@ import { ChaosMeshExport, ChaosMeshExportOptions } from '../drill/chaos-mesh/opt
 import { DrillSpec } from '../drill/schema.js';
 import { ReportComparison } from '../report/compare.js';
 import { DrillReport, ReportSummary } from '../report/model.js';
-import { Recording, RecordingRange } from '../replay/recording.js';
+import { Recording, RecordingInfo, RecordingRange } from '../replay/recording.js';
 
 const RunId = z.string().min(1).max(200);
 /** Over the contract a report is named by its id in the lab's history, never by a path (the CLI reads paths itself). */
@@ -206,6 +206,11 @@ export const commands = {
     params: z.object({ id: ReportRef, format: ReportFormat }).strict(),
     result: z.object({ path: z.string() }),
     summary: 'Render one format of a stored report (HTML, Markdown, JUnit, PDF) into its folder.',
+  },
+  'recording.info': {
+    params: z.object({}).strict(),
+    result: RecordingInfo,
+    summary: "What the live recording holds (its extent, keyframes, weight) and how much one recording.get may carry.",
   },
   'recording.get': {
     params: RecordingRange,

@@ -58,3 +58,19 @@ export const RecordingRange = z
   .strict()
   .refine((r) => r.from === undefined || r.to === undefined || r.from <= r.to, { message: 'from must not be after to', path: ['from'] });
 export type RecordingRange = z.infer<typeof RecordingRange>;
+
+/** What the live recording holds, without its contents: a scrubber's extent, and how much one answer may carry. */
+export const RecordingInfo = z.object({
+  /** The oldest instant it can rebuild (its first keyframe), or null before it has started. */
+  startedAt: z.number().nullable(),
+  endedAt: z.number(),
+  /** Instants of its keyframes, oldest first (the cheapest places to seek to). */
+  keyframes: z.array(z.number()),
+  /** Estimated JSON bytes held (entries and keyframes; logs apart). */
+  bytes: z.number(),
+  logBytes: z.number(),
+  /** The most one `recording.get` answer carries: ask for stretches of about maxStretchBytes / bytes of the span. */
+  maxStretchBytes: z.number(),
+  dropped: z.object({ segments: z.number().int(), logBatches: z.number().int() }),
+});
+export type RecordingInfo = z.infer<typeof RecordingInfo>;

@@ -1,7 +1,7 @@
 // The lab's recording: everything it emits, with the engine time of each, in keyframe segments,
 // bounded by age and by bytes; and the captures that keep a whole drill run for its report.
 import { ContractError, type LabSnapshot, type Unsubscribe } from '../../../shared/contract/index.js';
-import { RECORDING_FORMAT, type Keyframe, type Recording, type RecordingEntry, type RecordingRange } from '../../../shared/replay/recording.js';
+import { RECORDING_FORMAT, type Keyframe, type Recording, type RecordingEntry, type RecordingInfo, type RecordingRange } from '../../../shared/replay/recording.js';
 import { now as clockNow, type Clock } from '../clock.js';
 import type { Disposable } from '../disposables.js';
 import { SizeEstimator } from './size-estimator.js';
@@ -197,6 +197,19 @@ export class LabRecording implements Disposable {
       keyframes: chosen.map((s) => s.keyframe),
       entries: chosen.flatMap((s) => (s.entries.length > 0 && s.entries[s.entries.length - 1]!.at > to ? s.entries.filter((e) => e.at <= to) : s.entries)),
       logs: this.logs.filter((l) => l.entry.at >= start && l.entry.at <= to).map((l) => l.entry),
+      dropped: { ...this.dropped },
+    };
+  }
+
+  /** Its extent and weight, no contents (`recording.info`). */
+  info(): RecordingInfo {
+    return {
+      startedAt: this.segments[0]?.keyframe.at ?? null,
+      endedAt: this.now(),
+      keyframes: this.segments.map((s) => s.keyframe.at),
+      bytes: this.bytes,
+      logBytes: this.logBytes,
+      maxStretchBytes: this.settings.maxStretchBytes,
       dropped: { ...this.dropped },
     };
   }

@@ -1,12 +1,13 @@
-// The command table, the recordings: recording.get (the live lab's), report.recording (a drill run's).
+// The command table, the recordings: recording.info and recording.get (the live lab's), report.recording (a drill run's).
 import { ContractError, type CommandHandlers } from '../../../shared/contract/index.js';
 import { sliceRecording } from '../../../shared/replay/slice.js';
 import type { ReportStore } from '../reports/report-store.js';
 import type { LabRecording } from './lab-recording.js';
 
 /** The live recording by stretch, and a report's, within the same size of answer. */
-export function recordingCommands(recording: LabRecording, reports: ReportStore): Pick<CommandHandlers, 'recording.get' | 'report.recording'> {
+export function recordingCommands(recording: LabRecording, reports: ReportStore): Pick<CommandHandlers, 'recording.info' | 'recording.get' | 'report.recording'> {
   return {
+    'recording.info': () => recording.info(),
     'recording.get': (range) => recording.get(range),
     'report.recording': async ({ id, from, to }) => {
       const whole = await reports.recording(id);

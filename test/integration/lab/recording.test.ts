@@ -38,7 +38,10 @@ describe('lab: the recording, replayed', () => {
     const incident = await waitFor('the incident to close', () => [...lab.incidents.values()].find((i) => i.nodeId === 'p1' && !i.open));
     await new Promise((r) => setTimeout(r, 300));
 
+    const info = await lab.client.request('recording.info', {});
     const recording = Recording.parse(await lab.client.request('recording.get', {}));
+    expect(recording.keyframes.map((k) => k.at).slice(0, info.keyframes.length)).toEqual(info.keyframes); // one more may come between
+    expect(info.startedAt).toBe(recording.startedAt);
     expect(recording.keyframes[0]!.at).toBeLessThanOrEqual(recording.startedAt);
     expect(recording.entries.some((e) => e.event === 'metrics.tick')).toBe(true);
     // Keyframes: the start, a fleet up, a failover's new routed nodes; not one per tick.

@@ -58,6 +58,10 @@ describe('LabRecording: bounded, in keyframe segments', () => {
     }
     expect(error).toBeInstanceOf(ContractError);
     expect(error).toMatchObject({ code: 'limit-exceeded', field: 'to' });
+    const info = lab.recording.info();
+    expect(info).toMatchObject({ startedAt: T0, endedAt: T0 + 120_000, maxStretchBytes: 512 * 1024, dropped: { segments: 0, logBatches: 0 } });
+    expect(info.keyframes).toHaveLength(13);
+    expect(info.bytes).toBe(lab.recording.stats().bytes);
     expect(() => lab.recording.get({ to: T0 - 1 })).toThrow(/the recording starts at 1700000000000 \(epoch ms\): nothing before it is kept/);
     expect((error as Error).message).toMatch(/about [\d.]+ MiB, over the 0.5 MiB one answer carries: ask for less \(about \d+ s at a time/);
   });

@@ -22,7 +22,7 @@ import { InProcessDataPlane, PlaneClient } from './data-plane/index.js';
 import { DrillService } from './drills/drill-service.js';
 import type { DrillLab } from './drills/drill-run.js';
 import { reseedLab } from './random.js';
-import { ReportStore, defaultReportsDir } from './reports/report-store.js';
+import { ReportStore, defaultReportsDir } from './report-store/report-store.js';
 import { LabRecording } from './recording/lab-recording.js';
 import { recordingCommands } from './recording/recording-commands.js';
 import { drillCommands } from './lab/commands/drill-commands.js';

@@ -2,8 +2,8 @@
 import { ContractError } from '../../../shared/contract/errors.js';
 import type { DrillRunParams, DrillRunStatus, DrillSummary, ReportFormat } from '../../../shared/drill/run.js';
 import type { DrillSpec } from '../../../shared/drill/schema.js';
-import { buildReport, type ReportSource } from '../reports/report-builder.js';
-import type { ReportStore, WrittenReport } from '../reports/report-store.js';
+import { buildReport, type ReportSource } from '../report-store/report-builder.js';
+import type { ReportStore, WrittenReport } from '../report-store/report-store.js';
 import type { RunCapture } from '../recording/lab-recording.js';
 import { DrillRun, type DrillLab } from './drill-run.js';
 import { loadLibrary, summarizeDrill, type DrillLibrary } from './library.js';

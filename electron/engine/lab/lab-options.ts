@@ -3,7 +3,7 @@ import type { FleetSpecInput, TopologySpec } from '../../../shared/contract/inde
 import type { DataPlane } from '../data-plane/index.js';
 import type { ProcessLauncher } from '../fleet/index.js';
 import type { RecordingSettings } from '../recording/lab-recording.js';
-import type { PdfPrinter } from '../reports/report-store.js';
+import type { PdfPrinter } from '../report-store/report-store.js';
 
 export interface LabOptions {
   /** Where node data folders live; default `$FIREDRILL_RUN_DIR` or `~/.firedrill/runs/<time>`. */

@@ -1,7 +1,7 @@
 // The command table, the recordings: recording.info and recording.get (the live lab's), report.recording (a drill run's).
 import { ContractError, type CommandHandlers } from '../../../shared/contract/index.js';
 import { sliceRecording } from '../../../shared/replay/slice.js';
-import type { ReportStore } from '../reports/report-store.js';
+import type { ReportStore } from '../report-store/report-store.js';
 import type { LabRecording } from './lab-recording.js';
 
 /** The live recording by stretch, and a report's, within the same size of answer. */

@@ -6,7 +6,7 @@ import type { DrillRunStatus } from '../../../shared/drill/run.js';
 import type { DrillSpecInput } from '../../../shared/drill/schema.js';
 import { Recording } from '../../../shared/replay/recording.js';
 import { ReplayCursor, stateAt } from '../../../shared/replay/replay.js';
-import { RECORDING_FILE } from '../../../electron/engine/reports/report-store.js';
+import { RECORDING_FILE } from '../../../electron/engine/report-store/report-store.js';
 import { pidOf, startLab, waitFor, type LabUnderTest } from '../../support/lab-client.js';
 import { makeTempDir, removeDir } from '../../support/temp.js';
 

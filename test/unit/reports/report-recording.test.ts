@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RECORDING_FILE, ReportStore } from '../../../electron/engine/reports/report-store.js';
+import { RECORDING_FILE, ReportStore } from '../../../electron/engine/report-store/report-store.js';
 import { makeReport } from '../../support/report-fixture.js';
 import { SyntheticLab } from '../../support/synthetic-lab.js';
 import { makeTempDir, removeDir } from '../../support/temp.js';

@@ -1,7 +1,7 @@
 import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { IncidentStage } from '../../../shared/contract/model.js';
+import type { IncidentStage, MetricsTick } from '../../../shared/contract/model.js';
 import type { DrillRunStatus } from '../../../shared/drill/run.js';
 import type { DrillSpecInput } from '../../../shared/drill/schema.js';
 import { Recording } from '../../../shared/replay/recording.js';
@@ -10,10 +10,9 @@ import { RECORDING_FILE } from '../../../electron/engine/report-store/report-sto
 import { pidOf, startLab, waitFor, type LabUnderTest } from '../../support/lab-client.js';
 import { makeTempDir, removeDir } from '../../support/temp.js';
 
-/** Requests a node answered in a tick, whichever shape the tick has (counts, or rates per second). */
-function served(tick: unknown, id: string): number {
-  const node = (tick as { perNode?: Record<string, { requests?: number; requestsPerSec?: number }> } | null)?.perNode?.[id];
-  return node?.requests ?? node?.requestsPerSec ?? 0;
+/** Requests a node answered in a tick's window. */
+function served(tick: MetricsTick | null | undefined, id: string): number {
+  return tick?.perNode[id]?.requests ?? 0;
 }
 
 // The lab's recording, read back through the contract and replayed with shared/replay: a real fleet, real kills.

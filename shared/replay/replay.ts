@@ -62,7 +62,6 @@ class Draft {
       }
       case 'metrics.tick':
         s.metrics = payload as MetricsTick;
-        this.upstreamStatesOf(payload);
         break;
       case 'node.changed':
         upsert(this.own('nodes'), payload as NodeSnapshot, false);
@@ -106,22 +105,7 @@ class Draft {
     return view;
   }
 
-  /** Older ticks carried each routed node's place in the balancer (`perNode[id].state`); newer ones leave it to `balancer.changed`. */
-  private upstreamStatesOf(tick: { perNode?: Record<string, { state?: unknown; inflight?: unknown }> }): void {
-    const perNode = tick.perNode;
-    if (!perNode) return;
-    let balancer: BalancerState | null = null;
-    const upstreams = this.state.balancer.upstreams;
-    for (let i = 0; i < upstreams.length; i++) {
-      const u = upstreams[i]!;
-      const n = perNode[u.id];
-      if (!n || typeof n.state !== 'string' || n.state === u.state) continue;
-      balancer ??= this.ownBalancer();
-      balancer.upstreams[i] = { ...u, state: n.state as typeof u.state };
-    }
-  }
-
-  /** The balancer's own words on the timeline (`balancer.ejected`, `balancer.readmitted`), for a lab whose ticks and events say no more. */
+  /** The balancer's own words on the timeline (`balancer.ejected`, `balancer.readmitted`), at the instant the balancer acted (its `balancer.changed` follows a few ms later). */
   private upstreamStateOf(event: TimelineEvent): void {
     const state = event.kind === 'balancer.ejected' ? 'ejected' : event.kind === 'balancer.readmitted' ? 'in-rotation' : null;
     if (!state || event.nodeId === undefined) return;

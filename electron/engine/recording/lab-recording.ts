@@ -56,7 +56,6 @@ interface Segment {
 const CARRIED: Record<string, 'metrics' | 'drill'> = { 'metrics.tick': 'metrics', 'drill.step': 'drill', 'drill.verdict': 'drill' };
 const LOG_EVENT = 'log.batch';
 /** Keyframes taken for a change no event describes come at most this often. */
-const MIN_KEYFRAME_GAP_MS = 250;
 
 /** A drill run's stretch, kept whole from its start (a keyframe) until `end()`. */
 export interface RunCapture {
@@ -98,9 +97,6 @@ export class LabRecording implements Disposable {
   private bytes = 0;
   private logBytes = 0;
   private dropped = { segments: 0, logBatches: 0 };
-  /** The routed nodes at the last keyframe, while no `balancer.changed` says when they change. */
-  private routed: Set<string> | null = new Set();
-  private lastKeyframeAt = -Infinity;
   private unsubscribe: Unsubscribe | null = null;
   private timer: NodeJS.Timeout | null = null;
 
@@ -141,18 +137,14 @@ export class LabRecording implements Disposable {
       capture.entries.push(entry);
       capture.bytes += bytes;
     }
-    if (name === 'balancer.changed') this.routed = null; // it says every change of the upstreams itself
-    // A new fleet (its old nodes are gone) or new routed nodes (a failover), where no event says so: a keyframe does.
+    // A new fleet (its old nodes are gone), where no event says so: a keyframe does. A failover's new routing comes as balancer.changed.
     if (name === 'fleet.changed' && (payload as { status?: string }).status === 'running') this.keyframe();
-    else if (name === 'metrics.tick' && this.routedChanged(payload) && entry.at - this.lastKeyframeAt >= MIN_KEYFRAME_GAP_MS) this.keyframe();
     else this.trim();
   }
 
   /** Takes a keyframe now: a new segment starts. */
   keyframe(): Keyframe {
     const keyframe: Keyframe = { at: this.now(), after: this.seq, state: structuredClone(this.options.snapshot()), carried: { ...this.carried } };
-    this.lastKeyframeAt = keyframe.at;
-    if (this.routed) this.routed = new Set(keyframe.state.balancer.upstreams.map((u) => u.id));
     const bytes = this.sizes.measure(keyframe);
     this.segments.push({ keyframe, entries: [], bytes });
     this.bytes += bytes;
@@ -252,19 +244,6 @@ export class LabRecording implements Disposable {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.captures.clear();
-  }
-
-  /** Whether a tick's nodes (the routed ones, in ticks that carry them all) differ from the last keyframe's. */
-  private routedChanged(tick: unknown): boolean {
-    const routed = this.routed;
-    const perNode = (tick as { perNode?: Record<string, unknown> }).perNode;
-    if (!routed || !perNode) return false;
-    let n = 0;
-    for (const id in perNode) {
-      if (!routed.has(id)) return true;
-      n++;
-    }
-    return n !== routed.size;
   }
 
   private recordLog(entry: RecordingEntry): void {

@@ -159,15 +159,14 @@ describe('replay: the state at any instant', () => {
     expect(logsUpTo(recording, T0 + 2_000, 3).map((l) => l.text)).toEqual(['line 197', 'line 198', 'line 199']);
   });
 
-  it('reads the place in the balancer from ticks that carry it (per node state) and from its timeline events, where no balancer.changed says it', () => {
+  it('reads the place in the balancer from its timeline events, at the instant the balancer acted', () => {
     const lab = new SyntheticLab(['a1', 'a2']);
     lab.advance(100);
-    lab.emit('metrics.tick', { at: lab.t, perNode: { a1: { state: 'ejected' }, a2: { state: 'in-rotation' } } });
+    lab.timeline('balancer.ejected', 'a1');
     const state = stateAt(lab.recording.get(), lab.t);
     expect(state.balancer.upstreams.map((u) => u.state)).toEqual(['ejected', 'in-rotation']);
     expect(lab.state.balancer.upstreams[0]!.state).toBe('in-rotation'); // the keyframe untouched
     lab.advance(100);
-    lab.emit('metrics.tick', { at: lab.t, perNode: { a1: { state: null }, a2: { state: 'in-rotation' } } }); // null: no word
     lab.timeline('balancer.readmitted', 'a1');
     lab.timeline('balancer.ejected', 'a2');
     expect(stateAt(lab.recording.get(), lab.t).balancer.upstreams.map((u) => u.state)).toEqual(['in-rotation', 'ejected']);

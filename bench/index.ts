@@ -18,6 +18,7 @@ const suites: Array<{ name: string; load: () => Promise<{ run: () => Promise<Ben
   { name: 'startup', load: () => import('./startup.bench.js') },
   { name: 'ui', load: () => import('./ui.bench.js') },
   { name: 'nemesis', load: () => import('./nemesis.bench.js') },
+  { name: 'replay', load: () => import('./replay.bench.js') },
 ];
 
 function printTable(rows: Array<BenchRow & { suite: string }>): void {

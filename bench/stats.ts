@@ -1,5 +1,5 @@
 // Small helpers every benchmark uses.
-import { allocatePorts } from '../electron/engine/fleet/ports';
+import { allocatePorts } from '../electron/engine/fleet/free-ports';
 
 /** One line of the bench table. */
 export interface BenchRow {

@@ -9,7 +9,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const ci = process.env.CI === 'true';
 
 // An explicit FIREDRILL_CHROMIUM is the only candidate: a typo there should not silently pick another browser.
-// Same candidates, same order, as findChromium() in electron/engine/reports/pdf.ts.
+// Same candidates, same order, as findChromium() in electron/engine/report-store/pdf.ts.
 const candidates = process.env.FIREDRILL_CHROMIUM ? [process.env.FIREDRILL_CHROMIUM] : ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 const chromium = candidates.find((path) => existsSync(path));
 if (!chromium) {

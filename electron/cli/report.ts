@@ -3,7 +3,7 @@ import { ContractError } from '../../shared/contract/errors.js';
 import { ReportFormat } from '../../shared/drill/run.js';
 import { renderComparisonHtml, renderComparisonMarkdown, renderComparisonText } from '../../shared/report/compare.js';
 import { renderMarkdown } from '../../shared/report/markdown.js';
-import { defaultReportsDir, ReportStore } from '../engine/reports/report-store.js';
+import { defaultReportsDir, ReportStore } from '../engine/report-store/report-store.js';
 import { parseFlags, UsageError } from './args.js';
 
 export const reportHelp = `Usage: firedrill report list | show REPORT | compare REPORT REPORT... | export REPORT --format F

@@ -13,7 +13,7 @@ import { loadFleetFile } from '../engine/fleet/index.js';
 import { builtinDrillsDir, loadLibrary } from '../engine/drills/library.js';
 import { issueLines } from '../engine/yaml-file.js';
 import { Lab } from '../engine/lab.js';
-import { defaultReportsDir } from '../engine/reports/report-store.js';
+import { defaultReportsDir } from '../engine/report-store/report-store.js';
 import { parseFlags, UsageError } from './args.js';
 import { ProgressView } from './progress.js';
 import { admitFleetPrograms } from './serve.js';

@@ -22,7 +22,9 @@ import { InProcessDataPlane, PlaneClient } from './data-plane/index.js';
 import { DrillService } from './drills/drill-service.js';
 import type { DrillLab } from './drills/drill-lab.js';
 import { reseedLab } from './random.js';
-import { ReportStore, defaultReportsDir } from './reports/report-store.js';
+import { ReportStore, defaultReportsDir } from './report-store/report-store.js';
+import { LabRecording } from './recording/lab-recording.js';
+import { recordingCommands } from './recording/recording-commands.js';
 import { drillCommands } from './lab/commands/drill-commands.js';
 import { faultCommands } from './lab/commands/fault-commands.js';
 import { fleetCommands, nodeCommands } from './lab/commands/fleet-commands.js';
@@ -67,6 +69,8 @@ export class Lab {
   private readonly teardown = new DisposableStore();
   readonly reports: ReportStore;
   readonly drills: DrillService;
+  /** Everything the lab emits, with keyframes: the last 30 minutes, and each drill run whole for its report. */
+  readonly recording: LabRecording;
 
   private constructor(
     readonly runDir: string,
@@ -110,9 +114,11 @@ export class Lab {
     router.attach({ record, events, incidents, faults, balancer, prometheus, balancerChanges, lifecycle, traffic });
     this.subscribe(router);
     this.reports = new ReportStore(resolve(options.reportsDir ?? defaultReportsDir()), options.printPdf);
+    this.recording = new LabRecording({ snapshot: () => this.snapshot(), subscribe: (listener) => this.onEvent(listener), ...(options.recording ? { settings: options.recording } : {}) });
     this.drills = new DrillService({
       lab: this.drillLab(),
       reports: this.reports,
+      capture: () => this.recording.capture(),
       onStep: (status) => this.events.emit('drill.step', structuredClone(status)),
       onVerdict: (status) => this.events.emit('drill.verdict', status),
     });
@@ -132,6 +138,7 @@ export class Lab {
       lab.journalRecovery = await lab.faults.recoverJournal();
       if (lab.journalRecovery.length > 0) lab.timeline.record('faults.journal-recovered', { lines: lab.journalRecovery });
       await lab.balancer.listen(options.balancerPort ?? 0);
+      lab.recording.start();
       lab.subscriptions.defer(lab.metrics.start());
       if (options.toxiproxy) await lab.serveToxiproxy(options.toxiproxy);
       if (options.autoStart ?? true) await lab.lifecycle.start();
@@ -192,6 +199,7 @@ export class Lab {
   private teardownOrder(): Array<() => void | Promise<void>> {
     return [
       () => this.drills.dispose(), // a running drill first: it drives everything below
+      () => this.recording.dispose(), // after the drill: its report holds its recording
       () => this.toxiproxy.dispose(),
       () => this.host.dispose(),
       () => this.faults.dispose(), // every fault reverted while its nodes and links still exist
@@ -247,6 +255,7 @@ export class Lab {
       ...trafficCommands({ traffic: this.traffic, balancer: this.balancer, balancerState: () => this.balancerState(), balancerChanges: this.balancerChanges, record: this.timeline.record }),
       ...faultCommands({ faults: this.faults, toxiproxyApi: () => this.toxiproxy.api }),
       ...drillCommands(this.drills, this.reports),
+      ...recordingCommands(this.recording, this.reports),
     };
   }
 }

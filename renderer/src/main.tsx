@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.js';
-import { startConnection } from './engine/connection.js';
+import { startConnection } from './connection/connection.js';
 import { listenForShortcuts } from './keyboard/shortcuts.js';
 import { applyPrefsToDocument, loadPrefs } from './prefs.js';
 import { useStore } from './store/store.js';

@@ -26,6 +26,7 @@ import { ChaosMeshExport, ChaosMeshExportOptions } from '../drill/chaos-mesh/opt
 import { DrillSpec } from '../drill/schema.js';
 import { ReportComparison } from '../report/compare.js';
 import { DrillReport, ReportSummary } from '../report/model.js';
+import { Recording, RecordingInfo, RecordingRange } from '../replay/recording.js';
 
 const RunId = z.string().min(1).max(200);
 /** Over the contract a report is named by its id in the lab's history, never by a path (the CLI reads paths itself). */
@@ -205,6 +206,21 @@ export const commands = {
     params: z.object({ id: ReportRef, format: ReportFormat }).strict(),
     result: z.object({ path: z.string() }),
     summary: 'Render one format of a stored report (HTML, Markdown, JUnit, PDF) into its folder.',
+  },
+  'recording.info': {
+    params: z.object({}).strict(),
+    result: RecordingInfo,
+    summary: "What the live recording holds (its extent, keyframes, weight) and how much one recording.get may carry.",
+  },
+  'recording.get': {
+    params: RecordingRange,
+    result: Recording,
+    summary: "A stretch of the live lab's recording (default all of it, the last 30 minutes): keyframes and every event, to replay any instant (shared/replay).",
+  },
+  'report.recording': {
+    params: z.object({ id: ReportRef, from: z.number().optional(), to: z.number().optional() }).strict(),
+    result: z.object({ recording: Recording.nullable() }),
+    summary: "A drill report's recording, from the run's start to its verdict (or the stretch from..to); null for a report written without one.",
   },
 } as const;
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium as playwright, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium, writePdf } from '../../electron/engine/reports/pdf.js';
+import { CHROMIUM_ARGS, findChromium, writePdf } from '../../electron/engine/report-store/pdf.js';
 import { compareReports, renderComparisonHtml } from '../../shared/report/compare.js';
 import { renderHtml } from '../../shared/report/html.js';
 import { HOSTILE, makeReport } from '../support/report-fixture.js';

@@ -2,7 +2,7 @@
 // no class instance, no Map), so a worker thread can take them through postMessage unchanged.
 import type { BalancerSettings, BalancerSettingsPatch, UpstreamSnapshot } from '../../../shared/contract/model';
 import type { DetectionVia, HttpFault, RequestOutcome, UpstreamTarget } from '../balancer/index';
-import type { FaultToxic } from '../faults/ports';
+import type { FaultToxic } from '../faults/fault-ports';
 import type { LinkKind, LinkProxy } from '../node-links';
 
 export type { DetectionVia, FaultToxic, HttpFault, LinkKind, LinkProxy, RequestOutcome, UpstreamTarget };

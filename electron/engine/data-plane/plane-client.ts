@@ -4,7 +4,7 @@
 import { BalancerSettings, type BalancerSettingsPatch, type BalancerState, type UpstreamSnapshot } from '../../../shared/contract/model';
 import { mergeBalancerSettings, type BalancerListener } from '../balancer/index';
 import { httpFaultPort } from '../balancer/http-fault-port';
-import type { HttpFaultPort, NetworkFaultPort } from '../faults/ports';
+import type { HttpFaultPort, NetworkFaultPort } from '../faults/fault-ports';
 import type { DataPlane } from './data-plane';
 import type { FaultToxic, HttpFault, LinkKind, LinkProxy, PlaneOut, RequestOutcome, UpstreamStates, UpstreamTarget } from './messages';
 

@@ -9,7 +9,7 @@ import type { DrillProfile, DrillRunStatus, DrillVerdict, OperatorWait, StepReco
 import type { DrillSpec, DrillStep } from '../../../shared/drill/schema.js';
 import { sleep } from '../../../shared/sleep.js';
 import { now } from '../clock.js';
-import type { RunFacts } from '../reports/report-builder.js';
+import type { RunFacts } from '../report-store/report-builder.js';
 import type { DrillLab } from './drill-lab.js';
 import { HypothesisMonitor, percent } from './hypothesis.js';
 import { missingNodes } from './node-refs.js';

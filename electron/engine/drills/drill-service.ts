@@ -2,8 +2,9 @@
 import { ContractError } from '../../../shared/contract/errors.js';
 import type { DrillRunParams, DrillRunStatus, DrillSummary, ReportFormat } from '../../../shared/drill/run.js';
 import type { DrillSpec } from '../../../shared/drill/schema.js';
-import { buildReport, type ReportSource } from '../reports/report-builder.js';
-import type { ReportStore, WrittenReport } from '../reports/report-store.js';
+import { buildReport, type ReportSource } from '../report-store/report-builder.js';
+import type { ReportStore, WrittenReport } from '../report-store/report-store.js';
+import type { RunCapture } from '../recording/lab-recording.js';
 import type { DrillLab } from './drill-lab.js';
 import { DrillRun } from './drill-run.js';
 import { loadLibrary, summarizeDrill, type DrillLibrary } from './library.js';
@@ -14,6 +15,8 @@ export interface DrillServiceOptions {
   /** The library to offer; default the built-in folder plus the operator's (read again on every list). */
   library?: () => DrillLibrary;
   onStep: (status: DrillRunStatus) => void;
+  /** Starts keeping the lab's recording for a run (its report holds it); none: reports without one. */
+  capture?: () => RunCapture;
   onVerdict: (status: DrillRunStatus, written: WrittenReport | null) => void;
 }
 
@@ -53,12 +56,14 @@ export class DrillService {
       { runId: this.options.reports.newId(spec.id), spec, seed: params.seed ?? spec.seed, auto: params.auto, profile: params.profile, onLabFleet: params.onLabFleet === true },
       (status) => this.options.onStep(status),
     );
+    const capture = this.options.capture?.();
     const done = (async (): Promise<DrillRunStatus> => {
       let written: WrittenReport | null = null;
       try {
         const outcome = await run.run();
+        const recording = capture?.end();
         try {
-          written = await this.options.reports.write(buildReport(outcome, spec, source, formats), formats);
+          written = await this.options.reports.write(buildReport(outcome, spec, source, formats), formats, recording);
           outcome.status.reportId = written.id;
           if (written.problems.length > 0) outcome.status.reason = `${outcome.status.reason ?? ''} (not written: ${written.problems.join('; ')})`;
         } catch (error) {
@@ -68,6 +73,7 @@ export class DrillService {
         // The runner never throws by design; if it did, the run still ends, as an error.
         Object.assign(run.status, { state: 'finished', verdict: 'error', reason: `error: ${(error as Error).message}`, waitingFor: null });
       } finally {
+        capture?.end(); // stops it, whatever happened
         this.last = structuredClone(run.status);
         this.current = null;
       }

@@ -8,7 +8,7 @@ import { now } from '../clock';
 import type { AppliedFault, FaultContext, FaultHandle, FaultUnit } from './fault-unit';
 import { faultUnits } from './fault-units';
 import { settleJournalEntry } from './journal-recovery';
-import type { FaultListener, FleetPort, HttpFaultPort, NetworkFaultPort } from './ports';
+import type { FaultListener, FleetPort, HttpFaultPort, NetworkFaultPort } from './fault-ports';
 import { isGone, procStat } from './process/process-identity';
 import { journalKey, RevertJournal, type AppliedLine, type EngineRef } from './revert-journal';
 import { labRandom } from '../random';

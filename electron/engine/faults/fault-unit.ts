@@ -2,7 +2,7 @@
 // then an apply that does the damage and says exactly what it did and how to take it back.
 import type { FaultAttributes, FaultRecord, FaultType, NodeSnapshot } from '../../../shared/contract/model';
 import type { z } from 'zod';
-import type { FleetPort, HttpFaultPort, NetworkFaultPort, FaultToxic } from './ports';
+import type { FleetPort, HttpFaultPort, NetworkFaultPort, FaultToxic } from './fault-ports';
 
 export type AttributesOf<T extends FaultType> = z.infer<(typeof FaultAttributes)[T]>;
 

@@ -17,7 +17,7 @@ import { LogCollector } from './log-buffer';
 import { bundledPlan, commandPlan, type BundledNode, type LaunchPlan } from './node-launch';
 import { PlainNodeLauncher } from './node-launcher';
 import { NodeProcess, type NodeHooks } from './node-process';
-import { portIsFree, reservePorts } from './ports';
+import { portIsFree, reservePorts } from './free-ports';
 import type { OrphanGuard, ProcessLauncher } from './process-launcher';
 
 export interface FleetListener {

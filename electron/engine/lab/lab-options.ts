@@ -2,7 +2,8 @@
 import type { FleetSpecInput, TopologySpec } from '../../../shared/contract/index.js';
 import type { DataPlane } from '../data-plane/index.js';
 import type { ProcessLauncher } from '../fleet/index.js';
-import type { PdfPrinter } from '../reports/report-store.js';
+import type { RecordingSettings } from '../recording/lab-recording.js';
+import type { PdfPrinter } from '../report-store/report-store.js';
 
 export interface LabOptions {
   /** Where node data folders live; default `$FIREDRILL_RUN_DIR` or `~/.firedrill/runs/<time>`. */
@@ -25,4 +26,6 @@ export interface LabOptions {
   toxiproxy?: { port?: number; token?: string };
   /** The data plane (the balancer and the fault proxies); default in-process. Tests record it; a threaded one fits too. */
   dataPlane?: () => DataPlane;
+  /** The recording's bounds and keyframe interval (electron/engine/recording; defaults: 30 min, 96 MiB, a keyframe every 10 s). */
+  recording?: Partial<RecordingSettings>;
 }

@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { startFleet, stopFleet } from '../engine/lab-commands.js';
+import { startFleet, stopFleet } from '../connection/lab-commands.js';
 import { useStore } from '../store/store.js';
 import { HaltButton } from './shell/halt-button.js';
 import { TrafficToggle } from './shell/traffic-toggle.js';

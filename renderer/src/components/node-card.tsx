@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { NodeSnapshot } from '../../../shared/contract/model.js';
-import { restartNode, startNode, stopNode } from '../engine/lab-commands.js';
+import { restartNode, startNode, stopNode } from '../connection/lab-commands.js';
 import { formatExit, formatNumber, formatRelative } from '../format.js';
 import { selectNode } from '../store/actions.js';
 import { isActive } from '../store/faults-slice.js';

@@ -1,4 +1,4 @@
-import { abortDrill, answerPrediction, completeAction, haltFaults, openReport, runChosenDrill, startTraffic, stopTraffic } from '../engine/lab-commands.js';
+import { abortDrill, answerPrediction, completeAction, haltFaults, openReport, runChosenDrill, startTraffic, stopTraffic } from '../connection/lab-commands.js';
 import { isRunning } from '../store/drill-slice.js';
 import { useStore } from '../store/store.js';
 import { cycleTheme, openNodeActions, setHelpOpen, setView, toggleConcepts, toggleLargeType } from '../store/ui-actions.js';

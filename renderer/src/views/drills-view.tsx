@@ -3,7 +3,7 @@ import { DrillDetail } from '../components/drills/drill-detail.js';
 import { DrillLibrary } from '../components/drills/drill-library.js';
 import { DrillRunView } from '../components/drills/drill-run-view.js';
 import { VerdictBadge } from '../components/drills/verdict-badge.js';
-import { loadDrills } from '../engine/lab-commands.js';
+import { loadDrills } from '../connection/lab-commands.js';
 import { showDrillRun } from '../store/actions.js';
 import { useStore } from '../store/store.js';
 

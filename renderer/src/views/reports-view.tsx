@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { ReportHistory } from '../components/reports/report-history.js';
 import { ReportViewer } from '../components/reports/report-viewer.js';
-import { loadReports } from '../engine/lab-commands.js';
+import { loadReports } from '../connection/lab-commands.js';
 import { useStore } from '../store/store.js';
 
 /** Reports: the history of drill runs; open one as its self-contained HTML, compare two to six, export any format. */

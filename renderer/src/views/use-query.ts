@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { CommandName, CommandParams, CommandResult } from '../../../shared/contract/commands.js';
-import { messageOf, query } from '../engine/connection.js';
+import { messageOf, query } from '../connection/connection.js';
 import { useStore } from '../store/store.js';
 
 export type QueryState<T> = { status: 'loading' } | { status: 'ok'; data: T } | { status: 'error'; message: string };

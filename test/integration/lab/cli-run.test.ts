@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DrillReport } from '../../../shared/report/model.js';
-import { findChromium } from '../../../electron/engine/reports/pdf.js';
+import { findChromium } from '../../../electron/engine/report-store/pdf.js';
 import { cliEntry } from '../../support/cli.js';
 import { makeTempDir, removeDir } from '../../support/temp.js';
 

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, printPdf } from '../../../electron/engine/reports/pdf.js';
+import { findChromium, printPdf } from '../../../electron/engine/report-store/pdf.js';
 import { makeTempDir, removeDir } from '../../support/temp.js';
 import { sleep } from '../../../shared/sleep.js';
 

@@ -77,7 +77,7 @@ function setup() {
     }),
     'fault.halt': vi.fn(() => ({ reverted: 0, ms: 0 })),
     'fault.list': vi.fn(() => ({ faults: [] })),
-    ...notInThisTest(['node.promote', 'drill.list', 'drill.get', 'drill.exportChaosMesh', 'drill.run', 'drill.abort', 'drill.answer', 'drill.status', 'report.list', 'report.open', 'report.compare', 'report.export']),
+    ...notInThisTest(['node.promote', 'drill.list', 'drill.get', 'drill.exportChaosMesh', 'drill.run', 'drill.abort', 'drill.answer', 'drill.status', 'report.list', 'report.open', 'report.compare', 'report.export', 'recording.info', 'recording.get', 'report.recording']),
   } satisfies CommandHandlers;
   const host = new ContractHost(handlers, (listener) => bus.add((name, payload) => listener(name, payload as never)));
   const [engineSide, uiSide] = createMemoryTransportPair();

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumCandidates, findChromium, writePdf } from '../../../electron/engine/reports/pdf.js';
+import { chromiumCandidates, findChromium, writePdf } from '../../../electron/engine/report-store/pdf.js';
 import { makeTempDir, removeDir } from '../../support/temp.js';
 
 describe('finding Chromium for PDF export', () => {

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReportStore } from '../../../electron/engine/reports/report-store.js';
+import { ReportStore } from '../../../electron/engine/report-store/report-store.js';
 import { makeReport } from '../../support/report-fixture.js';
 import { makeTempDir, removeDir } from '../../support/temp.js';
 

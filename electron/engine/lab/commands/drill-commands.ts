@@ -2,7 +2,7 @@
 import { ContractError, type CommandHandlers } from '../../../../shared/contract/index.js';
 import type { DrillService } from '../../drills/drill-service.js';
 import { ChaosMeshExportError, exportChaosMesh } from '../../export/chaos-mesh.js';
-import type { ReportStore } from '../../reports/report-store.js';
+import type { ReportStore } from '../../report-store/report-store.js';
 
 type DrillCommand = 'drill.list' | 'drill.get' | 'drill.exportChaosMesh' | 'drill.run' | 'drill.abort' | 'drill.answer' | 'drill.status';
 type ReportCommand = 'report.list' | 'report.open' | 'report.compare' | 'report.export';

@@ -2,8 +2,8 @@ import { useEffect, useState } from 'react';
 import type { ChaosMeshExport } from '../../../../shared/drill/chaos-mesh/options.js';
 import { DEFAULT_SELECTOR_KEY } from '../../../../shared/drill/chaos-mesh/options.js';
 import { parseSelectors, SelectorSyntaxError } from '../../../../shared/drill/chaos-mesh/selectors.js';
-import { exportDrillToChaosMesh } from '../../engine/lab-commands.js';
-import { messageOf } from '../../engine/connection.js';
+import { exportDrillToChaosMesh } from '../../connection/lab-commands.js';
+import { messageOf } from '../../connection/connection.js';
 import { useStore } from '../../store/store.js';
 import { downloadText } from '../reports/download.js';
 

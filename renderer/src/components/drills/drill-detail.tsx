@@ -1,6 +1,6 @@
 import { stepKindOf } from '../../../../shared/drill/schema.js';
 import { formatPercent } from '../../../../shared/report/format.js';
-import { runChosenDrill } from '../../engine/lab-commands.js';
+import { runChosenDrill } from '../../connection/lab-commands.js';
 import { formatMs } from '../../format.js';
 import { setDrillOptions } from '../../store/actions.js';
 import { isRunning, type DrillDetail as Detail } from '../../store/drill-slice.js';

@@ -1,7 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { DrillSummary } from '../../../../shared/drill/run.js';
 import { DrillConcepts } from '../../../../shared/drill/schema.js';
-import { chooseDrill, loadDrills } from '../../engine/lab-commands.js';
+import { chooseDrill, loadDrills } from '../../connection/lab-commands.js';
 import { useStore } from '../../store/store.js';
 import { conceptById } from '../concepts/concepts.js';
 import { Term } from '../concepts/term.js';

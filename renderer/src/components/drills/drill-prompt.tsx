@@ -1,5 +1,5 @@
 import type { OperatorWait } from '../../../../shared/drill/run.js';
-import { answerPrediction, completeAction } from '../../engine/lab-commands.js';
+import { answerPrediction, completeAction } from '../../connection/lab-commands.js';
 import { useStore } from '../../store/store.js';
 import { Narration } from './narration.js';
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { DrillRunStatus } from '../../../../shared/drill/run.js';
-import { abortDrill } from '../../engine/lab-commands.js';
+import { abortDrill } from '../../connection/lab-commands.js';
 import { formatMs } from '../../format.js';
 import { useStore } from '../../store/store.js';
 import { ExpectationChecks, HypothesisChecks } from './drill-checks.js';

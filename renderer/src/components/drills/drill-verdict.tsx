@@ -1,6 +1,6 @@
 import type { DrillRunStatus } from '../../../../shared/drill/run.js';
 import { optionText } from '../../../../shared/report/report-facts.js';
-import { openReport, runDrillAgain } from '../../engine/lab-commands.js';
+import { openReport, runDrillAgain } from '../../connection/lab-commands.js';
 import { formatMs } from '../../format.js';
 import { showDrillLibrary } from '../../store/actions.js';
 import { useStore } from '../../store/store.js';

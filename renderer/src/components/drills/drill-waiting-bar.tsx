@@ -1,4 +1,4 @@
-import { completeAction } from '../../engine/lab-commands.js';
+import { completeAction } from '../../connection/lab-commands.js';
 import { useStore } from '../../store/store.js';
 import { setView } from '../../store/ui-actions.js';
 import { firstLine } from './drill-text.js';

@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { revertFault } from '../../engine/lab-commands.js';
+import { revertFault } from '../../connection/lab-commands.js';
 import { formatMs, formatRelative } from '../../format.js';
 import { isActive } from '../../store/faults-slice.js';
 import { useStore } from '../../store/store.js';

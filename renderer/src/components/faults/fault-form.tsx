@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { FaultAttributes, FaultInject, faultKindOf, type FaultType } from '../../../../shared/contract/model.js';
-import { injectFault } from '../../engine/lab-commands.js';
+import { injectFault } from '../../connection/lab-commands.js';
 import { useStore } from '../../store/store.js';
 import { showConcept } from '../../store/ui-actions.js';
 import { fieldsOf, issuesByField, objectFrom, valuesFrom, type FieldValues } from '../forms/schema-fields.js';

@@ -1,4 +1,4 @@
-import { checkLedger } from '../../engine/lab-commands.js';
+import { checkLedger } from '../../connection/lab-commands.js';
 import { formatRelative } from '../../format.js';
 import { useStore } from '../../store/store.js';
 import { LiveNumber } from '../charts/live-number.js';

@@ -1,6 +1,6 @@
 import { MAX_COMPARED, MIN_COMPARED } from '../../../../shared/report/compare.js';
 import type { ReportSummary } from '../../../../shared/report/model.js';
-import { compareReports, loadReports, openReport } from '../../engine/lab-commands.js';
+import { compareReports, loadReports, openReport } from '../../connection/lab-commands.js';
 import { formatMs } from '../../format.js';
 import { clearReportSelection, toggleReportSelected } from '../../store/actions.js';
 import { useStore } from '../../store/store.js';

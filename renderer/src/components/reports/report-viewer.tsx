@@ -4,7 +4,7 @@ import { renderHtml } from '../../../../shared/report/html.js';
 import { renderJunit } from '../../../../shared/report/junit.js';
 import { renderMarkdown } from '../../../../shared/report/markdown.js';
 import type { DrillReport } from '../../../../shared/report/model.js';
-import { saveReportPdf } from '../../engine/lab-commands.js';
+import { saveReportPdf } from '../../connection/lab-commands.js';
 import { setReportViewer } from '../../store/actions.js';
 import type { OpenedReport, ReportsComparison } from '../../store/reports-slice.js';
 import { useStore } from '../../store/store.js';

@@ -7,7 +7,7 @@ import {
   type BalancerSettings as Settings,
   type BalancerSettingsPatch,
 } from '../../../../shared/contract/model.js';
-import { setBalancer } from '../../engine/lab-commands.js';
+import { setBalancer } from '../../connection/lab-commands.js';
 import { useStore } from '../../store/store.js';
 import { Term } from '../concepts/term.js';
 import { changedFrom, fieldsOf, issuesByField, objectFrom, valuesFrom, type FieldValues } from '../forms/schema-fields.js';

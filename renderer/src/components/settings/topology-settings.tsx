@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { TopologyKind, type ReplicationMode, type TopologySpec } from '../../../../shared/contract/model.js';
-import { setTopology } from '../../engine/lab-commands.js';
+import { setTopology } from '../../connection/lab-commands.js';
 import { useStore } from '../../store/store.js';
 import { Term } from '../concepts/term.js';
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { TrafficSettings as TrafficSchema, type TrafficSettings as Settings } from '../../../../shared/contract/model.js';
-import { setTraffic, startTraffic, stopTraffic } from '../../engine/lab-commands.js';
+import { setTraffic, startTraffic, stopTraffic } from '../../connection/lab-commands.js';
 import { useStore } from '../../store/store.js';
 import { changedFrom, fieldsOf, issuesByField, objectFrom, valuesFrom } from '../forms/schema-fields.js';
 import { SchemaFieldset } from '../forms/schema-fieldset.js';

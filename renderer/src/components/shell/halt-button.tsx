@@ -1,4 +1,4 @@
-import { haltFaults } from '../../engine/lab-commands.js';
+import { haltFaults } from '../../connection/lab-commands.js';
 import { isActive } from '../../store/faults-slice.js';
 import { useStore } from '../../store/store.js';
 

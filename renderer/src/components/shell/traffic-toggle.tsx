@@ -1,4 +1,4 @@
-import { startTraffic, stopTraffic } from '../../engine/lab-commands.js';
+import { startTraffic, stopTraffic } from '../../connection/lab-commands.js';
 import { useStore } from '../../store/store.js';
 
 /** Starts the traffic with its current settings, or stops it (also T). */

@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { injectFault, promoteNode, restartNode, revertFault, startNode, stopNode } from '../../engine/lab-commands.js';
+import { injectFault, promoteNode, restartNode, revertFault, startNode, stopNode } from '../../connection/lab-commands.js';
 import { selectNode } from '../../store/actions.js';
 import { useStore } from '../../store/store.js';
 import { openNodeActions, setView } from '../../store/ui-actions.js';

@@ -3,6 +3,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
 import { ContractError, fieldPath } from '../../../shared/contract/errors.js';
 import type { ReportFormat } from '../../../shared/drill/run.js';
 import { compareReports, type ReportComparison } from '../../../shared/report/compare.js';
@@ -10,6 +12,7 @@ import { renderHtml } from '../../../shared/report/html.js';
 import { renderJunit } from '../../../shared/report/junit.js';
 import { renderMarkdown } from '../../../shared/report/markdown.js';
 import { DrillReport, summarize, type ReportSummary } from '../../../shared/report/model.js';
+import { Recording } from '../../../shared/replay/recording.js';
 import { writePdf } from './pdf.js';
 
 export const REPORT_FILES: Record<ReportFormat, string> = {
@@ -19,6 +22,13 @@ export const REPORT_FILES: Record<ReportFormat, string> = {
   junit: 'junit.xml',
   pdf: 'report.pdf',
 };
+
+/**
+ * A run's recording (shared/replay) sits beside its report.json, gzipped: a sidecar, not a field,
+ * so report.json stays small (report.list reads every one) and its schema unchanged, and old
+ * reports without one still open.
+ */
+export const RECORDING_FILE = 'recording.json.gz';
 
 /** Report ids name folders: no separators, no dots in front, nothing a path could escape with. */
 const REPORT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -44,6 +54,8 @@ export function defaultReportsDir(): string {
 }
 
 export class ReportStore {
+  private lastRecording: { file: string; mtimeMs: number; recording: Recording } | null = null;
+
   constructor(
     readonly dir: string,
     private readonly printPdf: PdfPrinter = writePdf,
@@ -58,11 +70,18 @@ export class ReportStore {
     return id;
   }
 
-  /** Writes the report and its formats; report.json goes last, atomically, listing what was written. */
-  async write(report: DrillReport, formats: readonly ReportFormat[]): Promise<WrittenReport> {
+  /** Writes the report, its formats and its recording; report.json goes last, atomically, listing what was written. */
+  async write(report: DrillReport, formats: readonly ReportFormat[], recording?: Recording): Promise<WrittenReport> {
     const dir = this.folder(report.id);
     mkdirSync(dir, { recursive: true });
     const written: WrittenReport = { id: report.id, dir, files: {}, problems: [] };
+    if (recording) {
+      try {
+        writeAtomic(join(dir, RECORDING_FILE), await promisify(gzip)(JSON.stringify(recording)));
+      } catch (error) {
+        written.problems.push(`recording: ${(error as Error).message}`);
+      }
+    }
     const wanted = new Set<ReportFormat>(['json', 'html', ...formats]);
     for (const format of wanted) {
       if (format === 'json') continue;
@@ -109,6 +128,29 @@ export class ReportStore {
       if (existsSync(join(dir, name))) files[format] = join(dir, name);
     }
     return { report, dir, files };
+  }
+
+  /** A report's recording, or null for one written without it; a damaged one is an error naming the file. */
+  async recording(ref: string, lookup: ReportLookup = {}): Promise<Recording | null> {
+    const { dir } = this.open(ref, lookup);
+    const file = join(dir, RECORDING_FILE);
+    if (!existsSync(file)) return null;
+    // A player asks for one stretch after another: the last one read is kept while its file is unchanged.
+    const mtimeMs = statSync(file).mtimeMs;
+    if (this.lastRecording?.file === file && this.lastRecording.mtimeMs === mtimeMs) return this.lastRecording.recording;
+    let raw: unknown;
+    try {
+      raw = JSON.parse((await promisify(gunzip)(readFileSync(file))).toString('utf8'));
+    } catch (error) {
+      throw new ContractError({ code: 'invalid-params', message: `${file}: not a readable recording: ${(error as Error).message}`, field: 'id' });
+    }
+    const parsed = Recording.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new ContractError({ code: 'invalid-params', message: `${file}: ${fieldPath(issue.path as Array<string | number>)}: ${issue.message}`, field: 'id' });
+    }
+    this.lastRecording = { file, mtimeMs, recording: parsed.data };
+    return parsed.data;
   }
 
   /** Renders one format of a stored report again (or for the first time) into its folder. */
@@ -181,7 +223,7 @@ export function readReport(file: string): DrillReport {
   return parsed.data;
 }
 
-function writeAtomic(file: string, text: string): void {
+function writeAtomic(file: string, text: string | Uint8Array): void {
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, text);
   renameSync(tmp, file);

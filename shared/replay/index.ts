@@ -1,0 +1,3 @@
+export * from './recording.js';
+export * from './replay.js';
+export * from './slice.js';

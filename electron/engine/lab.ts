@@ -20,7 +20,7 @@ import { IncidentTracker } from './incidents/index.js';
 import { MetricsRecorder, createLabMetrics, type LabMetrics } from './metrics/index.js';
 import { InProcessDataPlane, PlaneClient } from './data-plane/index.js';
 import { DrillService } from './drills/drill-service.js';
-import type { DrillLab } from './drills/drill-run.js';
+import type { DrillLab } from './drills/drill-lab.js';
 import { reseedLab } from './random.js';
 import { ReportStore, defaultReportsDir } from './report-store/report-store.js';
 import { LabRecording } from './recording/lab-recording.js';
@@ -235,7 +235,7 @@ export class Lab {
   /** The lab as a drill run drives it: through the contract, like any other client. */
   private drillLab(): DrillLab {
     return {
-      call: (name, params) => this.host.call(name, params) as never,
+      call: (name, params) => this.host.request(name, params),
       onEvent: (listener) => this.onEvent(listener),
       reseed: (seed) => reseedLab(seed),
       trafficStats: () => this.traffic.stats(),
@@ -253,7 +253,7 @@ export class Lab {
       ...fleetCommands(fleet),
       ...nodeCommands(fleet),
       ...trafficCommands({ traffic: this.traffic, balancer: this.balancer, balancerState: () => this.balancerState(), balancerChanges: this.balancerChanges, record: this.timeline.record }),
-      ...faultCommands({ faults: this.faults, fleet: this.fleet, toxiproxyApi: () => this.toxiproxy.api }),
+      ...faultCommands({ faults: this.faults, toxiproxyApi: () => this.toxiproxy.api }),
       ...drillCommands(this.drills, this.reports),
       ...recordingCommands(this.recording, this.reports),
     };

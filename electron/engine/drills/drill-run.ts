@@ -14,10 +14,9 @@ import type { DrillLab } from './drill-lab.js';
 import { HypothesisMonitor, percent } from './hypothesis.js';
 import { missingNodes } from './node-refs.js';
 import { RunRecorder } from './run-recorder.js';
-import { INCIDENT_WAIT_MS, NamedFaults, round, unitOf, type Anchor, type OperatorAnswer, type StepContext } from './steps/index.js';
-
-// lab.ts (and whatever takes the drills' wiring out of it) imports DrillLab from here.
-export type { DrillLab } from './drill-lab.js';
+import { INCIDENT_WAIT_MS } from './steps/expect.js';
+import { unitOf } from './steps/index.js';
+import { NamedFaults, round, type Anchor, type OperatorAnswer, type StepContext } from './steps/step-unit.js';
 
 export interface DrillRunOptions {
   runId: string;

@@ -5,7 +5,8 @@ import type { DrillSpec } from '../../../shared/drill/schema.js';
 import { buildReport, type ReportSource } from '../report-store/report-builder.js';
 import type { ReportStore, WrittenReport } from '../report-store/report-store.js';
 import type { RunCapture } from '../recording/lab-recording.js';
-import { DrillRun, type DrillLab } from './drill-run.js';
+import type { DrillLab } from './drill-lab.js';
+import { DrillRun } from './drill-run.js';
 import { loadLibrary, summarizeDrill, type DrillLibrary } from './library.js';
 
 export interface DrillServiceOptions {

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi, type Mock } from 'vitest';
 import {
   BalancerSettings,
   FleetSpec,
@@ -117,6 +117,24 @@ describe('ContractHost', () => {
     expect(handlers['fleet.start']).not.toHaveBeenCalled();
   });
 
+  it("hands fault.inject's handler a FaultSpec: parsed once, the type's defaults filled in, the links resolved", async () => {
+    const { host, handlers } = setup();
+    const received: unknown[] = [];
+    (handlers['fault.inject'] as Mock<(spec: unknown) => never>).mockImplementation((spec) => {
+      received.push(spec);
+      return undefined as never;
+    });
+    await host.call('fault.inject', { type: 'latency', target: 'n1', attributes: { latency: 40 } });
+    await host.call('fault.inject', { type: 'partition', target: 'n1', links: 'replication' });
+    expect(received).toEqual([
+      { type: 'latency', target: 'n1', attributes: { latency: 40, jitter: 0 }, toxicity: 1, stream: 'downstream', links: 'all' },
+      { type: 'partition', target: 'n1', attributes: { links: 'replication' }, toxicity: 1, stream: 'downstream', links: 'replication' },
+    ]);
+    await expect(host.call('fault.inject', { type: 'kill', target: 'n1', links: 'all' })).rejects.toMatchObject({ code: 'invalid-params', field: 'params.links' });
+    await expect(host.call('fault.inject', { type: 'latency', target: 'n1', attributes: { latency: -1 } })).rejects.toMatchObject({ code: 'invalid-params', field: 'params.attributes.latency' });
+    expect(received).toHaveLength(2);
+  });
+
   it('refuses what the schemas let through: a __proto__ key, nesting past 32 levels, a health path the HTTP client cannot send', async () => {
     const { host, handlers } = setup();
     const proto = JSON.parse('{"type":"latency","target":"n1","attributes":{"__proto__":{"latency":5}}}') as unknown;
@@ -134,6 +152,14 @@ describe('ContractHost', () => {
     expect(handlers['fault.inject']).not.toHaveBeenCalled();
     expect(handlers['node.stop']).not.toHaveBeenCalled();
     expect(handlers['fleet.start']).not.toHaveBeenCalled();
+  });
+
+  it('request (the engine\'s own clients) validates as call does, typed', async () => {
+    const { host, handlers } = setup();
+    const restarted: NodeSnapshot = await host.request('node.restart', { id: 'n1' });
+    expect(restarted).toEqual(node);
+    await expect(host.request('node.stop', { id: 'N 1!' })).rejects.toMatchObject({ code: 'invalid-params', field: 'params.id' });
+    expect(handlers['node.stop']).not.toHaveBeenCalled();
   });
 
   it('refuses an unknown command', async () => {

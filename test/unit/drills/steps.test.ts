@@ -7,7 +7,8 @@ import { DrillStep, stepKinds } from '../../../shared/drill/schema.js';
 import { now } from '../../../electron/engine/clock.js';
 import type { DrillLab } from '../../../electron/engine/drills/drill-lab.js';
 import { RunRecorder } from '../../../electron/engine/drills/run-recorder.js';
-import { NamedFaults, stepUnits, unitOf, type StepContext } from '../../../electron/engine/drills/steps/index.js';
+import { stepUnits, unitOf } from '../../../electron/engine/drills/steps/index.js';
+import { NamedFaults, type StepContext } from '../../../electron/engine/drills/steps/step-unit.js';
 import { sleep } from '../../../shared/sleep.js';
 
 const listed = (step: unknown): { label: string; text?: string } => {

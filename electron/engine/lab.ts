@@ -28,7 +28,6 @@ import { recordingCommands } from './recording/recording-commands.js';
 import { drillCommands } from './lab/commands/drill-commands.js';
 import { faultCommands } from './lab/commands/fault-commands.js';
 import { fleetCommands, nodeCommands } from './lab/commands/fleet-commands.js';
-import { BalancerChanges } from './lab/balancer-changes.js';
 import { trafficCommands } from './lab/commands/traffic-commands.js';
 import { EventRouter } from './lab/event-routing.js';
 import { FleetLifecycle } from './lab/fleet-lifecycle.js';
@@ -56,7 +55,6 @@ export class Lab {
   private readonly incidents: IncidentTracker;
   private readonly metrics: MetricsRecorder;
   private readonly prometheus: LabMetrics;
-  private readonly balancerChanges: BalancerChanges;
   private readonly faults: FaultRegistry;
   private readonly traffic: TrafficSession;
   private readonly lifecycle: FleetLifecycle;
@@ -109,9 +107,8 @@ export class Lab {
     });
     this.toxiproxy = new ToxiproxyFace({ links: this.balancer, faults: this.faults, host: () => this.host });
     this.metrics = new MetricsRecorder({ upstreams: () => this.balancer.upstreams(), acked: () => this.traffic.ledgerCounts().acked });
-    this.balancerChanges = new BalancerChanges(() => this.balancerState(), this.events);
-    const { events, incidents, faults, balancer, prometheus, balancerChanges, lifecycle, traffic } = this;
-    router.attach({ record, events, incidents, faults, balancer, prometheus, balancerChanges, lifecycle, traffic });
+    const { events, incidents, faults, balancer, prometheus, lifecycle, traffic } = this;
+    router.attach({ record, events, incidents, faults, balancer, prometheus, lifecycle, traffic });
     this.subscribe(router);
     this.reports = new ReportStore(resolve(options.reportsDir ?? defaultReportsDir()), options.printPdf);
     this.recording = new LabRecording({ snapshot: () => this.snapshot(), subscribe: (listener) => this.onEvent(listener), ...(options.recording ? { settings: options.recording } : {}) });
@@ -222,12 +219,9 @@ export class Lab {
         prometheus.observe(outcome);
       }),
     );
-    subscriptions.defer(
-      metrics.onTick((tick) => {
-        this.events.emit('metrics.tick', tick);
-        this.balancerChanges.emitIfChanged();
-      }),
-    );
+    subscriptions.defer(metrics.onTick((tick) => this.events.emit('metrics.tick', tick)));
+    // The engine's copy of the balancer says when what `balancer.changed` carries moved.
+    subscriptions.defer(this.balancer.onChange(() => this.events.emit('balancer.changed', this.balancerState())));
     subscriptions.defer(this.events.add((...event) => prometheus.event(...event)));
     subscriptions.defer(this.incidents.onChanged(router.incidentChanged));
   }
@@ -252,7 +246,7 @@ export class Lab {
       'lab.state': () => this.snapshot(),
       ...fleetCommands(fleet),
       ...nodeCommands(fleet),
-      ...trafficCommands({ traffic: this.traffic, balancer: this.balancer, balancerState: () => this.balancerState(), balancerChanges: this.balancerChanges, record: this.timeline.record }),
+      ...trafficCommands({ traffic: this.traffic, balancer: this.balancer, balancerState: () => this.balancerState(), record: this.timeline.record }),
       ...faultCommands({ faults: this.faults, toxiproxyApi: () => this.toxiproxy.api }),
       ...drillCommands(this.drills, this.reports),
       ...recordingCommands(this.recording, this.reports),

@@ -26,6 +26,7 @@ export class PlaneClient {
   private readonly linkPorts = new Map<string, number>();
   private port = 0;
   private readonly outcomeListeners = new Set<(outcome: RequestOutcome) => void>();
+  private readonly changeListeners = new Set<() => void>();
   private readonly unsubscribe: () => void;
 
   constructor(options: PlaneClientOptions) {
@@ -55,6 +56,7 @@ export class PlaneClient {
   setSettings(patch: BalancerSettingsPatch): BalancerSettings {
     this.settings = mergeBalancerSettings(this.settings, patch);
     this.plane.send({ type: 'settings', patch: structuredClone(patch) });
+    this.changed();
     return structuredClone(this.settings);
   }
 
@@ -86,6 +88,16 @@ export class PlaneClient {
 
   state(): BalancerState {
     return { url: this.url, settings: structuredClone(this.settings), upstreams: structuredClone(this.states.upstreams), retryBudget: { ...this.states.retryBudget } };
+  }
+
+  /**
+   * Told when what `balancer.changed` carries moved: the settings (on `setSettings`) or an
+   * upstream's state or the set of upstreams (on the plane's states, not on the counters that move
+   * with every request).
+   */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   /** Every request's outcome, one call each, as the batches arrive. */
@@ -147,6 +159,16 @@ export class PlaneClient {
     for (const l of links) this.linkPorts.set(linkKey(l.nodeId, l.link), l.port);
   }
 
+  private changed(): void {
+    for (const listener of this.changeListeners) {
+      try {
+        listener();
+      } catch (error) {
+        process.emitWarning(`change listener threw: ${String(error)}`);
+      }
+    }
+  }
+
   private receive(message: PlaneOut): void {
     switch (message.type) {
       case 'outcomes':
@@ -160,9 +182,12 @@ export class PlaneClient {
           }
         }
         return;
-      case 'upstreams':
+      case 'upstreams': {
+        const moved = !sameStates(this.states.upstreams, message.upstreams);
         this.states = { at: message.at, upstreams: message.upstreams, retryBudget: message.retryBudget };
+        if (moved) this.changed();
         return;
+      }
       case 'links':
         this.setLinks(message.links);
         return;
@@ -176,6 +201,11 @@ export class PlaneClient {
         return this.listener.onFirstServed({ nodeId: message.nodeId, at: message.at });
     }
   }
+}
+
+/** The same upstreams, in the same order, each in the same state. */
+function sameStates(a: readonly UpstreamSnapshot[], b: readonly UpstreamSnapshot[]): boolean {
+  return a.length === b.length && a.every((u, i) => u.id === b[i]?.id && u.state === b[i]?.state);
 }
 
 /** A key no node id can collide with (ids never hold a newline). */

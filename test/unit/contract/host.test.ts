@@ -117,6 +117,19 @@ describe('ContractHost', () => {
     expect(handlers['fleet.start']).not.toHaveBeenCalled();
   });
 
+  it("refuses a fleet whose replicas are wrong before fleet.start's handler (the lab does not check it again)", async () => {
+    const { host, handlers } = setup();
+    const nodes = [
+      { id: 'p1', role: 'primary', server: { replicas: ['p1'] } },
+      { id: 's1', role: 'standby' },
+    ];
+    const error = (await host.call('fleet.start', { fleet: { nodes } }).catch((e: unknown) => e)) as ContractError;
+    expect(error.code).toBe('invalid-params');
+    expect(error.field).toBe('params.fleet.nodes.0.server.replicas.0');
+    expect(error.message).toMatch(/cannot replicate to itself/);
+    expect(handlers['fleet.start']).not.toHaveBeenCalled();
+  });
+
   it("hands fault.inject's handler a FaultSpec: parsed once, the type's defaults filled in, the links resolved", async () => {
     const { host, handlers } = setup();
     const received: unknown[] = [];

@@ -1,7 +1,7 @@
 // The engine's side of the data plane: it sends the messages and keeps its own copy of what it
 // reads back (settings, targets, upstream states, the fault proxies), so no engine code ever reads
 // the balancer's or the proxies' memory, and every read here is synchronous.
-import { BalancerSettings, type BalancerSettingsPatch, type BalancerState, type UpstreamSnapshot } from '../../../shared/contract/model';
+import { BalancerSettings, BalancerSettingsPatch, type BalancerState, type UpstreamSnapshot } from '../../../shared/contract/model';
 import { mergeBalancerSettings, type BalancerListener } from '../balancer/index';
 import { httpFaultPort } from '../balancer/http-fault-port';
 import type { HttpFaultPort, NetworkFaultPort } from '../faults/fault-ports';
@@ -52,10 +52,14 @@ export class PlaneClient {
     this.plane.send({ type: 'upstreams', targets: this.targets.map((t) => ({ ...t })) });
   }
 
-  /** Checked and merged here (a bad patch throws before anything is sent); resolves nothing: the result is known. */
+  /**
+   * Checked and merged here (a bad patch throws before anything is sent: the plane answers no
+   * message, so it could not refuse it); resolves nothing: the result is known.
+   */
   setSettings(patch: BalancerSettingsPatch): BalancerSettings {
-    this.settings = mergeBalancerSettings(this.settings, patch);
-    this.plane.send({ type: 'settings', patch: structuredClone(patch) });
+    const parsed = BalancerSettingsPatch.parse(patch);
+    this.settings = mergeBalancerSettings(this.settings, parsed);
+    this.plane.send({ type: 'settings', patch: parsed });
     this.changed();
     return structuredClone(this.settings);
   }

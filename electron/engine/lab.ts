@@ -11,6 +11,7 @@ import {
   type Unsubscribe,
 } from '../../shared/contract/index.js';
 import { appVersion } from './app-paths.js';
+import { now } from './clock.js';
 import { defaultTopology } from './default-fleet.js';
 import { DisposableStore } from './disposables.js';
 import { fleetForTopology } from './failover/index.js';
@@ -119,7 +120,7 @@ export class Lab {
       onStep: (status) => this.events.emit('drill.step', structuredClone(status)),
       onVerdict: (status) => this.events.emit('drill.verdict', status),
     });
-    this.host = new ContractHost(this.handlers(), (listener) => this.events.add((...event: AnyEvent) => listener(event[0], event[1])));
+    this.host = new ContractHost(this.handlers(), (listener) => this.events.add((...event: AnyEvent) => listener(event[0], event[1])), { now });
     // The store runs the last added first: added in reverse, they are taken down in the order listed.
     for (const step of this.teardownOrder().reverse()) this.teardown.defer(step);
   }
@@ -230,6 +231,7 @@ export class Lab {
   private drillLab(): DrillLab {
     return {
       call: (name, params) => this.host.request(name, params),
+      onCommand: (listener) => this.host.onCommand(listener),
       onEvent: (listener) => this.onEvent(listener),
       reseed: (seed) => reseedLab(seed),
       trafficStats: () => this.traffic.stats(),

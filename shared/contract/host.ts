@@ -50,12 +50,22 @@ export type EventSource = (listener: <K extends EventName>(name: K, payload: Eve
  * The engine's side of the contract: validates every incoming message, runs the command's handler,
  * and forwards subscribed events. An invalid message never reaches a handler.
  */
+/** A command a handler carried out: its name, its parsed params, and when it was asked (the host's clock). */
+export type CommandDone = { [K in CommandName]: { name: K; params: ParsedParams<K>; at: number } }[CommandName];
+
+export interface ContractHostOptions {
+  /** The clock `CommandDone.at` is read from (default `Date.now`): the engine's, so it compares with its timeline. */
+  now?: () => number;
+}
+
 export class ContractHost {
   private readonly connections = new Set<() => void>();
+  private readonly done = new Set<(done: CommandDone) => void>();
 
   constructor(
     private readonly handlers: CommandHandlers,
     private readonly eventSource: EventSource,
+    private readonly options: ContractHostOptions = {},
   ) {}
 
   /**
@@ -67,7 +77,30 @@ export class ContractHost {
       throw new ContractError({ code: 'unknown-command', message: `unknown command "${name}"`, field: 'name' });
     }
     const handler = this.handlers[name] as (params: unknown) => Promise<unknown> | unknown;
-    return await handler(parseParams(name, rawParams));
+    const params = parseParams(name, rawParams);
+    const at = (this.options.now ?? Date.now)();
+    const result = await handler(params);
+    if (this.done.size > 0) this.tell({ name, params, at } as CommandDone);
+    return result;
+  }
+
+  /**
+   * Told of every command a handler carried out, whoever asked (a window, the CLI, a drill): what a
+   * drill watches to see the act its prompt asks for. A listener's exception never reaches the caller.
+   */
+  onCommand(listener: (done: CommandDone) => void): Unsubscribe {
+    this.done.add(listener);
+    return () => void this.done.delete(listener);
+  }
+
+  private tell(done: CommandDone): void {
+    for (const listener of [...this.done]) {
+      try {
+        listener(done);
+      } catch (error) {
+        console.error('command listener failed:', error);
+      }
+    }
   }
 
   /** `call` for the engine's own clients (a drill, the Toxiproxy API): the same validation, typed at both ends. */

@@ -371,11 +371,11 @@ export class DrillRun {
       signal: this.abortController.signal,
       faults: this.faults,
       anchor: () => this.anchor,
-      setAnchor: (label) => {
-        this.anchor = { at: now(), label };
+      setAnchor: (label, where = {}) => {
+        this.anchor = { at: where.at ?? now(), label, ...(where.since !== undefined ? { since: where.since } : {}) };
       },
       sleep: (ms) => sleep(ms, this.abortController.signal),
-      waitForOperator: (wait) => this.waitForOperator({ step: index, ...wait }),
+      waitForOperator: (wait, until) => this.waitForOperator({ step: index, ...wait }, until),
       checkLedger: () => this.checkLedger(),
       predicted: (prediction) => {
         this.status.predictions.push(prediction);
@@ -386,7 +386,7 @@ export class DrillRun {
     };
   }
 
-  private async waitForOperator(wait: OperatorWait): Promise<OperatorAnswer> {
+  private async waitForOperator(wait: OperatorWait, until?: Promise<OperatorAnswer>): Promise<OperatorAnswer> {
     this.throwIfAborted();
     const record = this.status.steps[wait.step] as StepRecord;
     record.status = 'waiting';
@@ -395,6 +395,7 @@ export class DrillRun {
     try {
       const answer = await new Promise<OperatorAnswer>((resolve) => {
         this.operator = { step: wait.step, resolve };
+        void until?.then(resolve);
       });
       this.throwIfAborted();
       return answer;

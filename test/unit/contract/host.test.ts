@@ -107,6 +107,30 @@ describe('ContractHost', () => {
     expect(handlers['node.stop']).not.toHaveBeenCalled();
   });
 
+  it('tells onCommand of each command a handler carried out, with its parsed params, whoever asked; not of a refused or failed one', async () => {
+    const { host, client, handlers } = setup();
+    const done: Array<{ name: string; params: unknown }> = [];
+    host.onCommand(() => {
+      throw new Error('a listener that throws (first, so the next must still be told)');
+    });
+    const stop = host.onCommand((d) => done.push({ name: d.name, params: d.params }));
+    await client.request('node.start', { id: 'n1' });
+    await host.request('balancer.set', { strategy: 'random' });
+    await client.request('node.start', { id: 'bad id!' }).catch(() => undefined);
+    handlers['node.stop'].mockImplementationOnce(() => {
+      throw new ContractError({ code: 'conflict', message: 'no' });
+    });
+    await client.request('node.stop', { id: 'n1' }).catch(() => undefined);
+    await expect(client.request('node.restart', { id: 'n1' })).resolves.toMatchObject({ id: 'n1' });
+    stop();
+    await client.request('node.start', { id: 'n1' });
+    expect(done).toEqual([
+      { name: 'node.start', params: { id: 'n1' } },
+      { name: 'balancer.set', params: { strategy: 'random' } },
+      { name: 'node.restart', params: { id: 'n1' } },
+    ]);
+  });
+
   it('names a bad field deep inside a fleet spec', async () => {
     const { host, handlers } = setup();
     const error = await host

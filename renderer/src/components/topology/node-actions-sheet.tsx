@@ -26,7 +26,7 @@ export function NodeActionsSheet() {
           <h2 id="actions-heading">
             <span className="mono">{id}</span> <span className="muted">{node.role}</span>
           </h2>
-          <StatusBadge status={node.status} testId="node-actions-status" />
+          <StatusBadge id={id} testId="node-actions-status" />
           <button type="button" className="quiet" aria-label="Close" data-testid="node-actions-close" onClick={close}>
             ×
           </button>

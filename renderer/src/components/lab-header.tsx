@@ -33,7 +33,7 @@ export function LabHeader() {
           data-total={counts.total}
           title="Serving: the process runs and the balancer routes to it. A standby ready to take over counts apart."
         >
-          {countsText(counts)}
+          {open ? countsText(counts) : `—/${counts.total} serving`}
         </span>
         <span className={`pill connection-${connection.status}`} data-testid="connection-state" data-status={connection.status}>
           {connection.via === 'ipc' ? 'app' : 'web'} · {connection.status}

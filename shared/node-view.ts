@@ -112,7 +112,7 @@ export function countNodes(views: readonly NodeView[]): NodeCounts {
 
 export const PROCESS_WORDS: Record<ProcessState, string> = {
   running: 'running',
-  frozen: 'frozen (SIGSTOP)',
+  frozen: 'frozen',
   starting: 'starting',
   restarting: 'restarting',
   stopping: 'stopping',

@@ -10,7 +10,7 @@ import { LiveNumber } from './charts/live-number.js';
 import { FaultChip } from './faults/fault-chip.js';
 import { StatusBadge } from './status-badge.js';
 import { useNodeView } from './topology/node-views.js';
-import { UpstreamBadge } from './topology/upstream-badge.js';
+import { UpstreamBadge, UpstreamReason } from './topology/upstream-badge.js';
 
 export const canStart = (n: NodeSnapshot) => n.status === 'stopped' || n.status === 'exited' || n.status === 'crash-loop';
 export const canStop = (n: NodeSnapshot) => n.status === 'starting' || n.status === 'ready' || n.status === 'backoff';
@@ -58,6 +58,7 @@ export function NodeCard({ id }: { id: string }) {
           <LiveNumber testId={`node-rps-${id}`} read={(t) => t.perNode[id]?.requestsPerSec ?? 0} format={formatNumber} /> <span className="muted small">req/s</span>
         </span>
       </div>
+      <UpstreamReason id={id} />
       {view.unnoticed ? (
         <p className="node-unnoticed small" data-testid={`node-unnoticed-${id}`}>
           Not answering: the balancer still routes to it and has not noticed yet.

@@ -23,7 +23,7 @@ export function StatusBadge({ id, testId }: { id: string; testId: string }) {
   const status = useStore((s) => s.lab.nodes[id]?.status);
   if (!view || !status) return null;
   return (
-    <span className={`status status-${tone[view.process]}`} data-testid={testId} data-status={status} data-process={view.process} title={`process: ${PROCESS_WORDS[view.process]} (supervisor: ${status})`}>
+    <span className={`status status-${tone[view.process]}`} data-testid={testId} data-status={status} data-process={view.process} title={`process: ${view.process === 'frozen' ? 'frozen by SIGSTOP (a pause fault)' : PROCESS_WORDS[view.process]} (supervisor: ${status})`}>
       {PROCESS_WORDS[view.process]}
     </span>
   );

@@ -11,8 +11,20 @@ const concept: Record<BalancerPlace, string> = {
   'not-routed': 'hot-standby',
 };
 
+/** Why the balancer took a node out (ejected or down), in its words; nothing while it is in. */
+export function UpstreamReason({ id }: { id: string }) {
+  const view = useNodeView(id);
+  if (!view || view.reason === null) return null;
+  return (
+    <p className="upstream-reason small" data-testid={`node-upstream-reason-${id}`} title={placeText(view)}>
+      {view.via ? `${view.via} detection: ` : ''}
+      {view.reason}
+    </p>
+  );
+}
+
 /**
- * Where the balancer has a node right now (from `balancer.changed`), with the reason it was taken out.
+ * Where the balancer has a node right now (from `balancer.changed`); the reason is `UpstreamReason`.
  * `data-state` is the upstream state, `none` when the balancer does not route the node.
  */
 export function UpstreamBadge({ id }: { id: string }) {
@@ -28,12 +40,6 @@ export function UpstreamBadge({ id }: { id: string }) {
       title={view.unnoticed ? 'In rotation, but the process cannot answer: the balancer has not noticed yet' : placeText(view)}
     >
       <Term id={concept[view.place]}>{PLACE_WORDS[view.place]}</Term>
-      {view.reason !== null ? (
-        <span className="upstream-reason" data-testid={`node-upstream-reason-${id}`}>
-          {' '}
-          · {view.reason}
-        </span>
-      ) : null}
     </span>
   );
 }

@@ -50,7 +50,9 @@ export function TrafficToggle() {
   const now = useSecondClock(running);
 
   let status: { state: 'running' | 'stopped'; text: string } | null = null;
-  if (traffic && running && traffic.startedAt !== null) {
+  // Without the engine there is nothing to count down: the last state received is not live.
+  if (!open) status = null;
+  else if (traffic && running && traffic.startedAt !== null) {
     const left = (traffic.startedAt + traffic.settings.durationMs - now) / 1000;
     status = { state: 'running', text: `${formatSeconds(left)} left` };
   } else if (traffic && !running && traffic.startedAt !== null) {

@@ -161,3 +161,17 @@ test('disconnected: the whole view greys and says so; live numbers read "—"', 
   expect(bannerFilter, 'the banner keeps its colour').toBe('none');
   await atWidths(page, labPage, testInfo, 'disconnected');
 });
+
+test('traffic says what it does: the time left of a bounded run, then "traffic stopped (ran 3 s)"', async ({ labPage, page }) => {
+  await labPage.expectAllReady();
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('settings-traffic-rate').fill('20');
+  await page.getByTestId('settings-traffic-durationMs').fill('3000');
+  await page.getByTestId('settings-traffic-start').click();
+  const status = page.getByTestId('traffic-status');
+  await expect(status).toHaveAttribute('data-state', 'running');
+  await expect(status).toHaveText(/^[0-3] s left$/);
+  await expect(status).toHaveAttribute('data-state', 'stopped', { timeout: 10_000 });
+  await expect(status).toHaveText('traffic stopped (ran 3 s)');
+  await expect(page.getByTestId('traffic-toggle')).toHaveAttribute('data-running', 'false');
+});

@@ -68,6 +68,8 @@ export function IncidentStrip({ actions }: Props) {
 /** One incident's row of markers. */
 export function IncidentStripItem({ incident, actions }: { incident: Incident; actions?: ReactNode }) {
   const observedOnly = incident.stages.injected === undefined;
+  // Active-active has no standby: nothing fails over, the others carry on.
+  const noFailover = useStore((s) => s.lab.topology?.kind === 'active-active');
   return (
     <article className={`strip-incident${incident.open ? ' open' : ''}`} data-testid="incident-strip-item" data-incident={incident.id} data-node={incident.nodeId} data-open={incident.open}>
       <header className="strip-head">
@@ -81,7 +83,7 @@ export function IncidentStripItem({ incident, actions }: { incident: Incident; a
           const key: IncidentStage = stage === 'injected' && observedOnly ? 'observed' : stage;
           const ms = offsetOf(incident, key);
           // Once recovered, a stage never reached will not come (active-active has nothing to fail over to).
-          const skipped = ms === null && !incident.open;
+          const skipped = ms === null && (!incident.open || (stage === 'failedOver' && noFailover));
           return (
             <li
               key={stage}
@@ -92,7 +94,7 @@ export function IncidentStripItem({ incident, actions }: { incident: Incident; a
             >
               <span className="strip-dot" aria-hidden="true" />
               <span className="strip-word">{key === 'observed' ? 'exited' : word}</span>
-              <span className="mono strip-ms">{ms === null ? (skipped ? 'none' : '…') : key === 'observed' || stage === 'injected' ? '0 ms' : `+${formatMs(ms)}`}</span>
+              <span className="mono strip-ms">{ms === null ? (skipped ? (stage === 'failedOver' && noFailover ? 'none needed' : 'none') : '…') : key === 'observed' || stage === 'injected' ? '0 ms' : `+${formatMs(ms)}`}</span>
             </li>
           );
         })}

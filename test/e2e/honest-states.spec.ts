@@ -87,8 +87,11 @@ test('the pause case: a node paused from its sheet reads frozen, then ejected, a
   await expect(page.getByTestId('concept-live')).toContainText('2 of 3 nodes are serving');
   await atWidths(page, labPage, testInfo, 'paused');
 
+  // The narrowest width: the sheet still leaves the card it acts on in view.
+  await page.setViewportSize({ width: 1024, height: 900 });
   await ui.nodeActions.open(id);
   await expectBesideCard(page, id);
+  await labPage.screenshot(testInfo, 'sheet-beside-card-1024', { fullPage: false });
   await page.getByTestId('node-action-resume').click();
   await expect(ui.nodeActions.sheet()).toBeHidden();
   await expect(card).toHaveAttribute('data-process', 'running');

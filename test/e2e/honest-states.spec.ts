@@ -86,6 +86,10 @@ test('the pause case: a node paused from its sheet reads frozen, then ejected, a
   await page.getByTestId('topology-kind').click();
   await expect(page.getByTestId('concept-live')).toContainText('2 of 3 nodes are serving');
   await atWidths(page, labPage, testInfo, 'paused');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForTimeout(800); // colours change over a 0.4 s transition
+  await labPage.screenshot(testInfo, 'paused-dark-1440', { fullPage: false });
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // The narrowest width: the sheet still leaves the card it acts on in view.
   await page.setViewportSize({ width: 1024, height: 900 });

@@ -31,9 +31,11 @@ const views: Record<ViewId, ComponentType> = {
 export function App() {
   const view = useStore((s) => s.ui.view);
   const conceptsOpen = useStore((s) => s.ui.conceptsOpen);
+  // The last state received, shown while the engine is unreachable: greyed, never passed off as live.
+  const stale = useStore((s) => s.lab.loaded && s.connection.status !== 'open');
   const View = views[view];
   return (
-    <div className="app">
+    <div className={`app${stale ? ' disconnected' : ''}`} data-testid="app" data-stale={stale}>
       <ConnectionBanner />
       <LabHeader />
       <div className="navbar">

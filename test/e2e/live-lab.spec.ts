@@ -121,7 +121,7 @@ test('every view, light and dark, saved as a screenshot', async ({ labPage, ui, 
   await page.getByTestId('settings-kind-active-active').check();
   await page.getByTestId('settings-nodes').fill('4');
   await page.getByTestId('settings-topology-apply').click();
-  await expect(page.getByTestId('ready-count')).toHaveText('4/4 ready');
+  await expect(page.getByTestId('serving-count')).toHaveText('4/4 serving');
   await ui.shell.startTraffic();
   await ui.shell.goTo('faults');
   await ui.faults.inject({ type: 'partition', target: 'a2', attributes: { links: 'balancer' } });

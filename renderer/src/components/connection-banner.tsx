@@ -11,7 +11,7 @@ export function ConnectionBanner() {
       <strong>Disconnected from the engine.</strong>{' '}
       {connection.reason ? <span>{connection.reason}. </span> : null}
       {connection.status === 'connecting' ? 'Reconnecting…' : `Retrying in ${retryIn ?? '…'} s (attempt ${connection.attempt}).`}
-      {loaded ? ' What you see below is the last state received.' : null}
+      {loaded ? ' The view below is greyed: it is the last state received, not live; live numbers read “—”.' : null}
     </div>
   );
 }

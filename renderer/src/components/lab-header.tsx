@@ -1,15 +1,14 @@
-import { useShallow } from 'zustand/react/shallow';
 import { startFleet, stopFleet } from '../connection/lab-commands.js';
 import { useStore } from '../store/store.js';
 import { HaltButton } from './shell/halt-button.js';
 import { TrafficToggle } from './shell/traffic-toggle.js';
+import { countsText } from '../../../shared/node-view.js';
+import { useNodeCounts } from './topology/node-views.js';
 
 export function LabHeader() {
   const fleet = useStore((s) => s.lab.fleet);
   const version = useStore((s) => s.lab.version);
-  const [ready, total] = useStore(
-    useShallow((s) => [s.lab.nodeIds.filter((id) => s.lab.nodes[id]?.status === 'ready').length, s.lab.nodeIds.length]),
-  );
+  const counts = useNodeCounts();
   const connection = useStore((s) => s.connection);
   const fleetBusy = useStore((s) => s.lab.pending.fleet !== undefined);
   const open = connection.status === 'open';
@@ -26,8 +25,15 @@ export function LabHeader() {
         <span className={`pill fleet-${fleet.status}`} data-testid="fleet-status" data-status={fleet.status}>
           fleet {fleet.status}
         </span>
-        <span className="pill" data-testid="ready-count">
-          {ready}/{total} ready
+        <span
+          className={`pill serving-count${counts.serving < counts.total - counts.standby ? ' degraded' : ''}`}
+          data-testid="serving-count"
+          data-serving={counts.serving}
+          data-standby={counts.standby}
+          data-total={counts.total}
+          title="Serving: the process runs and the balancer routes to it. A standby ready to take over counts apart."
+        >
+          {open ? countsText(counts) : `—/${counts.total} serving`}
         </span>
         <span className={`pill connection-${connection.status}`} data-testid="connection-state" data-status={connection.status}>
           {connection.via === 'ipc' ? 'app' : 'web'} · {connection.status}

@@ -9,12 +9,16 @@ import { openNodeActions } from '../store/ui-actions.js';
 import { LiveNumber } from './charts/live-number.js';
 import { FaultChip } from './faults/fault-chip.js';
 import { StatusBadge } from './status-badge.js';
-import { UpstreamBadge } from './topology/upstream-badge.js';
+import { useNodeView } from './topology/node-views.js';
+import { UpstreamBadge, UpstreamReason } from './topology/upstream-badge.js';
 
 export const canStart = (n: NodeSnapshot) => n.status === 'stopped' || n.status === 'exited' || n.status === 'crash-loop';
 export const canStop = (n: NodeSnapshot) => n.status === 'starting' || n.status === 'ready' || n.status === 'backoff';
 
-/** One node in the topology: what it is, how it is, its faults; a click on it opens its actions. */
+/**
+ * One node in the topology: what it is, its process and its place in the balancer (two things, from
+ * shared/node-view), its faults; a click on it opens its actions.
+ */
 export function NodeCard({ id }: { id: string }) {
   const node = useStore((s) => s.lab.nodes[id]);
   const pending = useStore((s) => s.lab.pending[id]);
@@ -22,7 +26,8 @@ export function NodeCard({ id }: { id: string }) {
   const originAt = useStore((s) => s.timeline.originAt);
   const open = useStore((s) => s.connection.status === 'open');
   const faults = useStore(useShallow((s) => s.faults.filter((f) => f.target === id && isActive(f))));
-  if (!node) return null;
+  const view = useNodeView(id);
+  if (!node || !view) return null;
   const idle = open && pending === undefined;
 
   return (
@@ -30,6 +35,9 @@ export function NodeCard({ id }: { id: string }) {
       className={`node-card${selected ? ' selected' : ''}${faults.length > 0 ? ' faulted' : ''}`}
       data-testid={`node-card-${id}`}
       data-status={node.status}
+      data-process={view.process}
+      data-place={view.place}
+      data-serving={view.serving}
       data-role={node.role}
       data-anchor={`node:${id}`}
       onClick={(e) => {
@@ -42,7 +50,7 @@ export function NodeCard({ id }: { id: string }) {
         <span className={`role role-${node.role}`} data-testid={`node-role-${id}`}>
           {node.role}
         </span>
-        <StatusBadge status={node.status} testId={`node-status-${id}`} />
+        <StatusBadge id={id} testId={`node-status-${id}`} />
       </header>
       <div className="node-live">
         <UpstreamBadge id={id} />
@@ -50,6 +58,12 @@ export function NodeCard({ id }: { id: string }) {
           <LiveNumber testId={`node-rps-${id}`} read={(t) => t.perNode[id]?.requestsPerSec ?? 0} format={formatNumber} /> <span className="muted small">req/s</span>
         </span>
       </div>
+      <UpstreamReason id={id} />
+      {view.unnoticed ? (
+        <p className="node-unnoticed small" data-testid={`node-unnoticed-${id}`}>
+          Not answering: the balancer still routes to it and has not noticed yet.
+        </p>
+      ) : null}
       <dl className="node-facts">
         <dt>pid</dt>
         <dd data-testid={`node-pid-${id}`}>{node.pid ?? '—'}</dd>

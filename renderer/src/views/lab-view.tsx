@@ -1,5 +1,6 @@
 import { LiveStats } from '../components/charts/live-stats.js';
 import { OverallCharts } from '../components/charts/overall-charts.js';
+import { IncidentStrip } from '../components/incidents/incident-strip.js';
 import { LogPanel } from '../components/log-panel.js';
 import { TimelineList } from '../components/timeline-list.js';
 import { TopologyView } from '../components/topology/topology-view.js';
@@ -8,6 +9,7 @@ import { TopologyView } from '../components/topology/topology-view.js';
 export function LabView() {
   return (
     <div className="view-stack">
+      <IncidentStrip />
       <TopologyView />
       <section className="panel" aria-label="Live metrics">
         <LiveStats />

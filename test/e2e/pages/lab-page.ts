@@ -53,8 +53,11 @@ export class LabPage {
   async expectAllReady(): Promise<string[]> {
     const ids = await this.nodeIds();
     expect(ids.length, 'the lab shows at least one node').toBeGreaterThan(0);
-    for (const id of ids) await expect(this.status(id), `node ${id}`).toHaveAttribute('data-status', 'ready');
-    await expect(this.page.getByTestId('ready-count')).toHaveText(`${ids.length}/${ids.length} ready`);
+    for (const id of ids) await expect(this.status(id), `node ${id}`).toHaveAttribute('data-process', 'running');
+    // Every node serves or stands by, ready to take over (a hot standby reads "1/2 serving · 1 standby").
+    const count = this.page.getByTestId('serving-count');
+    await expect(count).toHaveAttribute('data-total', String(ids.length));
+    await expect.poll(async () => Number(await count.getAttribute('data-serving')) + Number(await count.getAttribute('data-standby'))).toBe(ids.length);
     return ids;
   }
 

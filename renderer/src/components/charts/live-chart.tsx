@@ -3,7 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { metricsRing, onMetricsFrame } from '../../metrics/metrics-feed.js';
 import { useStore } from '../../store/store.js';
-import { shadeFaults } from './fault-shading.js';
+import { markIncidents, shadeFaults } from './fault-shading.js';
 import { useSystemDark } from './use-color-scheme.js';
 
 export type ChartSeries = {
@@ -68,7 +68,8 @@ function windowStart(times: Float64Array, from: number): number {
 
 /**
  * A uPlot chart of the last `windowSec` seconds of the metrics ring, redrawn at most once per
- * animation frame (outside React) while it is in view, with fault periods shaded. Rebuilt only
+ * animation frame (outside React) while it is in view, with fault periods shaded and a line at each
+ * detection and failover. Rebuilt only
  * when the theme or the set of series changes.
  */
 export function LiveChart({ title, unit, series, faultsOf, windowSec = 60, height = 180, minRange = 1, redrawEvery = 1, testId }: Props) {
@@ -116,7 +117,10 @@ export function LiveChart({ title, unit, series, faultsOf, windowSec = 60, heigh
             ...(s.dash ? { dash: s.dash } : {}),
           })),
         ],
-        hooks: { drawClear: [shadeFaults(faultsOf, resolveColor(el, '--fault-shade'), resolveColor(el, '--fault-edge'))] },
+        hooks: {
+          drawClear: [shadeFaults(faultsOf, resolveColor(el, '--fault-shade'), resolveColor(el, '--fault-edge'))],
+          draw: [markIncidents(faultsOf, { detected: resolveColor(el, '--warn'), failedOver: resolveColor(el, '--ok') }, font)],
+        },
       },
       data(),
       el,

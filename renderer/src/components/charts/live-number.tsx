@@ -1,6 +1,8 @@
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
+import { latestTick } from '../../metrics/metrics-feed.js';
 import type { MetricsFrame } from '../../metrics/rolling-rates.js';
 import { useMetricsFrame } from '../../metrics/use-metrics-frame.js';
+import { useStore } from '../../store/store.js';
 
 type Props = {
   /** The number this readout shows, from the newest tick. */
@@ -12,17 +14,22 @@ type Props = {
 
 /**
  * A number that changes ten times a second, written straight into its element once per animation
- * frame (no React render). `data-value` holds the raw number for tests and tools.
+ * frame (no React render). `data-value` holds the raw number for tests and tools. Without a connection
+ * to the engine it reads "—": the last number received is not a live one.
  */
 export function LiveNumber({ read, format, testId, className = '' }: Props) {
   const el = useRef<HTMLSpanElement>(null);
-  useMetricsFrame((tick) => {
+  const connected = useStore((s) => s.connection.status === 'open');
+  const draw = (tick: MetricsFrame | null) => {
     const span = el.current;
     if (!span) return;
-    const value = tick ? read(tick) : null;
+    const value = tick && connected ? read(tick) : null;
     const text = value === null ? '—' : format(value);
     if (span.textContent !== text) span.textContent = text;
     span.dataset.value = value === null ? '' : String(value);
-  });
+  };
+  useMetricsFrame(draw);
+  // A change of connection redraws at once (no tick comes while disconnected).
+  useEffect(() => draw(latestTick()));
   return <span ref={el} className={`live-number ${className}`} data-testid={testId} data-value="" />;
 }

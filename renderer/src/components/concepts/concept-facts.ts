@@ -1,5 +1,7 @@
 import type { BalancerSettings, Incident, LedgerCounts, TopologySpec } from '../../../../shared/contract/model.js';
+import { countNodes, type NodeCounts } from '../../../../shared/node-view.js';
 import type { Store } from '../../store/store.js';
+import { nodeViewsIn } from '../topology/node-views.js';
 
 /** What the concepts are explained with: the lab's own settings and measurements. */
 export type ConceptFacts = {
@@ -10,12 +12,12 @@ export type ConceptFacts = {
   /** Incidents that recovered, newest last. */
   recovered: Incident[];
   ledger: LedgerCounts | null;
-  nodes: number;
-  ready: number;
+  /** Serving, standby and total, from the same node views as the cards and the header. */
+  counts: NodeCounts;
 };
 
 /** The parts of the store the facts come from (stable references, so a shallow compare can tell a change). */
-export const factSources = (s: Store) => ({ lab: s.lab, balancer: s.balancer.state, incidents: s.incidents, ledger: s.traffic.ledger });
+export const factSources = (s: Store) => ({ lab: s.lab, balancer: s.balancer.state, incidents: s.incidents, ledger: s.traffic.ledger, faults: s.faults });
 
 export function factsOf(s: ReturnType<typeof factSources>): ConceptFacts {
   return {
@@ -24,8 +26,7 @@ export function factsOf(s: ReturnType<typeof factSources>): ConceptFacts {
     detected: s.incidents.filter((i) => i.mttdMs !== null),
     recovered: s.incidents.filter((i) => i.mttrMs !== null),
     ledger: s.ledger,
-    nodes: s.lab.nodeIds.length,
-    ready: s.lab.nodeIds.filter((id) => s.lab.nodes[id]?.status === 'ready').length,
+    counts: countNodes(nodeViewsIn({ lab: s.lab, faults: s.faults, balancer: { state: s.balancer } })),
   };
 }
 

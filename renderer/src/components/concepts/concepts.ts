@@ -1,3 +1,4 @@
+import { countsText } from '../../../../shared/node-view.js';
 import { formatMs } from '../../format.js';
 import type { ViewId } from '../../store/ui-slice.js';
 import { mean, type ConceptFacts } from './concept-facts.js';
@@ -17,6 +18,7 @@ const last = <T,>(items: T[]): T | undefined => items[items.length - 1];
 const standbyLive = (kind: string, f: ConceptFacts, then: string): string | null => {
   if (f.topology?.kind !== kind) return `This lab runs ${f.topology?.kind ?? 'a fleet file'} now; choose ${kind} in Settings to try it.`;
   const r = last(f.recovered);
+  then = `Now ${countsText(f.counts)}. ${then}`;
   return r ? `${then} Your last failover recovered in ${formatMs(r.mttrMs)}.` : `${then} Kill p1 to see it happen.`;
 };
 
@@ -44,7 +46,7 @@ export const CONCEPTS: Concept[] = [
     id: 'active-active',
     term: 'Active-active (N+1)',
     meaning: 'Every replica serves. Losing one leaves the rest to carry the load, so you run one more than the load needs (N+1). Nothing is promoted: the dead node is ejected and rejoins when ready.',
-    live: (f) => (f.topology?.kind === 'active-active' ? `${f.ready} of ${f.nodes} nodes are ready; losing one leaves ${Math.max(0, f.ready - 1)} serving.` : `This lab runs ${f.topology?.kind ?? 'a fleet file'}; choose active-active in Settings.`),
+    live: (f) => (f.topology?.kind === 'active-active' ? `${f.counts.serving} of ${f.counts.total} nodes are serving; losing one ${f.counts.serving < f.counts.total ? 'more ' : ''}leaves ${Math.max(0, f.counts.serving - 1)} serving.` : `This lab runs ${f.topology?.kind ?? 'a fleet file'}; choose active-active in Settings.`),
   },
   {
     id: 'mttd',

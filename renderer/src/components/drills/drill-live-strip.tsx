@@ -35,7 +35,7 @@ export function DrillLiveStrip() {
       <ul className="drill-nodes" aria-label="Nodes">
         {nodes.map((node) => (
           <li key={node.id} className="drill-node" data-testid={`drill-node-${node.id}`}>
-            <span className="mono">{node.id}</span> <StatusBadge status={node.status} testId={`drill-node-status-${node.id}`} />
+            <span className="mono">{node.id}</span> <StatusBadge id={node.id} testId={`drill-node-status-${node.id}`} />
           </li>
         ))}
       </ul>

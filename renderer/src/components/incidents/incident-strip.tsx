@@ -1,0 +1,124 @@
+import { useSyncExternalStore, type ReactNode } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { Incident, IncidentStage } from '../../../../shared/contract/model.js';
+import { formatMs } from '../../format.js';
+import { useStore } from '../../store/store.js';
+import { Term } from '../concepts/term.js';
+import { startOf } from './incident-card.js';
+
+/** The four moments a person watches for; the Incidents view has every stage. */
+export const STRIP_STAGES = [
+  { stage: 'injected', word: 'injected' },
+  { stage: 'detected', word: 'detected' },
+  { stage: 'failedOver', word: 'failed over' },
+  { stage: 'recovered', word: 'recovered' },
+] as const satisfies ReadonlyArray<{ stage: IncidentStage; word: string }>;
+
+// Dismissed incidents, for the session: kept outside React so that leaving the Lab view and coming back keeps them dismissed.
+const dismissed = new Set<string>();
+const listeners = new Set<() => void>();
+let version = 0;
+const subscribe = (listener: () => void) => {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+};
+function dismiss(id: string): void {
+  dismissed.add(id);
+  version++;
+  for (const listener of listeners) listener();
+}
+
+/** What the strip holds: every open incident, and the newest closed one, not dismissed; newest last, at most three. */
+export function stripIncidents(incidents: readonly Incident[], isDismissed: (id: string) => boolean): Incident[] {
+  const shown = incidents.filter((i) => !isDismissed(i.id));
+  const lastClosed = shown.filter((i) => !i.open).at(-1);
+  return shown.filter((i) => i.open || i === lastClosed).slice(-3);
+}
+
+/** A stage's time since the incident started (the injection, else the first stage seen); null until reached. */
+function offsetOf(incident: Incident, stage: IncidentStage): number | null {
+  const at = incident.stages[stage];
+  const start = startOf(incident);
+  if (at === undefined || start === undefined) return null;
+  return Math.max(0, at - start);
+}
+
+type Props = {
+  /** Buttons to put beside one incident's markers (e.g. "Replay this incident"). */
+  actions?: (incident: Incident) => ReactNode;
+};
+
+/**
+ * The current and the last incident, on the Lab view until dismissed: injected → detected → failed over
+ * → recovered, each filling in with its milliseconds since the injection as the engine reports it.
+ */
+export function IncidentStrip({ actions }: Props) {
+  useSyncExternalStore(subscribe, () => version);
+  const items = useStore(useShallow((s) => stripIncidents(s.incidents, (id) => dismissed.has(id))));
+  if (items.length === 0) return null;
+  return (
+    <section className="incident-strip" aria-label="Incidents" data-testid="incident-strip">
+      {items.map((incident) => (
+        <IncidentStripItem key={incident.id} incident={incident} actions={actions?.(incident)} />
+      ))}
+    </section>
+  );
+}
+
+/** One incident's row of markers. */
+export function IncidentStripItem({ incident, actions }: { incident: Incident; actions?: ReactNode }) {
+  const observedOnly = incident.stages.injected === undefined;
+  // Active-active has no standby: nothing fails over, the others carry on.
+  const noFailover = useStore((s) => s.lab.topology?.kind === 'active-active');
+  return (
+    <article className={`strip-incident${incident.open ? ' open' : ''}`} data-testid="incident-strip-item" data-incident={incident.id} data-node={incident.nodeId} data-open={incident.open}>
+      <header className="strip-head">
+        <span className={`status ${incident.open ? 'status-warn' : 'status-ok'}`}>{incident.open ? 'incident' : 'recovered'}</span>
+        <span className="mono strip-node">{incident.nodeId}</span>
+        <span className="muted small strip-cause">{incident.cause}</span>
+      </header>
+      <ol className="strip-stages">
+        {STRIP_STAGES.map(({ stage, word }) => {
+          // A process that died without a fault starts at its exit ("observed"), shown in the injected slot.
+          const key: IncidentStage = stage === 'injected' && observedOnly ? 'observed' : stage;
+          const ms = offsetOf(incident, key);
+          // Once recovered, a stage never reached will not come (active-active has nothing to fail over to).
+          const skipped = ms === null && (!incident.open || (stage === 'failedOver' && noFailover));
+          return (
+            <li
+              key={stage}
+              className={`strip-stage strip-stage-${stage}${ms !== null ? ' reached' : ''}${skipped ? ' skipped' : ''}`}
+              data-testid={`strip-stage-${stage}`}
+              data-reached={ms !== null}
+              data-ms={ms ?? ''}
+            >
+              <span className="strip-dot" aria-hidden="true" />
+              <span className="strip-word">{key === 'observed' ? 'exited' : word}</span>
+              <span className="mono strip-ms">{ms === null ? (skipped ? (stage === 'failedOver' && noFailover ? 'none needed' : 'none') : '…') : key === 'observed' || stage === 'injected' ? '0 ms' : `+${formatMs(ms)}`}</span>
+            </li>
+          );
+        })}
+      </ol>
+      <dl className="strip-figures">
+        <dt>
+          <Term id="mttd">MTTD</Term>
+        </dt>
+        <dd data-testid="strip-mttd">{formatMs(incident.mttdMs)}</dd>
+        <dt>
+          <Term id="mttr">MTTR</Term>
+        </dt>
+        <dd data-testid="strip-mttr">{formatMs(incident.mttrMs)}</dd>
+        {incident.lostWrites !== null ? (
+          <>
+            <dt>lost</dt>
+            <dd className={incident.lostWrites ? 'bad' : ''}>{incident.lostWrites}</dd>
+          </>
+        ) : null}
+      </dl>
+      {actions ? <div className="strip-actions">{actions}</div> : null}
+      <button type="button" className="quiet strip-dismiss" aria-label={`Dismiss the incident of ${incident.nodeId}`} title="Dismiss (the Incidents view keeps it)" data-testid="incident-strip-dismiss" onClick={() => dismiss(incident.id)}>
+        ×
+      </button>
+    </article>
+  );
+}

@@ -25,15 +25,15 @@ export function incidentMarks(recording: Recording): ReplayIncidentMark[] {
   return marks.sort((a, b) => a.at - b.at);
 }
 
-/** The first fault injected within the recording (a drill's), else its first incident; null when it holds neither. */
-export function firstFaultAt(recording: Recording, marks: ReplayIncidentMark[] = incidentMarks(recording)): number | null {
+/** The first fault injected within the recording (a drill's) from `after` on, else its first incident then; null when it holds neither. */
+export function firstFaultAt(recording: Recording, marks: ReplayIncidentMark[] = incidentMarks(recording), after = recording.startedAt): number | null {
   let first: number | null = null;
   for (const e of recording.entries) {
     if (e.event !== 'fault.changed') continue;
     const at = (e.payload as FaultRecord).injectedAt;
-    if (at >= recording.startedAt && (first === null || at < first)) first = at;
+    if (at >= after && (first === null || at < first)) first = at;
   }
-  const incident = marks[0]?.at ?? null;
+  const incident = marks.find((m) => m.at >= after)?.at ?? null;
   if (first === null) return incident;
   return incident === null ? first : Math.min(first, incident);
 }

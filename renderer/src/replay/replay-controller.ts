@@ -16,8 +16,8 @@ import { Playback } from './playback.js';
 import { fetchInStretches } from './stretches.js';
 import { CHART_WINDOW_MS, planTicks, TickIndex } from './tick-window.js';
 
-/** Where to start: an instant, the first fault's (minus `lead`), or the end of the recording. */
-export type ReplayStart = { at: number } | { firstFault: true } | { end: true };
+/** Where to start: an instant, the first fault's (from `after` on), or the end of the recording. */
+export type ReplayStart = { at: number } | { firstFault: { after?: number } } | { end: true };
 
 export type ReplayRequest = {
   source: ReplaySource;
@@ -106,7 +106,7 @@ function sameSourceAs(a: ReplaySource | null, b: ReplaySource): boolean {
 function startInstant(recording: Recording, start: ReplayStart, marks: ReturnType<typeof incidentMarks>): number | null {
   if ('at' in start) return start.at;
   if ('end' in start) return recording.endedAt;
-  return firstFaultAt(recording, marks);
+  return firstFaultAt(recording, marks, start.firstFault.after ?? recording.startedAt);
 }
 
 /** The live recording (whole, or around the instant when it is heavy), or a report's. */

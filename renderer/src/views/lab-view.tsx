@@ -1,6 +1,7 @@
 import { LiveStats } from '../components/charts/live-stats.js';
 import { OverallCharts } from '../components/charts/overall-charts.js';
 import { LogPanel } from '../components/log-panel.js';
+import { ReplayScrubber } from '../components/replay/replay-scrubber.js';
 import { TimelineList } from '../components/timeline-list.js';
 import { TopologyView } from '../components/topology/topology-view.js';
 
@@ -9,6 +10,7 @@ export function LabView() {
   return (
     <div className="view-stack">
       <TopologyView />
+      <ReplayScrubber />
       <section className="panel" aria-label="Live metrics">
         <LiveStats />
         <OverallCharts height={150} />

@@ -29,7 +29,6 @@ export function ReplayBanner() {
           {source?.kind === 'report' ? <span className="muted"> · a drill report’s recording</span> : null}
         </span>
       )}
-      <span aria-hidden="true"> · </span>
       <button type="button" className="replay-live" data-testid="replay-banner-live" aria-keyshortcuts="L Escape" onClick={() => void backToLive()}>
         Back to live (L / Esc)
       </button>

@@ -1,5 +1,6 @@
 import { useRef, type KeyboardEvent, type PointerEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { IncidentStage } from '../../../../shared/contract/model.js';
 import { clockTime, faultOffset } from '../../replay/clock.js';
 import { faultNear } from '../../replay/marks.js';
 import { backToLive, enterReplay, seek, setSpeed, stepBack, stepForward, togglePlay } from '../../replay/replay-controller.js';
@@ -7,6 +8,17 @@ import { REPLAY_SPEEDS, type ReplaySpeed } from '../../store/replay-slice.js';
 import { useStore } from '../../store/store.js';
 
 const SPEED_WORDS: Record<ReplaySpeed, string> = { 1: '1×', 0.25: '¼×', 0.1: '1⁄10×' };
+
+const STAGE_WORDS: Record<IncidentStage, string> = {
+  injected: 'injected',
+  observed: 'exit seen',
+  detected: 'detected',
+  ejected: 'ejected',
+  failedOver: 'failed over',
+  restarted: 'restarted',
+  restored: 'restored',
+  recovered: 'recovered',
+};
 
 /** Seconds of the live recording a plain “Replay” opens on before its end. */
 const ENTER_LEAD_MS = 10_000;
@@ -46,6 +58,9 @@ function ReplayControls() {
     useShallow((s) => ({ at: s.replay.at, startedAt: s.replay.startedAt, endedAt: s.replay.endedAt, playing: s.replay.playing, speed: s.replay.speed, keyframes: s.replay.keyframes, incidents: s.replay.incidents })),
   );
   const near = faultNear(incidents, at);
+  // The store holds the incidents as they stood at `at` (only the stages reached by then).
+  const incident = useStore((s) => (near ? s.incidents.find((i) => i.id === near.mark.id) : undefined));
+  const injectedAt = incident ? (incident.stages.injected ?? near?.mark.at) : undefined;
   const span = Math.max(1, endedAt - startedAt);
   const percent = (t: number) => `${(Math.min(1, Math.max(0, (t - startedAt) / span)) * 100).toFixed(3)}%`;
 
@@ -83,6 +98,17 @@ function ReplayControls() {
           Back to live
         </button>
       </div>
+      {incident && injectedAt !== undefined ? (
+        <ol className="replay-stages" data-testid="replay-stages" data-incident={incident.id} aria-label={`Stages of ${incident.nodeId}'s incident reached by this instant`}>
+          {IncidentStage.options
+            .filter((stage) => incident.stages[stage] !== undefined)
+            .map((stage) => (
+              <li key={stage} data-testid="replay-stage" data-stage={stage}>
+                {STAGE_WORDS[stage]} <span className="mono muted">+{Math.round((incident.stages[stage] ?? injectedAt) - injectedAt)} ms</span>
+              </li>
+            ))}
+        </ol>
+      ) : null}
       <ScrubBar at={at} startedAt={startedAt} endedAt={endedAt} percent={percent} keyframes={keyframes} incidents={incidents} />
       <div className="replay-extent muted small mono">
         <span>{clockTime(startedAt)}</span>

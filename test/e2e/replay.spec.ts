@@ -1,0 +1,102 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.js';
+import { ReplayBar, type ReplayFrame } from './pages/replay-bar.js';
+
+// Issue 13, Replay: a kill on a hot-standby fleet with traffic, then "Replay this incident" at 1⁄10×.
+// Frames are sampled in the page, one per animation frame, from the DOM only: the stages must
+// appear in order, the killed node must read down or ejected between detection and recovery, and
+// Back to live must bring the live lab back.
+
+/** The node the balancer routes to in a standby topology. */
+async function primaryId(page: Page): Promise<string> {
+  const testId = await page.locator('[data-testid^="node-card-"][data-role="primary"]').first().getAttribute('data-testid');
+  return String(testId).replace(/^node-card-/, '');
+}
+
+/** Traffic at 50 req/s for a minute, from the Settings view: gentle on a shared 2-core machine. */
+async function startGentleTraffic(page: Page): Promise<void> {
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('settings-traffic-rate').fill('50');
+  await page.getByTestId('settings-traffic-durationMs').fill('60000');
+  await page.getByTestId('settings-traffic-start').click();
+  await expect(page.getByTestId('traffic-toggle')).toHaveAttribute('data-running', 'true');
+  await page.getByTestId('nav-lab').click();
+}
+
+/** The index of the first frame showing `stage`, or -1. */
+const firstWith = (frames: ReplayFrame[], stage: string) => frames.findIndex((f) => f.stages.includes(stage));
+
+test('a kill replayed at 1⁄10×: the stages appear in order, the node reads down between detection and recovery, and L goes back to live', async ({ lab, labPage, ui, page }, testInfo) => {
+  test.setTimeout(240_000);
+  const replay = new ReplayBar(page);
+  await labPage.expectAllReady();
+  await startGentleTraffic(page);
+  const id = await primaryId(page);
+  lab.trackPid(await labPage.pid(id));
+  await page.waitForTimeout(1_500); // a little traffic before the fault, for the charts
+
+  await ui.nodeActions.open(id);
+  await ui.nodeActions.kill();
+  await ui.nodeActions.close();
+
+  await ui.shell.goTo('incidents');
+  const incident = ui.incidents.newestFor(id);
+  await ui.incidents.waitClosed(incident);
+  expect(await ui.incidents.stages(incident)).toEqual(expect.arrayContaining(['injected', 'detected', 'failedOver', 'recovered']));
+
+  await incident.getByTestId('incident-replay').click();
+  await expect(page.getByTestId('view-lab')).toBeVisible();
+  await replay.expectReplaying();
+  await expect(replay.scrubber()).toHaveAttribute('data-speed', '0.25');
+  // 1 s before the fault, it says so.
+  await expect(page.getByTestId('replay-fault-offset')).toContainText('before the fault');
+  await replay.speed(0.1);
+  const recorder = await replay.recordFrames(id);
+  // In replay the lab cannot be acted on: the traffic toggle is out of reach.
+  await expect(page.getByTestId('traffic-toggle')).toHaveCSS('pointer-events', 'none');
+
+  await expect.poll(async () => firstWith(await recorder.frames(), 'recovered'), { timeout: 150_000, intervals: [1_000] }).toBeGreaterThan(0);
+  const frames = await recorder.frames();
+  const injected = firstWith(frames, 'injected');
+  const detected = firstWith(frames, 'detected');
+  const failedOver = firstWith(frames, 'failedOver');
+  const recovered = firstWith(frames, 'recovered');
+  testInfo.annotations.push({ type: 'frames', description: `${frames.length} frames; injected #${injected}, detected #${detected}, failed over #${failedOver}, recovered #${recovered}` });
+  // Before the fault the incident is not on screen; then each stage appears, in this order, and stays.
+  expect(frames[0]!.stages).toEqual([]);
+  expect(injected).toBeGreaterThan(0);
+  expect(detected).toBeGreaterThan(injected);
+  expect(failedOver).toBeGreaterThanOrEqual(detected);
+  expect(recovered).toBeGreaterThan(failedOver);
+  for (let i = injected; i < frames.length; i++) expect(frames[i]!.stages, `frame ${i}`).toContain('injected');
+  // The instant moves forward only, and the node was ready and serving before the fault.
+  for (let i = 1; i < frames.length; i++) expect(frames[i]!.at, `frame ${i}`).toBeGreaterThanOrEqual(frames[i - 1]!.at);
+  expect(frames[0]!.status).toBe('ready');
+  // Between detection and recovery, a frame shows the killed node down or ejected.
+  const between = frames.slice(detected, recovered);
+  expect(between.some((f) => f.status !== 'ready' || f.upstream === 'ejected'), JSON.stringify(between.slice(0, 5))).toBe(true);
+  // 1⁄10×: the incident's recorded span took about ten times as long to play (wide bounds: a shared machine drops frames).
+  const recordedMs = frames[recovered]!.at - frames[injected]!.at;
+  const wallMs = frames[recovered]!.wall - frames[injected]!.wall;
+  console.log(`replay at 1/10x: ${frames.length} frames; injected #${injected}, detected #${detected}, failed over #${failedOver}, recovered #${recovered}; ${recordedMs.toFixed(0)} ms recorded played in ${wallMs.toFixed(0)} ms`);
+  expect(recordedMs).toBeGreaterThan(0);
+  expect(wallMs / recordedMs).toBeGreaterThan(7);
+  expect(wallMs / recordedMs).toBeLessThan(40);
+
+  // Screenshots of replay mode, paused inside the incident, at three widths.
+  await replay.pause();
+  for (const width of [1024, 1440, 1920]) {
+    await page.setViewportSize({ width, height: 900 });
+    await labPage.screenshot(testInfo, `replay-${width}`, { fullPage: false });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+
+  // Back to live: the banner goes, and the cards show the lab as the engine has it now.
+  await replay.backToLiveByKey('l');
+  const live = await lab.state();
+  for (const node of live.nodes) {
+    await expect(page.getByTestId(`node-card-${node.id}`)).toHaveAttribute('data-role', node.role);
+    await expect(page.getByTestId(`node-status-${node.id}`)).toHaveAttribute('data-status', node.status);
+  }
+  await expect(page.getByTestId('traffic-toggle')).not.toHaveCSS('pointer-events', 'none');
+});

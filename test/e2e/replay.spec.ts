@@ -27,7 +27,7 @@ async function startGentleTraffic(page: Page): Promise<void> {
 const firstWith = (frames: ReplayFrame[], stage: string) => frames.findIndex((f) => f.stages.includes(stage));
 
 test('a kill replayed at 1⁄10×: the stages appear in order, the node reads down between detection and recovery, and L goes back to live', async ({ lab, labPage, ui, page }, testInfo) => {
-  test.setTimeout(240_000);
+  test.setTimeout(180_000);
   const replay = new ReplayBar(page);
   await labPage.expectAllReady();
   await startGentleTraffic(page);
@@ -55,7 +55,7 @@ test('a kill replayed at 1⁄10×: the stages appear in order, the node reads do
   // In replay the lab cannot be acted on: the traffic toggle is out of reach.
   await expect(page.getByTestId('traffic-toggle')).toHaveCSS('pointer-events', 'none');
 
-  await expect.poll(async () => firstWith(await recorder.frames(), 'recovered'), { timeout: 150_000, intervals: [1_000] }).toBeGreaterThan(0);
+  await expect.poll(async () => firstWith(await recorder.frames(), 'recovered'), { timeout: 90_000, intervals: [1_000] }).toBeGreaterThan(0);
   const frames = await recorder.frames();
   const injected = firstWith(frames, 'injected');
   const detected = firstWith(frames, 'detected');

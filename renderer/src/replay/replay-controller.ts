@@ -5,7 +5,7 @@ import type { MetricsTick } from '../../../shared/contract/model.js';
 import type { Recording } from '../../../shared/replay/recording.js';
 import type { ReplayState } from '../../../shared/replay/replay.js';
 import { messageOf, query } from '../connection/connection.js';
-import { pushTick, resetMetrics } from '../metrics/metrics-feed.js';
+import { pushFrame, pushTick, resetMetrics } from '../metrics/metrics-feed.js';
 import { applySnapshot, showToast } from '../store/actions.js';
 import type { ReplaySlice, ReplaySource, ReplaySpeed } from '../store/replay-slice.js';
 import { useStore } from '../store/store.js';
@@ -13,6 +13,7 @@ import { openNodeActions } from '../store/ui-actions.js';
 import { liveGate } from './live-gate.js';
 import { firstFaultAt, incidentMarks } from './marks.js';
 import { Playback } from './playback.js';
+import { frameAt } from './replay-frames.js';
 import { fetchInStretches } from './stretches.js';
 import { CHART_WINDOW_MS, planTicks, TickIndex } from './tick-window.js';
 
@@ -163,11 +164,30 @@ function show(state: ReplayState): void {
   patchReplay({ at: state.at, playing: playback?.playing ?? false });
 }
 
+/**
+ * A refill of the charts' whole minute costs ~15–35 ms at 64 nodes (bench/replay.bench.ts): while
+ * the bar is dragged far, the lab follows every frame and the charts catch up at most this often.
+ */
+export const REFILL_EVERY_MS = 120;
+let lastRefill = -Infinity;
+let refillTimer: ReturnType<typeof setTimeout> | undefined;
+
 function feedTicks(at: number): void {
   if (!ticks) return;
   const plan = planTicks(ticks, shownTick, at);
-  if (plan.reset) resetMetrics();
-  for (let i = plan.from; i <= plan.to; i++) pushTick(ticks.ticks[i]!);
+  if (plan.reset) {
+    const now = performance.now();
+    if (now - lastRefill < REFILL_EVERY_MS) {
+      refillTimer ??= setTimeout(() => {
+        refillTimer = undefined;
+        if (shown) feedTicks(shown.at);
+      }, REFILL_EVERY_MS);
+      return;
+    }
+    lastRefill = now;
+    resetMetrics();
+  }
+  for (let i = plan.from; i <= plan.to; i++) pushFrame(frameAt(ticks.ticks, i));
   if (plan.reset || plan.to >= plan.from) shownTick = plan.to;
 }
 
@@ -184,6 +204,8 @@ function loop(now: number): void {
 function stopLoop(): void {
   if (frame !== 0) cancelAnimationFrame(frame);
   frame = 0;
+  clearTimeout(refillTimer);
+  refillTimer = undefined;
 }
 
 export function play(): void {

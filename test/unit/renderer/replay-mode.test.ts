@@ -235,3 +235,22 @@ describe('replay mode: the store shows an instant', () => {
     expect((useStore.getState().logs as { rings: unknown }).rings).toBe(rings);
   });
 });
+
+describe('replay mode: the charts read the same numbers as live', () => {
+  it('frameAt makes of each recorded tick what RollingRates made of it live (nodes coming and going)', async () => {
+    const { frameAt } = (await import(`${replay}replay-frames`)) as { frameAt: (ticks: MetricsTick[], i: number) => unknown };
+    const { RollingRates } = (await import(`${'../../../renderer/src/metrics/'}rolling-rates`)) as { RollingRates: new () => { smooth(tick: MetricsTick): unknown } };
+    const node = (requests: number, errors: number) => ({ requests, errors, retries: 0, inflight: requests % 3, p50: requests / 7, p99: requests / 3 });
+    const ticks: MetricsTick[] = [];
+    let seed = 11;
+    const jitter = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % 40; // windows close unevenly, as on a busy machine
+    for (let i = 0; i < 60; i++) {
+      const perNode: Record<string, ReturnType<typeof node>> = { p1: node(i * 3 + 1, i % 4) };
+      if (i % 7 !== 3) perNode.s1 = node(i % 5, 0); // a node missing from some ticks
+      if (i > 30) perNode['constructor'] = node(2, 1); // an id a plain object would answer itself
+      ticks.push({ at: T0 + i * 100 + jitter(), windowMs: 100 + (i % 3) * 7 - (i % 2) * 3.3, requests: i * 4 + 1, errors: i % 4, retries: i % 2, inflight: 1, acked: i, latency: { p50: 1, p90: 2, p99: 3, max: 4, count: i }, perNode });
+    }
+    const rates = new RollingRates();
+    ticks.forEach((tick, i) => expect(frameAt(ticks, i), `tick ${i}`).toEqual(rates.smooth(tick)));
+  });
+});

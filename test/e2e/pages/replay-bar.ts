@@ -1,7 +1,8 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
 /** One frame of a replay as the page showed it: the instant, the watched node's card, and the incident's stages. */
-export type ReplayFrame = { at: number; wall: number; status: string; role: string; upstream: string; stages: string[] };
+/** `stages`: those of the incident the scrubber shows (the nearest fault's), of node `incidentNode`. */
+export type ReplayFrame = { at: number; wall: number; status: string; role: string; upstream: string; incidentNode: string; stages: string[] };
 
 /** Replay mode: the scrubber under the topology, the banner, and the way back to live. */
 export class ReplayBar {
@@ -41,9 +42,10 @@ export class ReplayBar {
         const scrubber = doc.querySelector('[data-testid="replay-scrubber"]');
         const card = doc.querySelector(`[data-testid="node-card-${nodeId}"]`);
         const upstream = doc.querySelector(`[data-testid="node-upstream-${nodeId}"]`);
+        const incidentNode = String(doc.querySelector('[data-testid="replay-stages"]')?.getAttribute('data-node') ?? '');
         const stages = Array.from(doc.querySelectorAll('[data-testid="replay-stage"]'), (li) => String(li.getAttribute('data-stage')));
         const at = Number(scrubber?.getAttribute('data-at') ?? Number.NaN);
-        const frame = { at, wall: performance.now(), status: String(card?.getAttribute('data-status')), role: String(card?.getAttribute('data-role')), upstream: String(upstream?.getAttribute('data-state') ?? ''), stages };
+        const frame = { at, wall: performance.now(), status: String(card?.getAttribute('data-status')), role: String(card?.getAttribute('data-role')), upstream: String(upstream?.getAttribute('data-state') ?? ''), incidentNode, stages };
         const last = frames[frames.length - 1];
         if (!last || last.at !== frame.at) frames.push(frame);
         if (frames.length < 20_000) scope.requestAnimationFrame(sample);

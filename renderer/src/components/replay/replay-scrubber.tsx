@@ -88,9 +88,9 @@ function ReplayControls() {
             {clockTime(at)}
           </strong>
           {near ? (
-            <span className="muted mono small" data-testid="replay-fault-offset" data-delta={Math.round(near.deltaMs)}>
+            <span className="muted mono small" data-testid="replay-fault-offset" data-delta={Math.round(near.deltaMs)} title={`${near.mark.nodeId}: ${near.mark.cause}`}>
               {' '}
-              {faultOffset(near.deltaMs)} ({near.mark.nodeId})
+              {faultOffset(near.deltaMs)}
             </span>
           ) : null}
         </span>
@@ -99,11 +99,14 @@ function ReplayControls() {
         </button>
       </div>
       {incident && injectedAt !== undefined ? (
-        <ol className="replay-stages" data-testid="replay-stages" data-incident={incident.id} aria-label={`Stages of ${incident.nodeId}'s incident reached by this instant`}>
+        <ol className="replay-stages" data-testid="replay-stages" data-incident={incident.id} data-node={incident.nodeId} aria-label={`Stages of ${incident.nodeId}'s incident reached by this instant`}>
+          <li className="replay-stages-node mono">{incident.nodeId}</li>
           {IncidentStage.options
             .filter((stage) => incident.stages[stage] !== undefined)
+            // In the order they happened (a restart can come before the failover is done); ties in the stages' own order.
+            .sort((a, b) => (incident.stages[a] ?? 0) - (incident.stages[b] ?? 0))
             .map((stage) => (
-              <li key={stage} data-testid="replay-stage" data-stage={stage}>
+              <li key={stage} className="replay-stage" data-testid="replay-stage" data-stage={stage}>
                 {STAGE_WORDS[stage]} <span className="mono muted">+{Math.round((incident.stages[stage] ?? injectedAt) - injectedAt)} ms</span>
               </li>
             ))}

@@ -109,6 +109,11 @@ test('a kill replayed at 1⁄10×: the stages appear in order, the node reads do
     await labPage.screenshot(testInfo, `replay-${width}`, { fullPage: false });
   }
   await page.setViewportSize({ width: 1440, height: 900 });
+  // The whole Lab view (charts and timeline at the instant too), and the Charts view.
+  await labPage.screenshot(testInfo, 'replay-1440-full', { fullPage: true });
+  await ui.shell.goTo('charts');
+  await labPage.screenshot(testInfo, 'replay-1440-charts', { fullPage: false });
+  await ui.shell.goTo('lab');
 
   // Back to live: the banner goes, and the cards show the lab as the engine has it now.
   await replay.backToLiveByKey('l');

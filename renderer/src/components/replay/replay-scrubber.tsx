@@ -1,6 +1,6 @@
 import { useRef, type KeyboardEvent, type PointerEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { IncidentStage } from '../../../../shared/contract/model.js';
+import { IncidentStage, type Incident } from '../../../../shared/contract/model.js';
 import { clockTime, faultOffset } from '../../replay/clock.js';
 import { faultNear } from '../../replay/marks.js';
 import { backToLive, enterReplay, seek, setSpeed, stepBack, stepForward, togglePlay } from '../../replay/replay-controller.js';
@@ -87,30 +87,18 @@ function ReplayControls() {
           <strong className="mono" data-testid="replay-time">
             {clockTime(at)}
           </strong>
-          {near ? (
-            <span className="muted mono small" data-testid="replay-fault-offset" data-delta={Math.round(near.deltaMs)} title={`${near.mark.nodeId}: ${near.mark.cause}`}>
-              {' '}
-              {faultOffset(near.deltaMs)}
-            </span>
-          ) : null}
         </span>
         <button type="button" className="replay-live" data-testid="replay-back-to-live" aria-keyshortcuts="L Escape" onClick={() => void backToLive()}>
           Back to live
         </button>
       </div>
-      {incident && injectedAt !== undefined ? (
-        <ol className="replay-stages" data-testid="replay-stages" data-incident={incident.id} data-node={incident.nodeId} aria-label={`Stages of ${incident.nodeId}'s incident reached by this instant`}>
-          <li className="replay-stages-node mono">{incident.nodeId}</li>
-          {IncidentStage.options
-            .filter((stage) => incident.stages[stage] !== undefined)
-            // In the order they happened (a restart can come before the failover is done); ties in the stages' own order.
-            .sort((a, b) => (incident.stages[a] ?? 0) - (incident.stages[b] ?? 0))
-            .map((stage) => (
-              <li key={stage} className="replay-stage" data-testid="replay-stage" data-stage={stage}>
-                {STAGE_WORDS[stage]} <span className="mono muted">+{Math.round((incident.stages[stage] ?? injectedAt) - injectedAt)} ms</span>
-              </li>
-            ))}
-        </ol>
+      {near ? (
+        <div className="replay-context">
+          <span className="mono" data-testid="replay-fault-offset" data-delta={Math.round(near.deltaMs)} title={`${near.mark.nodeId}: ${near.mark.cause}`}>
+            {faultOffset(near.deltaMs)}
+          </span>
+          {incident && injectedAt !== undefined ? <IncidentStages incident={incident} injectedAt={injectedAt} /> : null}
+        </div>
       ) : null}
       <ScrubBar at={at} startedAt={startedAt} endedAt={endedAt} percent={percent} keyframes={keyframes} incidents={incidents} />
       <div className="replay-extent muted small mono">
@@ -118,6 +106,24 @@ function ReplayControls() {
         <span>{clockTime(endedAt)}</span>
       </div>
     </section>
+  );
+}
+
+/** The stages of the nearest fault's incident reached by the instant shown, in the order they happened. */
+function IncidentStages({ incident, injectedAt }: { incident: Incident; injectedAt: number }) {
+  return (
+    <ol className="replay-stages" data-testid="replay-stages" data-incident={incident.id} data-node={incident.nodeId} aria-label={`Stages of ${incident.nodeId}'s incident reached by this instant`}>
+      <li className="replay-stages-node mono">{incident.nodeId}</li>
+      {IncidentStage.options
+        .filter((stage) => incident.stages[stage] !== undefined)
+        // In the order they happened (a restart can come before the failover is done); ties in the stages' own order.
+        .sort((a, b) => (incident.stages[a] ?? 0) - (incident.stages[b] ?? 0))
+        .map((stage) => (
+          <li key={stage} className="replay-stage" data-testid="replay-stage" data-stage={stage}>
+            {STAGE_WORDS[stage]} <span className="mono muted">+{Math.round((incident.stages[stage] ?? injectedAt) - injectedAt)} ms</span>
+          </li>
+        ))}
+    </ol>
   );
 }
 

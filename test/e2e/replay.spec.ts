@@ -1,6 +1,24 @@
+import { mkdir } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures.js';
+import { expect, test as labTest } from './fixtures.js';
+import { LabProcess } from './lab-process.js';
+import { DrillsPage } from './pages/drills-page.js';
 import { ReplayBar, type ReplayFrame } from './pages/replay-bar.js';
+
+// The lab of this spec keeps its report history in the test's own output folder.
+const test = labTest.extend({
+  // eslint-disable-next-line no-empty-pattern -- Playwright requires the fixtures argument to be destructured
+  lab: async ({}, use, testInfo) => {
+    const reports = testInfo.outputPath('reports');
+    await mkdir(reports, { recursive: true });
+    const lab = await LabProcess.start(testInfo.outputPath('serve.log'), { env: { FIREDRILL_REPORTS_DIR: reports } });
+    try {
+      await use(lab);
+    } finally {
+      await lab.stop();
+    }
+  },
+});
 
 // Issue 13, Replay: a kill on a hot-standby fleet with traffic, then "Replay this incident" at 1⁄10×.
 // Frames are sampled in the page, one per animation frame, from the DOM only: the stages must
@@ -124,4 +142,32 @@ test('a kill replayed at 1⁄10×: the stages appear in order, the node reads do
     await expect(page.getByTestId(`node-pid-${node.id}`)).toHaveText(String(node.pid ?? '—'));
   }
   await expect(page.getByTestId('traffic-toggle')).not.toHaveCSS('pointer-events', 'none');
+});
+
+test("a drill's verdict replays the drill from its report's recording, 1 s before its fault, at ¼×; Esc goes back to live", async ({ page, ui, labPage }, testInfo) => {
+  test.setTimeout(180_000);
+  const drills = new DrillsPage(page);
+  const replay = new ReplayBar(page);
+  await ui.shell.goTo('drills');
+  await drills.waitForLibrary();
+  await drills.choose('kill-one-of-three');
+  await drills.setOptions({ short: true, auto: true });
+  await drills.run();
+  await expect(drills.verdict()).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('drill-open-report')).toBeEnabled();
+
+  await page.getByTestId('drill-replay').click();
+  await expect(page.getByTestId('view-lab')).toBeVisible();
+  await replay.expectReplaying();
+  await expect(page.getByTestId('replay-banner')).toContainText('drill report');
+  await expect(replay.scrubber()).toHaveAttribute('data-speed', '0.25');
+  await expect(page.getByTestId('replay-fault-offset')).toContainText('before the fault');
+  await expect(page.getByTestId('replay-mark-incident').first()).toBeAttached();
+  // The drill's topology (three active-active nodes) is what the replay shows, and it plays into the fault.
+  await expect(labPage.nodeCards()).toHaveCount(3);
+  await expect(page.getByTestId('replay-fault-offset')).toContainText('after the fault', { timeout: 20_000 });
+  await expect(page.locator('[data-testid="replay-stage"][data-stage="injected"]')).toBeAttached();
+  await labPage.screenshot(testInfo, 'replay-drill-1440', { fullPage: false });
+
+  await replay.backToLiveByKey('Escape');
 });

@@ -71,7 +71,7 @@ function ReplayControls() {
           ◀︎|
         </button>
         <button type="button" className="primary replay-play" data-testid="replay-play" aria-pressed={playing} aria-keyshortcuts="Space" title={playing ? 'Pause (Space)' : 'Play (Space)'} onClick={togglePlay}>
-          {playing ? '❚❚ Pause' : '▶︎ Play'}
+          {playing ? '■ Pause' : '▶︎ Play'}
         </button>
         <button type="button" className="quiet" data-testid="replay-step-forward" aria-keyshortcuts="ArrowRight" title="One frame on (→): the next recorded event or 100 ms tick" onClick={stepForward}>
           |▶︎

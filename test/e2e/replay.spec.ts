@@ -144,7 +144,7 @@ test('a kill replayed at 1⁄10×: the stages appear in order, the node reads do
   await expect(page.getByTestId('traffic-toggle')).not.toHaveCSS('pointer-events', 'none');
 });
 
-test("a drill's verdict replays the drill from its report's recording, 1 s before its fault, at ¼×; Esc goes back to live", async ({ page, ui, labPage }, testInfo) => {
+test("a drill's verdict replays the drill from its report's recording, 1 s before its fault, at ¼×; Esc goes back to live", async ({ lab, page, ui, labPage }, testInfo) => {
   test.setTimeout(180_000);
   const drills = new DrillsPage(page);
   const replay = new ReplayBar(page);
@@ -170,4 +170,31 @@ test("a drill's verdict replays the drill from its report's recording, 1 s befor
   await labPage.screenshot(testInfo, 'replay-drill-1440', { fullPage: false });
 
   await replay.backToLiveByKey('Escape');
+
+  // From live, the scrubber's own way in: the live recording, paused 10 s before its end; frame steps and Space.
+  await page.getByTestId('replay-enter').click();
+  await replay.expectReplaying();
+  await expect(replay.scrubber()).toHaveAttribute('data-playing', 'false');
+  const at = async () => Number(await replay.scrubber().getAttribute('data-at'));
+  const start = await at();
+  await page.getByTestId('replay-step-forward').click();
+  await expect.poll(at).toBeGreaterThan(start);
+  const stepped = await at();
+  await page.getByTestId('replay-step-back').click();
+  await expect.poll(at).toBeLessThan(stepped);
+  await page.locator('body').focus();
+  const before = await at();
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(at).toBeGreaterThan(before);
+  await page.keyboard.press(' ');
+  await expect(replay.scrubber()).toHaveAttribute('data-playing', 'true');
+  await page.keyboard.press(' ');
+  await expect(replay.scrubber()).toHaveAttribute('data-playing', 'false');
+  // In replay, a command that would act on the live lab is refused, whatever asks for it (here the T key).
+  const trafficBefore = (await lab.state()).traffic.running;
+  await page.keyboard.press('t');
+  await expect(page.getByTestId('toast').last()).toContainText('In replay');
+  expect((await lab.state()).traffic.running, 'the live traffic was left as it was').toBe(trafficBefore);
+  await replay.backToLiveByKey('l');
+  await expect(page.locator('html')).not.toHaveAttribute('data-large-type', 'true');
 });

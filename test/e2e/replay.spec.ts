@@ -62,6 +62,7 @@ test('a kill replayed at 1⁄10×: the stages appear in order, the node reads do
   await ui.incidents.waitClosed(incident);
   expect(await ui.incidents.stages(incident)).toEqual(expect.arrayContaining(['injected', 'detected', 'failedOver', 'recovered']));
 
+  await labPage.screenshot(testInfo, 'incidents-live-1440', { fullPage: false });
   await incident.getByTestId('incident-replay').click();
   await expect(page.getByTestId('view-lab')).toBeVisible();
   await replay.expectReplaying();

@@ -52,7 +52,10 @@ function patchReplay(patch: Partial<ReplaySlice['replay']>): void {
 export async function enterReplay(request: ReplayRequest): Promise<void> {
   const mine = ++generation;
   const { replay } = useStore.getState();
-  const sameSource = replay.mode === 'replay' && playback !== null && sameSourceAs(replay.source, request.source);
+  // Within the recording already fetched, no new fetch; the live lab's is fetched again for an instant after its end, or for its end.
+  const held = playback?.recording;
+  const within = held !== undefined && ('at' in request.start ? request.start.at <= held.endedAt : !('end' in request.start) || request.source.kind === 'report');
+  const sameSource = replay.mode === 'replay' && within && sameSourceAs(replay.source, request.source);
   liveGate.close();
   openNodeActions(null);
   if (!sameSource) patchReplay({ mode: 'loading', source: request.source, error: null, playing: false });

@@ -32,7 +32,7 @@ export function ReplayIncidentButton({ incident }: { incident: Incident }) {
         void enterReplay({ source: { kind: 'live' }, start: { at: start }, leadMs: INCIDENT_LEAD_MS, play: true, speed: INCIDENT_SPEED });
       }}
     >
-      ⏪ Replay this incident
+      ◀◀ Replay this incident
     </button>
   );
 }
@@ -58,7 +58,7 @@ export function ReplayDrillButton({ run }: { run: DrillRunStatus }) {
         });
       }}
     >
-      ⏪ Replay this incident
+      ◀◀ Replay this incident
     </button>
   );
 }

@@ -34,7 +34,7 @@ export function ReplayScrubber() {
     return (
       <section className="replay-scrubber replay-idle" data-testid="replay-scrubber" data-mode="live" aria-label="Replay">
         <button type="button" data-testid="replay-enter" disabled={!connected} title="Replay the last 30 minutes the lab recorded" onClick={() => void enterReplay({ source: { kind: 'live' }, start: { end: true }, leadMs: ENTER_LEAD_MS })}>
-          ⏪ Replay
+          ◀◀ Replay
         </button>
         <span className="muted small">Everything the lab shows is recorded: replay any moment of the last 30 minutes, frame by frame.</span>
       </section>

@@ -10,6 +10,7 @@ import { FaultRegistry } from '../electron/engine/faults/index';
 import { FleetSupervisor } from '../electron/engine/fleet/index';
 import type { FleetSpec, FleetSpecInput } from '../shared/contract/model';
 import { percentile } from './stats';
+import { faultSpec } from '../test/support/fault-spec';
 
 interface Row {
   figure: string;
@@ -55,17 +56,17 @@ export async function run(): Promise<Row[]> {
     for (let round = 0; round < ROUNDS && performance.now() < deadline; round++) {
       for (const target of ['b1', 'b2', 'b3']) {
         const t0 = performance.now();
-        await registry.inject({ type: 'pause', target });
+        await registry.inject(faultSpec({ type: 'pause', target }));
         pauses.push(performance.now() - t0);
       }
       await Promise.all([
-        registry.inject({ type: 'crash-loop', target: 'b4', attributes: { afterMs: 60_000 } }),
-        registry.inject({ type: 'latency', target: 'b1', attributes: { latency: 100 } }),
-        registry.inject({ type: 'bandwidth', target: 'b2', attributes: { rate: 10 } }),
-        registry.inject({ type: 'partition', target: 'b3' }),
-        registry.inject({ type: 'http_error', target: 'b1' }),
-        registry.inject({ type: 'http_abort', target: 'b2' }),
-        registry.inject({ type: 'http_error', target: 'b4', durationMs: 60_000 }),
+        registry.inject(faultSpec({ type: 'crash-loop', target: 'b4', attributes: { afterMs: 60_000 } })),
+        registry.inject(faultSpec({ type: 'latency', target: 'b1', attributes: { latency: 100 } })),
+        registry.inject(faultSpec({ type: 'bandwidth', target: 'b2', attributes: { rate: 10 } })),
+        registry.inject(faultSpec({ type: 'partition', target: 'b3' })),
+        registry.inject(faultSpec({ type: 'http_error', target: 'b1' })),
+        registry.inject(faultSpec({ type: 'http_abort', target: 'b2' })),
+        registry.inject(faultSpec({ type: 'http_error', target: 'b4', durationMs: 60_000 })),
       ]);
       const t0 = performance.now();
       const { reverted, ms } = await registry.halt();

@@ -11,6 +11,7 @@ import {
   type Unsubscribe,
 } from '../../shared/contract/index.js';
 import { appVersion } from './app-paths.js';
+import { now } from './clock.js';
 import { defaultTopology } from './default-fleet.js';
 import { DisposableStore } from './disposables.js';
 import { fleetForTopology } from './failover/index.js';
@@ -20,7 +21,7 @@ import { IncidentTracker } from './incidents/index.js';
 import { MetricsRecorder, createLabMetrics, type LabMetrics } from './metrics/index.js';
 import { InProcessDataPlane, PlaneClient } from './data-plane/index.js';
 import { DrillService } from './drills/drill-service.js';
-import type { DrillLab } from './drills/drill-run.js';
+import type { DrillLab } from './drills/drill-lab.js';
 import { reseedLab } from './random.js';
 import { ReportStore, defaultReportsDir } from './report-store/report-store.js';
 import { LabRecording } from './recording/lab-recording.js';
@@ -28,7 +29,6 @@ import { recordingCommands } from './recording/recording-commands.js';
 import { drillCommands } from './lab/commands/drill-commands.js';
 import { faultCommands } from './lab/commands/fault-commands.js';
 import { fleetCommands, nodeCommands } from './lab/commands/fleet-commands.js';
-import { BalancerChanges } from './lab/balancer-changes.js';
 import { trafficCommands } from './lab/commands/traffic-commands.js';
 import { EventRouter } from './lab/event-routing.js';
 import { FleetLifecycle } from './lab/fleet-lifecycle.js';
@@ -56,7 +56,6 @@ export class Lab {
   private readonly incidents: IncidentTracker;
   private readonly metrics: MetricsRecorder;
   private readonly prometheus: LabMetrics;
-  private readonly balancerChanges: BalancerChanges;
   private readonly faults: FaultRegistry;
   private readonly traffic: TrafficSession;
   private readonly lifecycle: FleetLifecycle;
@@ -109,9 +108,8 @@ export class Lab {
     });
     this.toxiproxy = new ToxiproxyFace({ links: this.balancer, faults: this.faults, host: () => this.host });
     this.metrics = new MetricsRecorder({ upstreams: () => this.balancer.upstreams(), acked: () => this.traffic.ledgerCounts().acked });
-    this.balancerChanges = new BalancerChanges(() => this.balancerState(), this.events);
-    const { events, incidents, faults, balancer, prometheus, balancerChanges, lifecycle, traffic } = this;
-    router.attach({ record, events, incidents, faults, balancer, prometheus, balancerChanges, lifecycle, traffic });
+    const { events, incidents, faults, balancer, prometheus, lifecycle, traffic } = this;
+    router.attach({ record, events, incidents, faults, balancer, prometheus, lifecycle, traffic });
     this.subscribe(router);
     this.reports = new ReportStore(resolve(options.reportsDir ?? defaultReportsDir()), options.printPdf);
     this.recording = new LabRecording({ snapshot: () => this.snapshot(), subscribe: (listener) => this.onEvent(listener), ...(options.recording ? { settings: options.recording } : {}) });
@@ -122,7 +120,7 @@ export class Lab {
       onStep: (status) => this.events.emit('drill.step', structuredClone(status)),
       onVerdict: (status) => this.events.emit('drill.verdict', status),
     });
-    this.host = new ContractHost(this.handlers(), (listener) => this.events.add((...event: AnyEvent) => listener(event[0], event[1])));
+    this.host = new ContractHost(this.handlers(), (listener) => this.events.add((...event: AnyEvent) => listener(event[0], event[1])), { now });
     // The store runs the last added first: added in reverse, they are taken down in the order listed.
     for (const step of this.teardownOrder().reverse()) this.teardown.defer(step);
   }
@@ -222,12 +220,9 @@ export class Lab {
         prometheus.observe(outcome);
       }),
     );
-    subscriptions.defer(
-      metrics.onTick((tick) => {
-        this.events.emit('metrics.tick', tick);
-        this.balancerChanges.emitIfChanged();
-      }),
-    );
+    subscriptions.defer(metrics.onTick((tick) => this.events.emit('metrics.tick', tick)));
+    // The engine's copy of the balancer says when what `balancer.changed` carries moved.
+    subscriptions.defer(this.balancer.onChange(() => this.events.emit('balancer.changed', this.balancerState())));
     subscriptions.defer(this.events.add((...event) => prometheus.event(...event)));
     subscriptions.defer(this.incidents.onChanged(router.incidentChanged));
   }
@@ -235,7 +230,8 @@ export class Lab {
   /** The lab as a drill run drives it: through the contract, like any other client. */
   private drillLab(): DrillLab {
     return {
-      call: (name, params) => this.host.call(name, params) as never,
+      call: (name, params) => this.host.request(name, params),
+      onCommand: (listener) => this.host.onCommand(listener),
       onEvent: (listener) => this.onEvent(listener),
       reseed: (seed) => reseedLab(seed),
       trafficStats: () => this.traffic.stats(),
@@ -252,8 +248,8 @@ export class Lab {
       'lab.state': () => this.snapshot(),
       ...fleetCommands(fleet),
       ...nodeCommands(fleet),
-      ...trafficCommands({ traffic: this.traffic, balancer: this.balancer, balancerState: () => this.balancerState(), balancerChanges: this.balancerChanges, record: this.timeline.record }),
-      ...faultCommands({ faults: this.faults, fleet: this.fleet, toxiproxyApi: () => this.toxiproxy.api }),
+      ...trafficCommands({ traffic: this.traffic, balancer: this.balancer, balancerState: () => this.balancerState(), record: this.timeline.record }),
+      ...faultCommands({ faults: this.faults, toxiproxyApi: () => this.toxiproxy.api }),
       ...drillCommands(this.drills, this.reports),
       ...recordingCommands(this.recording, this.reports),
     };

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import {
   BalancerSettingsPatch,
-  FaultInject,
   FaultRecord,
+  FaultSpec,
   BalancerState,
   FleetSpec,
   FleetState,
@@ -126,7 +126,7 @@ export const commands = {
     summary: 'Change traffic settings; the rate applies at once, the rest from the next start.',
   },
   'fault.inject': {
-    params: FaultInject,
+    params: FaultSpec,
     result: FaultRecord,
     summary: 'Break a node on purpose: process, network, HTTP or checkpoint fault; optional auto-expiry.',
   },

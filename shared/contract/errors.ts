@@ -61,6 +61,13 @@ export function fromZodError(error: z.ZodError, code: ErrorCode, prefix?: string
   return new ContractError({ code, message: `${first.field}: ${first.message}`, field: first.field, issues });
 }
 
+/** `input` parsed with `schema`, or a ContractError (`code`) naming the first bad field, prefixed as fromZodError does. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, code: ErrorCode, prefix?: string): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw fromZodError(parsed.error, code, prefix);
+  return parsed.data;
+}
+
 export function toErrorBody(error: unknown): ContractErrorBody {
   if (error instanceof ContractError) return error.toBody();
   const message = error instanceof Error ? error.message : String(error);

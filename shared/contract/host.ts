@@ -5,14 +5,19 @@ import {
   isCommandName,
   isEventName,
   type CommandName,
+  type CommandParams,
   type CommandResult,
   type EventName,
   type EventPayload,
   type ParsedParams,
 } from './commands.js';
-import { ContractError, fieldPath, fromZodError, toErrorBody } from './errors.js';
+import { ContractError, fieldPath, fromZodError, parseOrThrow, toErrorBody } from './errors.js';
 import type { Transport, Unsubscribe } from './transport.js';
 
+/**
+ * What the engine does for each command. A handler gets its params as the command's schema parsed them
+ * (defaults filled in; `fault.inject`'s a FaultSpec), never raw input: it and what it calls parse nothing again.
+ */
 export type CommandHandlers = {
   [K in CommandName]: (params: ParsedParams<K>) => Promise<CommandResult<K>> | CommandResult<K>;
 };
@@ -45,25 +50,62 @@ export type EventSource = (listener: <K extends EventName>(name: K, payload: Eve
  * The engine's side of the contract: validates every incoming message, runs the command's handler,
  * and forwards subscribed events. An invalid message never reaches a handler.
  */
+/** A command a handler carried out: its name, its parsed params, and when it was asked (the host's clock). */
+export type CommandDone = { [K in CommandName]: { name: K; params: ParsedParams<K>; at: number } }[CommandName];
+
+export interface ContractHostOptions {
+  /** The clock `CommandDone.at` is read from (default `Date.now`): the engine's, so it compares with its timeline. */
+  now?: () => number;
+}
+
 export class ContractHost {
   private readonly connections = new Set<() => void>();
+  private readonly done = new Set<(done: CommandDone) => void>();
 
   constructor(
     private readonly handlers: CommandHandlers,
     private readonly eventSource: EventSource,
+    private readonly options: ContractHostOptions = {},
   ) {}
 
-  /** Runs one command from untrusted input; throws a ContractError naming the bad field. */
+  /**
+   * Runs one command from untrusted input, whoever sends it (a transport, the CLI, a drill, the Toxiproxy API):
+   * its params are parsed here, once (parseParams); throws a ContractError naming the bad field.
+   */
   async call(name: string, rawParams: unknown): Promise<unknown> {
     if (!isCommandName(name)) {
       throw new ContractError({ code: 'unknown-command', message: `unknown command "${name}"`, field: 'name' });
     }
-    const shapeError = unsafeShape(rawParams);
-    if (shapeError) throw shapeError;
-    const parsed = commands[name].params.safeParse(rawParams ?? {});
-    if (!parsed.success) throw fromZodError(parsed.error, 'invalid-params', 'params');
     const handler = this.handlers[name] as (params: unknown) => Promise<unknown> | unknown;
-    return await handler(parsed.data);
+    const params = parseParams(name, rawParams);
+    const at = (this.options.now ?? Date.now)();
+    const result = await handler(params);
+    if (this.done.size > 0) this.tell({ name, params, at } as CommandDone);
+    return result;
+  }
+
+  /**
+   * Told of every command a handler carried out, whoever asked (a window, the CLI, a drill): what a
+   * drill watches to see the act its prompt asks for. A listener's exception never reaches the caller.
+   */
+  onCommand(listener: (done: CommandDone) => void): Unsubscribe {
+    this.done.add(listener);
+    return () => void this.done.delete(listener);
+  }
+
+  private tell(done: CommandDone): void {
+    for (const listener of [...this.done]) {
+      try {
+        listener(done);
+      } catch (error) {
+        console.error('command listener failed:', error);
+      }
+    }
+  }
+
+  /** `call` for the engine's own clients (a drill, the Toxiproxy API): the same validation, typed at both ends. */
+  request<K extends CommandName>(name: K, params: CommandParams<K>): Promise<CommandResult<K>> {
+    return this.call(name, params) as Promise<CommandResult<K>>;
   }
 
   /** Serves one connection until it closes, within `limits`; returns a function that ends it. */
@@ -186,6 +228,16 @@ export class ContractHost {
   dispose(): void {
     for (const end of [...this.connections]) end();
   }
+}
+
+/**
+ * The one place a command's params are validated: `raw` (absent reads as {}) parsed with the command's schema
+ * into what its handler takes; throws a ContractError (invalid-params) naming the bad field (`params.…`).
+ */
+export function parseParams<K extends CommandName>(name: K, raw: unknown): ParsedParams<K> {
+  const shapeError = unsafeShape(raw);
+  if (shapeError) throw shapeError;
+  return parseOrThrow(commands[name].params, raw ?? {}, 'invalid-params', 'params') as ParsedParams<K>;
 }
 
 /** Deeper than any command's params go; past it input is refused before a schema (or a recursive JSON.stringify) walks it. */

@@ -272,6 +272,13 @@ export function patchOf<T extends z.ZodRawShape>(schema: z.ZodObject<T>) {
   return z.object(shape).strict() as unknown as z.ZodObject<{ [K in keyof T]: z.ZodOptional<T[K] extends z.ZodDefault<infer I> ? I : T[K]> }, z.core.$strict>;
 }
 
+/** `base` with what `patch` gives (a field absent or undefined in it keeps its value): two parsed values merged, nothing parsed again. */
+export function withPatch<T extends object>(base: T, patch: Partial<T>): T {
+  const merged = { ...base };
+  for (const [key, value] of Object.entries(patch) as Array<[keyof T, T[keyof T] | undefined]>) if (value !== undefined) merged[key] = value;
+  return merged;
+}
+
 export const BalancerStrategy = z.enum(['round-robin', 'weighted-round-robin', 'random', 'least-connections', 'least-response-time']);
 export type BalancerStrategy = z.infer<typeof BalancerStrategy>;
 
@@ -568,7 +575,7 @@ export const ToxicName = z
   // eslint-disable-next-line no-control-regex -- control characters are what it refuses
   .refine((name) => !/[\u0000-\u001f\u007f/]/.test(name), 'no control characters and no "/"');
 
-export const FaultInject = z
+const FaultInjectFields = z
   .object({
     type: FaultType,
     /** A node id: faults target only nodes the lab started, never PIDs. */
@@ -585,20 +592,28 @@ export const FaultInject = z
     /** Network faults: a name for the toxic (Toxiproxy's clients name theirs); default the fault's id. */
     name: ToxicName.optional(),
   })
-  .strict()
-  .superRefine((value, ctx) => {
-    const parsed = FaultAttributes[value.type].safeParse(value.attributes);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: ['attributes', ...issue.path], message: issue.message });
-    }
-    const network = faultKindOf(value.type) === 'network';
-    if (!network && value.links !== undefined) ctx.addIssue({ code: 'custom', path: ['links'], message: `only network faults act on links; ${value.type} is not one` });
-    if (!network && value.name !== undefined) ctx.addIssue({ code: 'custom', path: ['name'], message: `only network faults (toxics) take a name; ${value.type} is not one` });
-    const said = value.type === 'partition' && parsed.success ? (parsed.data as { links?: FaultLinks }).links : undefined;
-    if (value.links !== undefined && said !== undefined && value.attributes.links !== undefined && said !== value.links) {
-      ctx.addIssue({ code: 'custom', path: ['links'], message: `links "${value.links}" contradicts attributes.links "${said}": give one` });
-    }
-  });
+  .strict();
+type FaultInjectFields = z.output<typeof FaultInjectFields>;
+
+/** The checks across fields: `attributes` against its type's schema, and links and name on network faults only. Returns the parsed attributes when every check passes. */
+function checkFault(value: FaultInjectFields, ctx: z.RefinementCtx): Record<string, unknown> | undefined {
+  const issues = ctx.issues.length;
+  const parsed = FaultAttributes[value.type].safeParse(value.attributes);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: ['attributes', ...issue.path], message: issue.message });
+  }
+  const network = faultKindOf(value.type) === 'network';
+  if (!network && value.links !== undefined) ctx.addIssue({ code: 'custom', path: ['links'], message: `only network faults act on links; ${value.type} is not one` });
+  if (!network && value.name !== undefined) ctx.addIssue({ code: 'custom', path: ['name'], message: `only network faults (toxics) take a name; ${value.type} is not one` });
+  const said = value.type === 'partition' && parsed.success ? (parsed.data as { links?: FaultLinks }).links : undefined;
+  if (value.links !== undefined && said !== undefined && value.attributes.links !== undefined && said !== value.links) {
+    ctx.addIssue({ code: 'custom', path: ['links'], message: `links "${value.links}" contradicts attributes.links "${said}": give one` });
+  }
+  return parsed.success && ctx.issues.length === issues ? (parsed.data as Record<string, unknown>) : undefined;
+}
+
+/** A fault as it is asked for (over the contract, in a drill file): every field checked, the attributes as given. */
+export const FaultInject = FaultInjectFields.superRefine((value, ctx) => void checkFault(value, ctx));
 export type FaultInject = z.infer<typeof FaultInject>;
 
 /** The links a network fault acts on: its own `links`, else a partition's `attributes.links`, else both. */
@@ -607,6 +622,23 @@ export function faultLinksOf(inject: Pick<FaultInject, 'type' | 'links' | 'attri
   const said = inject.type === 'partition' ? FaultLinks.safeParse(inject.attributes.links) : undefined;
   return said?.success ? said.data : 'all';
 }
+
+/**
+ * A fault ready to apply: what `fault.inject` hands its handler. A FaultInject checked once, with its
+ * type's defaults filled into `attributes` and its `links` resolved (a partition's attributes say the
+ * links it cuts, whichever way they were given). The fault layer takes it as it is and parses nothing again.
+ */
+export type FaultSpec<T extends FaultType = FaultType> = {
+  [K in T]: Omit<FaultInject, 'type' | 'attributes' | 'links'> & { type: K; attributes: z.output<(typeof FaultAttributes)[K]>; links: FaultLinks };
+}[T];
+export const FaultSpec = FaultInjectFields.transform((value, ctx): FaultSpec => {
+  const attributes = checkFault(value, ctx);
+  if (attributes === undefined) return z.NEVER;
+  // faultLinksOf, from the attributes just parsed (a partition's links default to all).
+  const links = value.links ?? (value.type === 'partition' ? (attributes.links as FaultLinks) : 'all');
+  if (value.type === 'partition') attributes.links = links;
+  return { ...value, attributes, links } as FaultSpec;
+});
 
 export const FaultRecord = z.object({
   id: z.string(),

@@ -2,8 +2,6 @@ import { z } from 'zod';
 import { BalancerSettingsPatch, FaultInject, NodeId, TopologySpec, TrafficSettingsPatch } from '../contract/model.js';
 import { count, DrillLimits, drillFootprint, formatBytes, formatDuration } from './footprint.js';
 
-export { describeFootprint, DrillLimits, drillFootprint, isModestLoad, ModestLoad, type DrillFootprint } from './footprint.js';
-
 /**
  * The drill file format: one YAML file describes one drill (see drills/examples/*.yaml).
  *

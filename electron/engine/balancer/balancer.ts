@@ -25,19 +25,20 @@ export interface BalancerSnapshot {
 }
 
 /**
- * The settings a patch makes of `previous`: only what it names changes (weights merge by node).
- * Pure, so the engine keeps its own copy of the data plane's settings by the same rule.
+ * The settings a parsed patch makes of `previous`: only what it names changes (weights merge by
+ * node). Every field of a parsed patch is valid on its own and the settings have no rule across
+ * fields, so the result needs no second check. Pure, so the engine keeps its own copy of the data
+ * plane's settings by the same rule.
  */
-export function mergeBalancerSettings(previous: BalancerSettings, patch: BalancerSettingsPatch): BalancerSettings {
-  const p = BalancerSettingsPatch.parse(patch);
-  return BalancerSettings.parse({
+export function mergeBalancerSettings(previous: BalancerSettings, p: BalancerSettingsPatch): BalancerSettings {
+  return {
     strategy: p.strategy ?? previous.strategy,
     weights: p.weights ? { ...previous.weights, ...p.weights } : previous.weights,
     ewmaDecayMs: p.ewmaDecayMs ?? previous.ewmaDecayMs,
     health: { ...previous.health, ...p.health },
     passive: { ...previous.passive, ...p.passive },
     retry: { ...previous.retry, ...p.retry },
-  });
+  };
 }
 
 export class Balancer {
@@ -81,7 +82,10 @@ export class Balancer {
     this.health.tick();
   }
 
-  /** Changes only what the patch names; takes effect for the next request, none is dropped. */
+  /**
+   * Changes only what the patch names; takes effect for the next request, none is dropped. The patch
+   * is checked here, once: the balancer's own door (a data plane in another thread receives it as a message).
+   */
   setSettings(patch: BalancerSettingsPatch): BalancerSettings {
     const p = BalancerSettingsPatch.parse(patch);
     const previous = this.settings;

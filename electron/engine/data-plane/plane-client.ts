@@ -1,7 +1,7 @@
 // The engine's side of the data plane: it sends the messages and keeps its own copy of what it
 // reads back (settings, targets, upstream states, the fault proxies), so no engine code ever reads
 // the balancer's or the proxies' memory, and every read here is synchronous.
-import { BalancerSettings, type BalancerSettingsPatch, type BalancerState, type UpstreamSnapshot } from '../../../shared/contract/model';
+import { BalancerSettings, BalancerSettingsPatch, type BalancerState, type UpstreamSnapshot } from '../../../shared/contract/model';
 import { mergeBalancerSettings, type BalancerListener } from '../balancer/index';
 import { httpFaultPort } from '../balancer/http-fault-port';
 import type { HttpFaultPort, NetworkFaultPort } from '../faults/fault-ports';
@@ -26,6 +26,7 @@ export class PlaneClient {
   private readonly linkPorts = new Map<string, number>();
   private port = 0;
   private readonly outcomeListeners = new Set<(outcome: RequestOutcome) => void>();
+  private readonly changeListeners = new Set<() => void>();
   private readonly unsubscribe: () => void;
 
   constructor(options: PlaneClientOptions) {
@@ -51,10 +52,15 @@ export class PlaneClient {
     this.plane.send({ type: 'upstreams', targets: this.targets.map((t) => ({ ...t })) });
   }
 
-  /** Checked and merged here (a bad patch throws before anything is sent); resolves nothing: the result is known. */
+  /**
+   * Checked and merged here (a bad patch throws before anything is sent: the plane answers no
+   * message, so it could not refuse it); resolves nothing: the result is known.
+   */
   setSettings(patch: BalancerSettingsPatch): BalancerSettings {
-    this.settings = mergeBalancerSettings(this.settings, patch);
-    this.plane.send({ type: 'settings', patch: structuredClone(patch) });
+    const parsed = BalancerSettingsPatch.parse(patch);
+    this.settings = mergeBalancerSettings(this.settings, parsed);
+    this.plane.send({ type: 'settings', patch: parsed });
+    this.changed();
     return structuredClone(this.settings);
   }
 
@@ -86,6 +92,16 @@ export class PlaneClient {
 
   state(): BalancerState {
     return { url: this.url, settings: structuredClone(this.settings), upstreams: structuredClone(this.states.upstreams), retryBudget: { ...this.states.retryBudget } };
+  }
+
+  /**
+   * Told when what `balancer.changed` carries moved: the settings (on `setSettings`) or an
+   * upstream's state or the set of upstreams (on the plane's states, not on the counters that move
+   * with every request).
+   */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   /** Every request's outcome, one call each, as the batches arrive. */
@@ -147,6 +163,16 @@ export class PlaneClient {
     for (const l of links) this.linkPorts.set(linkKey(l.nodeId, l.link), l.port);
   }
 
+  private changed(): void {
+    for (const listener of this.changeListeners) {
+      try {
+        listener();
+      } catch (error) {
+        process.emitWarning(`change listener threw: ${String(error)}`);
+      }
+    }
+  }
+
   private receive(message: PlaneOut): void {
     switch (message.type) {
       case 'outcomes':
@@ -160,9 +186,12 @@ export class PlaneClient {
           }
         }
         return;
-      case 'upstreams':
+      case 'upstreams': {
+        const moved = !sameStates(this.states.upstreams, message.upstreams);
         this.states = { at: message.at, upstreams: message.upstreams, retryBudget: message.retryBudget };
+        if (moved) this.changed();
         return;
+      }
       case 'links':
         this.setLinks(message.links);
         return;
@@ -176,6 +205,11 @@ export class PlaneClient {
         return this.listener.onFirstServed({ nodeId: message.nodeId, at: message.at });
     }
   }
+}
+
+/** The same upstreams, in the same order, each in the same state. */
+function sameStates(a: readonly UpstreamSnapshot[], b: readonly UpstreamSnapshot[]): boolean {
+  return a.length === b.length && a.every((u, i) => u.id === b[i]?.id && u.state === b[i]?.state);
 }
 
 /** A key no node id can collide with (ids never hold a newline). */

@@ -14,10 +14,9 @@ import type { DrillLab } from './drill-lab.js';
 import { HypothesisMonitor, percent } from './hypothesis.js';
 import { missingNodes } from './node-refs.js';
 import { RunRecorder } from './run-recorder.js';
-import { INCIDENT_WAIT_MS, NamedFaults, round, unitOf, type Anchor, type OperatorAnswer, type StepContext } from './steps/index.js';
-
-// lab.ts (and whatever takes the drills' wiring out of it) imports DrillLab from here.
-export type { DrillLab } from './drill-lab.js';
+import { INCIDENT_WAIT_MS } from './steps/expect.js';
+import { unitOf } from './steps/index.js';
+import { NamedFaults, round, type Anchor, type OperatorAnswer, type StepContext } from './steps/step-unit.js';
 
 export interface DrillRunOptions {
   runId: string;
@@ -27,6 +26,8 @@ export interface DrillRunOptions {
   profile: DrillProfile;
   /** Run on the lab's own fleet, started afresh, instead of the drill's topology (`firedrill run --fleet`). */
   onLabFleet?: boolean;
+  /** Wait for the operator before each injected fault (not with `auto`). */
+  pauseBeforeFaults?: boolean;
 }
 
 /** A run ends with what it measured, in the report's own shapes: the facts its report is built from. */
@@ -368,15 +369,16 @@ export class DrillRun {
       lab: this.lab,
       recorder: this.recorder,
       auto: this.options.auto,
+      pauseBeforeFaults: this.options.pauseBeforeFaults === true && !this.options.auto,
       scale: this.scale,
       signal: this.abortController.signal,
       faults: this.faults,
       anchor: () => this.anchor,
-      setAnchor: (label) => {
-        this.anchor = { at: now(), label };
+      setAnchor: (label, where = {}) => {
+        this.anchor = { at: where.at ?? now(), label, ...(where.since !== undefined ? { since: where.since } : {}) };
       },
       sleep: (ms) => sleep(ms, this.abortController.signal),
-      waitForOperator: (wait) => this.waitForOperator({ step: index, ...wait }),
+      waitForOperator: (wait, until) => this.waitForOperator({ step: index, ...wait }, until),
       checkLedger: () => this.checkLedger(),
       predicted: (prediction) => {
         this.status.predictions.push(prediction);
@@ -387,7 +389,7 @@ export class DrillRun {
     };
   }
 
-  private async waitForOperator(wait: OperatorWait): Promise<OperatorAnswer> {
+  private async waitForOperator(wait: OperatorWait, until?: Promise<OperatorAnswer>): Promise<OperatorAnswer> {
     this.throwIfAborted();
     const record = this.status.steps[wait.step] as StepRecord;
     record.status = 'waiting';
@@ -396,6 +398,7 @@ export class DrillRun {
     try {
       const answer = await new Promise<OperatorAnswer>((resolve) => {
         this.operator = { step: wait.step, resolve };
+        void until?.then(resolve);
       });
       this.throwIfAborted();
       return answer;

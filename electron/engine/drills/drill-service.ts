@@ -5,7 +5,8 @@ import type { DrillSpec } from '../../../shared/drill/schema.js';
 import { buildReport, type ReportSource } from '../report-store/report-builder.js';
 import type { ReportStore, WrittenReport } from '../report-store/report-store.js';
 import type { RunCapture } from '../recording/lab-recording.js';
-import { DrillRun, type DrillLab } from './drill-run.js';
+import type { DrillLab } from './drill-lab.js';
+import { DrillRun } from './drill-run.js';
 import { loadLibrary, summarizeDrill, type DrillLibrary } from './library.js';
 
 export interface DrillServiceOptions {
@@ -52,7 +53,7 @@ export class DrillService {
     const formats: ReportFormat[] = [...new Set<ReportFormat>(['json', 'html', ...params.formats])];
     const run = new DrillRun(
       this.options.lab,
-      { runId: this.options.reports.newId(spec.id), spec, seed: params.seed ?? spec.seed, auto: params.auto, profile: params.profile, onLabFleet: params.onLabFleet === true },
+      { runId: this.options.reports.newId(spec.id), spec, seed: params.seed ?? spec.seed, auto: params.auto, profile: params.profile, onLabFleet: params.onLabFleet === true, pauseBeforeFaults: params.pauseBeforeFaults },
       (status) => this.options.onStep(status),
     );
     const capture = this.options.capture?.();

@@ -2,7 +2,7 @@
 // the primary is lost — unless, with strict sync, the standby may be behind: then it holds and the
 // primary restarts in place (see README.md here for each topology's steps, the split-brain rules
 // and how the controller knows whether the standby is in sync).
-import { TopologySpec, type LogLine, type NodeRole, type NodeSnapshot, type TopologyKind } from '../../../shared/contract/model';
+import type { LogLine, NodeRole, NodeSnapshot, TopologyKind, TopologySpec } from '../../../shared/contract/model';
 import { now } from '../clock';
 import type { NodeReconfiguration } from '../fleet/fleet-supervisor';
 import { httpNodeAdmin, nodeAddress, type NodeAdmin } from './node-admin';
@@ -132,7 +132,7 @@ export class FailoverController {
   private settling: Failover | null = null;
 
   constructor(private readonly options: FailoverControllerOptions) {
-    this.topology = TopologySpec.parse(options.topology);
+    this.topology = options.topology;
     this.admin = options.admin ?? httpNodeAdmin(options.nodeSecret ?? null);
     const roles = rolesOf(this.topology.kind);
     this.primaryId = roles.primary;

@@ -1,5 +1,5 @@
 // The fleet each redundancy topology runs, and which of its nodes the balancer routes to.
-import { FleetSpec, TopologySpec, type NodeSnapshot, type NodeSpecInput } from '../../../shared/contract/model';
+import { FleetSpec, type NodeSnapshot, type NodeSpecInput, type TopologySpec } from '../../../shared/contract/model';
 
 export interface UpstreamTarget {
   id: string;
@@ -31,8 +31,7 @@ export function rolesOf(kind: TopologySpec['kind']): TopologyRoles {
  * its folder receives p1's checkpoints: the backup store it is started from). Restart policy
  * `always` unless the topology says otherwise.
  */
-export function fleetForTopology(input: TopologySpec): FleetSpec {
-  const topology = TopologySpec.parse(input);
+export function fleetForTopology(topology: TopologySpec): FleetSpec {
   const server = topology.server ?? {};
   const restart = { policy: 'always' as const, ...topology.restart };
   let nodes: NodeSpecInput[];

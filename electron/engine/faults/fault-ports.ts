@@ -1,10 +1,13 @@
 // What the fault layer needs from the rest of the lab: small interfaces, so it can be tested
 // with a real fleet and stub network/HTTP layers, and wired to the real ones by the lab.
 import type { FaultLinks, FaultRecord, FaultType, NodeSnapshot } from '../../../shared/contract/model';
+import type { FleetStatus } from '../fleet/fleet-supervisor';
 import type { ToxicSpec } from './network/toxic-spec';
 
 /** The slice of the fleet supervisor faults use. Commands name node ids, never PIDs. */
 export interface FleetPort {
+  /** Faults are injected only into a running fleet. */
+  readonly status: FleetStatus;
   node(id: string): NodeSnapshot | undefined;
   stopNode(id: string, graceMs?: number): Promise<NodeSnapshot>;
   restartNode(id: string, graceMs?: number): Promise<NodeSnapshot>;

@@ -1,8 +1,8 @@
 // FaultRegistry: injects, reverts, expires and halts faults on the lab's own nodes, and keeps the
 // revert journal so that nothing a fault did outlives the engine (see README.md here).
 import { randomUUID } from 'node:crypto';
-import { ContractError, fromZodError } from '../../../shared/contract/errors';
-import { FaultAttributes, FaultInject, faultKindOf, faultLinksOf, type FaultRecord, type FaultType } from '../../../shared/contract/model';
+import { ContractError } from '../../../shared/contract/errors';
+import { faultKindOf, type FaultRecord, type FaultSpec, type FaultType } from '../../../shared/contract/model';
 import { serverEntry as defaultServerEntry } from '../app-paths';
 import { now } from '../clock';
 import type { AppliedFault, FaultContext, FaultHandle, FaultUnit } from './fault-unit';
@@ -62,25 +62,23 @@ export class FaultRegistry {
     this.journal = new RevertJournal(options.runDir, `${process.pid}-${randomUUID().slice(0, 8)}`, engine);
   }
 
-  /** Validates (changing nothing when it refuses), journals what undoing needs, applies. */
-  async inject(input: unknown): Promise<FaultRecord> {
+  /**
+   * Checks what no schema can (the fleet runs, the target is in it; the unit's own preconditions), changing nothing
+   * when it refuses; then journals what undoing needs and applies. `spec` was parsed by the contract
+   * (FaultSpec): it is not parsed again here.
+   */
+  async inject(spec: FaultSpec): Promise<FaultRecord> {
     this.assertOpen();
-    const parsed = FaultInject.safeParse(input);
-    if (!parsed.success) throw fromZodError(parsed.error, 'invalid-params');
-    const request = parsed.data;
-    const node = this.options.fleet.node(request.target);
-    if (!node) throw new ContractError({ code: 'not-found', field: 'target', message: `target: no node ${request.target} in the fleet` });
-    const unit = this.units.get(request.type) as FaultUnit;
-    // The superRefine of FaultInject already checked them; this fills in the defaults.
-    const attributes = FaultAttributes[request.type].parse(request.attributes) as Record<string, unknown>;
-    const links = faultLinksOf(request);
-    // A partition's attributes say the links it cuts, whichever way they were given.
-    if (request.type === 'partition') attributes.links = links;
+    const { fleet } = this.options;
+    if (fleet.status !== 'running') throw new ContractError({ code: 'conflict', message: `the fleet is ${fleet.status}`, field: 'target' });
+    const node = fleet.node(spec.target);
+    if (!node) throw new ContractError({ code: 'not-found', field: 'target', message: `target: no node ${spec.target} in the fleet` });
+    const unit = this.units.get(spec.type) as FaultUnit;
     const context: FaultContext = {
-      type: request.type,
+      type: spec.type,
       node,
-      attributes: attributes as FaultContext['attributes'],
-      spec: { type: request.type, stream: request.stream, toxicity: request.toxicity, attributes, links, ...(request.name !== undefined ? { name: request.name } : {}) },
+      attributes: spec.attributes,
+      spec: { type: spec.type, stream: spec.stream, toxicity: spec.toxicity, attributes: { ...spec.attributes }, links: spec.links, ...(spec.name !== undefined ? { name: spec.name } : {}) },
       activeOnTarget: [...this.active.values()].filter((a) => a.record.target === node.id).map((a) => a.record),
       runDir: this.options.runDir,
       random: this.options.random ?? labRandom,
@@ -89,7 +87,7 @@ export class FaultRegistry {
       network: this.options.network,
       http: this.options.http,
     };
-    const task = this.planAndApply(unit, context, request.durationMs);
+    const task = this.planAndApply(unit, context, spec.durationMs);
     this.inFlight.add(task);
     try {
       return await task;

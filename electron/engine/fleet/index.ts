@@ -1,4 +1,4 @@
-export { FleetSupervisor, checkFleet, type FleetListener, type FleetStatus, type FleetSupervisorOptions, type NodeReconfiguration } from './fleet-supervisor';
+export { FleetSupervisor, type FleetListener, type FleetStatus, type FleetSupervisorOptions, type NodeReconfiguration } from './fleet-supervisor';
 export { loadFleetFile } from './fleet-file';
 export { PlainNodeLauncher } from './node-launcher';
 export type { LaunchRequest, LaunchTarget, LaunchedProcess, OrphanGuard, ProcessExit, ProcessLauncher } from './process-launcher';

@@ -7,7 +7,6 @@ import type { FaultListener, FaultRegistry } from '../faults/index.js';
 import type { FleetListener } from '../fleet/index.js';
 import type { IncidentTracker } from '../incidents/index.js';
 import type { LabMetrics } from '../metrics/index.js';
-import type { BalancerChanges } from './balancer-changes.js';
 import type { FleetLifecycle } from './fleet-lifecycle.js';
 import type { LabEvents } from './lab-events.js';
 import type { RecordTimeline } from './timeline.js';
@@ -21,7 +20,6 @@ export interface RoutedParts {
   faults: FaultRegistry;
   balancer: PlaneClient;
   prometheus: LabMetrics;
-  balancerChanges: Pick<BalancerChanges, 'emitSoon'>;
   lifecycle: FleetLifecycle;
   traffic: TrafficSession;
 }
@@ -104,18 +102,16 @@ export class EventRouter {
         lifecycle.controller?.detected(e);
       },
       onEjected: (e) => {
-        const { record, incidents, prometheus, balancerChanges } = this.parts;
+        const { record, incidents, prometheus } = this.parts;
         record('balancer.ejected', { via: e.via, untilAt: e.untilAt }, e.nodeId, e.at);
         incidents.ejected(e);
         prometheus.ejection(e.nodeId, e.via);
-        balancerChanges.emitSoon();
       },
       onReadmitted: (e) => {
-        const { record, incidents, traffic, balancerChanges } = this.parts;
+        const { record, incidents, traffic } = this.parts;
         record('balancer.readmitted', { via: e.via }, e.nodeId, e.at);
         // With no traffic nothing can be seen serving: back in rotation is the best evidence there is.
         if (!traffic.running) incidents.firstServed({ nodeId: e.nodeId, at: e.at });
-        balancerChanges.emitSoon();
       },
       onFirstServed: (e) => {
         const { record, incidents } = this.parts;

@@ -3,7 +3,7 @@ import { ContractError, type FleetSpec, type FleetState, type NodeSnapshot, type
 import type { PlaneClient } from '../data-plane/index.js';
 import { CheckpointShipper, FailoverController, fleetForTopology, type FailoverListener } from '../failover/index.js';
 import type { FaultRegistry } from '../faults/index.js';
-import { checkFleet, type FleetSupervisor } from '../fleet/index.js';
+import type { FleetSupervisor } from '../fleet/index.js';
 import { labNodeSecret } from '../fleet/node-launch.js';
 import type { LabEvents } from './lab-events.js';
 import type { RecordTimeline } from './timeline.js';
@@ -110,15 +110,16 @@ export class FleetLifecycle {
     this.emitStateIfChanged();
   }
 
-  /** `fleet.start`: the stopped fleet again, or the fleet file given (checked before anything changes). */
-  startWith(fleetInput: FleetSpec | undefined): Promise<void> {
+  /**
+   * `fleet.start`: the stopped fleet again, or the fleet given — already parsed by the contract host
+   * (the schema checks ids and replicas), so a refused fleet never got here and is not recorded.
+   */
+  startWith(next: FleetSpec | undefined): Promise<void> {
     return this.change('fleet.start', async () => {
       const { fleet } = this.options;
       if (fleet.status !== 'stopped') {
         throw new ContractError({ code: 'conflict', message: `the fleet is ${fleet.status}; stop it first`, field: 'fleet' });
       }
-      // Checked before anything changes: a refused fleet is not recorded as the lab's.
-      const next = fleetInput ? checkFleet(fleetInput) : null;
       const before = this.recorded();
       if (next) {
         this.spec = next;

@@ -1,5 +1,5 @@
 // Toxiproxy's HTTP API as one more face of the lab (LabOptions.toxiproxy; `firedrill serve` always serves it).
-import type { ContractHost, FaultRecord } from '../../../shared/contract/index.js';
+import type { ContractHost } from '../../../shared/contract/index.js';
 import { appVersion } from '../app-paths.js';
 import type { Disposable } from '../disposables.js';
 import type { FaultRegistry } from '../faults/index.js';
@@ -35,8 +35,8 @@ export class ToxiproxyFace implements Disposable {
     const api = new ToxiproxyApi({
       links: () => links.links(),
       faults: async () => faults.list(),
-      inject: (input) => host().call('fault.inject', input) as Promise<FaultRecord>,
-      revert: (id) => host().call('fault.revert', { id }) as Promise<FaultRecord>,
+      inject: (input) => host().request('fault.inject', input),
+      revert: (id) => host().request('fault.revert', { id }),
     });
     const server = await startToxiproxyServer({ api, labVersion: appVersion(), ...options }).catch(async (error: unknown) => {
       await api.close();

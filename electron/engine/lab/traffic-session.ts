@@ -1,9 +1,10 @@
 // The traffic session: the lab's client load, one generator at a time, and the write ledger it fills.
-import { ContractError, TrafficSettings, type FleetSpec, type LedgerCounts, type NodeSnapshot, type TopologySpec, type TrafficState } from '../../../shared/contract/index.js';
+import { ContractError, TrafficSettings, withPatch, type FleetSpec, type LedgerCounts, type NodeSnapshot, type TopologySpec, type TrafficState } from '../../../shared/contract/index.js';
 import type { FleetStatus } from '../fleet/index.js';
 import type { IncidentTracker } from '../incidents/index.js';
 import { labNodeSecret } from '../fleet/node-launch.js';
 import { now } from '../clock.js';
+import { sleep } from '../../../shared/sleep.js';
 import { TrafficGenerator, WriteLedger } from '../traffic/index.js';
 import type { LabEvents } from './lab-events.js';
 import type { RecordTimeline } from './timeline.js';
@@ -72,7 +73,7 @@ export class TrafficSession {
     if (this.generator?.running) throw new ContractError({ code: 'conflict', message: 'traffic is already running; stop it or use traffic.set', field: 'traffic' });
     const fleetStatus = this.options.fleetStatus();
     if (fleetStatus !== 'running') throw new ContractError({ code: 'conflict', message: `the fleet is ${fleetStatus}`, field: 'fleet' });
-    const settings = TrafficSettings.parse({ ...this.settings, ...patch });
+    const settings = withPatch(this.settings, patch);
     const generator = new TrafficGenerator({
       baseUrl: this.options.balancerUrl(),
       settings,
@@ -101,7 +102,7 @@ export class TrafficSession {
 
   /** `traffic.set`: the next start's settings, and the running generator's too (its seed stays). */
   set(patch: Partial<TrafficSettings>): TrafficState {
-    const next = TrafficSettings.parse({ ...this.settings, ...patch });
+    const next = withPatch(this.settings, patch);
     if (this.generator?.running) {
       const { seed: _seed, ...live } = patch;
       this.generator.update(live);
@@ -159,7 +160,7 @@ export class TrafficSession {
           this.options.record('ledger.check-failed', { incident: incidentId, reason: (error as Error).message });
           return;
         }
-        await new Promise((r) => setTimeout(r, 50));
+        await sleep(50);
       }
     }
   }

@@ -1,7 +1,8 @@
 // Passive and active detection, ejection and readmission, and live upstream changes (echo upstreams).
 import { describe, expect, it } from 'vitest';
 import { now } from '../../../electron/engine/clock';
-import { closedLoop, request, sleep, useLab } from './helpers';
+import { closedLoop, request, useLab } from './helpers';
+import { sleep } from '../../../shared/sleep';
 
 const lab = useLab();
 

@@ -112,9 +112,9 @@ describe('headers and bodies', () => {
     const { port } = new URL(balancer.url);
     const req = http.get({ host: '127.0.0.1', port, path: '/', agent: false });
     req.on('error', () => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect.poll(() => balancer.snapshot().upstreams[0]!.inflight).toBe(1); // the try is under way
     req.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect.poll(() => outcomes.length).toBe(1);
     expect(outcomes).toEqual([expect.objectContaining({ ok: false, status: 0, error: 'client-aborted', nodeId: 'a', tries: 1 })]);
     expect(balancer.snapshot().upstreams[0]!.inflight).toBe(0);
     expect(balancer.snapshot().upstreams[0]!.consecutiveFailures).toBe(0);

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Balancer } from '../../../electron/engine/balancer/index';
 import { now } from '../../../electron/engine/clock';
 import { EventRecorder } from './helpers';
+import { sleep } from '../../../shared/sleep';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -37,13 +38,13 @@ describe('active checks across a restart', () => {
 
     balancer.nodeExited('n1', now());
     // Let several 503s fall due (the node is down: seen failing, as it should be) and more go out.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     restoring = false;
     const startedAt = now();
     balancer.nodeStarted('n1');
     await recorder.waitFor('readmitted', 'n1', 2_000);
     // The 503s still out arrive over the next 300 ms.
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await sleep(600);
     const after = recorder.events.filter((e) => e.at >= startedAt && (e.kind === 'detected' || e.kind === 'ejected'));
     expect(after, JSON.stringify(recorder.events)).toEqual([]);
     expect(balancer.snapshot().upstreams[0]).toMatchObject({ id: 'n1', state: 'in-rotation' });

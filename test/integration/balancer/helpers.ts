@@ -6,7 +6,6 @@ import { Balancer, type BalancerListener, type DetectionVia, type RequestOutcome
 import type { BalancerSettingsPatch } from '../../../shared/contract/model';
 import { BalancerSettings } from '../../../shared/contract/model';
 import { EchoUpstream, type EchoUpstreamOptions } from '../../support/echo-upstream';
-export { sleep } from '../../../shared/sleep';
 
 export type BalancerEvent =
   | { kind: 'detected'; nodeId: string; via: DetectionVia; at: number; reason: string }

@@ -3,7 +3,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sleep, useLab } from './helpers';
+import { useLab } from './helpers';
+import { sleep } from '../../../shared/sleep';
 
 const lab = useLab();
 let child: ChildProcess | undefined;

@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { now } from '../../../electron/engine/clock';
 import { useServers, type ServerHandle } from '../../support/server-harness';
-import { openLoop, sleep, useLab } from './helpers';
+import { openLoop, useLab } from './helpers';
+import { sleep } from '../../../shared/sleep';
 
 const servers = useServers();
 const lab = useLab();

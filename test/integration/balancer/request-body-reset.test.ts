@@ -3,6 +3,7 @@
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { request, useLab } from './helpers';
+import { sleep } from '../../../shared/sleep';
 
 const lab = useLab();
 const quiet = { health: { enabled: false }, passive: { enabled: false } } as const;
@@ -49,7 +50,7 @@ describe('request bodies to a node that resets connections', () => {
         // with half a body unread used to hang the next request on it).
         expect(answer).toMatchObject({ status: 502 });
       }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     } finally {
       process.off('uncaughtException', onError);
     }

@@ -13,6 +13,7 @@ import { loadFleetFile } from '../../../electron/engine/fleet/index';
 import { cliEntry } from '../../support/cli';
 import { pidOf, startLab, waitFor, type LabUnderTest } from '../../support/lab-client';
 import { makeTempDir, removeDir } from '../../support/temp';
+import { sleep } from '../../../shared/sleep';
 
 // Where the README's script looks for it: PATH, then /usr/sbin (outside a user's PATH on Debian).
 const nginx = spawnSync('sh', ['-c', 'PATH="$PATH:/usr/sbin:/usr/local/sbin"; command -v nginx']).status === 0;
@@ -87,15 +88,15 @@ describe.skipIf(!nginx && !ci)('a fleet of three nginx (the README example)', ()
         const batch = await Promise.all(Array.from({ length: 5 }, () => get(`${lab.balancerUrl}/index.html`).catch(() => ({ status: 0, node: null, body: '' }))));
         sent += batch.length;
         for (const a of batch) if (a.status !== 200) failed.push(a.status);
-        await new Promise((r) => setTimeout(r, 10));
+        await sleep(10);
       }
     })();
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     const pid = pidOf(await t.state(), 'web2');
     process.kill(pid, 'SIGKILL');
     await waitFor('web2 ejected', () => t!.timeline.find((e) => e.kind === 'balancer.ejected' && e.nodeId === 'web2'), 5_000);
     const readmitted = await waitFor('web2 readmitted', () => t!.timeline.find((e) => e.kind === 'balancer.readmitted' && e.nodeId === 'web2'), 15_000);
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     stop = true;
     await stream;
     expect(sent).toBeGreaterThan(50);

@@ -5,7 +5,8 @@ import { InProcessDataPlane, PlaneClient, type InProcessDataPlaneOptions } from 
 import type { PlaneInType, PlaneOutType } from '../../../electron/engine/data-plane/messages';
 import type { BalancerSettingsPatch } from '../../../shared/contract/model';
 import { EchoUpstream, type EchoUpstreamOptions } from '../../support/echo-upstream';
-import { EventRecorder, request, settings, sleep } from '../balancer/helpers';
+import { EventRecorder, request, settings } from '../balancer/helpers';
+import { sleep } from '../../../shared/sleep';
 import { RecordingPlane, plainDataProblem, type RecordedIn } from './recording-plane';
 
 const IN_TYPES = ['settings', 'upstreams', 'node.exited', 'node.started', 'http-fault.set', 'http-fault.cleared', 'link-toxic.reverted'] as const;

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SHELL_REAPER_SCRIPT, startShellReaper, type OrphanGuard } from '../../../electron/main/shell-reaper.js';
+import { sleep } from '../../../shared/sleep.js';
 
 const holderScript = fileURLToPath(new URL('./fixtures/reaper-holder.ts', import.meta.url));
 
@@ -38,7 +39,7 @@ async function timeUntilGone(pids: number[], limitMs: number): Promise<{ ms: num
   const start = performance.now();
   let left = pids.filter(isRunning);
   while (left.length > 0 && performance.now() - start < limitMs) {
-    await new Promise((r) => setTimeout(r, 2));
+    await sleep(2);
     left = left.filter(isRunning);
   }
   return { ms: performance.now() - start, left };
@@ -122,7 +123,7 @@ describe('the shell reaper', () => {
     const first = guard.pid as number;
     process.kill(first, 'SIGKILL'); // a SIGKILL is not trapped: nothing reaped, the guard is simply gone
     await expect.poll(() => guard?.pid !== undefined && guard.pid !== first, { timeout: 5_000 }).toBe(true);
-    await new Promise((r) => setTimeout(r, 100)); // the respawned shell reads the registry
+    await sleep(100); // the respawned shell reads the registry
     const exited = new Promise<NodeJS.Signals | null>((resolve) => node.once('exit', (_code, signal) => resolve(signal)));
     process.kill(guard.pid as number, 'SIGTERM'); // trapped: reap, as on the engine's death
     expect(await exited).toBe('SIGKILL');
@@ -139,7 +140,7 @@ describe('the shell reaper', () => {
     guard.add(node.pid as number, true);
     expect(guard.pid).toBeGreaterThan(1);
     expect(guard.pid).not.toBe(first);
-    await new Promise((r) => setTimeout(r, 100)); // the new shell reads the registry
+    await sleep(100); // the new shell reads the registry
     const exited = new Promise<NodeJS.Signals | null>((resolve) => node.once('exit', (_code, signal) => resolve(signal)));
     process.kill(guard.pid as number, 'SIGTERM'); // trapped: reap, as on the engine's death
     expect(await exited).toBe('SIGKILL');

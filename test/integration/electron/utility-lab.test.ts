@@ -46,7 +46,8 @@ describe.skipIf(!existsSync(serverEntry()))("a lab on the desktop app's launcher
     await waitFor('s1 to run again', () => stat(pidOf(state, 's1')).state !== 'T' || undefined);
 
     await lab.client.request('traffic.start', { rate: 100, durationMs: 2_000, readShare: 0.5 });
-    await new Promise((r) => setTimeout(r, 300));
+    // Writes acknowledged before the kill: the incident's ledger check (lostWrites) needs some.
+    await waitFor('writes acknowledged', async () => (await lab.state()).traffic.ledger.acked >= 10);
     await lab.client.request('fault.inject', { type: 'kill', target: 'p1' });
     const incident = await waitFor('the incident to close', () => [...lab.incidents.values()].find((i) => i.nodeId === 'p1' && !i.open && i.lostWrites !== null), 30_000);
     expect(incident.cause).toBe('fault:kill');

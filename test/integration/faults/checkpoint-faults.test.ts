@@ -6,6 +6,7 @@ import type { FaultRecord } from '../../../shared/contract/model';
 import { labNodeSecret } from '../../../electron/engine/fleet/node-launch';
 import { missingWrites, ServerHandle, writeKeys } from '../../support/server-harness';
 import { serverEvents, useFaultLab, type FaultLab } from './helpers';
+import { faultSpec } from '../../support/fault-spec';
 
 const lab = useFaultLab();
 const seeded = (seed: number) => () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
@@ -37,7 +38,7 @@ async function primaryWithHistory(faultLab: FaultLab): Promise<{ client: ServerH
 
 /** kill -9 through the fault layer; resolves once the supervisor has it ready again. */
 async function killAndRecover(faultLab: FaultLab): Promise<{ killedAt: number; events: ReturnType<typeof serverEvents> }> {
-  const kill = await faultLab.registry.inject({ type: 'kill', target: 'n1' });
+  const kill = await faultLab.registry.inject(faultSpec({ type: 'kill', target: 'n1' }));
   const killedAt = kill.effect.sentAt as number;
   await faultLab.harness.recorder.nth('node.ready', 'n1', 1, 15_000);
   return { killedAt, events: serverEvents(faultLab, 'n1', killedAt) };
@@ -66,7 +67,7 @@ describe.runIf(process.platform === 'linux')('checkpoint faults on a real server
   it.each(cases)('$type $attributes → detected ($reason), generation 1 + log restore every acknowledged write', async ({ type, attributes, reason, check }) => {
     const faultLab = lab({ random: seeded(7) });
     const { acked } = await primaryWithHistory(faultLab);
-    const fault = await faultLab.registry.inject({ type, target: 'n1', attributes: attributes ?? {} });
+    const fault = await faultLab.registry.inject(faultSpec({ type, target: 'n1', attributes: attributes ?? {} }));
     expect(fault).toMatchObject({ status: 'applied-once', kind: 'checkpoint', effect: { generation: 2, name: 'checkpoints/ckpt-0000000002.bin' } });
     check(fault);
 
@@ -82,7 +83,7 @@ describe.runIf(process.platform === 'linux')('checkpoint faults on a real server
   it('wal_corrupt_tail → wal.tail-discarded; exactly the damaged last record is lost, everything before it restored', async () => {
     const faultLab = lab({ random: seeded(11) });
     const { acked, lsnOf } = await primaryWithHistory(faultLab);
-    const fault = await faultLab.registry.inject({ type: 'wal_corrupt_tail', target: 'n1', attributes: { bytes: 16 } });
+    const fault = await faultLab.registry.inject(faultSpec({ type: 'wal_corrupt_tail', target: 'n1', attributes: { bytes: 16 } }));
     const { from, to } = fault.effect.overwritten as { from: number; to: number };
     expect(to - from).toBe(16);
     expect(fault.effect.name).toMatch(/^wal\/wal-\d{20}\.log$/);
@@ -102,10 +103,10 @@ describe.runIf(process.platform === 'linux')('checkpoint faults on a real server
   it('the same seed damages the same bits', async () => {
     const first = lab({ random: seeded(42) });
     await primaryWithHistory(first);
-    const a = await first.registry.inject({ type: 'checkpoint_bitflip', target: 'n1', attributes: { bits: 5, generation: 1 } });
+    const a = await first.registry.inject(faultSpec({ type: 'checkpoint_bitflip', target: 'n1', attributes: { bits: 5, generation: 1 } }));
     const second = lab({ random: seeded(42) });
     await primaryWithHistory(second);
-    const b = await second.registry.inject({ type: 'checkpoint_bitflip', target: 'n1', attributes: { bits: 5, generation: 1 } });
+    const b = await second.registry.inject(faultSpec({ type: 'checkpoint_bitflip', target: 'n1', attributes: { bits: 5, generation: 1 } }));
     // Same file size, same seed: the same positions (the bytes there may differ: keys land in write order).
     const positions = (fault: FaultRecord) => (fault.effect.flips as Array<{ offset: number; bit: number }>).map(({ offset, bit }) => `${offset}:${bit}`);
     expect(a.effect.file).not.toBe(b.effect.file);

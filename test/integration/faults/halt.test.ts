@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { waitUntil } from '../fleet/helpers';
 import { stateOf, useFaultLab } from './helpers';
 import { sleep } from '../../../shared/sleep';
+import { faultSpec } from '../../support/fault-spec';
 
 const lab = useFaultLab();
 
@@ -15,17 +16,17 @@ describe.runIf(process.platform === 'linux')('halt', () => {
     const pids = Object.fromEntries(ids.map((id) => [id, node(id).pid!]));
 
     await Promise.all([
-      registry.inject({ type: 'pause', target: 'n1' }),
-      registry.inject({ type: 'pause', target: 'n2' }),
-      registry.inject({ type: 'pause', target: 'n3' }),
+      registry.inject(faultSpec({ type: 'pause', target: 'n1' })),
+      registry.inject(faultSpec({ type: 'pause', target: 'n2' })),
+      registry.inject(faultSpec({ type: 'pause', target: 'n3' })),
       // Long enough that it has not killed anything yet: halt must cancel its timer.
-      registry.inject({ type: 'crash-loop', target: 'n4', attributes: { afterMs: 2_000 } }),
-      registry.inject({ type: 'latency', target: 'n1', attributes: { latency: 200, jitter: 20 } }),
-      registry.inject({ type: 'bandwidth', target: 'n2', attributes: { rate: 10 }, stream: 'upstream' }),
-      registry.inject({ type: 'partition', target: 'n4', attributes: { links: 'replication' } }),
-      registry.inject({ type: 'http_error', target: 'n2', attributes: { status: 502, share: 0.5 } }),
-      registry.inject({ type: 'http_abort', target: 'n3' }),
-      registry.inject({ type: 'http_error', target: 'n4', durationMs: 60_000 }),
+      registry.inject(faultSpec({ type: 'crash-loop', target: 'n4', attributes: { afterMs: 2_000 } })),
+      registry.inject(faultSpec({ type: 'latency', target: 'n1', attributes: { latency: 200, jitter: 20 } })),
+      registry.inject(faultSpec({ type: 'bandwidth', target: 'n2', attributes: { rate: 10 }, stream: 'upstream' })),
+      registry.inject(faultSpec({ type: 'partition', target: 'n4', attributes: { links: 'replication' } })),
+      registry.inject(faultSpec({ type: 'http_error', target: 'n2', attributes: { status: 502, share: 0.5 } })),
+      registry.inject(faultSpec({ type: 'http_abort', target: 'n3' })),
+      registry.inject(faultSpec({ type: 'http_error', target: 'n4', durationMs: 60_000 })),
     ]);
     expect(registry.list().filter((r) => r.status === 'active')).toHaveLength(10);
     expect(network.applied.size).toBe(3);

@@ -76,7 +76,7 @@ describe.runIf(process.platform === 'linux')('revert journal after an engine cra
     expect(await waitUntil(() => !isRunning(pausedRef), 3_000)).toBe(true);
 
     const timeline: Array<{ kind: string; detail: Record<string, unknown> }> = [];
-    const fleet = { node: () => undefined, stopNode: () => Promise.reject(new Error('unused')), restartNode: () => Promise.reject(new Error('unused')) };
+    const fleet = { status: 'running' as const, node: () => undefined, stopNode: () => Promise.reject(new Error('unused')), restartNode: () => Promise.reject(new Error('unused')) };
     const next = new FaultRegistry({ runDir, fleet, network: new StubPort(), http: new StubPort(), listener: { onTimeline: (kind, _n, detail) => timeline.push({ kind, detail }), onChanged: () => {} } });
     const lines = await next.recoverJournal();
     console.log(lines.join('\n'));

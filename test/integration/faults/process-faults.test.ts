@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { waitUntil } from '../fleet/helpers';
 import { idleNode, stateOf, useFaultLab } from './helpers';
 import { sleep } from '../../../shared/sleep';
+import { faultSpec } from '../../support/fault-spec';
 
 const lab = useFaultLab();
 const linux = process.platform === 'linux';
@@ -13,7 +14,7 @@ describe.runIf(linux)('process faults', () => {
     await start({ nodes: [{ id: 'n1', kind: 'bundled', role: 'stateless' }] });
     const pid = node('n1').pid!;
 
-    const fault = await registry.inject({ type: 'pause', target: 'n1' });
+    const fault = await registry.inject(faultSpec({ type: 'pause', target: 'n1' }));
     expect(fault).toMatchObject({ id: 'f-1', status: 'active', kind: 'process', effect: { pid, signal: 'SIGSTOP', group: true } });
     expect(await waitUntil(() => stateOf(pid) === 'T', 1_000)).toBe(true);
     expect(registry.list()[0]).toMatchObject({ id: 'f-1', status: 'active' });
@@ -31,7 +32,7 @@ describe.runIf(linux)('process faults', () => {
     const { harness, start, registry, node } = lab();
     await start({ nodes: [idleNode('n1')] });
     const pid = node('n1').pid!;
-    const fault = await registry.inject({ type: 'pause', target: 'n1', durationMs: 300 });
+    const fault = await registry.inject(faultSpec({ type: 'pause', target: 'n1', durationMs: 300 }));
     // SIGSTOP takes effect when the kernel next schedules the target: wait for it (still booting here).
     expect(await waitUntil(() => stateOf(pid) === 'T', 250, 2)).toBe(true);
     expect(fault.expiresAt! - fault.injectedAt).toBe(300);
@@ -48,7 +49,7 @@ describe.runIf(linux)('process faults', () => {
     const { harness, start, registry, node } = lab();
     await start({ nodes: [{ id: 'n1', kind: 'bundled', role: 'stateless' }] });
     const pid = node('n1').pid!;
-    const fault = await registry.inject({ type: 'kill', target: 'n1' });
+    const fault = await registry.inject(faultSpec({ type: 'kill', target: 'n1' }));
     expect(fault).toMatchObject({ status: 'applied-once', effect: { pid, signal: 'SIGKILL' } });
     const exited = await harness.recorder.nth('node.exited', 'n1', 0);
     expect(exited.detail).toMatchObject({ pid, signal: 'SIGKILL', byLab: false });
@@ -69,7 +70,7 @@ describe.runIf(linux)('process faults', () => {
     await start({ nodes: [{ id: 'n1', kind: 'command', command: process.execPath, args: ['-e', script, '{port}', '{dataDir}'], healthPath: '/' }] });
     const pid = node('n1').pid!;
     expect(node('n1').status).toBe('ready');
-    const fault = await registry.inject({ type: 'kill', target: 'n1', attributes: { signal: 'SIGTERM', graceMs: 300 } });
+    const fault = await registry.inject(faultSpec({ type: 'kill', target: 'n1', attributes: { signal: 'SIGTERM', graceMs: 300 } }));
     const exited = await harness.recorder.nth('node.exited', 'n1', 0, 3_000);
     expect(exited.detail).toMatchObject({ pid, signal: 'SIGKILL', byLab: false });
     const afterMs = exited.at - (fault.effect.sentAt as number);
@@ -81,7 +82,7 @@ describe.runIf(linux)('process faults', () => {
   it('crash-loop for 1.5 s: several exits, none after it ends, and the node comes back', async () => {
     const { harness, start, registry } = lab();
     await start({ nodes: [{ id: 'n1', kind: 'bundled', role: 'stateless' }] });
-    const fault = await registry.inject({ type: 'crash-loop', target: 'n1', durationMs: 1_500, attributes: { afterMs: 100 } });
+    const fault = await registry.inject(faultSpec({ type: 'crash-loop', target: 'n1', durationMs: 1_500, attributes: { afterMs: 100 } }));
     const ended = await harness.recorder.nth('fault.reverted', 'n1', 0, 3_000);
     expect(ended.detail).toMatchObject({ how: 'expired' });
     const exits = harness.recorder.events('node.exited', 'n1');
@@ -101,7 +102,7 @@ describe.runIf(linux)('process faults', () => {
     const { harness, start, registry, node, changes } = lab();
     await start({ nodes: [{ id: 'n1', kind: 'bundled', role: 'stateless' }] });
     const pid = node('n1').pid!;
-    const fault = await registry.inject({ type: 'restart', target: 'n1', attributes: { graceMs: 1_000 } });
+    const fault = await registry.inject(faultSpec({ type: 'restart', target: 'n1', attributes: { graceMs: 1_000 } }));
     expect(fault).toMatchObject({ status: 'applied-once', effect: { pid, graceMs: 1_000 } });
     const exited = await harness.recorder.nth('node.exited', 'n1', 0);
     expect(exited.detail).toMatchObject({ pid, byLab: true });
@@ -112,8 +113,8 @@ describe.runIf(linux)('process faults', () => {
   it('kill and pause refuse a node with no process, changing nothing', async () => {
     const { start, registry } = lab();
     await start({ nodes: [{ ...idleNode('n1'), autostart: false }] });
-    await expect(registry.inject({ type: 'kill', target: 'n1' })).rejects.toMatchObject({ code: 'conflict', field: 'target' });
-    await expect(registry.inject({ type: 'pause', target: 'n1' })).rejects.toMatchObject({ code: 'conflict', field: 'target' });
+    await expect(registry.inject(faultSpec({ type: 'kill', target: 'n1' }))).rejects.toMatchObject({ code: 'conflict', field: 'target' });
+    await expect(registry.inject(faultSpec({ type: 'pause', target: 'n1' }))).rejects.toMatchObject({ code: 'conflict', field: 'target' });
     expect(registry.list()).toEqual([]);
   });
 });

@@ -59,7 +59,7 @@ function forgePause(id: string, undo: Record<string, unknown>): void {
 async function recover(): Promise<string[]> {
   const registry = new FaultRegistry({
     runDir,
-    fleet: { node: () => undefined, stopNode: () => Promise.reject(new Error('unused')), restartNode: () => Promise.reject(new Error('unused')) },
+    fleet: { status: 'running', node: () => undefined, stopNode: () => Promise.reject(new Error('unused')), restartNode: () => Promise.reject(new Error('unused')) },
     network: new StubPort(),
     http: new StubPort(),
     listener: { onTimeline: () => {}, onChanged: () => {} },

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FleetSpec, FleetSpecInput } from '../../../shared/contract/model';
 import { FleetHarness } from './helpers';
+import { sleep } from '../../../shared/sleep';
 
 // /bin/sh starts in a few ms, so gaps are dominated by the supervisor's backoff.
 const exitAtOnce = { kind: 'command' as const, command: '/bin/sh', args: ['-c', 'exit 1'] };
@@ -43,7 +44,7 @@ describe('restart backoff and crash-loop', () => {
     startGaps.forEach((gap, i) => expect(gap).toBeGreaterThan(100 * 2 ** i));
 
     // No more restarts while in crash-loop.
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
     expect(recorder.events('node.starting', 'flappy')).toHaveLength(5);
 
     // The lab starts it again: counters reset, so the first delay is back to 100 ms.

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FleetSpec, FleetSpecInput } from '../../../shared/contract/model';
 import { now } from '../../../electron/engine/clock';
 import { FleetHarness, nodeScript } from './helpers';
+import { sleep } from '../../../shared/sleep';
 
 let harness: FleetHarness | undefined;
 afterEach(async () => {
@@ -19,7 +20,7 @@ describe('exit detection', () => {
     await fleet.start(spec as FleetSpec);
     const pid = fleet.node('victim')?.pid as number;
     // Let the child finish booting so the kill lands on a settled process.
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await sleep(150);
 
     const killedAt = now();
     process.kill(pid, 'SIGKILL'); // as a terminal would

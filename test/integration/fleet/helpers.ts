@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LogLine, NodeSnapshot } from '../../../shared/contract/model';
 import { FleetSupervisor, type FleetListener, type FleetSupervisorOptions } from '../../../electron/engine/fleet/index';
+import { sleep } from '../../../shared/sleep';
 
 export interface TimelineRecord {
   at: number;
@@ -123,7 +124,7 @@ export async function waitUntil(predicate: () => boolean, timeoutMs: number, ste
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
     if (predicate()) return true;
-    await new Promise((resolve) => setTimeout(resolve, stepMs));
+    await sleep(stepMs);
   }
   return predicate();
 }

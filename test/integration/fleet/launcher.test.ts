@@ -8,6 +8,7 @@ import { FleetSpec } from '../../../shared/contract/model';
 import { PlainNodeLauncher } from '../../../electron/engine/fleet/node-launcher';
 import type { LaunchRequest, LaunchedProcess, OrphanGuard, ProcessExit, ProcessLauncher } from '../../../electron/engine/fleet/process-launcher';
 import { FleetHarness, groupMembers, isRunning, killLeftovers, refOf, waitUntil, type ProcessRef } from './helpers';
+import { sleep } from '../../../shared/sleep';
 
 const fakeServer = fileURLToPath(new URL('./fixtures/fake-server.mjs', import.meta.url));
 const idle = 'setInterval(() => {}, 1000)';
@@ -145,7 +146,7 @@ function slowLauncher(delayMs: number, fail?: string) {
     runtime: 'electron',
     async launch(request) {
       calls.push(request);
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await sleep(delayMs);
       if (fail) throw new Error(fail);
       const proc = await plain.launch(request);
       launched.push(proc);

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FleetSpec, FleetSpecInput } from '../../../shared/contract/model';
 import { FleetHarness } from './helpers';
+import { sleep } from '../../../shared/sleep';
 
 let harness: FleetHarness | undefined;
 afterEach(async () => {
@@ -98,7 +99,7 @@ describe('fleet supervisor: autostart, reconfigure, live role', () => {
     };
     process.kill(p1.pid as number, 'SIGKILL');
     await recorder.nth('node.stopped', 'p1', 0);
-    await new Promise((resolve) => setTimeout(resolve, 150)); // well past the 20 ms backoff
+    await sleep(150); // well past the 20 ms backoff
     expect(fleet.node('p1')).toMatchObject({ status: 'stopped', role: 'standby', pid: null, restarts: 0, lastExit: { signal: 'SIGKILL', byLab: false } });
     expect(recorder.events('node.starting', 'p1')).toHaveLength(1);
     expect(recorder.events('node.restart-scheduled', 'p1')).toEqual([]);

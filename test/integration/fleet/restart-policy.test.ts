@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FleetSpecInput, FleetSpec, RestartPolicy } from '../../../shared/contract/model';
 import { FleetHarness, nodeScript } from './helpers';
+import { sleep } from '../../../shared/sleep';
 
 // Serves {port} (so readiness is real) and exits with CODE when sent SIGUSR2: an exit on demand.
 const EXIT_ON_USR2 =
@@ -60,7 +61,7 @@ describe('restart policies', () => {
 
     // Those that must not restart: exited, and still so well after their 20 ms backoff would have fired.
     for (const id of ['onfail-0', 'never-1', 'never-kill']) await recorder.nth('node.exited', id, 0);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     for (const id of ['onfail-0', 'never-1', 'never-kill']) {
       const node = fleet.node(id);
       expect(node?.status, id).toBe('exited');
@@ -87,7 +88,7 @@ describe('restart policies', () => {
     expect(stopped.lastExit).toMatchObject({ byLab: true, signal: 'SIGTERM' });
     expect(recorder.events('node.exited', 'a')[0]?.detail).toMatchObject({ byLab: true, pid: firstPid });
     expect(recorder.events('node.stopped', 'a')).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     expect(fleet.node('a')?.status).toBe('stopped');
 
     const again = await fleet.startNode('a');

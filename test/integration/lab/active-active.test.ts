@@ -18,7 +18,7 @@ describe('lab: active-active, N+1', () => {
     const lab = t;
     expect((await lab.state()).traffic.settings.readShare).toBe(1);
     await lab.client.request('traffic.start', { rate: 200, durationMs: 2_500 });
-    await new Promise((r) => setTimeout(r, 700));
+    await waitFor('traffic under way', async () => ((await lab.state()).traffic.stats?.ok ?? 0) >= 100);
     const killedAt = performance.timeOrigin + performance.now();
     process.kill(pidOf(await lab.state(), 'a2'), 'SIGKILL');
     const incident = await waitFor('the incident to close', () => [...lab.incidents.values()].find((i) => i.nodeId === 'a2' && !i.open));
@@ -37,7 +37,7 @@ describe('lab: active-active, N+1', () => {
     t = await startLab({ topology: { kind: 'active-active', nodes: 3 } });
     const lab = t;
     await lab.client.request('traffic.start', { rate: 200, durationMs: 2_000 });
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor('traffic under way', async () => ((await lab.state()).traffic.stats?.ok ?? 0) >= 100);
     const pid = pidOf(await lab.state(), 'a3');
     const frozenAt = performance.timeOrigin + performance.now();
     process.kill(pid, 'SIGSTOP');

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InProcessDataPlane } from '../../../electron/engine/data-plane/index.js';
 import { startLab, waitFor, type LabUnderTest } from '../../support/lab-client.js';
+import { sleep } from '../../../shared/sleep.js';
 import { HopPlane, RecordingPlane, plainDataProblem } from '../data-plane/recording-plane.js';
 
 // The lab drives its balancer and fault proxies through the data plane only: what crosses it in a
@@ -20,7 +21,7 @@ describe('lab: the data plane', () => {
     await lab.client.request('traffic.start', { rate: 100, durationMs: 2_500, readShare: 0.5 });
     const slow = await lab.client.request('fault.inject', { type: 'latency', target: 'p1', attributes: { latency: 5 } });
     const errors = await lab.client.request('fault.inject', { type: 'http_error', target: 'p1', attributes: { status: 500, share: 0.1 } });
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     await lab.client.request('fault.revert', { id: slow.id });
     await lab.client.request('fault.revert', { id: errors.id });
     await lab.client.request('fault.inject', { type: 'kill', target: 'p1' });
@@ -48,7 +49,8 @@ describe('lab: the data plane', () => {
     t = await startLab({ topology: { kind: 'hot-standby', replication: 'sync' }, dataPlane: () => new HopPlane(new InProcessDataPlane()) });
     const lab = t;
     await lab.client.request('traffic.start', { rate: 100, durationMs: 2_000, readShare: 0.5 });
-    await new Promise((r) => setTimeout(r, 300));
+    // Writes acknowledged before the kill: the incident's ledger check (lostWrites) needs some.
+    await waitFor('writes acknowledged', async () => (await lab.state()).traffic.ledger.acked >= 10);
     const slow = await lab.client.request('fault.inject', { type: 'latency', target: 'p1', attributes: { latency: 5 } });
     await lab.client.request('fault.revert', { id: slow.id });
     await lab.client.request('fault.inject', { type: 'kill', target: 'p1' });

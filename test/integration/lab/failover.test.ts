@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Incident } from '../../../shared/contract/index.js';
 import { pidOf, startLab, waitFor, type LabUnderTest } from '../../support/lab-client.js';
+import { sleep } from '../../../shared/sleep.js';
 
 // The whole lab through the contract: real nodes, the real balancer, real traffic with its ledger.
 describe('lab: failover across standby topologies', () => {
@@ -14,7 +15,7 @@ describe('lab: failover across standby topologies', () => {
   async function killPrimaryUnderTraffic(kind: 'hot-standby' | 'warm-standby' | 'cold-standby', replication: 'sync' | 'async' = 'sync'): Promise<Incident> {
     t = await startLab({ topology: { kind, replication, server: { checkpointIntervalMs: 200, checkpointEveryWrites: 50 } } });
     await t.client.request('traffic.start', { rate: 200, durationMs: 2_500, readShare: 0.5, keys: 200 });
-    await new Promise((r) => setTimeout(r, 800));
+    await sleep(800);
     // Strict sync promotes only a standby the primary said is in sync (else it holds the failover).
     if (kind === 'hot-standby' && replication === 'sync') await waitFor('s1 in sync', () => (t as LabUnderTest).timeline.find((e) => e.kind === 'standby.in-sync' && e.nodeId === 's1'));
     process.kill(pidOf(await t.state(), 'p1'), 'SIGKILL');

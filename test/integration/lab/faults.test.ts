@@ -45,7 +45,8 @@ describe('lab: faults', () => {
     t = await startLab({ topology: { kind: 'hot-standby', replication: 'sync' } });
     const lab = t;
     await lab.client.request('traffic.start', { rate: 100, durationMs: 2_000, readShare: 0.5 });
-    await new Promise((r) => setTimeout(r, 300));
+    // Writes acknowledged before the kill: the incident's ledger check (lostWrites) needs some.
+    await waitFor('writes acknowledged', async () => (await lab.state()).traffic.ledger.acked >= 10);
     await lab.client.request('fault.inject', { type: 'kill', target: 'p1' });
     const incident = await waitFor('the incident to close', () => [...lab.incidents.values()].find((i) => i.nodeId === 'p1' && !i.open && i.lostWrites !== null));
     expect(incident.cause).toBe('fault:kill');

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLab, waitFor, type LabUnderTest } from '../../support/lab-client.js';
+import { sleep } from '../../../shared/sleep.js';
 
 // node.promote: the manual failover an operator does when nothing in the lab noticed the failure.
 describe('lab: promoting the standby by hand', () => {
@@ -16,9 +17,9 @@ describe('lab: promoting the standby by hand', () => {
     // No health checks and no passive ejection: the lab will not notice the freeze by itself.
     await lab.client.request('balancer.set', { health: { enabled: false }, passive: { enabled: false }, retry: { perTryTimeoutMs: 300 } });
     await lab.client.request('traffic.start', { rate: 100, durationMs: 8_000, readShare: 0.5, timeoutMs: 500 });
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor('writes acknowledged before the freeze', async () => (await lab.state()).traffic.ledger.acked >= 20);
     await lab.client.request('fault.inject', { type: 'pause', target: 'p1' });
-    await new Promise((r) => setTimeout(r, 800));
+    await sleep(800);
     expect(lab.timeline.filter((e) => e.kind === 'failover.started')).toEqual([]);
 
     await expect(lab.client.request('node.promote', { id: 'p1' })).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('"p1" is not the standby') });
@@ -34,7 +35,8 @@ describe('lab: promoting the standby by hand', () => {
     expect(incident.detectedVia).toBe('operator');
     expect(incident.mttdMs).toBeGreaterThan(700); // the operator's reaction time, the whole freeze
     expect(incident.mttrMs).toBeGreaterThan(incident.mttdMs as number);
-    await new Promise((r) => setTimeout(r, 1_000)); // writes to the new primary too
+    const ackedAtRecovery = (await lab.state()).traffic.ledger.acked;
+    await waitFor('writes to the new primary too', async () => (await lab.state()).traffic.ledger.acked >= ackedAtRecovery + 50);
     await lab.client.request('traffic.stop', {});
     const ledger = await lab.client.request('ledger.check', {});
     expect(ledger.acked).toBeGreaterThan(50);

@@ -15,6 +15,7 @@ import { dashboardExpressions, metricNamesIn } from './promql';
 import { pidOf, startLab, waitFor, type LabUnderTest } from '../../support/lab-client';
 import { makeTempDir, removeDir } from '../../support/temp';
 import { httpCall } from '../../support/web-lab';
+import { sleep } from '../../../shared/sleep';
 
 const promtool = spawnSync('promtool', ['--version']).status === 0;
 const ci = process.env.CI === 'true';
@@ -90,7 +91,7 @@ describe.skipIf(!promtool && !ci)('/metrics of a real lab, checked by promtool',
     const since = t.timeline.findLastIndex((e) => e.kind === 'topology.changed');
     await waitFor('s1 in sync', () => t!.timeline.slice(since + 1).find((e) => e.kind === 'standby.in-sync' && e.nodeId === 's1'), 15_000);
     await t.client.request('traffic.start', { rate: 300, durationMs: 3_000, readShare: 0.5, keys: 100 });
-    await new Promise((r) => setTimeout(r, 400));
+    await sleep(400);
     process.kill(pidOf(await t.state(), 'p1'), 'SIGKILL');
     await waitFor('the incident to close', () => [...t!.incidents.values()].find((i) => i.nodeId === 'p1' && !i.open && i.mttrMs !== null), 20_000);
     await waitFor('p1 back, as the standby', async () => ((await t!.state()).nodes.find((n) => n.id === 'p1')?.status === 'ready' ? true : undefined), 15_000);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { now } from '../../../electron/engine/clock';
 import { DeadlineQueue, type DeadlineEntry } from '../../../electron/engine/balancer/deadline-queue';
+import { sleep } from '../../../shared/sleep';
 
 interface Entry extends DeadlineEntry {
   name: string;
@@ -22,7 +23,7 @@ describe('deadline queue (one timer for every per-try timeout)', () => {
     queue.add(d, t + 20); // earlier than the head: the timer is re-armed
     queue.remove(b);
     expect(queue.size).toBe(3);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await sleep(150);
     expect(fired.map((f) => f.name)).toEqual(['d', 'a', 'c']);
     // Measured on a 2-core machine: a timer fires within a few ms of its deadline.
     for (const f of fired) {
@@ -38,7 +39,7 @@ describe('deadline queue (one timer for every per-try timeout)', () => {
     const queue = new DeadlineQueue<Entry>((e) => fired.push(e.name));
     queue.add(entry('x'), now() + 10);
     queue.dispose();
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    await sleep(40);
     expect(fired).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi, type Mock } from 'vitest';
 import {
   BalancerSettings,
   FleetSpec,
@@ -107,6 +107,30 @@ describe('ContractHost', () => {
     expect(handlers['node.stop']).not.toHaveBeenCalled();
   });
 
+  it('tells onCommand of each command a handler carried out, with its parsed params, whoever asked; not of a refused or failed one', async () => {
+    const { host, client, handlers } = setup();
+    const done: Array<{ name: string; params: unknown }> = [];
+    host.onCommand(() => {
+      throw new Error('a listener that throws (first, so the next must still be told)');
+    });
+    const stop = host.onCommand((d) => done.push({ name: d.name, params: d.params }));
+    await client.request('node.start', { id: 'n1' });
+    await host.request('balancer.set', { strategy: 'random' });
+    await client.request('node.start', { id: 'bad id!' }).catch(() => undefined);
+    handlers['node.stop'].mockImplementationOnce(() => {
+      throw new ContractError({ code: 'conflict', message: 'no' });
+    });
+    await client.request('node.stop', { id: 'n1' }).catch(() => undefined);
+    await expect(client.request('node.restart', { id: 'n1' })).resolves.toMatchObject({ id: 'n1' });
+    stop();
+    await client.request('node.start', { id: 'n1' });
+    expect(done).toEqual([
+      { name: 'node.start', params: { id: 'n1' } },
+      { name: 'balancer.set', params: { strategy: 'random' } },
+      { name: 'node.restart', params: { id: 'n1' } },
+    ]);
+  });
+
   it('names a bad field deep inside a fleet spec', async () => {
     const { host, handlers } = setup();
     const error = await host
@@ -115,6 +139,37 @@ describe('ContractHost', () => {
     expect((error as ContractError).code).toBe('invalid-params');
     expect((error as ContractError).field).toMatch(/^params\.fleet\.nodes\.1/);
     expect(handlers['fleet.start']).not.toHaveBeenCalled();
+  });
+
+  it("refuses a fleet whose replicas are wrong before fleet.start's handler (the lab does not check it again)", async () => {
+    const { host, handlers } = setup();
+    const nodes = [
+      { id: 'p1', role: 'primary', server: { replicas: ['p1'] } },
+      { id: 's1', role: 'standby' },
+    ];
+    const error = (await host.call('fleet.start', { fleet: { nodes } }).catch((e: unknown) => e)) as ContractError;
+    expect(error.code).toBe('invalid-params');
+    expect(error.field).toBe('params.fleet.nodes.0.server.replicas.0');
+    expect(error.message).toMatch(/cannot replicate to itself/);
+    expect(handlers['fleet.start']).not.toHaveBeenCalled();
+  });
+
+  it("hands fault.inject's handler a FaultSpec: parsed once, the type's defaults filled in, the links resolved", async () => {
+    const { host, handlers } = setup();
+    const received: unknown[] = [];
+    (handlers['fault.inject'] as Mock<(spec: unknown) => never>).mockImplementation((spec) => {
+      received.push(spec);
+      return undefined as never;
+    });
+    await host.call('fault.inject', { type: 'latency', target: 'n1', attributes: { latency: 40 } });
+    await host.call('fault.inject', { type: 'partition', target: 'n1', links: 'replication' });
+    expect(received).toEqual([
+      { type: 'latency', target: 'n1', attributes: { latency: 40, jitter: 0 }, toxicity: 1, stream: 'downstream', links: 'all' },
+      { type: 'partition', target: 'n1', attributes: { links: 'replication' }, toxicity: 1, stream: 'downstream', links: 'replication' },
+    ]);
+    await expect(host.call('fault.inject', { type: 'kill', target: 'n1', links: 'all' })).rejects.toMatchObject({ code: 'invalid-params', field: 'params.links' });
+    await expect(host.call('fault.inject', { type: 'latency', target: 'n1', attributes: { latency: -1 } })).rejects.toMatchObject({ code: 'invalid-params', field: 'params.attributes.latency' });
+    expect(received).toHaveLength(2);
   });
 
   it('refuses what the schemas let through: a __proto__ key, nesting past 32 levels, a health path the HTTP client cannot send', async () => {
@@ -134,6 +189,14 @@ describe('ContractHost', () => {
     expect(handlers['fault.inject']).not.toHaveBeenCalled();
     expect(handlers['node.stop']).not.toHaveBeenCalled();
     expect(handlers['fleet.start']).not.toHaveBeenCalled();
+  });
+
+  it('request (the engine\'s own clients) validates as call does, typed', async () => {
+    const { host, handlers } = setup();
+    const restarted: NodeSnapshot = await host.request('node.restart', { id: 'n1' });
+    expect(restarted).toEqual(node);
+    await expect(host.request('node.stop', { id: 'N 1!' })).rejects.toMatchObject({ code: 'invalid-params', field: 'params.id' });
+    expect(handlers['node.stop']).not.toHaveBeenCalled();
   });
 
   it('refuses an unknown command', async () => {

@@ -38,4 +38,24 @@ describe('patch schemas', () => {
     }
     expect(BalancerSettingsPatch.safeParse({ health: { path: '/health%20z?x=1' } }).success).toBe(true);
   });
+
+  it('withPatch merges a parsed patch into parsed settings: what it names replaces, what it leaves out (or undefined) stays', async () => {
+    const { TrafficSettings, TrafficSettingsPatch, withPatch } = await import('../../../shared/contract/model.js');
+    const base = TrafficSettings.parse({ rate: 50, keys: 10 });
+    const merged = withPatch(base, { ...TrafficSettingsPatch.parse({ rate: 75 }), keys: undefined });
+    expect(merged).toEqual({ ...base, rate: 75 });
+    expect(base.rate).toBe(50);
+  });
+});
+
+describe('FaultSpec: a fault.inject parsed once, for the fault layer', () => {
+  it("fills in the type's defaults and resolves the links, whichever way a partition says them", async () => {
+    const { FaultSpec } = await import('../../../shared/contract/model.js');
+    expect(FaultSpec.parse({ type: 'kill', target: 'p1' })).toEqual({ type: 'kill', target: 'p1', attributes: { signal: 'SIGKILL', graceMs: 2_000 }, toxicity: 1, stream: 'downstream', links: 'all' });
+    expect(FaultSpec.parse({ type: 'latency', target: 'p1', links: 'replication' })).toMatchObject({ attributes: { latency: 0, jitter: 0 }, links: 'replication' });
+    expect(FaultSpec.parse({ type: 'partition', target: 'p1', attributes: { links: 'balancer' } })).toMatchObject({ attributes: { links: 'balancer' }, links: 'balancer' });
+    expect(FaultSpec.parse({ type: 'partition', target: 'p1', links: 'replication' })).toMatchObject({ attributes: { links: 'replication' }, links: 'replication' });
+    expect(FaultSpec.parse({ type: 'partition', target: 'p1' })).toMatchObject({ attributes: { links: 'all' }, links: 'all' });
+    expect(FaultSpec.safeParse({ type: 'partition', target: 'p1', links: 'balancer', attributes: { links: 'replication' } }).error?.issues[0]?.path).toEqual(['links']);
+  });
 });

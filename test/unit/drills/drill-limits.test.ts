@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ContractError } from '../../../shared/contract/errors';
-import { describeFootprint, DrillLimits, drillFootprint, isModestLoad } from '../../../shared/drill/schema';
+import { describeFootprint, DrillLimits, drillFootprint, isModestLoad } from '../../../shared/drill/footprint';
 import { loadDrillFile, parseDrill } from '../../../electron/engine/drills/drill-file';
 
 // What a drill file may ask of the machine: enough for every workstation drill, never an hour of

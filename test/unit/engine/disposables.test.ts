@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DisposableStore } from '../../../electron/engine/disposables';
+import { sleep } from '../../../shared/sleep';
 
 describe('DisposableStore (everything the engine tears down, in one place)', () => {
   it('tears down last added first, awaiting each before the next', async () => {
@@ -10,7 +11,7 @@ describe('DisposableStore (everything the engine tears down, in one place)', () 
     });
     store.add({
       dispose: async () => {
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await sleep(20);
         order.push('second');
       },
     });
@@ -26,7 +27,7 @@ describe('DisposableStore (everything the engine tears down, in one place)', () 
     const store = new DisposableStore();
     store.defer(async () => {
       runs += 1;
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(10);
     });
     expect(store.disposed).toBe(false);
     const first = store.dispose();

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FaultRegistry } from '../../../electron/engine/faults/index';
 import { encodeImage, serializeMap } from '../../../electron/server/checkpoint-format';
 import { FakeFleet, RecordingPort, snapshot } from './fake-fleet';
+import { faultSpec } from '../../support/fault-spec';
 
 let root: string;
 let runDir: string;
@@ -49,7 +50,7 @@ describe('checkpoint faults touch exactly what they say', () => {
   it('bitflip: the named bits of the newest payload, nothing else; same seed, same bits', async () => {
     writeCheckpoint(1, 10);
     const original = writeCheckpoint(2, 20);
-    const fault = await registry(seeded(3)).inject({ type: 'checkpoint_bitflip', target: 'n1', attributes: { bits: 8 } });
+    const fault = await registry(seeded(3)).inject(faultSpec({ type: 'checkpoint_bitflip', target: 'n1', attributes: { bits: 8 } }));
     const damaged = readFileSync(ckpt(2));
     const flips = fault.effect.flips as Array<{ offset: number; bit: number }>;
     expect(flips).toHaveLength(8);
@@ -59,7 +60,7 @@ describe('checkpoint faults touch exactly what they say', () => {
     expect(flips.every((f) => f.offset >= 76 && f.offset < original.length)).toBe(true);
 
     writeFileSync(ckpt(2), original);
-    const again = await registry(seeded(3)).inject({ type: 'checkpoint_bitflip', target: 'n1', attributes: { bits: 8 } });
+    const again = await registry(seeded(3)).inject(faultSpec({ type: 'checkpoint_bitflip', target: 'n1', attributes: { bits: 8 } }));
     expect(again.effect.flips).toEqual(fault.effect.flips);
     expect(readFileSync(ckpt(2)).equals(damaged)).toBe(true);
   });
@@ -67,35 +68,35 @@ describe('checkpoint faults touch exactly what they say', () => {
   it('bitflip of a given generation; a missing one names attributes.generation', async () => {
     const first = writeCheckpoint(1, 10);
     writeCheckpoint(2, 10);
-    const fault = await registry().inject({ type: 'checkpoint_bitflip', target: 'n1', attributes: { generation: 1 } });
+    const fault = await registry().inject(faultSpec({ type: 'checkpoint_bitflip', target: 'n1', attributes: { generation: 1 } }));
     expect(fault.effect).toMatchObject({ generation: 1, name: 'checkpoints/ckpt-0000000001.bin' });
     expect(readFileSync(ckpt(1)).equals(first)).toBe(false);
-    await expect(registry().inject({ type: 'checkpoint_bitflip', target: 'n1', attributes: { generation: 7 } })).rejects.toMatchObject({ code: 'not-found', field: 'attributes.generation' });
+    await expect(registry().inject(faultSpec({ type: 'checkpoint_bitflip', target: 'n1', attributes: { generation: 7 } }))).rejects.toMatchObject({ code: 'not-found', field: 'attributes.generation' });
   });
 
   it('truncate, zero and stale', async () => {
     const older = writeCheckpoint(1, 5);
     const newest = writeCheckpoint(2, 50);
     const r = registry();
-    await r.inject({ type: 'checkpoint_zero', target: 'n1', attributes: { offset: 80, length: 16 } });
+    await r.inject(faultSpec({ type: 'checkpoint_zero', target: 'n1', attributes: { offset: 80, length: 16 } }));
     const zeroed = readFileSync(ckpt(2));
     expect(zeroed.subarray(80, 96).every((b) => b === 0)).toBe(true);
     expect(zeroed.subarray(0, 80).equals(newest.subarray(0, 80))).toBe(true);
     expect(zeroed.subarray(96).equals(newest.subarray(96))).toBe(true);
 
-    const cut = await r.inject({ type: 'checkpoint_truncate', target: 'n1', attributes: { keepBytes: 120 } });
+    const cut = await r.inject(faultSpec({ type: 'checkpoint_truncate', target: 'n1', attributes: { keepBytes: 120 } }));
     expect(cut.effect).toMatchObject({ sizeBefore: newest.length, keptBytes: 120, removed: { from: 120, to: newest.length } });
     expect(readFileSync(ckpt(2)).length).toBe(120);
-    await expect(r.inject({ type: 'checkpoint_truncate', target: 'n1', attributes: { keepBytes: 500 } })).rejects.toMatchObject({ code: 'invalid-params', field: 'attributes.keepBytes' });
+    await expect(r.inject(faultSpec({ type: 'checkpoint_truncate', target: 'n1', attributes: { keepBytes: 500 } }))).rejects.toMatchObject({ code: 'invalid-params', field: 'attributes.keepBytes' });
 
-    const stale = await r.inject({ type: 'checkpoint_stale', target: 'n1' });
+    const stale = await r.inject(faultSpec({ type: 'checkpoint_stale', target: 'n1' }));
     expect(stale.effect).toMatchObject({ generation: 2, staleFrom: { generation: 1 }, written: { from: 0, to: older.length } });
     expect(readFileSync(ckpt(2)).equals(older)).toBe(true);
 
-    const deleted = await r.inject({ type: 'checkpoint_delete_newest', target: 'n1' });
+    const deleted = await r.inject(faultSpec({ type: 'checkpoint_delete_newest', target: 'n1' }));
     expect(deleted.effect).toMatchObject({ generation: 2, remainingGenerations: [1] });
     expect(existsSync(ckpt(2))).toBe(false);
-    await expect(r.inject({ type: 'checkpoint_stale', target: 'n1' })).rejects.toMatchObject({ code: 'conflict', field: 'target' });
+    await expect(r.inject(faultSpec({ type: 'checkpoint_stale', target: 'n1' }))).rejects.toMatchObject({ code: 'conflict', field: 'target' });
   });
 
   it('wal_corrupt_tail changes every byte of the tail and nothing before it; an empty segment is refused', async () => {
@@ -103,18 +104,18 @@ describe('checkpoint faults touch exactly what they say', () => {
     const segment = Buffer.from(Array.from({ length: 100 }, (_, i) => i));
     writeFileSync(join(dataDir, 'wal', `wal-${'1'.padStart(20, '0')}.log`), Buffer.alloc(10));
     writeFileSync(join(dataDir, 'wal', `wal-${'51'.padStart(20, '0')}.log`), segment);
-    const fault = await registry(seeded(5)).inject({ type: 'wal_corrupt_tail', target: 'n1', attributes: { bytes: 16 } });
+    const fault = await registry(seeded(5)).inject(faultSpec({ type: 'wal_corrupt_tail', target: 'n1', attributes: { bytes: 16 } }));
     expect(fault.effect).toMatchObject({ firstLsn: 51, overwritten: { from: 84, to: 100 }, bytes: 16 });
     const after = readFileSync(join(dataDir, 'wal', `wal-${'51'.padStart(20, '0')}.log`));
     expect(after.subarray(0, 84).equals(segment.subarray(0, 84))).toBe(true);
     for (let i = 84; i < 100; i++) expect(after[i]).not.toBe(segment[i]);
 
     writeFileSync(join(dataDir, 'wal', `wal-${'99'.padStart(20, '0')}.log`), Buffer.alloc(0));
-    await expect(registry().inject({ type: 'wal_corrupt_tail', target: 'n1' })).rejects.toMatchObject({ code: 'conflict', field: 'target' });
+    await expect(registry().inject(faultSpec({ type: 'wal_corrupt_tail', target: 'n1' }))).rejects.toMatchObject({ code: 'conflict', field: 'target' });
   });
 
   it('a node with no checkpoint yet is refused', async () => {
-    await expect(registry().inject({ type: 'checkpoint_zero', target: 'n1' })).rejects.toMatchObject({ code: 'not-found', field: 'target' });
+    await expect(registry().inject(faultSpec({ type: 'checkpoint_zero', target: 'n1' }))).rejects.toMatchObject({ code: 'not-found', field: 'target' });
     expect(registries[0]!.list()).toEqual([]);
   });
 });
@@ -126,7 +127,7 @@ describe('nothing outside the node\'s own data folder', () => {
     renameSync(join(dataDir, 'checkpoints'), elsewhere);
     symlinkSync(elsewhere, join(dataDir, 'checkpoints'));
     for (const type of ['checkpoint_bitflip', 'checkpoint_truncate', 'checkpoint_zero', 'checkpoint_delete_newest']) {
-      const error = await registry().inject({ type, target: 'n1' }).catch((e: unknown) => e);
+      const error = await registry().inject(faultSpec({ type, target: 'n1' })).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'invalid-params', field: 'target' });
       expect((error as Error).message).toMatch(/^refused: checkpoints\/ckpt-0000000001\.bin \(really .*elsewhere.*\) is not inside the node's data folder/);
     }
@@ -138,7 +139,7 @@ describe('nothing outside the node\'s own data folder', () => {
     const outsider = join(root, 'outsider.bin');
     writeFileSync(outsider, Buffer.alloc(200, 7));
     symlinkSync(outsider, ckpt(2));
-    await expect(registry().inject({ type: 'checkpoint_zero', target: 'n1' })).rejects.toMatchObject({ code: 'invalid-params', field: 'target' });
+    await expect(registry().inject(faultSpec({ type: 'checkpoint_zero', target: 'n1' }))).rejects.toMatchObject({ code: 'invalid-params', field: 'target' });
     expect(readFileSync(outsider).every((b) => b === 7)).toBe(true);
   });
 
@@ -147,12 +148,12 @@ describe('nothing outside the node\'s own data folder', () => {
     mkdirSync(join(stray, 'checkpoints'), { recursive: true });
     writeFileSync(join(stray, 'checkpoints', 'ckpt-0000000001.bin'), Buffer.alloc(200, 1));
     fleet.nodes.set('n2', { ...snapshot('n2', runDir), dataDir: stray });
-    await expect(registry().inject({ type: 'checkpoint_truncate', target: 'n2' })).rejects.toMatchObject({ code: 'invalid-params', field: 'target' });
+    await expect(registry().inject(faultSpec({ type: 'checkpoint_truncate', target: 'n2' }))).rejects.toMatchObject({ code: 'invalid-params', field: 'target' });
     // A data folder that is itself a symlink out of the run folder, too.
     rmSync(join(runDir, 'nodes', 'n2'), { recursive: true, force: true });
     symlinkSync(stray, join(runDir, 'nodes', 'n2'));
     fleet.nodes.set('n2', snapshot('n2', runDir));
-    await expect(registry().inject({ type: 'checkpoint_truncate', target: 'n2' })).rejects.toMatchObject({ code: 'invalid-params', field: 'target' });
+    await expect(registry().inject(faultSpec({ type: 'checkpoint_truncate', target: 'n2' }))).rejects.toMatchObject({ code: 'invalid-params', field: 'target' });
     expect(readFileSync(join(stray, 'checkpoints', 'ckpt-0000000001.bin')).length).toBe(200);
   });
 });

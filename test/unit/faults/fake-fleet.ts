@@ -26,6 +26,7 @@ export function snapshot(id: string, runDir: string, patch: Partial<NodeSnapshot
 }
 
 export class FakeFleet implements FleetPort {
+  status: FleetPort['status'] = 'running';
   readonly nodes = new Map<string, NodeSnapshot>();
   node(id: string): NodeSnapshot | undefined {
     return this.nodes.get(id);

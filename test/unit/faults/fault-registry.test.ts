@@ -9,6 +9,7 @@ import type { FaultRecord } from '../../../shared/contract/model';
 import { FaultRegistry, JOURNAL_FILE } from '../../../electron/engine/faults/index';
 import { FakeFleet, RecordingPort, snapshot } from './fake-fleet';
 import { sleep } from '../../../shared/sleep';
+import { faultSpec } from '../../support/fault-spec';
 
 let runDir: string;
 let fleet: FakeFleet;
@@ -59,7 +60,8 @@ describe('bad input changes nothing', () => {
     { name: 'not an object', input: 'kill n1', code: 'invalid-params', field: '(root)' },
   ])('$name → $code naming $field', async ({ input, code, field }) => {
     const timersBefore = timers();
-    const error = await registry.inject(input).catch((e: unknown) => e);
+    // Parsed as the contract host parses it (a bad field is refused there), then handed to the registry.
+    const error = await (async () => registry.inject(faultSpec(input)))().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ContractError);
     expect(error).toMatchObject({ code, field });
     expect((error as Error).message).toContain(field === '(root)' ? '' : field);
@@ -71,10 +73,19 @@ describe('bad input changes nothing', () => {
     expect(changes).toEqual([]);
   });
 
+  it('a fleet that is not running is refused: conflict on target, nothing changed', async () => {
+    fleet.status = 'starting';
+    await expect(registry.inject(faultSpec({ type: 'latency', target: 'n1' }))).rejects.toMatchObject({ code: 'conflict', field: 'target', message: 'the fleet is starting' });
+    expect(registry.list()).toEqual([]);
+    expect(journalLines()).toEqual([]);
+    expect([...network.calls, ...http.calls]).toEqual([]);
+    expect(timeline).toEqual([]);
+  });
+
   it('pause on Windows is refused in plain words', async () => {
     const windows = make({ platform: 'win32' });
     fleet.nodes.set('n1', snapshot('n1', runDir, { pid: process.pid, status: 'ready' }));
-    await expect(windows.inject({ type: 'pause', target: 'n1' })).rejects.toMatchObject({ code: 'invalid-params', field: 'type', message: 'pause needs SIGSTOP, which Windows does not have' });
+    await expect(windows.inject(faultSpec({ type: 'pause', target: 'n1' }))).rejects.toMatchObject({ code: 'invalid-params', field: 'type', message: 'pause needs SIGSTOP, which Windows does not have' });
     expect(windows.list()).toEqual([]);
     await windows.dispose();
   });
@@ -82,13 +93,13 @@ describe('bad input changes nothing', () => {
 
 describe('network and HTTP faults through the ports', () => {
   it('inject → applied with defaults and journaled before; revert → reverted and journaled', async () => {
-    const fault = await registry.inject({ type: 'latency', target: 'n1', attributes: { latency: 150 }, toxicity: 0.5, stream: 'upstream' });
+    const fault = await registry.inject(faultSpec({ type: 'latency', target: 'n1', attributes: { latency: 150 }, toxicity: 0.5, stream: 'upstream' }));
     expect(fault).toMatchObject({ id: 'f-1', kind: 'network', status: 'active', attributes: { latency: 150, jitter: 0 }, toxicity: 0.5, stream: 'upstream', expiresAt: null });
     expect(network.applied.get('f-1')).toEqual({ nodeId: 'n1', spec: { name: 'f-1', type: 'latency', stream: 'upstream', toxicity: 0.5, attributes: { latency: 150, jitter: 0 }, links: 'all' } });
     expect(journalLines()).toMatchObject([{ op: 'applied', id: 'f-1', type: 'latency', kind: 'network', target: 'n1' }]);
     expect(timeline[0]).toMatchObject({ kind: 'fault.injected', nodeId: 'n1', at: fault.injectedAt, detail: { faultId: 'f-1', type: 'latency' } });
 
-    const http1 = await registry.inject({ type: 'http_error', target: 'n1' });
+    const http1 = await registry.inject(faultSpec({ type: 'http_error', target: 'n1' }));
     expect(http1).toMatchObject({ id: 'f-2', kind: 'http', attributes: { status: 503, share: 1 } });
     expect(http.applied.has('f-2')).toBe(true);
     expect(registry.list().map((r) => r.id)).toEqual(['f-1', 'f-2']);
@@ -105,7 +116,7 @@ describe('network and HTTP faults through the ports', () => {
   });
 
   it('durationMs expires the fault by itself', async () => {
-    const fault = await registry.inject({ type: 'slow_close', target: 'n1', durationMs: 50 });
+    const fault = await registry.inject(faultSpec({ type: 'slow_close', target: 'n1', durationMs: 50 }));
     expect(fault.expiresAt).toBe(fault.injectedAt + 50);
     await sleep(120);
     expect(registry.list()[0]).toMatchObject({ status: 'expired' });
@@ -115,14 +126,14 @@ describe('network and HTTP faults through the ports', () => {
 
   it('a port that refuses: the fault is recorded failed, the error thrown, the journal closed', async () => {
     network.failNext = new ContractError({ code: 'conflict', message: 'no proxy in front of n1', field: 'target' });
-    await expect(registry.inject({ type: 'reset_peer', target: 'n1' })).rejects.toMatchObject({ code: 'conflict', message: 'no proxy in front of n1' });
+    await expect(registry.inject(faultSpec({ type: 'reset_peer', target: 'n1' }))).rejects.toMatchObject({ code: 'conflict', message: 'no proxy in front of n1' });
     expect(registry.list()[0]).toMatchObject({ id: 'f-1', status: 'failed', error: 'no proxy in front of n1' });
     expect(timeline.map((e) => e.kind)).toEqual(['fault.failed']);
     expect(journalLines().map((l) => `${l.op} ${l.id} ${l.how ?? ''}`.trim())).toEqual(['applied f-1', 'reverted f-1 failed']);
   });
 
   it('halt reverts everything at once; dispose compacts the journal away and refuses new faults', async () => {
-    for (let i = 0; i < 10; i++) await registry.inject({ type: i % 2 ? 'http_abort' : 'bandwidth', target: 'n1', durationMs: 60_000 });
+    for (let i = 0; i < 10; i++) await registry.inject(faultSpec({ type: i % 2 ? 'http_abort' : 'bandwidth', target: 'n1', durationMs: 60_000 }));
     const { reverted, ms } = await registry.halt();
     expect(reverted).toBe(10);
     expect(ms).toBeLessThan(200);
@@ -130,12 +141,12 @@ describe('network and HTTP faults through the ports', () => {
     expect(registry.list().every((r) => r.status === 'reverted')).toBe(true);
     await registry.dispose();
     expect(existsSync(join(runDir, JOURNAL_FILE))).toBe(false);
-    await expect(registry.inject({ type: 'latency', target: 'n1' })).rejects.toMatchObject({ code: 'closed' });
+    await expect(registry.inject(faultSpec({ type: 'latency', target: 'n1' }))).rejects.toMatchObject({ code: 'closed' });
   });
 
   it('keeps a bounded history', async () => {
     const small = make({ historyLimit: 3 });
-    for (let i = 0; i < 5; i++) await small.revert((await small.inject({ type: 'timeout', target: 'n1' })).id);
+    for (let i = 0; i < 5; i++) await small.revert((await small.inject(faultSpec({ type: 'timeout', target: 'n1' }))).id);
     expect(small.list().map((r) => r.id)).toEqual(['f-5', 'f-4', 'f-3']);
     await small.dispose();
   });

@@ -10,6 +10,7 @@ import { procStat } from '../../../electron/engine/faults/process/process-identi
 import { RevertJournal } from '../../../electron/engine/faults/revert-journal';
 import { FakeFleet, RecordingPort, snapshot } from './fake-fleet';
 import { sleep } from '../../../shared/sleep';
+import { faultSpec } from '../../support/fault-spec';
 
 let runDir: string;
 const children: ChildProcess[] = [];
@@ -106,7 +107,7 @@ describe.runIf(process.platform === 'linux')('recoverJournal', () => {
     const network = new RecordingPort();
     const mine = new FaultRegistry({ runDir, fleet, network, http: new RecordingPort(), listener: { onTimeline: () => {}, onChanged: () => {} } });
     registries.push(mine);
-    const own = await mine.inject({ type: 'latency', target: 'n1' }); // journaled in this session: not a crash leftover
+    const own = await mine.inject(faultSpec({ type: 'latency', target: 'n1' })); // journaled in this session: not a crash leftover
     const lines = await mine.recoverJournal();
     expect(lines).toEqual([
       'fault journal: 1 unreadable line(s) skipped (a write torn by a crash)',

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { sleep } from '../../../shared/sleep';
 import { MetricsRecorder, type RequestOutcome } from '../../../electron/engine/metrics';
 import type { MetricsTick } from '../../../shared/contract/model';
 import { ratePerSec } from '../../../shared/rates';
@@ -114,7 +115,7 @@ describe('MetricsRecorder (real timers)', () => {
       for (let i = 0; i < 100; i++) recorder.observe(outcome('n1', 3));
       observed += 100;
     }, 5);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await sleep(1000);
     clearInterval(feeder);
     recorder.stop();
     expect(ticks.length).toBeGreaterThanOrEqual(9);

@@ -39,10 +39,16 @@ async function expectEvent(expect: ExpectStep, context: StepContext): Promise<Ex
   const within = expect.within as number;
   const node = expect.node;
   const description = `${kind}${node ? ` on ${node}` : ''} within ${within} ms of ${anchor.label}`;
-  const matches = (e: Seen): boolean => e.kind === kind && e.at >= anchor.at && (node === undefined || e.nodeId === node);
+  const since = Math.min(anchor.since ?? anchor.at, anchor.at);
+  const matches = (e: Seen): boolean => e.kind === kind && e.at >= since && (node === undefined || e.nodeId === node);
   const seen = recorder.events.find(matches) ?? (await waitForTimeline(context, matches, anchor.at + within));
   const result: ExpectationResult = { step: index, kind: 'event', description, verdict: 'fail', observed: null, unit: 'ms', detail: '', atMs: recorder.rel(now()) };
-  if (seen && seen.at - anchor.at <= within) {
+  if (seen && seen.at < anchor.at) {
+    // Between the prompt and the report that the action was done: it came of the action.
+    result.verdict = 'pass';
+    result.observed = 0;
+    result.detail = `seen before ${anchor.label} was reported done${seen.nodeId ? ` (${seen.nodeId})` : ''}`;
+  } else if (seen && seen.at - anchor.at <= within) {
     result.verdict = 'pass';
     result.observed = round(seen.at - anchor.at);
     result.detail = `seen ${result.observed} ms after ${anchor.label}${seen.nodeId ? ` (${seen.nodeId})` : ''}`;

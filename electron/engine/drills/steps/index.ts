@@ -26,6 +26,3 @@ export function unitOf(step: DrillStep): { unit: StepUnit; body: StepBody } {
   // The key names the kind, so the body under it is that kind's: TypeScript cannot follow the pairing.
   return { unit: stepUnits[kind] as StepUnit, body: (step as Record<StepKind, StepBody>)[kind] };
 }
-
-export { INCIDENT_WAIT_MS } from './expect.js';
-export { NamedFaults, round, type Anchor, type OperatorAnswer, type StepContext, type StepEnd } from './step-unit.js';

@@ -18,6 +18,11 @@ export type StepEnd = Extract<StepRecord['status'], 'done' | 'passed' | 'failed'
 export interface Anchor {
   at: number;
   label: string;
+  /**
+   * The earliest event that counts, when before `at`: an action reported done after the operator
+   * did it, whose effects may have come before the report (seen there, they count as at once).
+   */
+  since?: number;
 }
 
 /** A drill's own names for the faults it injected (`as: primary-kill`), both ways. */
@@ -50,6 +55,8 @@ export interface StepContext {
   readonly recorder: RunRecorder;
   /** `--auto`: actions are performed by the lab, predictions are not asked. */
   readonly auto: boolean;
+  /** Learning mode: wait for the operator before each injected fault. */
+  readonly pauseBeforeFaults: boolean;
   /** The share of written waits the profile plays (1, or less for `short`). */
   readonly scale: number;
   /** Aborts with the run; its reason is what a step's waits reject with. */
@@ -57,12 +64,12 @@ export interface StepContext {
   readonly faults: NamedFaults;
   /** Where `expect event` counts from now. */
   anchor(): Anchor;
-  /** Counting for `expect event` starts now, at `label` ("the fault", "the action"). */
-  setAnchor(label: string): void;
+  /** Counting for `expect event` starts now (or `at`), at `label` ("the fault", "the action"); events from `since` on count too. */
+  setAnchor(label: string, where?: { at?: number; since?: number }): void;
   /** Waits `ms`; rejects at once when the run is aborted. */
   sleep(ms: number): Promise<void>;
-  /** Shows the operator a question or an instruction and waits for the answer. */
-  waitForOperator(wait: Omit<OperatorWait, 'step'>): Promise<OperatorAnswer>;
+  /** Shows the operator a question or an instruction and waits for the answer, or for `until` (the act seen done). */
+  waitForOperator(wait: Omit<OperatorWait, 'step'>, until?: Promise<OperatorAnswer>): Promise<OperatorAnswer>;
   /** Reads every acknowledged write back now; the run keeps the counts for its report. */
   checkLedger(): Promise<LedgerCounts>;
   /** Adds to the run's predictions; the record may be filled in after (the answer). */

@@ -1,7 +1,6 @@
 // The command table, the request path: balancer.set, traffic.*, ledger.check.
 import type { BalancerState, CommandHandlers } from '../../../../shared/contract/index.js';
 import type { PlaneClient } from '../../data-plane/index.js';
-import type { BalancerChanges } from '../balancer-changes.js';
 import type { RecordTimeline } from '../timeline.js';
 import type { TrafficSession } from '../traffic-session.js';
 
@@ -9,12 +8,11 @@ export interface TrafficCommandsDeps {
   traffic: TrafficSession;
   balancer: Pick<PlaneClient, 'setSettings'>;
   balancerState: () => BalancerState;
-  balancerChanges: Pick<BalancerChanges, 'emitIfChanged'>;
   record: RecordTimeline;
 }
 
 /** The request path: the balancer's settings, the lab's traffic through it, and the ledger of its writes. */
-export function trafficCommands({ traffic, balancer, balancerState, balancerChanges, record }: TrafficCommandsDeps): Pick<
+export function trafficCommands({ traffic, balancer, balancerState, record }: TrafficCommandsDeps): Pick<
   CommandHandlers,
   'balancer.set' | 'traffic.start' | 'traffic.stop' | 'traffic.set' | 'ledger.check'
 > {
@@ -22,7 +20,6 @@ export function trafficCommands({ traffic, balancer, balancerState, balancerChan
     'balancer.set': (patch) => {
       const settings = balancer.setSettings(patch);
       record('balancer.changed', { strategy: settings.strategy, changed: Object.keys(patch) });
-      balancerChanges.emitIfChanged();
       return balancerState();
     },
     'traffic.start': (patch) => traffic.start(patch),

@@ -1,7 +1,8 @@
 // The lab's partition at the proxy: `refuse` resets, `blackhole` holds silently, `null` heals.
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { Client, sleep, useLab, waitUntil } from './helpers';
+import { Client, useLab, waitUntil } from './helpers';
+import { sleep } from '../../../../shared/sleep';
 
 /** Connects and sends a byte; resolves with what the client saw within `ms`. */
 async function probe(port: number, ms = 300): Promise<{ echoed: boolean; error: string | null; closed: boolean }> {

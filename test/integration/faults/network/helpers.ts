@@ -5,8 +5,6 @@ import { afterEach } from 'vitest';
 import { FaultProxy } from '../../../../electron/engine/faults/network/index';
 import { sleep } from '../../../../shared/sleep';
 
-export { sleep };
-
 export class EchoServer {
   readonly sockets = new Set<Socket>();
   private readonly server: net.Server;

@@ -2,7 +2,8 @@
 // nothing left behind after close().
 import { describe, expect, it } from 'vitest';
 import { FaultProxy } from '../../../../electron/engine/faults/network/index';
-import { Client, EchoServer, sleep, useLab, waitUntil } from './helpers';
+import { Client, EchoServer, useLab, waitUntil } from './helpers';
+import { sleep } from '../../../../shared/sleep';
 
 function resources(): { sockets: number; timers: number } {
   const info = process.getActiveResourcesInfo();

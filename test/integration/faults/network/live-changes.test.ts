@@ -2,7 +2,8 @@
 // removed toxic held leaves at once. The stream is u32 sequence numbers, checked end to end.
 import { describe, expect, it } from 'vitest';
 import type { ToxicSpec } from '../../../../electron/engine/faults/network/index';
-import { firstOutOfOrder, numbered, sleep, useLab, type Client } from './helpers';
+import { firstOutOfOrder, numbered, useLab, type Client } from './helpers';
+import { sleep } from '../../../../shared/sleep';
 
 /** Writes numbers 0, 1, 2, … in 1 KiB batches every 2 ms until stopped; resolves with how many. */
 function stream(client: Client): { stop(): Promise<number>; sent(): number } {

@@ -1,7 +1,8 @@
 // Each toxic against a real TCP echo server through a real proxy, timed on this machine.
 // Tolerances are measured on a 2-core box with other test files running alongside.
 import { describe, expect, it } from 'vitest';
-import { numbered, sleep, useLab } from './helpers';
+import { numbered, useLab } from './helpers';
+import { sleep } from '../../../../shared/sleep';
 
 /**
  * How late a round trip may be on top of its chunk's own rolled delay: the echo round trip

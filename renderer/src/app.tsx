@@ -3,6 +3,7 @@ import { ConceptsPanel } from './components/concepts/concepts-panel.js';
 import { ConnectionBanner } from './components/connection-banner.js';
 import { DrillWaitingBar } from './components/drills/drill-waiting-bar.js';
 import { LabHeader } from './components/lab-header.js';
+import { ReplayBanner } from './components/replay/replay-banner.js';
 import { NodeActionsSheet } from './components/topology/node-actions-sheet.js';
 import { HeaderTools } from './components/shell/header-tools.js';
 import { HelpOverlay } from './components/shell/help-overlay.js';
@@ -37,6 +38,7 @@ export function App() {
   return (
     <div className={`app${stale ? ' disconnected' : ''}`} data-testid="app" data-stale={stale}>
       <ConnectionBanner />
+      <ReplayBanner />
       <LabHeader />
       <div className="navbar">
         <ViewTabs />

@@ -19,6 +19,7 @@ import {
   showToast,
 } from '../store/actions.js';
 import { useStore } from '../store/store.js';
+import { LAB_CHANGING_COMMANDS, liveGate } from '../replay/live-gate.js';
 import { fromBridge } from './bridge.js';
 import { eventsUrl, openSocket } from './socket.js';
 
@@ -72,7 +73,7 @@ async function connect(): Promise<void> {
     // Payloads are checked against the contract here, at the renderer's boundary.
     current.on('fleet.changed', (payload) => {
       const fleet = events['fleet.changed'].safeParse(payload);
-      if (!fleet.success) return;
+      if (!fleet.success || liveGate.held) return;
       applyFleet(fleet.data);
       // A fleet started by someone else (a drill rebuilding the topology, the CLI) may have other
       // nodes: read the lab again so nodes of the old fleet do not linger.
@@ -80,11 +81,11 @@ async function connect(): Promise<void> {
     }),
     current.on('node.changed', (payload) => {
       const node = events['node.changed'].safeParse(payload);
-      if (node.success) applyNode(node.data);
+      if (node.success && !liveGate.held) applyNode(node.data);
     }),
     current.on('timeline.event', (payload) => {
       const event = events['timeline.event'].safeParse(payload);
-      if (event.success) addTimelineEvents([event.data]);
+      if (event.success && !liveGate.held) addTimelineEvents([event.data]);
     }),
     current.on('log.batch', (payload) => {
       const batch = events['log.batch'].safeParse(payload);
@@ -93,27 +94,30 @@ async function connect(): Promise<void> {
     current.on('metrics.tick', (payload) => {
       const tick = events['metrics.tick'].safeParse(payload);
       // Numbers only: charts and live numbers read the ring, outside React.
-      if (tick.success) pushTick(tick.data);
+      // In replay the charts show the recording: live ticks wait at the gate for the way back.
+      if (!tick.success) return;
+      if (liveGate.ticksHeld) liveGate.holdTick(tick.data);
+      else pushTick(tick.data);
     }),
     current.on('balancer.changed', (payload) => {
       const balancer = events['balancer.changed'].safeParse(payload);
-      if (balancer.success) applyBalancer(balancer.data);
+      if (balancer.success && !liveGate.held) applyBalancer(balancer.data);
     }),
     current.on('ledger.checked', (payload) => {
       const counts = events['ledger.checked'].safeParse(payload);
-      if (counts.success) applyLedger(counts.data);
+      if (counts.success && !liveGate.held) applyLedger(counts.data);
     }),
     current.on('incident.changed', (payload) => {
       const incident = events['incident.changed'].safeParse(payload);
-      if (incident.success) applyIncident(incident.data);
+      if (incident.success && !liveGate.held) applyIncident(incident.data);
     }),
     current.on('traffic.changed', (payload) => {
       const traffic = events['traffic.changed'].safeParse(payload);
-      if (traffic.success) applyTraffic(traffic.data);
+      if (traffic.success && !liveGate.held) applyTraffic(traffic.data);
     }),
     current.on('fault.changed', (payload) => {
       const fault = events['fault.changed'].safeParse(payload);
-      if (fault.success) applyFaults([fault.data]);
+      if (fault.success && !liveGate.held) applyFaults([fault.data]);
     }),
     current.on('drill.step', (payload) => {
       const status = events['drill.step'].safeParse(payload);
@@ -134,8 +138,11 @@ async function connect(): Promise<void> {
     // Subscriptions go out first, so no event between the snapshot and now is missed.
     const snapshot = commands['lab.state'].result.parse(await current.request('lab.state', {}));
     if (client !== current) return;
-    if (useStore.getState().lab.runDir !== snapshot.runDir) resetMetrics();
-    applySnapshot(snapshot);
+    // In replay the view is the recording's: replay reads the lab again on its way back to live.
+    if (!liveGate.held) {
+      if (useStore.getState().lab.runDir !== snapshot.runDir) resetMetrics();
+      applySnapshot(snapshot);
+    }
     setConnection({ status: 'open', attempt: 0, reason: null, retryAt: null });
     document.documentElement.dataset.appState = 'ready';
     void primeLogs(current, snapshot.nodes.map((n) => n.id));
@@ -164,7 +171,7 @@ async function primeLogs(current: ContractClient, nodeIds: string[]): Promise<vo
 async function refreshSnapshot(current: ContractClient): Promise<void> {
   try {
     const snapshot = commands['lab.state'].result.parse(await current.request('lab.state', {}));
-    if (client === current) applySnapshot(snapshot);
+    if (client === current && !liveGate.held) applySnapshot(snapshot);
   } catch {
     // the next reconnect reads the lab whole anyway
   }
@@ -202,6 +209,10 @@ export async function runCommand<K extends CommandName>(target: string, name: K,
   const current = client;
   if (!current) {
     showToast('Not connected to the engine; the command was not sent.');
+    return undefined;
+  }
+  if (liveGate.held && LAB_CHANGING_COMMANDS.has(name)) {
+    showToast(`In replay: ${name} would act on the live lab. Go back to live first (L or Esc).`);
     return undefined;
   }
   setPending(target, name);

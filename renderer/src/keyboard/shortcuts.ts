@@ -1,5 +1,7 @@
 import { abortDrill, answerPrediction, completeAction, continueDrill, haltFaults, openReport, runChosenDrill, startTraffic, stopTraffic } from '../connection/lab-commands.js';
+import { backToLive, stepBack, stepForward, togglePlay } from '../replay/replay-controller.js';
 import { isRunning } from '../store/drill-slice.js';
+import { isReplaying } from '../store/replay-slice.js';
 import { useStore } from '../store/store.js';
 import { cycleTheme, openNodeActions, setHelpOpen, setView, toggleConcepts, toggleLargeType } from '../store/ui-actions.js';
 import { VIEWS, type ViewId } from '../store/ui-slice.js';
@@ -13,8 +15,8 @@ export type Shortcut = {
   run: (event: KeyboardEvent) => void;
   /** Runs even while typing in a field (Escape does; letters must not). */
   inFields?: boolean;
-  /** Listed under its own heading in the help: keys that act only in drill mode. */
-  group?: 'drill';
+  /** Listed under its own heading in the help: keys that act only in drill mode, or in replay. */
+  group?: 'drill' | 'replay';
 };
 
 export const VIEW_LABELS: Record<ViewId, string> = {
@@ -69,7 +71,16 @@ function openShownReport(): void {
   void openReport(id);
 }
 
+const replaying = (): boolean => isReplaying(useStore.getState());
+const inReplay = (): boolean => useStore.getState().replay.mode === 'replay';
+const overlayOpen = (): boolean => useStore.getState().ui.helpOpen || useStore.getState().ui.actionsFor !== null;
+
 export const SHORTCUTS: Shortcut[] = [
+  // Replay comes first: L and Esc take you back to live (Esc closes an open overlay first).
+  { keys: 'L', label: 'Replay: back to live', matches: (e) => plain('l')(e) && replaying(), run: () => void backToLive(), group: 'replay' },
+  { keys: 'Esc', label: 'Replay: back to live (once no overlay is open)', matches: (e) => plain('Escape')(e) && replaying() && !overlayOpen(), run: () => void backToLive(), inFields: true, group: 'replay' },
+  { keys: 'Space', label: 'Replay: play or pause', matches: (e) => plain(' ')(e) && inReplay(), run: togglePlay, group: 'replay' },
+  { keys: '← / →', label: 'Replay: one frame back / on (a recorded event or a 100 ms tick)', matches: (e) => (plain('ArrowLeft')(e) || plain('ArrowRight')(e)) && !e.shiftKey && inReplay(), run: (e) => (e.key === 'ArrowLeft' ? stepBack() : stepForward()), group: 'replay' },
   { keys: 'Shift+H', label: 'HALT: revert every fault now', matches: (e) => e.key === 'H' && e.shiftKey && !e.ctrlKey && !e.metaKey, run: () => void haltFaults() },
   { keys: 'T', label: 'Start or stop traffic', matches: plain('t'), run: toggleTraffic },
   // Drill mode comes before the view keys: it takes 1–8 only while a prediction waits.

@@ -24,6 +24,13 @@ export function pushTick(tick: MetricsTick): void {
   if (frame === 0) frame = requestAnimationFrame(flush);
 }
 
+/** Takes a frame already made of a tick (a replay computes them from its recording: replay/replay-frames.ts). */
+export function pushFrame(shown: MetricsFrame): void {
+  metricsRing.push(shown);
+  latest = shown;
+  if (frame === 0) frame = requestAnimationFrame(flush);
+}
+
 function flush(): void {
   frame = 0;
   frameListeners.emit(latest);

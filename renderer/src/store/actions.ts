@@ -31,10 +31,14 @@ export function setConnection(patch: Partial<ConnectionSlice['connection']>): vo
   setState((s) => ({ connection: { ...s.connection, ...patch } }));
 }
 
-/** Replaces the lab with a full snapshot; keeps the timeline and logs when it is the same run. */
-export function applySnapshot(snapshot: LabSnapshot): void {
+/**
+ * Replaces the lab with a full snapshot; keeps the timeline and logs when it is the same run.
+ * `replace` (a replay's instant): incidents, faults and the timeline are the snapshot's alone, not
+ * merged (they are the lab at that instant, not news); logs, pending commands and the timeline's zero stay.
+ */
+export function applySnapshot(snapshot: LabSnapshot, { replace = false }: { replace?: boolean } = {}): void {
   setState((s) => {
-    const sameRun = s.lab.runDir === snapshot.runDir;
+    const sameRun = s.lab.runDir === snapshot.runDir && !replace;
     const nodes = nodeRecord<NodeSnapshot>();
     for (const node of snapshot.nodes) nodes[node.id] = node;
     const nodeIds = snapshot.nodes.map((n) => n.id);
@@ -50,15 +54,15 @@ export function applySnapshot(snapshot: LabSnapshot): void {
         topology: snapshot.topology,
         nodeIds,
         nodes,
-        pending: sameRun ? s.lab.pending : nodeRecord(),
+        pending: sameRun || replace ? s.lab.pending : nodeRecord(),
       },
       balancer: { state: snapshot.balancer, upstreams: upstreamsOf(snapshot.balancer, nodeIds) },
       traffic: { state: snapshot.traffic, ledger: snapshot.traffic.ledger.checkedAt === null ? null : snapshot.traffic.ledger },
       incidents: capIncidents(upsertAll(sameRun ? s.incidents : [], snapshot.incidents)),
       faults: capFaults(upsertAll(sameRun ? s.faults : [], snapshot.faults).sort((a, b) => a.injectedAt - b.injectedAt)),
-      timeline: mergeTimeline(sameRun ? s.timeline : { events: [], originAt: null }, snapshot.timeline),
+      timeline: mergeTimeline(sameRun ? s.timeline : { events: [], originAt: replace ? s.timeline.originAt : null }, snapshot.timeline),
       logs: {
-        ...(sameRun ? s.logs : { rings: nodeRecord<LogRing>(), revision: nodeRecord<number>(), engineDropped: 0 }),
+        ...(sameRun || replace ? s.logs : { rings: nodeRecord<LogRing>(), revision: nodeRecord<number>(), engineDropped: 0 }),
         selectedNodeId: selected !== null && nodes[selected] ? selected : (nodeIds[0] ?? null),
       },
     };

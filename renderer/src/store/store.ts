@@ -6,6 +6,7 @@ import { createFaultsSlice, type FaultsSlice } from './faults-slice.js';
 import { createIncidentsSlice, type IncidentsSlice } from './incidents-slice.js';
 import { createLabSlice, type LabSlice } from './lab-slice.js';
 import { createLogsSlice, type LogsSlice } from './logs-slice.js';
+import { createReplaySlice, type ReplaySlice } from './replay-slice.js';
 import { createReportsSlice, type ReportsSlice } from './reports-slice.js';
 import { createTimelineSlice, type TimelineSlice } from './timeline-slice.js';
 import { createToastsSlice, type ToastsSlice } from './toasts-slice.js';
@@ -22,6 +23,7 @@ export type Store = ConnectionSlice &
   LogsSlice &
   DrillSlice &
   ReportsSlice &
+  ReplaySlice &
   ToastsSlice &
   UiSlice;
 
@@ -40,6 +42,7 @@ export const useStore = create<Store>()((...a) => ({
   ...createLogsSlice(...a),
   ...createDrillSlice(...a),
   ...createReportsSlice(...a),
+  ...createReplaySlice(...a),
   ...createToastsSlice(...a),
   ...createUiSlice(...a),
 }));

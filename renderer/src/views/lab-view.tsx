@@ -2,6 +2,7 @@ import { LiveStats } from '../components/charts/live-stats.js';
 import { OverallCharts } from '../components/charts/overall-charts.js';
 import { IncidentStrip } from '../components/incidents/incident-strip.js';
 import { LogPanel } from '../components/log-panel.js';
+import { ReplayScrubber } from '../components/replay/replay-scrubber.js';
 import { TimelineList } from '../components/timeline-list.js';
 import { TopologyView } from '../components/topology/topology-view.js';
 
@@ -11,6 +12,7 @@ export function LabView() {
     <div className="view-stack">
       <IncidentStrip />
       <TopologyView />
+      <ReplayScrubber />
       <section className="panel" aria-label="Live metrics">
         <LiveStats />
         <OverallCharts height={150} />

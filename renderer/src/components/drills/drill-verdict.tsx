@@ -5,6 +5,7 @@ import { formatMs } from '../../format.js';
 import { showDrillLibrary } from '../../store/actions.js';
 import { useStore } from '../../store/store.js';
 import { setView } from '../../store/ui-actions.js';
+import { ReplayDrillButton } from '../replay/replay-buttons.js';
 import { VerdictBadge } from './verdict-badge.js';
 
 const VERDICT_LINES = {
@@ -71,6 +72,7 @@ export function DrillVerdict({ run }: { run: DrillRunStatus }) {
         >
           Open report
         </button>
+        <ReplayDrillButton run={run} />
         <button type="button" data-testid="drill-run-again" disabled={busy !== null} title={`seed ${run.seed}, ${run.profile} profile${run.auto ? ', auto' : ''}`} onClick={() => void runDrillAgain(run)}>
           Run again
         </button>

@@ -2,6 +2,7 @@ import { IncidentStage, type Incident } from '../../../../shared/contract/model.
 import { formatMs, formatRelative } from '../../format.js';
 import { useStore } from '../../store/store.js';
 import { Term } from '../concepts/term.js';
+import { ReplayIncidentButton } from '../replay/replay-buttons.js';
 
 const STAGE_WORDS: Record<IncidentStage, string> = {
   injected: 'injected',
@@ -38,6 +39,7 @@ export function IncidentCard({ incident }: { incident: Incident }) {
         </h3>
         <span className={`status ${incident.open ? 'status-warn' : 'status-ok'}`}>{incident.open ? 'open' : 'closed'}</span>
         {start !== undefined ? <span className="muted small mono">{formatRelative(start, originAt)}</span> : null}
+        <ReplayIncidentButton incident={incident} />
       </header>
       <dl className="incident-figures">
         <div>

@@ -14,6 +14,9 @@ export function HelpOverlay() {
         <h3 className="shortcut-group">Drill mode</h3>
         <ShortcutList shortcuts={SHORTCUTS.filter((s) => s.group === 'drill')} testId="help-drill-shortcuts" />
         <p className="muted small">While a prediction waits on the Drills view, 1–8 answer it instead of switching views.</p>
+        <h3 className="shortcut-group">Replay</h3>
+        <ShortcutList shortcuts={SHORTCUTS.filter((s) => s.group === 'replay')} testId="help-replay-shortcuts" />
+        <p className="muted small">In replay, L goes back to live instead of switching large type.</p>
         <p className="muted small">Letters and numbers do nothing while you type in a field; Esc always works.</p>
         <button type="button" data-testid="help-close" autoFocus onClick={() => setHelpOpen(false)}>
           Close

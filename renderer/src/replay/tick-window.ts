@@ -1,0 +1,62 @@
+// Which recorded metrics ticks the charts need to show the minute up to an instant: the few new
+// ones when playback moves forward, the whole window again after a jump.
+import type { MetricsTick } from '../../../shared/contract/model.js';
+import type { Recording } from '../../../shared/replay/recording.js';
+
+/** The charts draw 60 s; a little more so the rates over the first second are already whole. */
+export const CHART_WINDOW_MS = 62_000;
+
+/** A recording's metrics ticks, by time. */
+export class TickIndex {
+  readonly ticks: MetricsTick[] = [];
+  private readonly ats: number[] = [];
+
+  constructor(recording: Recording) {
+    for (const entry of recording.entries) {
+      if (entry.event !== 'metrics.tick') continue;
+      const tick = entry.payload as MetricsTick;
+      // Entries are in emission order; a tick out of time order is dropped rather than drawn backwards.
+      if (this.ats.length > 0 && entry.at < this.ats[this.ats.length - 1]!) continue;
+      this.ticks.push(tick);
+      this.ats.push(entry.at);
+    }
+  }
+
+  /** The index of the last tick emitted at or before `t`, or -1. */
+  lastAtOrBefore(t: number): number {
+    let lo = 0;
+    let hi = this.ats.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ats[mid]! <= t) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  /** The index of the first tick emitted after `t`. */
+  firstAfter(t: number): number {
+    return this.lastAtOrBefore(t) + 1;
+  }
+
+  atOf(index: number): number {
+    return this.ats[index] ?? Number.NaN;
+  }
+}
+
+/** What to feed the metrics ring: `reset` it first or not, then the ticks with index from..to (inclusive; none when from > to). */
+export type TickPlan = { reset: boolean; from: number; to: number };
+
+/**
+ * The ticks to push so the ring holds the window up to `t`, given that it holds the ticks up to
+ * index `shown` (-1: nothing of this recording). Forward by less than a window: only the new ones.
+ */
+export function planTicks(index: TickIndex, shown: number, t: number, windowMs = CHART_WINDOW_MS): TickPlan {
+  const target = index.lastAtOrBefore(t);
+  if (shown >= 0 && target >= shown && index.atOf(target) - index.atOf(shown) < windowMs) return { reset: false, from: shown + 1, to: target };
+  if (target < 0) return { reset: true, from: 0, to: -1 };
+  return { reset: true, from: index.firstAfter(index.atOf(target) - windowMs), to: target };
+}

@@ -1,6 +1,5 @@
 import { IncidentStage, type Incident } from '../../../../shared/contract/model.js';
-import { formatMs, formatRelative } from '../../format.js';
-import { useStore } from '../../store/store.js';
+import { causeWords, formatAfter, formatClock, formatMs } from '../../format.js';
 import { Term } from '../concepts/term.js';
 
 const STAGE_WORDS: Record<IncidentStage, string> = {
@@ -23,7 +22,6 @@ export function startOf(incident: Incident): number | undefined {
 
 /** One incident: its stages to the millisecond, on a bar and in a list, with MTTD, MTTR and the data it cost. */
 export function IncidentCard({ incident }: { incident: Incident }) {
-  const originAt = useStore((s) => s.timeline.originAt);
   const start = startOf(incident);
   const reached = IncidentStage.options.filter((stage) => incident.stages[stage] !== undefined);
   const last = reached.reduce((max, stage) => Math.max(max, incident.stages[stage] ?? 0), start ?? 0);
@@ -37,7 +35,7 @@ export function IncidentCard({ incident }: { incident: Incident }) {
           {incident.detectedVia ? <span className="muted small"> · detected via {incident.detectedVia}</span> : null}
         </h3>
         <span className={`status ${incident.open ? 'status-warn' : 'status-ok'}`}>{incident.open ? 'open' : 'closed'}</span>
-        {start !== undefined ? <span className="muted small mono">{formatRelative(start, originAt)}</span> : null}
+        {start !== undefined ? <span className="muted small mono">{formatClock(start)}</span> : null}
       </header>
       <dl className="incident-figures">
         <div>
@@ -82,8 +80,8 @@ export function IncidentCard({ incident }: { incident: Incident }) {
           return (
             <li key={stage} className={`stage stage-${stage}`} data-testid="incident-stage" data-stage={stage}>
               <span className="stage-name">{STAGE_WORDS[stage]}</span>
-              <span className="mono stage-offset">{start !== undefined ? `+${formatMs(at - start)}` : ''}</span>
-              <span className="mono muted small">{formatRelative(at, originAt)}</span>
+              <span className="mono stage-offset">{start !== undefined ? formatAfter(at - start, stage === 'injected' || stage === 'observed' ? undefined : causeWords(incident.cause)) : ''}</span>
+              <span className="mono muted small">{formatClock(at)}</span>
             </li>
           );
         })}

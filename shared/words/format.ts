@@ -119,3 +119,24 @@ const FAULT_NOUNS: Record<string, string> = {
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
+
+/** An incident's span, as "after" reads it: from its start to its recovery (open: no end yet). */
+export interface IncidentSpan {
+  cause: string;
+  start: number;
+  end: number | null;
+}
+
+/**
+ * The time of `at` after the start of the incident it falls in (the latest one started by then, and
+ * not yet recovered): "+1.204 s after the kill"; null outside any incident or at its very start.
+ */
+export function afterIncident(at: number, incidents: ReadonlyArray<IncidentSpan>): string | null {
+  let found: IncidentSpan | null = null;
+  for (const incident of incidents) {
+    if (incident.start > at || (incident.end !== null && incident.end < at)) continue;
+    if (!found || incident.start > found.start) found = incident;
+  }
+  if (!found || at - found.start < 0.5) return null;
+  return formatAfter(at - found.start, causeWords(found.cause));
+}

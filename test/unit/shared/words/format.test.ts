@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { causeWords, formatAfter, formatClock, formatDecimal, formatDuration, formatPercent } from '../../../../shared/words/format.js';
+import { afterIncident, causeWords, formatAfter, formatClock, formatDecimal, formatDuration, formatPercent } from '../../../../shared/words/format.js';
 
 describe('formatDuration: a tenth of a ms below 10, whole ms above', () => {
   it.each([
@@ -88,4 +88,20 @@ describe('causeWords', () => {
     ['fault:slow_close', 'the slow close fault'],
     ['exit', 'the exit'],
   ])('%s → %s', (cause, words) => expect(causeWords(cause)).toBe(words));
+});
+
+describe('afterIncident', () => {
+  const spans = [
+    { cause: 'fault:kill', start: 1_000, end: 3_000 },
+    { cause: 'fault:pause', start: 10_000, end: null },
+  ];
+  it('reads the time after the incident an instant falls in', () => {
+    expect(afterIncident(2_204, spans)).toBe('+1.204 s after the kill');
+    expect(afterIncident(10_312, spans)).toBe('+312 ms after the freeze');
+  });
+  it('is null outside every incident, and at its very start', () => {
+    expect(afterIncident(500, spans)).toBeNull();
+    expect(afterIncident(3_001, spans)).toBeNull();
+    expect(afterIncident(1_000, spans)).toBeNull();
+  });
 });

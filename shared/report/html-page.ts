@@ -71,6 +71,12 @@ ol.stages li + li::before { content: "→ "; color: var(--muted); }
 .formula { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; }
 details summary { cursor: pointer; font-weight: 600; }
 details pre { max-height: 520px; overflow: auto; white-space: pre; }
+ol.timeline { list-style: none; padding: 0; margin: 6px 0; font-size: 13px; }
+ol.timeline li { display: grid; grid-template-columns: max-content 56px minmax(0, 1fr); gap: 10px; border-bottom: 1px solid var(--line); padding: 2px 0; }
+ol.timeline .at { font-family: ui-monospace, Menlo, Consolas, monospace; font-variant-numeric: tabular-nums; color: var(--muted); }
+ol.timeline .node { font-family: ui-monospace, Menlo, Consolas, monospace; }
+ol.timeline summary { font-weight: 400; }
+ol.timeline pre { margin: 4px 0; max-height: 240px; }
 footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print {

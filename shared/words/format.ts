@@ -76,15 +76,16 @@ export function formatClock(epochMs: number | null | undefined, zone: ClockZone 
 }
 
 /**
- * A time after the fault or incident it belongs to, to the millisecond: "+312 ms after the kill",
+ * A time after the fault or incident it belongs to, to the millisecond (a tenth below 10 ms): "+4.2 ms", "+312 ms after the kill",
  * "+1.204 s after the kill", "+1 min 07.104 s after the freeze". Without `what`, just the offset.
  */
 export function formatAfter(ms: number | null | undefined, what?: string): string {
   if (!isNumber(ms)) return '—';
-  const abs = Math.abs(Math.round(ms));
-  const sign = ms < -0.5 ? '−' : '+';
+  const abs = Math.abs(ms) < 9.95 ? Math.round(Math.abs(ms) * 10) / 10 : Math.abs(Math.round(ms));
+  const sign = ms <= -0.05 ? '−' : '+';
   let offset: string;
-  if (abs < 1_000) offset = `${abs} ms`;
+  if (abs < 10) offset = `${formatDecimal(abs, 1)} ms`;
+  else if (abs < 1_000) offset = `${abs} ms`;
   else if (abs < 60_000) offset = `${(abs / 1_000).toFixed(3)} s`;
   else {
     const minutes = Math.floor(abs / 60_000);

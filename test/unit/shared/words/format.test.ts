@@ -75,6 +75,8 @@ describe('formatAfter: the time after what it belongs to', () => {
     [67_104, 'the freeze', '+1 min 07.104 s after the freeze'],
     [-1_000, 'the kill', '−1.000 s before the kill'],
     [1_500, undefined, '+1.500 s'],
+    [4.24, undefined, '+4.2 ms'],
+    [9.96, undefined, '+10 ms'],
   ])('%s %s → %s', (ms, what, text) => expect(formatAfter(ms, what)).toBe(text));
   it('never a bare +mm:ss.mmm', () => {
     for (const ms of [0, 999, 61_000, 3_599_999]) expect(formatAfter(ms, 'the kill')).not.toMatch(/^\+\d\d:\d\d\.\d{3}$/);

@@ -96,20 +96,24 @@ export interface HtmlPage {
   title: string;
   /** Trusted HTML, built with escapeHtml around everything that came from a report. */
   body: string;
+  /** The page's CSP when it runs a script of its own (the report player); default REPORT_CSP, no script at all. */
+  csp?: string;
+  /** More trusted CSS after the report's own. */
+  css?: string;
 }
 
-export function htmlPage({ title, body }: HtmlPage): string {
+export function htmlPage({ title, body, csp = REPORT_CSP, css = '' }: HtmlPage): string {
   return [
     '<!doctype html>',
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">`,
+    `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="color-scheme" content="light dark">',
     '<meta name="referrer" content="no-referrer">',
     `<title>${escapeHtml(title)}</title>`,
-    `<style>${REPORT_CSS}</style>`,
+    `<style>${REPORT_CSS}${css}</style>`,
     '</head>',
     '<body>',
     '<main>',

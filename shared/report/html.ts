@@ -2,7 +2,8 @@ import type { IncidentStage } from '../contract/model.js';
 import type { StepStatus } from '../drill/run.js';
 import { availabilityLines, formatAvailability, formatDowntime, serviceUnavailability } from './availability.js';
 import { escapeHtml, formatAt, formatCount, formatDate, formatJson, formatMs, formatNumber, formatPercent, formatValue } from './format.js';
-import { factList, htmlPage, htmlTable, verdictChip } from './html-page.js';
+import { REPORT_CSP, factList, htmlPage, htmlTable, verdictChip } from './html-page.js';
+import { PLAYER_CSS, playerCsp, playerSection, type EmbeddedRecording } from './player.js';
 import type { DrillReport, ReportIncident } from './model.js';
 import {
   HYPOTHESIS_LABELS,
@@ -465,7 +466,12 @@ function timelineSection(report: DrillReport): string {
   );
 }
 
-export function renderHtml(report: DrillReport): string {
+export interface RenderHtmlOptions {
+  /** The run's recording for the offline player (gzip + base64, see player.ts), or why there is none; absent: a page without a Replay section. */
+  recording?: EmbeddedRecording;
+}
+
+export function renderHtml(report: DrillReport, options: RenderHtmlOptions = {}): string {
   const periods = faultPeriods(report);
   const marks = report.marks.map((mark) => ({ atMs: mark.atMs, label: mark.name }));
   const body = [
@@ -474,6 +480,7 @@ export function renderHtml(report: DrillReport): string {
     chartsSection(report, periods, marks),
     trafficSection(report),
     incidentsSection(report),
+    options.recording ? playerSection(options.recording) : '',
     hypothesisSection(report),
     expectationsSection(report),
     predictionsSection(report),
@@ -486,5 +493,10 @@ export function renderHtml(report: DrillReport): string {
   ]
     .filter(Boolean)
     .join('\n');
-  return htmlPage({ title: `${VERDICT_WORDS[report.verdict]} · ${report.drill.title} · Firedrill report`, body });
+  const player = options.recording !== undefined && 'base64' in options.recording;
+  return htmlPage({
+    title: `${VERDICT_WORDS[report.verdict]} · ${report.drill.title} · Firedrill report`,
+    body,
+    ...(player ? { csp: playerCsp(REPORT_CSP), css: PLAYER_CSS } : {}),
+  });
 }

@@ -106,6 +106,7 @@ class Player {
     controls.append(speeds);
     this.bar = el('input', { type: 'range', min: '0', max: String(Math.round(this.to - this.from)), step: '1', value: '0', 'data-testid': 'player-bar', 'aria-label': 'Instant of the drill' });
     this.bar.addEventListener('input', () => {
+      if (!this.playing) this.pause();
       this.cursor.seek(this.from + Number(this.bar.value));
       this.render();
     });
@@ -171,6 +172,7 @@ class Player {
       card.append(el('strong', {}, node.id), el('span', { class: 'muted' }, ` ${node.role}`), el('div', { class: 'player-process' }, process.words), el('div', { class: 'player-place' }, place.words));
       return card;
     });
+    if (cards.length === 0) cards.push(el('p', { class: 'muted' }, 'No node yet: the fleet is starting.'));
     this.nodes.replaceChildren(...cards);
   }
 

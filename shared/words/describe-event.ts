@@ -177,7 +177,7 @@ export const EVENT_WORDS: Record<string, Words> = {
   'node.rejoined': ({ node, d }) => `${node} rejoined as ${d.str('as') === 'cold-standby' ? 'cold standby' : 'standby'}${opt(d.str('primary'), (p) => ` of ${p}`)}`,
   'node.log-superseded': ({ node, d }) => (d.str('error') ? `${node}'s old data could not be set aside: ${d.str('error')}` : `${node}'s old data set aside${opt(d.str('folder'), (f) => ` in ${f}`)}`),
   // the balancer
-  'balancer.detected': ({ node, d }) => `${node} detected down by ${VIA_WORDS[d.str('via') ?? ''] ?? d.str('via') ?? 'the balancer'}${opt(d.str('reason'), (r) => `: ${r}`)}`,
+  'balancer.detected': ({ node, d }) => `${node} detected down by ${VIA_WORDS[d.str('via') ?? ''] ?? d.str('via') ?? 'the balancer'}${d.str('via') === 'exit' ? '' : opt(d.str('reason'), (r) => `: ${r}`)}`,
   'balancer.ejected': ({ node, d, context }) => {
     const via = d.str('via');
     if (via === 'exit') return `${node} out of rotation: its process exited`;
@@ -187,7 +187,7 @@ export const EVENT_WORDS: Record<string, Words> = {
   },
   'balancer.changed': ({ d }) => `balancer settings changed${d.list('changed').length > 0 ? ` (${d.list('changed').join(', ')})` : ''}${opt(d.str('strategy'), (st) => `: ${st}`)}`,
   'balancer.readmitted': ({ node, d }) => `${node} back in rotation${d.str('via') === 'active' ? ' (health probes pass again)' : d.str('via') === 'timer' ? ' (its ejection ran out)' : ''}`,
-  'balancer.first-served': ({ node }) => `${node} serving again`,
+  'balancer.first-served': ({ node }) => `${node} answered a request: serving`,
   // failover
   'failover.started': ({ d }) => `failover from ${d.str('from') ?? '?'} to ${d.str('to') ?? '?'} started${opt(d.str('trigger'), (t) => ` (${t})`)}`,
   'failover.fenced': ({ node, d }) => `${node} fenced (${d.str('how') ?? 'SIGKILL'}, ${ms(d.num('ms'))})`,

@@ -224,7 +224,11 @@ export const EVENT_WORDS: Record<string, Words> = {
   'fault.crash-loop-kill': ({ node, d }) => `${node} killed again by the crash loop${opt(d.str('kill'), (k) => ` (kill ${k})`)}`,
   'faults.journal-recovered': ({ d }) => `faults an earlier engine left behind undone (${count(d.list('lines').length, 'line')} of its journal)`,
   // incidents
-  'incident.opened': ({ node, d }) => `incident on ${node} opened: ${causeWords(d.str('cause') ?? 'unknown')}`,
+  'incident.opened': ({ node, d }) => {
+    const cause = d.str('cause') ?? 'unknown';
+    if (cause.startsWith('detected:')) return `incident on ${node} opened: detected down by ${VIA_WORDS[cause.slice('detected:'.length)] ?? cause.slice('detected:'.length)}`;
+    return `incident on ${node} opened: ${causeWords(cause)}`;
+  },
   'incident.detected': ({ node, d }) => `incident on ${node} detected via ${VIA_WORDS[d.str('via') ?? ''] ?? d.str('via') ?? '?'}`,
   'incident.closed': ({ node, d }) => {
     if (d.bool('undetected')) return `incident on ${node} over, never detected`;

@@ -100,6 +100,8 @@ export function causeWords(cause: string): string {
   const fault = cause.startsWith('fault:') ? cause.slice('fault:'.length) : null;
   if (fault === null) {
     if (cause === 'exit') return 'the exit';
+    // An incident opened by a detection before anything else was seen: `detected:<via>`.
+    if (cause.startsWith('detected:')) return 'the detection';
     if (cause === 'hang') return 'the hang';
     return `the ${cause.replace(/[-_]/g, ' ')}`;
   }

@@ -59,6 +59,8 @@ describe('describeEvent: the timeline in words', () => {
     [{ kind: 'standby.behind', nodeId: 's1', detail: { standby: 's1', reason: 'link-lost', primary: 'p1' } }, 's1 behind p1: its replication link was lost'],
     [{ kind: 'standby.in-sync', nodeId: 's1', detail: { standby: 's1', pid: 12, primary: 'p1' } }, 's1 in sync with p1'],
     [{ kind: 'node.exited', nodeId: 'p1', detail: { code: null, signal: 'SIGKILL', pid: 12, byLab: false, uptimeMs: 12_345 } }, 'p1 exited (SIGKILL) after 12.3 s up'],
+    [{ kind: 'incident.opened', nodeId: 'p1', detail: { cause: 'detected:exit', stage: 'detected' } }, 'incident on p1 opened: detected down by its process exit'],
+    [{ kind: 'incident.opened', nodeId: 'p1', detail: { cause: 'fault:pause', stage: 'injected' } }, 'incident on p1 opened: the freeze'],
     [{ kind: 'incident.closed', nodeId: 'p1', detail: { mttdMs: 290.4, mttrMs: 1204.2 } }, 'incident on p1 over: detected in 290 ms, recovered in 1.20 s'],
   ])('%j → %s', (event, text) => expect(describeEvent(event, { health: { fall: 3 } })).toBe(text));
 

@@ -89,6 +89,7 @@ describe('causeWords', () => {
     ['fault:pause', 'the freeze'],
     ['fault:slow_close', 'the slow close fault'],
     ['exit', 'the exit'],
+    ['detected:passive', 'the detection'],
   ])('%s → %s', (cause, words) => expect(causeWords(cause)).toBe(words));
 });
 

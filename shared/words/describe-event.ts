@@ -170,6 +170,8 @@ export const EVENT_WORDS: Record<string, Words> = {
     return d.bool('byLab') ? `${node} stopped by the lab ${how}${up}` : `${node} exited ${how}${up}`;
   },
   'node.stopped': ({ node }) => `${node} stopped by the lab`,
+  'node.reconfigured': ({ node, d }) => `${node} reconfigured${opt(d.str('role'), (r) => ` as ${r}`)} (takes effect at its next start)`,
+  'node.port-moved': ({ node, d }) => `${node} moved from port ${d.str('from') ?? '?'} to ${d.str('to') ?? '?'}${opt(d.str('reason'), (r) => `: ${r}`)}`,
   'node.spawn-failed': ({ node, d }) => `${node} could not be started: ${d.str('error') ?? 'unknown error'}`,
   'node.start-failed': ({ node, d }) => `${node} gave up starting after ${count(d.num('attempts') ?? 0, 'attempt')}${opt(d.str('reason'), (r) => `: ${r}`)}`,
   'node.crash-loop': ({ node, d }) => `${node} is crash-looping: ${count(d.num('failures') ?? 0, 'quick failure')} in a row (each under ${ms(d.num('quickFailureMs'))})`,

@@ -20,6 +20,11 @@ function emittedKinds(): Set<string> {
   for (const file of sources(join(root, 'electron/engine'))) {
     for (const match of readFileSync(file, 'utf8').matchAll(timelineCall)) kinds.add(match[1]!);
   }
+  // Events handed over as objects: `onTimeline({ kind: 'node.reconfigured', ... })`.
+  const asObject = /\bkind: '([a-z]+\.[a-z][a-z.-]*)'/g;
+  for (const file of sources(join(root, 'electron/engine'))) {
+    for (const match of readFileSync(file, 'utf8').matchAll(asObject)) kinds.add(match[1]!);
+  }
   const serverLog = /\blog\.emit\(\s*'([a-z]+\.[a-z][a-z.-]*)'/g;
   for (const file of sources(join(root, 'electron/server'))) {
     for (const match of readFileSync(file, 'utf8').matchAll(serverLog)) kinds.add(`log.${match[1]!}`);
@@ -31,7 +36,7 @@ describe('describeEvent: the timeline in words', () => {
   const kinds = emittedKinds();
 
   it('finds the kinds the engine emits (the scan itself works)', () => {
-    for (const kind of ['node.exited', 'failover.held', 'standby.behind', 'standby.in-sync', 'fault.injected', 'fault.reverted', 'incident.closed', 'log.role.changed']) expect(kinds).toContain(kind);
+    for (const kind of ['node.exited', 'failover.held', 'standby.behind', 'standby.in-sync', 'fault.injected', 'fault.reverted', 'incident.closed', 'log.role.changed', 'node.reconfigured']) expect(kinds).toContain(kind);
     expect(kinds.size).toBeGreaterThan(50);
   });
 

@@ -74,13 +74,16 @@ export function IncidentCard({ incident }: { incident: Incident }) {
           <span key={stage} className={`stage-tick stage-${stage}`} style={{ left: `${(((incident.stages[stage] ?? 0) - (start ?? 0)) / span) * 100}%` }} title={STAGE_WORDS[stage]} />
         ))}
       </div>
+      {start !== undefined ? <p className="muted small stages-caption">Each stage after {causeWords(incident.cause)}, and on the clock:</p> : null}
       <ol className="stages">
         {reached.map((stage) => {
           const at = incident.stages[stage] ?? 0;
           return (
             <li key={stage} className={`stage stage-${stage}`} data-testid="incident-stage" data-stage={stage}>
               <span className="stage-name">{STAGE_WORDS[stage]}</span>
-              <span className="mono stage-offset">{start !== undefined ? formatAfter(at - start, stage === 'injected' || stage === 'observed' ? undefined : causeWords(incident.cause)) : ''}</span>
+              <span className="mono stage-offset" title={start !== undefined ? formatAfter(at - start, causeWords(incident.cause)) : undefined}>
+                {start !== undefined ? formatAfter(at - start) : ''}
+              </span>
               <span className="mono muted small">{formatClock(at)}</span>
             </li>
           );

@@ -2,7 +2,7 @@
 // played back in the page with the app's own replayer (shared/replay) and words (shared/words).
 // Bundled at build time into shared/report/player-script.generated.ts (npm run build:player);
 // it runs from file:// with no network, under a CSP that allows this one script by its hash.
-import type { FaultRecord, NodeSnapshot, UpstreamSnapshot } from '../../shared/contract/model.js';
+import type { FaultRecord, NodeSnapshot, TimelineEvent, UpstreamSnapshot } from '../../shared/contract/model.js';
 import type { Recording } from '../../shared/replay/recording.js';
 import { ReplayCursor, type ReplayState } from '../../shared/replay/replay.js';
 import { describeEvent, type EventContext } from '../../shared/words/describe-event.js';
@@ -97,10 +97,7 @@ class Player {
     const speeds = el('div', { class: 'player-speeds', role: 'group', 'aria-label': 'Speed' });
     for (const { label, factor } of SPEEDS) {
       const button = el('button', { type: 'button', 'data-testid': `player-speed-${factor}`, 'aria-pressed': String(factor === this.speed) }, label);
-      button.addEventListener('click', () => {
-        this.speed = factor;
-        for (const other of speeds.querySelectorAll('button')) other.setAttribute('aria-pressed', String(other === button));
-      });
+      button.addEventListener('click', () => this.setSpeed(factor));
       speeds.append(button);
     }
     controls.append(speeds);
@@ -111,12 +108,38 @@ class Player {
       this.render();
     });
     controls.append(this.bar);
+    const jumps = this.jumps(recording);
     this.clock = el('div', { class: 'player-clock', 'data-testid': 'player-clock', 'aria-live': 'off' });
     this.nodes = el('div', { class: 'player-nodes', 'data-testid': 'player-nodes' });
     this.sentences = el('ol', { class: 'player-timeline', 'data-testid': 'player-timeline' });
-    root.append(controls, this.clock, this.nodes, this.sentences);
+    root.append(controls, ...(jumps ? [jumps] : []), this.clock, this.nodes, this.sentences);
     root.dataset.state = 'paused';
     this.render();
+  }
+
+  /** A button per fault injected in the run: from 1 s before it, at ¼×, the moment a drill is about. */
+  private jumps(recording: Recording): HTMLElement | null {
+    const faults = recording.entries.filter((e) => e.event === 'timeline.event' && (e.payload as { kind?: string }).kind === 'fault.injected' && e.at >= this.from);
+    if (faults.length === 0) return null;
+    const group = el('div', { class: 'player-jumps', role: 'group', 'aria-label': 'Replay a fault' });
+    group.append(el('span', { class: 'muted' }, 'Replay from 1 s before:'));
+    faults.slice(0, 8).forEach((entry, i) => {
+      const event = entry.payload as TimelineEvent;
+      const button = el('button', { type: 'button', 'data-testid': `player-jump-${i}` }, describeEvent(event));
+      button.addEventListener('click', () => {
+        this.setSpeed(0.25);
+        this.cursor.seek(Math.max(this.from, entry.at - 1_000));
+        this.render();
+        if (!this.playing) this.toggle();
+      });
+      group.append(button);
+    });
+    return group;
+  }
+
+  private setSpeed(factor: number): void {
+    this.speed = factor;
+    for (const button of this.root.querySelectorAll('.player-speeds button')) button.setAttribute('aria-pressed', String(button.getAttribute('data-testid') === `player-speed-${factor}`));
   }
 
   private toggle(): void {

@@ -57,6 +57,8 @@ export const PLAYER_CSS = `
 .player-controls button { font: inherit; padding: 3px 10px; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); cursor: pointer; }
 .player-controls button[aria-pressed="true"] { border-color: var(--fg); font-weight: 700; }
 .player-speeds { display: inline-flex; gap: 4px; }
+.player-jumps { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin-top: 8px; font-size: 13px; }
+.player-jumps button { font: inherit; padding: 2px 8px; border: 1px solid var(--line); border-radius: 12px; background: var(--bg); color: var(--fg); cursor: pointer; }
 .player-controls input[type="range"] { flex: 1 1 260px; min-width: 200px; }
 .player-clock { margin: 6px 0; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; font-variant-numeric: tabular-nums; }
 .player-nodes { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 8px; margin: 8px 0; }

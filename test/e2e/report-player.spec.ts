@@ -100,6 +100,17 @@ test.describe('report player', () => {
     await expect(page.getByTestId('player-timeline')).not.toContainText('a3 killed');
     await expect(page.getByTestId('player-nodes')).toContainText('No node yet: the fleet is starting.');
 
+    // The kill, replayed from 1 s before it at ¼×.
+    await page.getByTestId('player-jump-0').click();
+    await expect(page.getByTestId('player-speed-0.25')).toHaveAttribute('aria-pressed', 'true');
+    await expect(player).toHaveAttribute('data-state', 'playing');
+    // Before the kill at first (at ¼× the second before it takes four), then a3 goes out.
+    await expect(page.getByTestId('player-timeline')).not.toContainText('a3 killed');
+    await expect(page.getByTestId('player-timeline')).toContainText('a3 killed (SIGKILL)', { timeout: 10_000 });
+    await expect(a3).toHaveAttribute('data-place', /^(down|ejected)$/, { timeout: 10_000 });
+    await page.getByTestId('player-play').click();
+    await expect(player).toHaveAttribute('data-state', 'paused');
+
     // Screenshots at two widths, of the player itself.
     for (const width of [1024, 1440]) {
       await page.setViewportSize({ width, height: 900 });

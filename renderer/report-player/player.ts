@@ -93,7 +93,14 @@ class Player {
     const controls = el('div', { class: 'player-controls' });
     this.play = el('button', { type: 'button', 'data-testid': 'player-play', 'aria-label': 'Play' }, '▶ Play');
     this.play.addEventListener('click', () => this.toggle());
-    controls.append(this.play);
+    const step = el('button', { type: 'button', 'data-testid': 'player-step', title: 'One timeline event on' }, 'Next event ⏭');
+    step.addEventListener('click', () => {
+      if (this.playing) this.pause();
+      // One frame = one recorded entry; a reader steps by what the timeline says.
+      if (this.cursor.next((entry) => entry.event === 'timeline.event' && entry.at >= this.from) === null) this.pause(true);
+      this.render();
+    });
+    controls.append(this.play, step);
     const speeds = el('div', { class: 'player-speeds', role: 'group', 'aria-label': 'Speed' });
     for (const { label, factor } of SPEEDS) {
       const button = el('button', { type: 'button', 'data-testid': `player-speed-${factor}`, 'aria-pressed': String(factor === this.speed) }, label);

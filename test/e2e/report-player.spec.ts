@@ -111,6 +111,15 @@ test.describe('report player', () => {
     await page.getByTestId('player-play').click();
     await expect(player).toHaveAttribute('data-state', 'paused');
 
+    // Frame by frame: each step adds one sentence to the timeline.
+    await page.getByTestId('player-bar').fill('0');
+    const rows = page.getByTestId('player-timeline').locator('li[data-kind]');
+    await expect(rows).toHaveCount(0);
+    for (let n = 1; n <= 3; n++) {
+      await page.getByTestId('player-step').click();
+      await expect(rows).toHaveCount(n);
+    }
+
     // Screenshots at two widths, of the player itself.
     for (const width of [1024, 1440]) {
       await page.setViewportSize({ width, height: 900 });

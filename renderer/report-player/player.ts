@@ -2,7 +2,7 @@
 // played back in the page with the app's own replayer (shared/replay) and words (shared/words).
 // Bundled at build time into shared/report/player-script.generated.ts (npm run build:player);
 // it runs from file:// with no network, under a CSP that allows this one script by its hash.
-import type { FaultRecord, NodeSnapshot, TimelineEvent, UpstreamSnapshot } from '../../shared/contract/model.js';
+import type { FaultRecord, Incident, NodeSnapshot, TimelineEvent, UpstreamSnapshot } from '../../shared/contract/model.js';
 import type { Recording } from '../../shared/replay/recording.js';
 import { ReplayCursor, type ReplayState } from '../../shared/replay/replay.js';
 import { describeEvent, type EventContext } from '../../shared/words/describe-event.js';
@@ -93,7 +93,7 @@ class Player {
     const controls = el('div', { class: 'player-controls' });
     this.play = el('button', { type: 'button', 'data-testid': 'player-play', 'aria-label': 'Play' }, '▶ Play');
     this.play.addEventListener('click', () => this.toggle());
-    const step = el('button', { type: 'button', 'data-testid': 'player-step', title: 'One timeline event on' }, 'Next event ⏭');
+    const step = el('button', { type: 'button', 'data-testid': 'player-step', title: 'One timeline event on' }, 'Next event ›');
     step.addEventListener('click', () => {
       if (this.playing) this.pause();
       // One frame = one recorded entry; a reader steps by what the timeline says.
@@ -114,6 +114,11 @@ class Player {
       this.cursor.seek(this.from + Number(this.bar.value));
       this.render();
     });
+    const marks = this.stageMarks(recording);
+    if (marks) {
+      this.bar.setAttribute('list', marks.id);
+      controls.append(marks);
+    }
     controls.append(this.bar);
     const jumps = this.jumps(recording);
     this.clock = el('div', { class: 'player-clock', 'data-testid': 'player-clock', 'aria-live': 'off' });
@@ -142,6 +147,20 @@ class Player {
       group.append(button);
     });
     return group;
+  }
+
+  /** Ticks on the bar where each incident's stages fell (injected, detected, failed over, recovered), as the run ended. */
+  private stageMarks(recording: Recording): HTMLDataListElement | null {
+    const last = new Map<string, Incident>();
+    for (const entry of recording.entries) if (entry.event === 'incident.changed') last.set((entry.payload as Incident).id, entry.payload as Incident);
+    const list = el('datalist', { id: 'player-stage-marks' });
+    for (const incident of last.values()) {
+      for (const [stage, at] of Object.entries(incident.stages)) {
+        if (at === undefined || at < this.from || at > this.to) continue;
+        list.append(el('option', { value: String(Math.round(at - this.from)), label: `${incident.nodeId} ${stage}` }));
+      }
+    }
+    return list.children.length > 0 ? list : null;
   }
 
   private setSpeed(factor: number): void {

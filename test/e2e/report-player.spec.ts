@@ -51,6 +51,9 @@ test.describe('report player', () => {
     const player = page.locator('#replay-player');
     await expect(player).toHaveAttribute('data-state', 'paused');
     const a3 = page.getByTestId('player-node-a3');
+    // The bar is ticked where the incident's stages fell: a3's injection among them.
+    expect(await page.locator('#player-stage-marks option').count()).toBeGreaterThanOrEqual(2);
+    await expect(page.locator('#player-stage-marks option[label="a3 injected"]')).toHaveCount(1);
 
     // Every state a3's card takes from now on, recorded in the page itself (a frame is short).
     await player.evaluate((root) => {

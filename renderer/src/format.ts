@@ -1,18 +1,15 @@
 import type { NodeExit } from '../../shared/contract/model.js';
+import { formatClock, formatDuration } from '../../shared/words/format.js';
 
-/** `+mm:ss.mmm` (or `+h:mm:ss.mmm`) since the origin: drills are read to the millisecond. */
-export function formatRelative(at: number, originAt: number | null): string {
-  const ms = Math.max(0, Math.round(at - (originAt ?? at)));
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.floor((ms % 3_600_000) / 60_000);
-  const s = Math.floor((ms % 60_000) / 1000);
-  const milli = ms % 1000;
-  const mmss = `${pad(m, 2)}:${pad(s, 2)}.${pad(milli, 3)}`;
-  return h > 0 ? `+${h}:${mmss}` : `+${mmss}`;
-}
+export { causeWords, formatAfter, formatClock, formatPercent } from '../../shared/words/format.js';
 
-function pad(n: number, width: number): string {
-  return String(n).padStart(width, '0');
+/**
+ * @deprecated A bare "+01:07.104" since the lab's origin says nothing a person can place: use
+ * `formatClock(at)` (a wall clock, "12:04:31.512") or `formatAfter(ms, causeWords(cause))`
+ * ("+1.204 s after the kill"). Kept so a caller not yet moved reads a wall clock too.
+ */
+export function formatRelative(at: number, _originAt?: number | null): string {
+  return formatClock(at);
 }
 
 export function formatExit(exit: NodeExit | null): string {
@@ -36,17 +33,14 @@ function formatValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** A duration as a drill reads it: `4.9 ms`, `312 ms`, `2.41 s`; `—` when there is none. */
+/** A duration as a drill reads it: `4.9 ms`, `312 ms`, `2.41 s`; `—` when there is none (shared/words, as the reports write it). */
 export function formatMs(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
-  if (ms < 10) return `${(Math.round(ms * 10) / 10).toFixed(1)} ms`;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
-  return `${(ms / 60_000).toFixed(1)} min`;
+  return formatDuration(ms);
 }
 
-/** A rate or count for a live readout: one decimal below 10, whole numbers above. */
+/** A rate or count for a live readout: one decimal below 10, whole numbers above; never "-0.0". */
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return '—';
-  return Math.abs(value) < 10 ? (Math.round(value * 10) / 10).toFixed(1) : String(Math.round(value));
+  const text = Math.abs(value) < 9.95 ? (Math.round(value * 10) / 10).toFixed(1) : String(Math.round(value));
+  return text === '-0.0' || text === '-0' ? text.slice(1) : text;
 }

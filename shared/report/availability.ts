@@ -44,7 +44,8 @@ export function formatAvailability(unavailable: number | null): string {
   if (unavailable <= 0) return '100 %';
   if (unavailable >= 1) return '0 %';
   const decimals = Math.max(1, Math.ceil(-Math.log10(unavailable * 100)) + 1);
-  if (decimals > 10) return `100 % − ${(unavailable * 100).toExponential(1)} %`;
+  // Past ten decimals a person counts nines, not digits (and never reads "1.0e-19 %").
+  if (decimals > 10) return `> 99.9999999999 % (${Math.floor(-Math.log10(unavailable) + 1e-9)} nines)`;
   return `${((1 - unavailable) * 100).toFixed(decimals)} %`;
 }
 

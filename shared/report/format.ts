@@ -3,6 +3,8 @@
  * shares written the same way in HTML, Markdown, JUnit and the terminal.
  */
 
+import { formatDecimal, formatDuration, formatPercent } from '../words/format.js';
+
 const htmlEntities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Characters XML 1.0 forbids anywhere (controls other than tab/LF/CR, lone surrogates, U+FFFE/U+FFFF). */
@@ -27,12 +29,8 @@ export function escapeXml(value: unknown): string {
 
 const isNumber = (value: number | null | undefined): value is number => typeof value === 'number' && Number.isFinite(value);
 
-/** A number with at most `digits` decimals and no trailing zeros: 3, 3.5, 0.042. */
-export function formatNumber(value: number | null | undefined, digits = 2): string {
-  if (!isNumber(value)) return '—';
-  const fixed = value.toFixed(digits);
-  return digits > 0 ? fixed.replace(/\.?0+$/, '') : fixed;
-}
+/** A number with at most `digits` decimals and no trailing zeros: 3, 3.5, 0.042 (no "-0", no float noise). */
+export const formatNumber = formatDecimal;
 
 /** An integer with thousands separators: 12,345. */
 export function formatCount(value: number | null | undefined): string {
@@ -42,22 +40,8 @@ export function formatCount(value: number | null | undefined): string {
     .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** A duration: 0.42 ms, 4.2 ms, 290 ms, 12.3 s, 2 min 05 s, 3 h 04 min. */
-export function formatMs(ms: number | null | undefined): string {
-  if (!isNumber(ms)) return '—';
-  const abs = Math.abs(ms);
-  const sign = ms < 0 ? '−' : '';
-  if (abs < 1) return `${sign}${formatNumber(abs, 2)} ms`;
-  if (abs < 10) return `${sign}${formatNumber(abs, 1)} ms`;
-  if (abs < 1_000) return `${sign}${Math.round(abs)} ms`;
-  if (abs < 60_000) return `${sign}${formatNumber(abs / 1_000, abs < 10_000 ? 2 : 1)} s`;
-  if (abs < 3_600_000) {
-    const totalSeconds = Math.round(abs / 1_000);
-    return `${sign}${Math.floor(totalSeconds / 60)} min ${String(totalSeconds % 60).padStart(2, '0')} s`;
-  }
-  const totalMinutes = Math.round(abs / 60_000);
-  return `${sign}${Math.floor(totalMinutes / 60)} h ${String(totalMinutes % 60).padStart(2, '0')} min`;
-}
+/** A duration: 0.4 ms, 4.2 ms, 290 ms, 12.3 s, 2 min 05 s, 3 h 04 min (shared/words, as the app writes it). */
+export const formatMs = formatDuration;
 
 /** A time since the run started, to the millisecond: 3.004 s. */
 export function formatAt(ms: number | null | undefined): string {
@@ -65,11 +49,8 @@ export function formatAt(ms: number | null | undefined): string {
   return `${(ms / 1_000).toFixed(3)} s`;
 }
 
-/** A share 0..1 as a percentage: 1.3 %, 0.05 %, 0 %. */
-export function formatPercent(share: number | null | undefined, digits = 2): string {
-  if (!isNumber(share)) return '—';
-  return `${formatNumber(share * 100, digits)} %`;
-}
+/** A share 0..1 as a percentage: 1.3 %, 0.05 %, 0 %, never "1.8e-15 %" (shared/words). */
+export { formatPercent };
 
 /** Epoch ms as UTC ISO 8601 without milliseconds: 2025-03-01T10:00:00Z. */
 export function formatDate(epochMs: number): string {

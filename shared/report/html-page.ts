@@ -71,6 +71,12 @@ ol.stages li + li::before { content: "→ "; color: var(--muted); }
 .formula { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 13px; }
 details summary { cursor: pointer; font-weight: 600; }
 details pre { max-height: 520px; overflow: auto; white-space: pre; }
+ol.timeline { list-style: none; padding: 0; margin: 6px 0; font-size: 13px; }
+ol.timeline li { display: grid; grid-template-columns: max-content 56px minmax(0, 1fr); gap: 10px; border-bottom: 1px solid var(--line); padding: 2px 0; }
+ol.timeline .at { font-family: ui-monospace, Menlo, Consolas, monospace; font-variant-numeric: tabular-nums; color: var(--muted); }
+ol.timeline .node { font-family: ui-monospace, Menlo, Consolas, monospace; }
+ol.timeline summary { font-weight: 400; }
+ol.timeline pre { margin: 4px 0; max-height: 240px; }
 footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
@@ -90,20 +96,24 @@ export interface HtmlPage {
   title: string;
   /** Trusted HTML, built with escapeHtml around everything that came from a report. */
   body: string;
+  /** The page's CSP when it runs a script of its own (the report player); default REPORT_CSP, no script at all. */
+  csp?: string;
+  /** More trusted CSS after the report's own. */
+  css?: string;
 }
 
-export function htmlPage({ title, body }: HtmlPage): string {
+export function htmlPage({ title, body, csp = REPORT_CSP, css = '' }: HtmlPage): string {
   return [
     '<!doctype html>',
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">`,
+    `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="color-scheme" content="light dark">',
     '<meta name="referrer" content="no-referrer">',
     `<title>${escapeHtml(title)}</title>`,
-    `<style>${REPORT_CSS}</style>`,
+    `<style>${REPORT_CSS}${css}</style>`,
     '</head>',
     '<body>',
     '<main>',

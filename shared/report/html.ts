@@ -2,7 +2,8 @@ import type { IncidentStage } from '../contract/model.js';
 import type { StepStatus } from '../drill/run.js';
 import { availabilityLines, formatAvailability, formatDowntime, serviceUnavailability } from './availability.js';
 import { escapeHtml, formatAt, formatCount, formatDate, formatJson, formatMs, formatNumber, formatPercent, formatValue } from './format.js';
-import { factList, htmlPage, htmlTable, verdictChip } from './html-page.js';
+import { REPORT_CSP, factList, htmlPage, htmlTable, verdictChip } from './html-page.js';
+import { PLAYER_CSS, playerCsp, playerSection, type EmbeddedRecording } from './player.js';
 import type { DrillReport, ReportIncident } from './model.js';
 import {
   HYPOTHESIS_LABELS,
@@ -17,6 +18,8 @@ import {
   stagesOf,
   stepDuration,
 } from './report-facts.js';
+import { describeEvent, type EventContext } from '../words/describe-event.js';
+import { afterIncident, causeWords, formatAfter, formatClock, type IncidentSpan } from '../words/format.js';
 import { markdownToSafeHtml } from './safe-markdown.js';
 import { lineChart, type ChartMark, type ChartPeriod } from './svg-chart.js';
 
@@ -204,7 +207,7 @@ function stageBar(incident: ReportIncident, index: number): string {
   const toX = (ms: number): number => left + (span > 0 ? (Math.max(0, ms) / span) * (width - left - right) : 0);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="stage-bar" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="incident-${index}-title" font-family="system-ui, sans-serif" font-size="11">`,
-    `<title id="incident-${index}-title">${e(`Incident ${incident.id} on ${incident.nodeId}: ${points.map((point) => `${STAGE_LABELS[point.stage]} +${formatMs(point.sinceStartMs)}`).join(', ')}`)}</title>`,
+    `<title id="incident-${index}-title">${e(`Incident ${incident.id} on ${incident.nodeId}: ${points.map((point) => `${STAGE_LABELS[point.stage]} ${formatAfter(point.sinceStartMs)}`).join(', ')}`)}</title>`,
     `<rect x="${left}" y="14" width="${width - left - right}" height="12" rx="3" fill="currentColor" fill-opacity="0.08"/>`,
   ];
   for (let i = 1; i < points.length; i++) {
@@ -220,21 +223,26 @@ function stageBar(incident: ReportIncident, index: number): string {
   for (const point of points) {
     const x = toX(point.sinceStartMs).toFixed(1);
     parts.push(
-      `<circle cx="${x}" cy="20" r="4" fill="${STAGE_COLORS[point.stage]}" stroke="currentColor" stroke-width="0.8"><title>${e(`${STAGE_LABELS[point.stage]} at ${formatAt(point.atMs)} (+${formatMs(point.sinceStartMs)})`)}</title></circle>`,
+      `<circle cx="${x}" cy="20" r="4" fill="${STAGE_COLORS[point.stage]}" stroke="currentColor" stroke-width="0.8"><title>${e(`${STAGE_LABELS[point.stage]} at ${formatAt(point.atMs)} (${formatAfter(point.sinceStartMs)})`)}</title></circle>`,
     );
   }
   const last = points[points.length - 1];
   parts.push(`<text x="${left}" y="42" fill="currentColor" fill-opacity="0.7">0</text>`);
   if (last) {
     parts.push(
-      `<text x="${width - right}" y="42" text-anchor="end" fill="currentColor" fill-opacity="0.7">${e(`${incident.open ? 'still open at ' : ''}${STAGE_LABELS[last.stage]} +${formatMs(last.sinceStartMs)}`)}</text>`,
+      `<text x="${width - right}" y="42" text-anchor="end" fill="currentColor" fill-opacity="0.7">${e(`${incident.open ? 'still open at ' : ''}${STAGE_LABELS[last.stage]} ${formatAfter(last.sinceStartMs, causeWords(incident.cause))}`)}</text>`,
     );
   }
   parts.push('</svg>');
   const chips = points
-    .map((point) => `<li><span style="color:${STAGE_COLORS[point.stage]}">●</span> ${e(STAGE_LABELS[point.stage])} <strong>+${e(formatMs(point.sinceStartMs))}</strong></li>`)
+    .map((point) => `<li><span style="color:${STAGE_COLORS[point.stage]}">●</span> ${e(STAGE_LABELS[point.stage])} <strong>${e(formatAfter(point.sinceStartMs))}</strong></li>`)
     .join('');
   return `${parts.join('')}\n<ol class="stages">${chips}</ol>`;
+}
+
+/** A time of the run (ms since it started) on the wall clock, UTC. */
+function clockOf(report: DrillReport, atMs: number | null): string {
+  return atMs === null ? '—' : formatClock(report.startedAt + atMs, 'utc');
 }
 
 function incidentsSection(report: DrillReport): string {
@@ -244,7 +252,7 @@ function incidentsSection(report: DrillReport): string {
     .map(
       (incident, index) =>
         `<div class="incident"><h3>${e(`${incident.id} · ${incident.nodeId} · ${incident.cause}`)}${incident.open ? ' <span class="v v-fail">open</span>' : ''}</h3>\n` +
-        `<p class="muted">started at ${e(formatAt(incident.stages.injected ?? incident.stages.observed ?? null))}${incident.detectedVia ? ` · detected via ${e(incident.detectedVia)}` : ''} · MTTD ${e(formatMs(incident.mttdMs))} · MTTR ${e(formatMs(incident.mttrMs))}</p>\n` +
+        `<p class="muted">started at ${e(clockOf(report, incident.stages.injected ?? incident.stages.observed ?? null))} UTC (${e(formatAt(incident.stages.injected ?? incident.stages.observed ?? null))} into the run)${incident.detectedVia ? ` · detected via ${e(incident.detectedVia)}` : ''} · MTTD ${e(formatMs(incident.mttdMs))} · MTTR ${e(formatMs(incident.mttrMs))}</p>\n` +
         `${stageBar(incident, index)}</div>`,
     )
     .join('\n');
@@ -422,16 +430,48 @@ function availabilitySection(report: DrillReport): string {
   );
 }
 
+/** What the timeline's sentences may name: the run's faults (a revert names only an id) and its balancer's detection settings. */
+export function eventContext(report: DrillReport): EventContext {
+  const { health, passive } = report.balancer;
+  return { faults: report.faults, health: health.enabled ? health : null, passive: passive.enabled ? passive : null };
+}
+
+/** The report's incidents as spans in its own time (ms since the run started), for "+1.204 s after the kill". */
+export function reportIncidentSpans(report: DrillReport): IncidentSpan[] {
+  return report.incidents.flatMap((incident) => {
+    const points = stagesOf(incident);
+    const first = points[0];
+    if (!first) return [];
+    return [{ cause: incident.cause, start: first.atMs - first.sinceStartMs, end: incident.stages.recovered ?? null }];
+  });
+}
+
 function timelineSection(report: DrillReport): string {
-  const lines = report.timeline.map((event) => `${formatAt(event.atMs).padStart(10)}  ${event.kind.padEnd(22)} ${(event.nodeId ?? '').padEnd(8)} ${formatJson(event.detail)}`);
+  const context = eventContext(report);
+  const spans = reportIncidentSpans(report);
+  const rows = report.timeline.map((event) => {
+    const after = afterIncident(event.atMs, spans);
+    return (
+      `<li><span class="at">${e(formatClock(report.startedAt + event.atMs, 'utc'))}</span><span class="node">${e(event.nodeId ?? 'lab')}</span>` +
+      `<details><summary>${e(describeEvent(event, context))}${after ? ` <span class="muted">· ${e(after)}</span>` : ''}</summary>` +
+      `<pre>${e(`${event.kind} at ${formatAt(event.atMs)} into the run\n${JSON.stringify(event.detail, null, 2)}`)}</pre></details></li>`
+    );
+  });
   return section(
     'timeline',
     'Timeline',
-    `<details><summary>Raw timeline (${report.timeline.length} event${report.timeline.length === 1 ? '' : 's'})</summary>\n<pre>${e(lines.join('\n'))}</pre></details>`,
+    report.timeline.length === 0
+      ? '<p class="muted">Nothing was recorded on the timeline.</p>'
+      : `<p class="muted">${report.timeline.length} event${report.timeline.length === 1 ? '' : 's'}, wall clock in UTC; each one's data a click away.</p>\n<ol class="timeline">${rows.join('\n')}</ol>`,
   );
 }
 
-export function renderHtml(report: DrillReport): string {
+export interface RenderHtmlOptions {
+  /** The run's recording for the offline player (gzip + base64, see player.ts), or why there is none; absent: a page without a Replay section. */
+  recording?: EmbeddedRecording;
+}
+
+export function renderHtml(report: DrillReport, options: RenderHtmlOptions = {}): string {
   const periods = faultPeriods(report);
   const marks = report.marks.map((mark) => ({ atMs: mark.atMs, label: mark.name }));
   const body = [
@@ -440,6 +480,7 @@ export function renderHtml(report: DrillReport): string {
     chartsSection(report, periods, marks),
     trafficSection(report),
     incidentsSection(report),
+    options.recording ? playerSection(options.recording) : '',
     hypothesisSection(report),
     expectationsSection(report),
     predictionsSection(report),
@@ -452,5 +493,10 @@ export function renderHtml(report: DrillReport): string {
   ]
     .filter(Boolean)
     .join('\n');
-  return htmlPage({ title: `${VERDICT_WORDS[report.verdict]} · ${report.drill.title} · Firedrill report`, body });
+  const player = options.recording !== undefined && 'base64' in options.recording;
+  return htmlPage({
+    title: `${VERDICT_WORDS[report.verdict]} · ${report.drill.title} · Firedrill report`,
+    body,
+    ...(player ? { csp: playerCsp(REPORT_CSP), css: PLAYER_CSS } : {}),
+  });
 }

@@ -1,4 +1,5 @@
 import { availabilityLines } from './availability.js';
+import { formatAfter } from '../words/format.js';
 import { formatAt, formatCount, formatDate, formatMs, formatNumber, formatPercent, formatValue } from './format.js';
 import type { DrillReport } from './model.js';
 import { HYPOTHESIS_LABELS, STAGE_LABELS, VERDICT_WORDS, errorRateOf, faultLabel, hypothesisValue, incidentStats, optionText, stagesOf, stepDuration } from './report-facts.js';
@@ -117,7 +118,7 @@ export function renderMarkdown(report: DrillReport): string {
           formatCount(incident.lostWrites),
           formatCount(incident.staleWrites),
           stagesOf(incident)
-            .map((point) => `${STAGE_LABELS[point.stage]} +${formatMs(point.sinceStartMs)}`)
+            .map((point) => `${STAGE_LABELS[point.stage]} ${formatAfter(point.sinceStartMs)}`)
             .join(' → '),
         ]),
         [4, 5, 6, 7],

@@ -1,5 +1,6 @@
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test as labTest, expect } from './fixtures.js';
 import { LabProcess } from './lab-process.js';
 import { DrillsPage } from './pages/drills-page.js';
@@ -165,6 +166,17 @@ test('a short drill run from the UI to its verdict, then its report opened, expo
   expect(text).toMatch(new RegExp(`^# ${word}: `));
   expect(text).toContain(reportId);
   expect(text).toContain(`**Verdict: ${word}**`);
+
+  // HTML, made in the page as the engine makes it: the run's recording and its offline player, which plays from file://.
+  const htmlDownload = await reports.download('report-export-html');
+  const htmlText = await readFile(await htmlDownload.path(), 'utf8');
+  expect(htmlText).toContain('<script type="application/octet-stream" id="firedrill-recording">');
+  const htmlFile = testInfo.outputPath(`${reportId}.html`);
+  await writeFile(htmlFile, htmlText);
+  const offline = await page.context().newPage();
+  await offline.goto(pathToFileURL(htmlFile).href);
+  await expect(offline.locator('#replay-player')).toHaveAttribute('data-state', 'paused');
+  await offline.close();
 
   // PDF is printed by the engine: the path it wrote, or why not, is shown.
   await page.getByTestId('report-export-pdf').click();

@@ -9,6 +9,7 @@ import { ContractError, fieldPath } from '../../../shared/contract/errors.js';
 import type { ReportFormat } from '../../../shared/drill/run.js';
 import { compareReports, type ReportComparison } from '../../../shared/report/compare.js';
 import { renderHtml } from '../../../shared/report/html.js';
+import { playerRecording, type EmbeddedRecording } from '../../../shared/report/player.js';
 import { renderJunit } from '../../../shared/report/junit.js';
 import { renderMarkdown } from '../../../shared/report/markdown.js';
 import { DrillReport, summarize, type ReportSummary } from '../../../shared/report/model.js';
@@ -86,7 +87,7 @@ export class ReportStore {
     for (const format of wanted) {
       if (format === 'json') continue;
       try {
-        written.files[format] = await this.render(report, format, dir);
+        written.files[format] = await this.render(report, format, dir, recording ?? null);
       } catch (error) {
         written.problems.push(`${format}: ${(error as Error).message}`);
       }
@@ -157,7 +158,7 @@ export class ReportStore {
   async export(ref: string, format: ReportFormat, lookup: ReportLookup = {}): Promise<string> {
     const { report, dir } = this.open(ref, lookup);
     if (format === 'json') return join(dir, REPORT_FILES.json);
-    return await this.render(report, format, dir);
+    return await this.render(report, format, dir, format === 'html' ? await this.recording(ref, lookup).catch(() => null) : null);
   }
 
   compare(refs: readonly string[], { paths = false }: ReportLookup = {}): { comparison: ReportComparison; reports: DrillReport[] } {
@@ -165,11 +166,11 @@ export class ReportStore {
     return { comparison: compareReports(reports), reports };
   }
 
-  private async render(report: DrillReport, format: Exclude<ReportFormat, 'json'>, dir: string): Promise<string> {
+  private async render(report: DrillReport, format: Exclude<ReportFormat, 'json'>, dir: string, recording: Recording | null): Promise<string> {
     const file = join(dir, REPORT_FILES[format]);
     switch (format) {
       case 'html':
-        writeAtomic(file, renderHtml(report));
+        writeAtomic(file, renderHtml(report, { recording: await embedRecording(recording) }));
         break;
       case 'md':
         writeAtomic(file, renderMarkdown(report));
@@ -204,6 +205,14 @@ export class ReportStore {
     if (existsSync(path) && statSync(path).isFile() && basename(path).endsWith('.json')) return path;
     throw new ContractError({ code: 'not-found', message: `no report "${ref}" (not an id in ${this.dir}, nor a report folder or .json file)`, field: 'id' });
   }
+}
+
+/** The run's recording as report.html's player embeds it: the events it reads, gzipped, base64 (a typical drill: tens of KiB). */
+export async function embedRecording(recording: Recording | null): Promise<EmbeddedRecording> {
+  if (!recording) return { missing: 'this run has no recording (written before recordings existed, or the recording could not be read)' };
+  if (recording.keyframes.length === 0) return { missing: 'the recording holds no keyframe to start from' };
+  const gz = await promisify(gzip)(JSON.stringify(playerRecording(recording)));
+  return { base64: gz.toString('base64') };
 }
 
 /** Reads and checks one report.json; errors name the file and the field. */

@@ -1,12 +1,32 @@
-import { formatDetail, formatRelative } from '../format.js';
+import { useMemo } from 'react';
+import type { Incident } from '../../../shared/contract/model.js';
+import { describeEvent, type EventContext } from '../../../shared/words/describe-event.js';
+import { afterIncident, formatClock, type IncidentSpan } from '../../../shared/words/format.js';
 import { useStore } from '../store/store.js';
 
 /** Rows drawn at once; the store keeps more (TIMELINE_CAP). */
 const SHOWN = 200;
 
+/** An incident's span for "+1.204 s after the kill": from the fault (or the first stage seen) to recovered. */
+export function incidentSpans(incidents: readonly Incident[]): IncidentSpan[] {
+  return incidents.flatMap((incident) => {
+    const times = Object.values(incident.stages).filter((t): t is number => t !== undefined);
+    const start = incident.stages.injected ?? (times.length > 0 ? Math.min(...times) : undefined);
+    return start === undefined ? [] : [{ cause: incident.cause, start, end: incident.stages.recovered ?? null }];
+  });
+}
+
+/** The timeline in words, newest first: a wall clock, the node, a sentence, the time after the incident it belongs to; the event's JSON a click away. */
 export function TimelineList() {
   const events = useStore((s) => s.timeline.events);
-  const originAt = useStore((s) => s.timeline.originAt);
+  const faults = useStore((s) => s.faults);
+  const settings = useStore((s) => s.balancer.state?.settings);
+  const incidents = useStore((s) => s.incidents);
+  const context = useMemo<EventContext>(
+    () => ({ faults, health: settings?.health.enabled ? settings.health : null, passive: settings?.passive.enabled ? settings.passive : null }),
+    [faults, settings],
+  );
+  const spans = useMemo(() => incidentSpans(incidents), [incidents]);
   const newestFirst = events.slice(-SHOWN).reverse();
   return (
     <section className="panel timeline" aria-labelledby="timeline-heading">
@@ -14,15 +34,29 @@ export function TimelineList() {
       {newestFirst.length === 0 ? (
         <p className="muted">Nothing has happened yet.</p>
       ) : (
-        <ol className="timeline-list" data-testid="timeline-list">
-          {newestFirst.map((e) => (
-            <li key={e.seq} className="timeline-item" data-testid="timeline-item" data-kind={e.kind} data-node={e.nodeId ?? ''} data-seq={e.seq}>
-              <time className="timeline-at">{formatRelative(e.at, originAt)}</time>
-              <span className="timeline-node">{e.nodeId ?? 'lab'}</span>
-              <span className="timeline-kind">{e.kind}</span>
-              <span className="timeline-detail muted">{formatDetail(e.detail)}</span>
-            </li>
-          ))}
+        <ol className="timeline-list timeline-words" data-testid="timeline-list">
+          {newestFirst.map((e) => {
+            const after = afterIncident(e.at, spans);
+            return (
+              <li key={e.seq} className="timeline-item" data-testid="timeline-item" data-kind={e.kind} data-node={e.nodeId ?? ''} data-seq={e.seq}>
+                <time className="timeline-at" dateTime={new Date(Math.round(e.at)).toISOString()}>
+                  {formatClock(e.at)}
+                </time>
+                <span className="timeline-node">{e.nodeId ?? 'lab'}</span>
+                <details className="timeline-disclosure">
+                  <summary>
+                    <span className="timeline-text" data-testid="timeline-text">
+                      {describeEvent(e, context)}
+                    </span>
+                    {after ? <span className="timeline-after muted"> · {after}</span> : null}
+                  </summary>
+                  <pre className="timeline-json" data-testid="timeline-json">
+                    {JSON.stringify({ kind: e.kind, nodeId: e.nodeId, detail: e.detail }, null, 2)}
+                  </pre>
+                </details>
+              </li>
+            );
+          })}
         </ol>
       )}
     </section>

@@ -2,6 +2,7 @@ import { commands, type CommandName, type CommandParams, type CommandResult } fr
 import type { BalancerSettingsPatch, TopologySpec, TrafficSettingsPatch } from '../../../shared/contract/model.js';
 import type { DrillRunStatus, OperatorWait } from '../../../shared/drill/run.js';
 import type { DrillReport } from '../../../shared/report/model.js';
+import { formatDuration } from '../../../shared/words/format.js';
 import {
   applyBalancer,
   applyDrillRun,
@@ -113,7 +114,7 @@ export async function revertFault(id: string): Promise<void> {
 export async function haltFaults(): Promise<void> {
   const result = await run('halt', 'fault.halt', {});
   if (!result) return;
-  showToast(`HALT: ${result.reverted} fault${result.reverted === 1 ? '' : 's'} reverted in ${result.ms.toFixed(1)} ms`, 'info');
+  showToast(`HALT: ${result.reverted} fault${result.reverted === 1 ? '' : 's'} reverted in ${formatDuration(result.ms)}`, 'info');
   await listFaults();
 }
 

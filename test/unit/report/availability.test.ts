@@ -61,7 +61,8 @@ describe('availability arithmetic', () => {
     expect(formatAvailability(300 / (720 * HOUR + 300))).toBe('99.999988 %');
     expect(formatAvailability(0.01)).toBe('99.0 %');
     expect(formatAvailability(0)).toBe('100 %');
-    expect(formatAvailability(1e-21)).toBe('100 % − 1.0e-19 %');
+    expect(formatAvailability(1e-21)).toBe('> 99.9999999999 % (21 nines)');
+    expect(formatAvailability(1.8e-17)).not.toMatch(/e-/);
     expect(formatAvailability(null)).toBe('—');
   });
 });

@@ -40,7 +40,7 @@ describe('HTML report', () => {
     expect(html).toContain('&lt;script&gt;alert(&quot;reason&quot;)&lt;/script&gt;');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).toContain('&lt;iframe src=&quot;https://example.com&quot;&gt;&lt;/iframe&gt;');
-    expect(html).toContain('{&quot;reason&quot;:&quot;exit &lt;script&gt;alert(\\&quot;timeline\\&quot;)&lt;/script&gt;&quot;}');
+    expect(html).toContain('&quot;reason&quot;: &quot;exit &lt;script&gt;alert(\\&quot;timeline\\&quot;)&lt;/script&gt;&quot;');
     expect(html).toContain('/home/ops/drills/kill &quot;one&quot; &lt;of&gt; three.yaml');
     expect(html).not.toContain(HOSTILE.title);
     expect(html).not.toContain('<u>nobody</u>');
@@ -68,7 +68,7 @@ describe('HTML report', () => {
     expect(html).toContain('detected <strong>+4.2 ms</strong>');
     expect(html).toContain('restarted <strong>+107 ms</strong>');
     expect(html).toContain('recovered <strong>+292 ms</strong>');
-    expect(html).toContain('recovered <strong>+3.19 s</strong>');
+    expect(html).toContain('recovered <strong>+3.190 s</strong>');
     expect(html).toMatch(/<td><strong>mean<\/strong><\/td>(<td><\/td>){3}<td class="num">157 ms<\/td><td class="num">1.74 s<\/td>/);
   });
 
@@ -85,7 +85,10 @@ describe('HTML report', () => {
     expect(html).toContain('<td class="num">13</td>');
     expect(html).toContain('{&quot;proxy&quot;:&quot;balancer&quot;,&quot;note&quot;:&quot;&lt;b&gt;toxic&lt;/b&gt; &amp; ]]&gt;&quot;}');
     expect(html).toContain('A (one node)    = MTBF / (MTBF + MTTR) = 720 h / (720 h + 1.74 s) = 99.999933 %');
-    expect(html).toMatch(/<details><summary>Raw timeline \(12 events\)<\/summary>/);
+    expect(html).toContain("<p class=\"muted\">12 events, wall clock in UTC; each one's data a click away.</p>");
+    expect(html).toMatch(/<summary>a2 stopped by the lab \(SIGKILL\) <span class="muted">· \+3\.3 ms after the [a-z ]+<\/span><\/summary>/);
+    expect(html).toContain('<span class="at">10:00:03.003</span>');
+    expect(html.match(/<ol class="timeline">[\s\S]*?<\/ol>/)?.[0].match(/<li>/g)).toHaveLength(12);
   });
 
   it('renders a run where nothing happened', () => {

@@ -1,4 +1,5 @@
 import { countsText } from '../../../../shared/node-view.js';
+import { formatAvailability } from '../../../../shared/report/availability.js';
 import { formatMs } from '../../format.js';
 import type { ViewId } from '../../store/ui-slice.js';
 import { mean, type ConceptFacts } from './concept-facts.js';
@@ -131,8 +132,7 @@ export const CONCEPTS: Concept[] = [
     live: (f) => {
       const r = mean(f.recovered.map((i) => i.mttrMs ?? 0));
       if (r === null) return null;
-      const a = 86_400_000 / (86_400_000 + r);
-      return `With one failure a day and your mean MTTR of ${formatMs(r)}, one node is available ${(a * 100).toFixed(5)}% of the time.`;
+      return `With one failure a day and your mean MTTR of ${formatMs(r)}, one node is available ${formatAvailability(r / (86_400_000 + r))} of the time.`;
     },
   },
 ];

@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { revertFault } from '../../connection/lab-commands.js';
-import { formatMs, formatRelative } from '../../format.js';
+import { formatClock, formatMs } from '../../format.js';
 import { isActive } from '../../store/faults-slice.js';
 import { useStore } from '../../store/store.js';
 import { faultLabel } from './fault-chip.js';
@@ -8,7 +8,6 @@ import { faultLabel } from './fault-chip.js';
 /** Active faults, each with its own revert; `target` narrows the list to one node. */
 export function ActiveFaults({ target }: { target?: string }) {
   const faults = useStore(useShallow((s) => s.faults.filter((f) => isActive(f) && (target === undefined || f.target === target))));
-  const originAt = useStore((s) => s.timeline.originAt);
   const pending = useStore((s) => s.lab.pending);
   if (faults.length === 0) {
     return (
@@ -25,7 +24,7 @@ export function ActiveFaults({ target }: { target?: string }) {
           <span className="fault-row-what">
             <span className="fault-row-type">{faultLabel(f)}</span>
             <span className="muted small">
-              since {formatRelative(f.injectedAt, originAt)}
+              since {formatClock(f.injectedAt)}
               {f.expiresAt ? ` · lasts ${formatMs(Math.max(0, f.expiresAt - f.injectedAt))}` : ''}
               {f.kind === 'network' && f.toxicity < 1 ? ` · toxicity ${f.toxicity}` : ''}
             </span>

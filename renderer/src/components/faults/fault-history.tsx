@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { formatMs, formatRelative } from '../../format.js';
+import { formatClock, formatMs } from '../../format.js';
 import { isActive } from '../../store/faults-slice.js';
 import { useStore } from '../../store/store.js';
 import { faultLabel } from './fault-chip.js';
@@ -9,7 +9,6 @@ const SHOWN = 30;
 /** Faults that are over, newest first: how long each lasted and what exactly it did. */
 export function FaultHistory() {
   const faults = useStore(useShallow((s) => s.faults.filter((f) => !isActive(f)).slice(-SHOWN).reverse()));
-  const originAt = useStore((s) => s.timeline.originAt);
   if (faults.length === 0) return <p className="muted">No fault has ended yet.</p>;
   return (
     <table className="table" data-testid="fault-history">
@@ -26,7 +25,7 @@ export function FaultHistory() {
       <tbody>
         {faults.map((f) => (
           <tr key={f.id} data-testid="fault-history-row" data-status={f.status} data-type={f.type}>
-            <td className="mono">{formatRelative(f.injectedAt, originAt)}</td>
+            <td className="mono">{formatClock(f.injectedAt)}</td>
             <td className="mono">{f.target}</td>
             <td>{faultLabel(f)}</td>
             <td>{f.status}</td>

@@ -1,6 +1,5 @@
 import { IncidentStage, type Incident } from '../../../../shared/contract/model.js';
-import { formatMs, formatRelative } from '../../format.js';
-import { useStore } from '../../store/store.js';
+import { causeWords, formatAfter, formatClock, formatMs } from '../../format.js';
 import { Term } from '../concepts/term.js';
 import { ReplayIncidentButton } from '../replay/replay-buttons.js';
 
@@ -24,7 +23,6 @@ export function startOf(incident: Incident): number | undefined {
 
 /** One incident: its stages to the millisecond, on a bar and in a list, with MTTD, MTTR and the data it cost. */
 export function IncidentCard({ incident }: { incident: Incident }) {
-  const originAt = useStore((s) => s.timeline.originAt);
   const start = startOf(incident);
   const reached = IncidentStage.options.filter((stage) => incident.stages[stage] !== undefined);
   const last = reached.reduce((max, stage) => Math.max(max, incident.stages[stage] ?? 0), start ?? 0);
@@ -38,7 +36,7 @@ export function IncidentCard({ incident }: { incident: Incident }) {
           {incident.detectedVia ? <span className="muted small"> · detected via {incident.detectedVia}</span> : null}
         </h3>
         <span className={`status ${incident.open ? 'status-warn' : 'status-ok'}`}>{incident.open ? 'open' : 'closed'}</span>
-        {start !== undefined ? <span className="muted small mono">{formatRelative(start, originAt)}</span> : null}
+        {start !== undefined ? <span className="muted small mono">{formatClock(start)}</span> : null}
         <ReplayIncidentButton incident={incident} />
       </header>
       <dl className="incident-figures">
@@ -78,14 +76,17 @@ export function IncidentCard({ incident }: { incident: Incident }) {
           <span key={stage} className={`stage-tick stage-${stage}`} style={{ left: `${(((incident.stages[stage] ?? 0) - (start ?? 0)) / span) * 100}%` }} title={STAGE_WORDS[stage]} />
         ))}
       </div>
+      {start !== undefined ? <p className="muted small stages-caption">Each stage after {causeWords(incident.cause)}, and on the clock:</p> : null}
       <ol className="stages">
         {reached.map((stage) => {
           const at = incident.stages[stage] ?? 0;
           return (
             <li key={stage} className={`stage stage-${stage}`} data-testid="incident-stage" data-stage={stage}>
               <span className="stage-name">{STAGE_WORDS[stage]}</span>
-              <span className="mono stage-offset">{start !== undefined ? `+${formatMs(at - start)}` : ''}</span>
-              <span className="mono muted small">{formatRelative(at, originAt)}</span>
+              <span className="mono stage-offset" title={start !== undefined ? formatAfter(at - start, causeWords(incident.cause)) : undefined}>
+                {start !== undefined ? formatAfter(at - start) : ''}
+              </span>
+              <span className="mono muted small">{formatClock(at)}</span>
             </li>
           );
         })}

@@ -1,5 +1,5 @@
 import { checkLedger } from '../../connection/lab-commands.js';
-import { formatRelative } from '../../format.js';
+import { formatClock } from '../../format.js';
 import { useStore } from '../../store/store.js';
 import { LiveNumber } from '../charts/live-number.js';
 import { Term } from '../concepts/term.js';
@@ -7,7 +7,6 @@ import { Term } from '../concepts/term.js';
 /** The write ledger: acknowledged writes (live) and the last read-back against the primary. */
 export function LedgerPanel() {
   const ledger = useStore((s) => s.traffic.ledger);
-  const originAt = useStore((s) => s.timeline.originAt);
   const open = useStore((s) => s.connection.status === 'open');
   const busy = useStore((s) => s.lab.pending.ledger !== undefined);
   return (
@@ -39,7 +38,7 @@ export function LedgerPanel() {
           </dd>
         </div>
       </dl>
-      <p className="muted small">{ledger?.checkedAt ? `last checked ${formatRelative(ledger.checkedAt, originAt)}` : 'not checked yet'}</p>
+      <p className="muted small">{ledger?.checkedAt ? `last checked ${formatClock(ledger.checkedAt)}` : 'not checked yet'}</p>
       <button type="button" data-testid="ledger-check" disabled={!open || busy} onClick={() => void checkLedger()}>
         Check the ledger now
       </button>

@@ -11,6 +11,7 @@ import { useStore } from '../../store/store.js';
 import type { ThemeChoice } from '../../store/ui-slice.js';
 import { VerdictBadge } from '../drills/verdict-badge.js';
 import { downloadText } from './download.js';
+import { reportHtmlWithPlayer } from './report-html-download.js';
 
 /**
  * A rendered report or comparison, shown as the very HTML file the engine writes: in an iframe
@@ -89,7 +90,12 @@ function OpenReport({ opened }: { opened: OpenedReport }) {
       <div className="report-exports" role="group" aria-label="Export">
         <span className="muted small">Download</span>
         {EXPORTS.map((e) => (
-          <button key={e.format} type="button" data-testid={`report-export-${e.format}`} onClick={() => downloadText(`${report.id}${e.suffix}`, e.render(report), `${e.type};charset=utf-8`)}>
+          <button key={e.format} type="button" data-testid={`report-export-${e.format}`} onClick={() =>
+              e.format === 'html'
+                ? void reportHtmlWithPlayer(report).then((html) => downloadText(`${report.id}${e.suffix}`, html, `${e.type};charset=utf-8`))
+                : downloadText(`${report.id}${e.suffix}`, e.render(report), `${e.type};charset=utf-8`)
+            }
+          >
             {e.label}
           </button>
         ))}

@@ -66,6 +66,10 @@ export const PredictionRecord = z.object({
   correct: z.boolean().nullable(),
   /** What actually happened, in words, filled in when the run ends (failed requests, MTTD, lost writes). */
   outcome: z.string(),
+  /** Why each option is right or wrong in this lab (the drill's `explain`, parallel to `options`); empty when the drill gives none (and in reports written before it existed). */
+  explain: z.array(z.string()).default([]),
+  /** The explanation of the option answered; null when unanswered or not explained. */
+  explanation: z.string().nullable().default(null),
 });
 export type PredictionRecord = z.infer<typeof PredictionRecord>;
 

@@ -198,17 +198,26 @@ export const ExpectStep = z
   });
 export type ExpectStep = z.infer<typeof ExpectStep>;
 
-/** A question answered before the fault; the report puts the answer beside what happened. `answer` is the expected option's index. */
+/**
+ * A question answered before the fault; the report puts the answer beside what happened. `answer` is
+ * the expected option's index. `explain`, parallel to `options`: why each option is right or wrong in
+ * this lab, shown to the learner once they have answered.
+ */
 export const PredictStep = z
   .object({
     question: z.string().min(1).max(1_000),
     options: z.array(z.string().min(1).max(200)).min(2).max(8),
     answer: z.number().int().min(0).optional(),
+    explain: z.array(z.string().min(1).max(1_000)).max(8).optional(),
   })
   .strict()
   .superRefine((value, ctx) => {
     if (value.answer !== undefined && value.answer >= value.options.length) {
       ctx.addIssue({ code: 'custom', path: ['answer'], message: `answer is an option's index: 0 to ${value.options.length - 1}` });
+    }
+    if (value.explain !== undefined && value.explain.length !== value.options.length) {
+      const n = value.options.length;
+      ctx.addIssue({ code: 'custom', path: ['explain'], message: `explain has one entry per option, in the same order: ${n} entries for ${n} options, not ${value.explain.length}` });
     }
   });
 export type PredictStep = z.infer<typeof PredictStep>;

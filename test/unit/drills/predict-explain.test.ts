@@ -9,7 +9,7 @@ import { predictStep } from '../../../electron/engine/drills/steps/predict.js';
 import type { StepContext } from '../../../electron/engine/drills/steps/step-unit.js';
 import { readReport } from '../../../electron/engine/report-store/report-store.js';
 import type { PredictionRecord } from '../../../shared/drill/run.js';
-import { PredictStep } from '../../../shared/drill/schema.js';
+import type { PredictStep } from '../../../shared/drill/schema.js';
 import { makeReport } from '../../support/report-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'firedrill-predict-explain-'));

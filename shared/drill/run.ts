@@ -36,6 +36,10 @@ export const ExpectationResult = z.object({
   detail: z.string(),
   /** When the verdict was reached. */
   atMs: z.number().nullable(),
+  /** The expectation as a learner reads it (`plain.ts`, or the file's `says:`): "a2 is back in rotation within 8 s of the action". Empty in reports written before it existed. */
+  sentence: z.string().default(''),
+  /** A failed expectation: what was seen instead, in a sentence ("… seen on a2 since the action instead: a2's process starts (+0.4 s)"); null when it held. */
+  missed: z.string().nullable().default(null),
 });
 export type ExpectationResult = z.infer<typeof ExpectationResult>;
 

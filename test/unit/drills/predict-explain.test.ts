@@ -67,7 +67,7 @@ describe('explain: on a prediction', () => {
     expect(await played({ question: 'q', options: ['a', 'b'] }, 1)).toMatchObject({ answer: 1, explain: [], explanation: null });
   });
 
-  it('a report written before explain existed still reads, with empty explanations', () => {
+  it('a report written before explain and the plain sentences existed still reads, with empty ones', () => {
     const old = JSON.parse(JSON.stringify(makeReport())) as { predictions: Array<Record<string, unknown>> };
     for (const p of old.predictions) {
       delete p.explain;
@@ -78,5 +78,7 @@ describe('explain: on a prediction', () => {
     writeFileSync(file, JSON.stringify(old));
     const read = readReport(file);
     expect(read.predictions[0]).toMatchObject({ explain: [], explanation: null, answer: 0 });
+    // Its expectations predate the plain sentences too.
+    expect(read.expectations[0]).toMatchObject({ sentence: '', missed: null, detail: 'seen 4.2 ms after the fault (a2)' });
   });
 });

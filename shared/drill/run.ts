@@ -56,6 +56,8 @@ export const HypothesisCheck = z.object({
   verdict: Verdict,
   breachedAtMs: z.number().nullable(),
   detail: z.string(),
+  /** The bound as a learner reads it (`plain.ts`, or the file's `says:`): "at most 1 % of the requests fail over the whole drill". Empty in reports written before it existed. */
+  sentence: z.string().default(''),
 });
 export type HypothesisCheck = z.infer<typeof HypothesisCheck>;
 

@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDrill, loadDrillFile } from '../../../electron/engine/drills/drill-file.js';
+import { HypothesisMonitor } from '../../../electron/engine/drills/hypothesis.js';
 import { FaultType } from '../../../shared/contract/model.js';
 import { boundSentence, eventPhrases, eventWords, expectationSentence, stepSentence, stepSentences, stopSentence } from '../../../shared/drill/plain.js';
 import { HypothesisName } from '../../../shared/drill/run.js';
@@ -127,6 +128,12 @@ describe('says: the author words it', () => {
     );
     expect(stepSentences(spec)).toEqual(['check that a2 is serving again']);
     expect(boundSentence('maxErrorRate', spec.hypothesis)).toBe('the clients hardly notice');
+    // The run's hypothesis checks carry the bounds' sentences, the file's words included.
+    const monitor = new HypothesisMonitor({ ...spec.hypothesis, maxLostWrites: 0 }, undefined);
+    expect(monitor.list().map((c) => [c.name, c.sentence])).toEqual([
+      ['maxErrorRate', 'the clients hardly notice'],
+      ['maxLostWrites', 'no acknowledged write is lost'],
+    ]);
   });
 
   it('refuses words for a bound the hypothesis does not set, and an empty one, naming the field', () => {

@@ -87,6 +87,8 @@ export const StepRecord = z.object({
   kind: StepKindSchema,
   /** One line for lists and progress bars: "wait 3000 ms", "inject kill on a2", "expect incident.detected". */
   label: z.string(),
+  /** The step in plain words (`plain.ts`): "inject: kill a2 with SIGKILL", "check that a2 is back in rotation within 8 s of the action". Absent in reports written before it existed. */
+  sentence: z.string().optional(),
   status: StepStatus,
   startedAtMs: z.number().nullable(),
   endedAtMs: z.number().nullable(),

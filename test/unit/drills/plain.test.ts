@@ -4,6 +4,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDrill, loadDrillFile } from '../../../electron/engine/drills/drill-file.js';
+import type { DrillLab } from '../../../electron/engine/drills/drill-lab.js';
+import { DrillRun } from '../../../electron/engine/drills/drill-run.js';
 import { HypothesisMonitor } from '../../../electron/engine/drills/hypothesis.js';
 import { FaultType } from '../../../shared/contract/model.js';
 import { boundSentence, eventPhrases, eventWords, expectationSentence, stepSentence, stepSentences, stopSentence } from '../../../shared/drill/plain.js';
@@ -114,6 +116,14 @@ describe('plain sentences', () => {
       'no acknowledged write is lost',
     ]);
     for (const [, spec] of builtins) for (const sentence of stepSentences(spec)) sound(sentence);
+  });
+
+  it('a run lists its steps and its bounds with their sentences before it starts', () => {
+    const spec = drill('library/kill-one-of-three.yaml');
+    const run = new DrillRun({} as DrillLab, { runId: 'r', spec, seed: 1, auto: true, profile: 'short' }, () => {});
+    expect(run.status.steps.map((s) => s.sentence)).toEqual(stepSentences(spec));
+    expect(run.status.steps[2]).toMatchObject({ label: 'expect node.share of a2 ≥ 0.2 ≤ 0.45', sentence: 'check that a2 gets between 20 % and 45 % of the requests (over the last 2 s)' });
+    expect(run.status.hypothesis.map((c) => c.sentence)).toEqual(['at most 1 % of the requests fail over the whole drill', '99 % of the requests are answered within 1.5 s over the whole drill']);
   });
 });
 

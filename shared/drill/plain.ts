@@ -15,7 +15,7 @@ export type AnchorWords = 'the start' | 'the fault' | 'the revert' | 'the action
 // ---- Numbers in words ----------------------------------------------------------------------
 
 /** 800 → "800 ms", 1500 → "1.5 s", 8000 → "8 s", 90000 → "1 min 30 s". */
-export function duration(ms: number): string {
+export function durationWords(ms: number): string {
   if (ms < 1_000) return `${trim(ms)} ms`;
   if (ms < 60_000) return `${trim(ms / 1_000)} s`;
   const min = Math.floor(ms / 60_000);
@@ -53,14 +53,14 @@ const fails = { one: 'fails', many: 'fail' };
 
 // ---- Metrics -------------------------------------------------------------------------------
 
-const overRecent = (e: ExpectStep): string => ` (over the last ${duration(e.windowMs ?? RECENT_WINDOW_MS)})`;
+const overRecent = (e: ExpectStep): string => ` (over the last ${durationWords(e.windowMs ?? RECENT_WINDOW_MS)})`;
 const sinceStart = ' (since the drill began)';
 
 /** The 99th percentile of answer times, bounded: "99 % of the requests are answered within 400 ms". */
 function p99(e: ExpectStep): string {
-  if (e.min === undefined) return `99 % of the requests are answered within ${duration(e.max as number)}`;
-  if (e.max === undefined) return `the slowest 1 % of the requests take at least ${duration(e.min)}`;
-  return `the slowest 1 % of the requests take ${range(e.min, e.max, duration)}`;
+  if (e.min === undefined) return `99 % of the requests are answered within ${durationWords(e.max as number)}`;
+  if (e.max === undefined) return `the slowest 1 % of the requests take at least ${durationWords(e.min)}`;
+  return `the slowest 1 % of the requests take ${range(e.min, e.max, durationWords)}`;
 }
 
 /** The share of requests that fail, bounded: "at most 1 % of the requests fail". */
@@ -71,7 +71,7 @@ function errorRate(e: ExpectStep): string {
 
 /** The latest incident's MTTD or MTTR: "the latest failure is detected within 800 ms of happening". */
 const incidentWhat = (e: ExpectStep, what: string): string =>
-  `${what} ${e.min === undefined ? `within ${duration(e.max as number)} of happening` : `${range(e.min, e.max, duration)} after it happened`}`;
+  `${what} ${e.min === undefined ? `within ${durationWords(e.max as number)} of happening` : `${range(e.min, e.max, durationWords)} after it happened`}`;
 
 /** One sentence per metric an `expect` may bound. A Record: a metric added to the schema without words does not compile. */
 const metricWords: Record<DrillMetric, (e: ExpectStep) => string> = {
@@ -162,13 +162,13 @@ export function eventWords(kind: string, node?: string): string {
  */
 export function expectationSentence(expect: ExpectStep, anchor: AnchorWords | string = 'the latest fault or action'): string {
   if (expect.says !== undefined) return expect.says;
-  if (expect.event !== undefined) return `${eventWords(expect.event, expect.node)} within ${duration(expect.within ?? 0)} of ${anchor}`;
+  if (expect.event !== undefined) return `${eventWords(expect.event, expect.node)} within ${durationWords(expect.within ?? 0)} of ${anchor}`;
   return metricWords[expect.metric as DrillMetric](expect);
 }
 
 const boundWords: Record<HypothesisName, (limit: number) => string> = {
   maxErrorRate: (v) => `${v === 0 ? 'no request fails' : `at most ${percentWords(v)} of the requests fail`} over the whole drill`,
-  maxP99Ms: (v) => `99 % of the requests are answered within ${duration(v)} over the whole drill`,
+  maxP99Ms: (v) => `99 % of the requests are answered within ${durationWords(v)} over the whole drill`,
   maxLostWrites: (v) => (v === 0 ? 'no acknowledged write is lost' : `at most ${count(v)} acknowledged write${v === 1 ? ' is' : 's are'} lost`),
 };
 
@@ -181,7 +181,7 @@ export function boundSentence(name: HypothesisName, hypothesis: DrillHypothesis)
 
 /** The stop condition in a sentence: "the drill stops if more than 20 % of the requests fail for 2 s". */
 export function stopSentence(stop: DrillStop): string {
-  return `the drill stops, and every fault is reverted, if more than ${percentWords(stop.errorRateAbove)} of the requests fail for ${duration(stop.forMs)}`;
+  return `the drill stops, and every fault is reverted, if more than ${percentWords(stop.errorRateAbove)} of the requests fail for ${durationWords(stop.forMs)}`;
 }
 
 // ---- Steps ---------------------------------------------------------------------------------
@@ -192,11 +192,11 @@ const faultWords: Record<FaultType, (f: FaultInject, a: Record<string, unknown>)
   pause: (f) => `freeze ${f.target} (SIGSTOP: it stops, its port stays open)`,
   'crash-loop': (f) => `make ${f.target} crash each time it starts`,
   restart: (f) => `restart ${f.target}`,
-  latency: (f, a) => `delay ${f.target}'s traffic by ${duration(Number(a.latency ?? 0))}${Number(a.jitter ?? 0) > 0 ? ` ± ${duration(Number(a.jitter))}` : ''}`,
+  latency: (f, a) => `delay ${f.target}'s traffic by ${durationWords(Number(a.latency ?? 0))}${Number(a.jitter ?? 0) > 0 ? ` ± ${durationWords(Number(a.jitter))}` : ''}`,
   bandwidth: (f, a) => `throttle the traffic ${f.stream === 'upstream' ? 'to' : 'from'} ${f.target} to ${count(Number(a.rate ?? 0))} KB/s`,
-  slow_close: (f, a) => `delay closing ${f.target}'s connections by ${duration(Number(a.delay ?? 0))}`,
-  timeout: (f, a) => `let no data through ${f.target}'s connections${Number(a.timeout ?? 0) > 0 ? `, closing them after ${duration(Number(a.timeout))}` : ''}`,
-  reset_peer: (f, a) => `reset ${f.target}'s connections${Number(a.timeout ?? 0) > 0 ? ` after ${duration(Number(a.timeout))}` : ''}`,
+  slow_close: (f, a) => `delay closing ${f.target}'s connections by ${durationWords(Number(a.delay ?? 0))}`,
+  timeout: (f, a) => `let no data through ${f.target}'s connections${Number(a.timeout ?? 0) > 0 ? `, closing them after ${durationWords(Number(a.timeout))}` : ''}`,
+  reset_peer: (f, a) => `reset ${f.target}'s connections${Number(a.timeout ?? 0) > 0 ? ` after ${durationWords(Number(a.timeout))}` : ''}`,
   slicer: (f) => `slice ${f.target}'s traffic into small pieces`,
   limit_data: (f, a) => `close ${f.target}'s connections after ${count(Number(a.bytes ?? 0))} bytes`,
   partition: (f, a) => {
@@ -219,7 +219,7 @@ function faultSentence(step: FaultStep): string {
   if (step.revert !== undefined) return `revert the fault “${step.revert}”`;
   if (step.halt) return 'revert every fault';
   const f = step.inject as FaultInject;
-  const extras = [f.toxicity < 1 ? `on ${percentWords(f.toxicity)} of the connections` : '', f.durationMs !== undefined ? `for ${duration(f.durationMs)}` : ''].filter(Boolean);
+  const extras = [f.toxicity < 1 ? `on ${percentWords(f.toxicity)} of the connections` : '', f.durationMs !== undefined ? `for ${durationWords(f.durationMs)}` : ''].filter(Boolean);
   return `inject: ${faultWords[f.type](f, f.attributes)}${extras.length ? ` (${extras.join(', ')})` : ''}`;
 }
 
@@ -264,7 +264,7 @@ function firstWords(text: string, max = 120): string {
 /** One sentence per step kind. A Record: a new kind without words does not compile. */
 const stepWords: { [K in StepKind]: (body: Extract<DrillStep, Record<K, unknown>>[K], anchor: string) => string } = {
   say: (text) => `narration: ${firstWords(text)}`,
-  wait: (ms) => `wait ${duration(ms)}`,
+  wait: (ms) => `wait ${durationWords(ms)}`,
   mark: (name) => `mark this moment as “${name}”`,
   fault: (body) => faultSentence(body),
   action: (body) => `your turn: ${firstWords(body.text, 200)}${body.do ? ` (the lab can do it for you: ${actionCommandSentence(body.do)})` : ''}`,

@@ -3,7 +3,7 @@
 // with it (a failed expectation fails the verdict, not the run: the steps go on).
 import type { TimelineEvent, TrafficStats } from '../../../../shared/contract/model.js';
 import type { ExpectationResult } from '../../../../shared/drill/run.js';
-import { duration, eventWords, expectationSentence } from '../../../../shared/drill/plain.js';
+import { durationWords, eventWords, expectationSentence, RECENT_WINDOW_MS } from '../../../../shared/drill/plain.js';
 import type { DrillMetric, ExpectStep } from '../../../../shared/drill/schema.js';
 import { now } from '../../clock.js';
 import { percent } from '../hypothesis.js';
@@ -14,8 +14,6 @@ import { round, type StepContext, type StepUnit } from './step-unit.js';
 export const INCIDENT_WAIT_MS = 10_000;
 /** A missed event's sentence lists at most this many of the events seen instead. */
 const SEEN_INSTEAD = 6;
-/** `recent.*` metrics look back this far unless the step says otherwise. */
-const RECENT_WINDOW_MS = 2_000;
 
 type Seen = Pick<TimelineEvent, 'kind' | 'at' | 'nodeId'>;
 
@@ -59,7 +57,7 @@ async function expectEvent(expect: ExpectStep, context: StepContext): Promise<Ex
   } else if (seen) {
     result.observed = round(seen.at - anchor.at);
     result.detail = `seen only ${result.observed} ms after ${anchor.label}`;
-    result.missed = `${sentence}: no, only ${duration(result.observed)} after ${anchor.label}.`;
+    result.missed = `${sentence}: no, only ${durationWords(result.observed)} after ${anchor.label}.`;
   } else {
     result.detail = `not seen within ${within} ms`;
     result.missed = `${sentence}: not seen. ${seenInstead(recorder.events, since, anchor, node)}`;
@@ -78,7 +76,7 @@ function seenInstead(events: readonly Seen[], since: number, anchor: { at: numbe
 }
 
 /** +0.4 s, −120 ms: a time from the anchor. */
-const signed = (ms: number): string => `${ms < 0 ? '−' : '+'}${duration(Math.abs(round(ms)))}`;
+const signed = (ms: number): string => `${ms < 0 ? '−' : '+'}${durationWords(Math.abs(round(ms)))}`;
 
 /** The first timeline event from now on that matches, or undefined at the deadline; rejects when the run aborts. */
 function waitForTimeline(context: StepContext, matches: (e: Seen) => boolean, deadline: number): Promise<Seen | undefined> {

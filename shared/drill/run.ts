@@ -105,7 +105,8 @@ export type StepRecord = z.infer<typeof StepRecord>;
 /** What the run is waiting for from the operator, if anything. */
 export const OperatorWait = z.object({
   step: z.number().int(),
-  kind: z.enum(['predict', 'action']),
+  /** `continue`: the drill is about to inject a fault and waits for the learner (`pauseBeforeFaults`). */
+  kind: z.enum(['predict', 'action', 'continue']),
   text: z.string(),
   options: z.array(z.string()).nullable(),
   /** An action the lab can perform itself when asked (`drill.answer` with `perform: true`). */
@@ -170,6 +171,8 @@ export const DrillRunParams = z
     formats: z.array(ReportFormat).max(5).default(['json', 'html', 'md', 'junit']),
     /** Run on the lab's own fleet (stopped and started afresh) instead of setting the drill's topology. */
     onLabFleet: z.boolean().optional(),
+    /** Wait for the operator before each fault the drill injects (learning mode); ignored with `auto`. */
+    pauseBeforeFaults: z.boolean().default(false),
   })
   .strict()
   .superRefine((value, ctx) => {

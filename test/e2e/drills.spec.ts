@@ -80,8 +80,14 @@ test('a short drill run from the UI to its verdict, then its report opened, expo
   // Answer every prediction (by its key: the digits answer here, not switch views) and hand every action to the lab.
   let predictions = 0;
   let actions = 0;
+  let pauses = 0;
   for (let stop = await drills.nextStop(60_000); stop !== 'verdict'; stop = await drills.nextStop(60_000)) {
-    if (stop.kind === 'predict') {
+    if (stop.kind === 'continue') {
+      // Pause before faults is on by default: nothing is injected until the learner goes on.
+      await expect(drills.prompt()).toContainText('Paused before a fault');
+      await drills.continueByKey(stop.step);
+      pauses++;
+    } else if (stop.kind === 'predict') {
       await expect(drills.prompt().getByTestId('drill-option-1')).toBeVisible();
       if (predictions === 0) {
         await labPage.screenshot(testInfo, 'drill-prediction-waiting');
@@ -115,6 +121,7 @@ test('a short drill run from the UI to its verdict, then its report opened, expo
   }
   expect(predictions, 'the drill asked a prediction').toBeGreaterThan(0);
   expect(actions, 'the drill asked for a manual action').toBeGreaterThan(0);
+  expect(pauses, 'the drill paused before its fault').toBeGreaterThan(0);
 
   await expect(drills.runView()).toHaveAttribute('data-state', 'finished');
   // On a healthy, quiet machine the drill passes. On a shared 2-core machine a stall can breach its

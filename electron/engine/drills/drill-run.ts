@@ -27,6 +27,8 @@ export interface DrillRunOptions {
   profile: DrillProfile;
   /** Run on the lab's own fleet, started afresh, instead of the drill's topology (`firedrill run --fleet`). */
   onLabFleet?: boolean;
+  /** Wait for the operator before each injected fault (not with `auto`). */
+  pauseBeforeFaults?: boolean;
 }
 
 /** A run ends with what it measured, in the report's own shapes: the facts its report is built from. */
@@ -369,6 +371,7 @@ export class DrillRun {
       lab: this.lab,
       recorder: this.recorder,
       auto: this.options.auto,
+      pauseBeforeFaults: this.options.pauseBeforeFaults === true && !this.options.auto,
       scale: this.scale,
       signal: this.abortController.signal,
       faults: this.faults,

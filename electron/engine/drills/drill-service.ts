@@ -53,7 +53,7 @@ export class DrillService {
     const formats: ReportFormat[] = [...new Set<ReportFormat>(['json', 'html', ...params.formats])];
     const run = new DrillRun(
       this.options.lab,
-      { runId: this.options.reports.newId(spec.id), spec, seed: params.seed ?? spec.seed, auto: params.auto, profile: params.profile, onLabFleet: params.onLabFleet === true },
+      { runId: this.options.reports.newId(spec.id), spec, seed: params.seed ?? spec.seed, auto: params.auto, profile: params.profile, onLabFleet: params.onLabFleet === true, pauseBeforeFaults: params.pauseBeforeFaults },
       (status) => this.options.onStep(status),
     );
     const capture = this.options.capture?.();

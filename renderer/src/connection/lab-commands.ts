@@ -1,6 +1,6 @@
 import { commands, type CommandName, type CommandParams, type CommandResult } from '../../../shared/contract/commands.js';
 import type { BalancerSettingsPatch, TopologySpec, TrafficSettingsPatch } from '../../../shared/contract/model.js';
-import type { DrillRunStatus } from '../../../shared/drill/run.js';
+import type { DrillRunStatus, OperatorWait } from '../../../shared/drill/run.js';
 import type { DrillReport } from '../../../shared/report/model.js';
 import {
   applyBalancer,
@@ -156,13 +156,20 @@ export async function chooseDrill(id: string): Promise<void> {
 export async function runChosenDrill(): Promise<void> {
   const { chosenId, options } = useStore.getState().drill;
   if (chosenId === null) return;
-  await startDrill({ id: chosenId, auto: options.auto, profile: options.short ? 'short' : 'full', ...(options.seed !== null ? { seed: options.seed } : {}) });
+  await startDrill({
+    id: chosenId,
+    auto: options.auto,
+    profile: options.short ? 'short' : 'full',
+    pauseBeforeFaults: options.pauseBeforeFaults && !options.auto,
+    ...(options.seed !== null ? { seed: options.seed } : {}),
+  });
 }
 
-/** The same drill again, as the finished run was played: same profile, same auto, same seed. */
+/** The same drill again, as the finished run was played: same profile, same auto, same seed (pauses as the Run form says). */
 export async function runDrillAgain(run: DrillRunStatus): Promise<void> {
   void chooseDrill(run.drillId);
-  await startDrill({ id: run.drillId, auto: run.auto, profile: run.profile, seed: run.seed });
+  const { pauseBeforeFaults } = useStore.getState().drill.options;
+  await startDrill({ id: run.drillId, auto: run.auto, profile: run.profile, seed: run.seed, pauseBeforeFaults: pauseBeforeFaults && !run.auto });
 }
 
 async function startDrill(params: CommandParams<'drill.run'>): Promise<void> {
@@ -182,7 +189,7 @@ async function startDrill(params: CommandParams<'drill.run'>): Promise<void> {
 }
 
 /** What the run waits on, if it waits on the kind given. */
-function waitingOn(kind: 'predict' | 'action') {
+function waitingOn(kind: OperatorWait['kind']) {
   const { run, busy } = useStore.getState().drill;
   if (busy !== null || !run?.waitingFor || run.waitingFor.kind !== kind) return null;
   return { runId: run.runId, wait: run.waitingFor };
@@ -210,6 +217,13 @@ export async function completeAction(perform: boolean): Promise<void> {
   const waiting = waitingOn('action');
   if (!waiting || (perform && !waiting.wait.canPerform)) return;
   await answer({ runId: waiting.runId, step: waiting.wait.step, ...(perform ? { perform: true } : {}) });
+}
+
+/** Learning mode: the drill waits before a fault until the learner says to go on. */
+export async function continueDrill(): Promise<void> {
+  const waiting = waitingOn('continue');
+  if (!waiting) return;
+  await answer({ runId: waiting.runId, step: waiting.wait.step });
 }
 
 /** Ends the running drill; every fault is reverted and the verdict is `aborted`. */

@@ -1,4 +1,4 @@
-import { abortDrill, answerPrediction, completeAction, haltFaults, openReport, runChosenDrill, startTraffic, stopTraffic } from '../connection/lab-commands.js';
+import { abortDrill, answerPrediction, completeAction, continueDrill, haltFaults, openReport, runChosenDrill, startTraffic, stopTraffic } from '../connection/lab-commands.js';
 import { isRunning } from '../store/drill-slice.js';
 import { useStore } from '../store/store.js';
 import { cycleTheme, openNodeActions, setHelpOpen, setView, toggleConcepts, toggleLargeType } from '../store/ui-actions.js';
@@ -42,7 +42,7 @@ function closeOverlay(): void {
 }
 
 /** What the drill waits on from the operator, if anything. */
-const drillWaitsFor = (kind: 'predict' | 'action'): boolean => useStore.getState().drill.run?.waitingFor?.kind === kind;
+const drillWaitsFor = (kind: 'predict' | 'action' | 'continue'): boolean => useStore.getState().drill.run?.waitingFor?.kind === kind;
 
 /**
  * While a prediction waits on the Drills view, the digits answer it: the question is on screen and
@@ -76,6 +76,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: '1–8', label: 'Drills, while a prediction waits: answer it (the view keys are back once answered)', matches: answeringPrediction, run: (e) => void answerPrediction(Number(e.key) - 1), group: 'drill' },
   { keys: 'A', label: 'Drill: the manual action is done', matches: (e) => plain('a')(e) && drillWaitsFor('action'), run: () => void completeAction(false), group: 'drill' },
   { keys: 'P', label: 'Drill: let the lab do the manual action', matches: (e) => plain('p')(e) && drillWaitsFor('action'), run: () => void completeAction(true), group: 'drill' },
+  { keys: 'N', label: 'Drill: go on past a pause before a fault', matches: (e) => plain('n')(e) && drillWaitsFor('continue'), run: () => void continueDrill(), group: 'drill' },
   { keys: 'R', label: 'Drills: run the chosen drill', matches: (e) => plain('r')(e) && canRunChosenDrill(), run: () => void runChosenDrill(), group: 'drill' },
   { keys: 'O', label: 'Drills, after the verdict: open the report', matches: (e) => plain('o')(e) && shownReportId() !== null, run: openShownReport, group: 'drill' },
   { keys: 'Shift+X', label: 'Abort the running drill (faults reverted)', matches: (e) => e.key === 'X' && e.shiftKey && !e.ctrlKey && !e.metaKey && isRunning(useStore.getState().drill.run), run: () => void abortDrill(), group: 'drill' },

@@ -10,7 +10,13 @@ export type DrillLibrary = { drills: DrillSummary[]; problems: string[] };
 export type DrillDetail = { summary: DrillSummary; spec: DrillSpec };
 
 /** How the operator asked a drill to run. */
-export type DrillRunOptions = { seed: number | null; short: boolean; auto: boolean };
+export type DrillRunOptions = {
+  seed: number | null;
+  short: boolean;
+  auto: boolean;
+  /** Learning mode: the drill waits before each fault (on by default; moot with auto). */
+  pauseBeforeFaults: boolean;
+};
 
 export type DrillSlice = {
   drill: {
@@ -35,7 +41,7 @@ export const createDrillSlice: StateCreator<Store, [], [], DrillSlice> = () => (
     library: { status: 'idle' },
     chosenId: null,
     detail: null,
-    options: { seed: null, short: false, auto: false },
+    options: { seed: null, short: false, auto: false, pauseBeforeFaults: true },
     run: null,
     showRun: false,
     busy: null,

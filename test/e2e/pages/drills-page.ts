@@ -54,10 +54,10 @@ export class DrillsPage {
   }
 
   /** Waits until the drill asks something of the operator, or ends; says which. */
-  async nextStop(timeoutMs: number): Promise<{ kind: 'predict' | 'action'; step: number } | 'verdict'> {
+  async nextStop(timeoutMs: number): Promise<{ kind: 'predict' | 'action' | 'continue'; step: number } | 'verdict'> {
     await expect(this.prompt().or(this.verdict())).toBeVisible({ timeout: timeoutMs });
     if (await this.verdict().isVisible()) return 'verdict';
-    const kind = (await this.prompt().getAttribute('data-kind')) as 'predict' | 'action';
+    const kind = (await this.prompt().getAttribute('data-kind')) as 'predict' | 'action' | 'continue';
     return { kind, step: Number(await this.prompt().getAttribute('data-step')) };
   }
 
@@ -65,6 +65,13 @@ export class DrillsPage {
   async answerByKey(n: number, step: number): Promise<void> {
     await this.page.locator('body').focus();
     await this.page.keyboard.press(String(n));
+    await this.gone(step);
+  }
+
+  /** Goes on past a pause before a fault by its key (N), as a presenter would. */
+  async continueByKey(step: number): Promise<void> {
+    await this.page.locator('body').focus();
+    await this.page.keyboard.press('n');
     await this.gone(step);
   }
 

@@ -30,7 +30,7 @@ interface Played {
 }
 
 /** A context over a real recorder; the lab records the commands it is given and answers fault.inject. */
-function play(options: { auto?: boolean; scale?: number; traffic?: TrafficStats | null } = {}): Played {
+function play(options: { auto?: boolean; scale?: number; traffic?: TrafficStats | null; pauseBeforeFaults?: boolean; operator?: StepContext['waitForOperator'] } = {}): Played {
   const recorder = new RunRecorder(now());
   const calls: Array<[string, unknown]> = [];
   const expectations: ExpectationResult[] = [];
@@ -51,6 +51,7 @@ function play(options: { auto?: boolean; scale?: number; traffic?: TrafficStats 
     lab,
     recorder,
     auto: options.auto ?? true,
+    pauseBeforeFaults: options.pauseBeforeFaults ?? false,
     scale: options.scale ?? 1,
     signal: controller.signal,
     faults: new NamedFaults(),
@@ -59,7 +60,7 @@ function play(options: { auto?: boolean; scale?: number; traffic?: TrafficStats 
       anchor = { at: now(), label };
     },
     sleep: (ms) => sleep(ms, controller.signal),
-    waitForOperator: () => Promise.reject(new Error('no operator here')),
+    waitForOperator: options.operator ?? (() => Promise.reject(new Error('no operator here'))),
     checkLedger: () => Promise.reject(new Error('no ledger here')),
     predicted: () => {},
     expected: (result) => {
@@ -109,6 +110,29 @@ describe('drill step units', () => {
     await stepUnits.fault.perform({ revert: 'primary' }, context);
     expect(calls.at(-1)).toEqual(['fault.revert', { id: injectedId }]);
     expect(context.faults.names.get(injectedId as string)).toBe('primary');
+  });
+
+  it('fault, learning mode: waits for the operator before an injection (not before a revert), and the anchor is set after the wait', async () => {
+    const asked: Array<{ kind: string; text: string }> = [];
+    let release = (): void => {};
+    const { context, calls } = play({
+      pauseBeforeFaults: true,
+      operator: (wait) => {
+        asked.push({ kind: wait.kind, text: wait.text });
+        return new Promise((resolve) => (release = () => resolve({})));
+      },
+    });
+    const injecting = stepUnits.fault.perform({ inject: { type: 'kill', target: 'p1' } as never, as: 'primary' }, context);
+    await sleep(30);
+    expect(calls).toEqual([]); // nothing injected while the learner reads
+    const released = now();
+    release();
+    await injecting;
+    expect(calls.map((c) => c[0])).toEqual(['fault.inject']);
+    expect(context.anchor().at).toBeGreaterThanOrEqual(released);
+    expect(asked).toEqual([{ kind: 'continue', text: expect.stringContaining('**kill** on **p1**') as string }]);
+    await stepUnits.fault.perform({ revert: 'primary' }, context);
+    expect(asked).toHaveLength(1);
   });
 
   describe('expect event', () => {

@@ -9,6 +9,10 @@ export const faultStep: StepUnit<'fault'> = {
     return { label };
   },
   async perform({ inject, as, revert }, context) {
+    if (inject && context.pauseBeforeFaults) {
+      // Learning mode: the learner reads what is about to happen and says when (the anchor is set after).
+      await context.waitForOperator({ kind: 'continue', text: `Next: the lab injects **${inject.type}** on **${inject.target}**. Look at the lab as it is now, then continue.`, options: null, canPerform: false });
+    }
     context.setAnchor('the fault');
     const { lab, record } = context;
     if (inject) {

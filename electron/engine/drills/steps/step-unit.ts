@@ -55,6 +55,8 @@ export interface StepContext {
   readonly recorder: RunRecorder;
   /** `--auto`: actions are performed by the lab, predictions are not asked. */
   readonly auto: boolean;
+  /** Learning mode: wait for the operator before each injected fault. */
+  readonly pauseBeforeFaults: boolean;
   /** The share of written waits the profile plays (1, or less for `short`). */
   readonly scale: number;
   /** Aborts with the run; its reason is what a step's waits reject with. */

@@ -126,6 +126,16 @@ function RunForm({ defaultSeed }: { defaultSeed: number }) {
         <input type="checkbox" data-testid="drill-auto" checked={options.auto} onChange={(event) => setDrillOptions({ auto: event.target.checked })} />
         Auto (the lab does the actions; predictions are skipped)
       </label>
+      <label className="field field-check">
+        <input
+          type="checkbox"
+          data-testid="drill-pause-before-faults"
+          checked={options.pauseBeforeFaults && !options.auto}
+          disabled={options.auto}
+          onChange={(event) => setDrillOptions({ pauseBeforeFaults: event.target.checked })}
+        />
+        Pause before faults (the drill waits for you before each one)
+      </label>
       <button type="submit" className="primary drill-run-button" data-testid="drill-run" aria-keyshortcuts="R" disabled={!connected || busy !== null || running}>
         {busy === 'run' ? 'Starting…' : 'Run'} <kbd>R</kbd>
       </button>

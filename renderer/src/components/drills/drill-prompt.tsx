@@ -1,5 +1,5 @@
 import type { OperatorWait } from '../../../../shared/drill/run.js';
-import { answerPrediction, completeAction } from '../../connection/lab-commands.js';
+import { answerPrediction, completeAction, continueDrill } from '../../connection/lab-commands.js';
 import { useStore } from '../../store/store.js';
 import { Narration } from './narration.js';
 
@@ -25,6 +25,21 @@ export function DrillPrompt({ wait }: { wait: OperatorWait }) {
         <p className="muted small">
           Keys <kbd>1</kbd>–<kbd>{options.length}</kbd> answer while this question waits.
         </p>
+      </section>
+    );
+  }
+  if (wait.kind === 'continue') {
+    return (
+      <section className="drill-prompt continue" data-testid="drill-prompt" data-kind="continue" data-step={wait.step} aria-labelledby="drill-prompt-tag">
+        <p className="drill-prompt-tag" id="drill-prompt-tag">
+          Paused before a fault — the drill goes on when you do
+        </p>
+        <Narration markdown={wait.text} testId="drill-prompt-text" />
+        <div className="button-row">
+          <button type="button" className="primary" data-testid="drill-continue" aria-keyshortcuts="N" disabled={busy} onClick={() => void continueDrill()}>
+            Continue <kbd>N</kbd>
+          </button>
+        </div>
       </section>
     );
   }

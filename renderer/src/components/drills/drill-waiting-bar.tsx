@@ -1,4 +1,4 @@
-import { completeAction } from '../../connection/lab-commands.js';
+import { completeAction, continueDrill } from '../../connection/lab-commands.js';
 import { useStore } from '../../store/store.js';
 import { setView } from '../../store/ui-actions.js';
 import { firstLine } from './drill-text.js';
@@ -30,6 +30,11 @@ export function DrillWaitingBar() {
               </button>
             ) : null}
           </>
+        ) : null}
+        {wait.kind === 'continue' ? (
+          <button type="button" className="primary" data-testid="drill-waiting-continue" disabled={busy} onClick={() => void continueDrill()}>
+            Continue <kbd>N</kbd>
+          </button>
         ) : null}
         <button type="button" data-testid="drill-waiting-go" onClick={() => setView('drills')}>
           {wait.kind === 'predict' ? 'Answer it' : 'Back to the drill'}

@@ -220,7 +220,7 @@ function faultSentence(step: FaultStep): string {
   if (step.halt) return 'revert every fault';
   const f = step.inject as FaultInject;
   const extras = [f.toxicity < 1 ? `on ${percentWords(f.toxicity)} of the connections` : '', f.durationMs !== undefined ? `for ${durationWords(f.durationMs)}` : ''].filter(Boolean);
-  return `inject: ${faultWords[f.type](f, f.attributes)}${extras.length ? ` (${extras.join(', ')})` : ''}`;
+  return `inject: ${faultWords[f.type](f, f.attributes ?? {})}${extras.length ? ` (${extras.join(', ')})` : ''}`;
 }
 
 /** What an action's `do` does, in words: "start a2", "change the balancer: strategy least-response-time". A Record: a new command without words does not compile. */

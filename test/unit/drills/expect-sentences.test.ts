@@ -7,6 +7,7 @@ import { now } from '../../../electron/engine/clock.js';
 import type { DrillLab } from '../../../electron/engine/drills/drill-lab.js';
 import { RunRecorder } from '../../../electron/engine/drills/run-recorder.js';
 import { expectStep } from '../../../electron/engine/drills/steps/expect.js';
+import { faultStep } from '../../../electron/engine/drills/steps/fault.js';
 import type { Anchor, StepContext } from '../../../electron/engine/drills/steps/step-unit.js';
 import { sleep } from '../../../shared/sleep.js';
 
@@ -77,5 +78,18 @@ describe('expect: results in plain words', () => {
     });
     expect(await expectStep.perform({ metric: 'traffic.p99', max: 250, says: 'answers stay quick' }, context)).toBe('passed');
     expect(results[1]).toMatchObject({ sentence: 'answers stay quick', missed: null, description: 'traffic.p99 ≤ 250' });
+  });
+
+  it('the pause before a fault says in words what is about to be injected', async () => {
+    const asked: string[] = [];
+    const context = {
+      pauseBeforeFaults: true,
+      waitForOperator: (wait: { text: string }) => {
+        asked.push(wait.text);
+        return Promise.reject(new Error('stop here'));
+      },
+    } as unknown as StepContext;
+    await expect(faultStep.perform({ inject: { type: 'pause', target: 'a2', attributes: {}, toxicity: 1, stream: 'downstream' } }, context)).rejects.toThrow('stop here');
+    expect(asked).toEqual(['Next: the lab injects **pause** on **a2**: freeze a2 (SIGSTOP: it stops, its port stays open). Look at the lab as it is now, then continue.']);
   });
 });

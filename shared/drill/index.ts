@@ -1,2 +1,3 @@
 export * from './schema.js';
 export * from './run.js';
+export * from './plain.js';

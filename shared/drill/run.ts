@@ -36,6 +36,10 @@ export const ExpectationResult = z.object({
   detail: z.string(),
   /** When the verdict was reached. */
   atMs: z.number().nullable(),
+  /** The expectation as a learner reads it (`plain.ts`, or the file's `says:`): "a2 is back in rotation within 8 s of the action". Empty in reports written before it existed. */
+  sentence: z.string().default(''),
+  /** A failed expectation: what was seen instead, in a sentence ("… seen on a2 since the action instead: a2's process starts (+0.4 s)"); null when it held. */
+  missed: z.string().nullable().default(null),
 });
 export type ExpectationResult = z.infer<typeof ExpectationResult>;
 
@@ -52,6 +56,8 @@ export const HypothesisCheck = z.object({
   verdict: Verdict,
   breachedAtMs: z.number().nullable(),
   detail: z.string(),
+  /** The bound as a learner reads it (`plain.ts`, or the file's `says:`): "at most 1 % of the requests fail over the whole drill". Empty in reports written before it existed. */
+  sentence: z.string().default(''),
 });
 export type HypothesisCheck = z.infer<typeof HypothesisCheck>;
 
@@ -66,6 +72,10 @@ export const PredictionRecord = z.object({
   correct: z.boolean().nullable(),
   /** What actually happened, in words, filled in when the run ends (failed requests, MTTD, lost writes). */
   outcome: z.string(),
+  /** Why each option is right or wrong in this lab (the drill's `explain`, parallel to `options`); empty when the drill gives none (and in reports written before it existed). */
+  explain: z.array(z.string()).default([]),
+  /** The explanation of the option answered; null when unanswered or not explained. */
+  explanation: z.string().nullable().default(null),
 });
 export type PredictionRecord = z.infer<typeof PredictionRecord>;
 
@@ -77,6 +87,8 @@ export const StepRecord = z.object({
   kind: StepKindSchema,
   /** One line for lists and progress bars: "wait 3000 ms", "inject kill on a2", "expect incident.detected". */
   label: z.string(),
+  /** The step in plain words (`plain.ts`): "inject: kill a2 with SIGKILL", "check that a2 is back in rotation within 8 s of the action". Absent in reports written before it existed. */
+  sentence: z.string().optional(),
   status: StepStatus,
   startedAtMs: z.number().nullable(),
   endedAtMs: z.number().nullable(),

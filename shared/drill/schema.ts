@@ -67,6 +67,13 @@ export type DrillMetric = z.infer<typeof DrillMetric>;
 /** Timeline event kinds (`domain.what`), e.g. `failover.done`, `incident.detected`, `node.ready`. */
 const EventKind = z.string().regex(/^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/, 'an event kind is domain.what, e.g. failover.done');
 
+/**
+ * `says:` words an expectation or a hypothesis bound for the learner, replacing the sentence made
+ * from its fields. One name for both, as what the check *says* to the reader (beside `say:`, the
+ * narration); not `text` (an action's instruction) nor `description` (the run's own wording).
+ */
+const Says = z.string().min(1).max(300);
+
 /** Always: a refinement that reads its value as unknown can run beside other mistakes (every mistake in one run). */
 const always = { when: () => true };
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -178,6 +185,8 @@ export const ExpectStep = z
     max: z.number().optional(),
     /** `recent.*` and `node.share`: how far back to look, ms. */
     windowMs: z.number().int().min(100).max(600_000).optional(),
+    /** The sentence a learner reads for this expectation, in place of the one made from its fields (`plain.ts`). */
+    says: Says.optional(),
   })
   .strict()
   .superRefine((value, ctx) => {
@@ -198,17 +207,26 @@ export const ExpectStep = z
   });
 export type ExpectStep = z.infer<typeof ExpectStep>;
 
-/** A question answered before the fault; the report puts the answer beside what happened. `answer` is the expected option's index. */
+/**
+ * A question answered before the fault; the report puts the answer beside what happened. `answer` is
+ * the expected option's index. `explain`, parallel to `options`: why each option is right or wrong in
+ * this lab, shown to the learner once they have answered.
+ */
 export const PredictStep = z
   .object({
     question: z.string().min(1).max(1_000),
     options: z.array(z.string().min(1).max(200)).min(2).max(8),
     answer: z.number().int().min(0).optional(),
+    explain: z.array(z.string().min(1).max(1_000)).max(8).optional(),
   })
   .strict()
   .superRefine((value, ctx) => {
     if (value.answer !== undefined && value.answer >= value.options.length) {
       ctx.addIssue({ code: 'custom', path: ['answer'], message: `answer is an option's index: 0 to ${value.options.length - 1}` });
+    }
+    if (value.explain !== undefined && value.explain.length !== value.options.length) {
+      const n = value.options.length;
+      ctx.addIssue({ code: 'custom', path: ['explain'], message: `explain has one entry per option, in the same order: ${n} entries for ${n} options, not ${value.explain.length}` });
     }
   });
 export type PredictStep = z.infer<typeof PredictStep>;
@@ -275,8 +293,15 @@ export const DrillHypothesis = z
     maxP99Ms: z.number().min(0).max(3_600_000).optional(),
     /** Acknowledged writes the ledger can no longer read back. */
     maxLostWrites: z.number().int().min(0).optional(),
+    /** Each bound's sentence for the learner, in place of the one made from it (`plain.ts`). */
+    says: z.object({ maxErrorRate: Says.optional(), maxP99Ms: Says.optional(), maxLostWrites: Says.optional() }).strict().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((value, ctx) => {
+    for (const name of ['maxErrorRate', 'maxP99Ms', 'maxLostWrites'] as const) {
+      if (value.says?.[name] !== undefined && value[name] === undefined) ctx.addIssue({ code: 'custom', path: ['says', name], message: `words a bound the hypothesis does not set: set \`${name}\` too, or leave this out` });
+    }
+  });
 export type DrillHypothesis = z.infer<typeof DrillHypothesis>;
 
 /** Abort the drill and revert every fault when the error rate stays above the limit this long. */

@@ -5,6 +5,7 @@
 import type { CommandResult, Unsubscribe } from '../../../shared/contract/index.js';
 import { ContractError } from '../../../shared/contract/errors.js';
 import { BalancerSettings, type LedgerCounts, type TrafficSettings } from '../../../shared/contract/model.js';
+import { stepSentences } from '../../../shared/drill/plain.js';
 import type { DrillProfile, DrillRunStatus, DrillVerdict, OperatorWait, StepRecord } from '../../../shared/drill/run.js';
 import type { DrillSpec, DrillStep } from '../../../shared/drill/schema.js';
 import { sleep } from '../../../shared/sleep.js';
@@ -68,6 +69,7 @@ export class DrillRun {
     this.recorder = new RunRecorder(startedAt);
     this.monitor = new HypothesisMonitor(spec.hypothesis, spec.stop);
     this.anchor = { at: startedAt, label: 'the start' };
+    const sentences = stepSentences(spec);
     this.status = {
       runId: options.runId,
       drillId: spec.id,
@@ -79,7 +81,7 @@ export class DrillRun {
       startedAt,
       elapsedMs: 0,
       current: null,
-      steps: spec.steps.map((step, index) => listed(step, index)),
+      steps: spec.steps.map((step, index) => listed(step, index, sentences[index] ?? '')),
       hypothesis: this.monitor.list(),
       expectations: [],
       predictions: [],
@@ -476,9 +478,9 @@ export class DrillRun {
 
 class Aborted extends Error {}
 
-/** The step as listed before it runs. */
-function listed(step: DrillStep, index: number): StepRecord {
+/** The step as listed before it runs; `sentence`: the step in plain words (`stepSentences`). */
+function listed(step: DrillStep, index: number, sentence: string): StepRecord {
   const { unit, body } = unitOf(step);
   const { label, text } = unit.list(body);
-  return { index, kind: unit.kind, label, status: 'pending', startedAtMs: null, endedAtMs: null, text: text ?? null, performedBy: null, faultId: null, error: null };
+  return { index, kind: unit.kind, label, sentence, status: 'pending', startedAtMs: null, endedAtMs: null, text: text ?? null, performedBy: null, faultId: null, error: null };
 }

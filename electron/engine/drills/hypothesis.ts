@@ -8,6 +8,7 @@
 // limit for long enough, ends the drill before it does more harm.
 import type { MetricsTick, TrafficStats } from '../../../shared/contract/model.js';
 import type { HypothesisCheck, HypothesisName } from '../../../shared/drill/run.js';
+import { boundSentence } from '../../../shared/drill/plain.js';
 import type { DrillHypothesis, DrillStop } from '../../../shared/drill/schema.js';
 
 /** Below this many requests an error rate or a p99 is noise: one failure in ten is not 10 %. */
@@ -41,7 +42,7 @@ export class HypothesisMonitor {
     for (const name of ['maxErrorRate', 'maxP99Ms', 'maxLostWrites'] as const) {
       const limit = hypothesis[name];
       if (limit === undefined) continue;
-      this.checks.set(name, { name, limit, observed: null, worst: null, verdict: 'pending', breachedAtMs: null, detail: 'not checked yet' });
+      this.checks.set(name, { name, limit, observed: null, worst: null, verdict: 'pending', breachedAtMs: null, detail: 'not checked yet', sentence: boundSentence(name, hypothesis) ?? '' });
     }
   }
 

@@ -3,6 +3,7 @@
 // with it (a failed expectation fails the verdict, not the run: the steps go on).
 import type { TimelineEvent, TrafficStats } from '../../../../shared/contract/model.js';
 import type { ExpectationResult } from '../../../../shared/drill/run.js';
+import { durationWords, eventWords, expectationSentence, RECENT_WINDOW_MS } from '../../../../shared/drill/plain.js';
 import type { DrillMetric, ExpectStep } from '../../../../shared/drill/schema.js';
 import { now } from '../../clock.js';
 import { percent } from '../hypothesis.js';
@@ -11,8 +12,8 @@ import { round, type StepContext, type StepUnit } from './step-unit.js';
 
 /** How long a metric expectation on an incident waits for that incident to reach the stage. */
 export const INCIDENT_WAIT_MS = 10_000;
-/** `recent.*` metrics look back this far unless the step says otherwise. */
-const RECENT_WINDOW_MS = 2_000;
+/** A missed event's sentence lists at most this many of the events seen instead. */
+const SEEN_INSTEAD = 6;
 
 type Seen = Pick<TimelineEvent, 'kind' | 'at' | 'nodeId'>;
 
@@ -42,7 +43,8 @@ async function expectEvent(expect: ExpectStep, context: StepContext): Promise<Ex
   const since = Math.min(anchor.since ?? anchor.at, anchor.at);
   const matches = (e: Seen): boolean => e.kind === kind && e.at >= since && (node === undefined || e.nodeId === node);
   const seen = recorder.events.find(matches) ?? (await waitForTimeline(context, matches, anchor.at + within));
-  const result: ExpectationResult = { step: index, kind: 'event', description, verdict: 'fail', observed: null, unit: 'ms', detail: '', atMs: recorder.rel(now()) };
+  const sentence = expectationSentence(expect, anchor.label);
+  const result: ExpectationResult = { step: index, kind: 'event', description, verdict: 'fail', observed: null, unit: 'ms', detail: '', atMs: recorder.rel(now()), sentence, missed: null };
   if (seen && seen.at < anchor.at) {
     // Between the prompt and the report that the action was done: it came of the action.
     result.verdict = 'pass';
@@ -55,11 +57,26 @@ async function expectEvent(expect: ExpectStep, context: StepContext): Promise<Ex
   } else if (seen) {
     result.observed = round(seen.at - anchor.at);
     result.detail = `seen only ${result.observed} ms after ${anchor.label}`;
+    result.missed = `${sentence}: no, only ${durationWords(result.observed)} after ${anchor.label}.`;
   } else {
     result.detail = `not seen within ${within} ms`;
+    result.missed = `${sentence}: not seen. ${seenInstead(recorder.events, since, anchor, node)}`;
   }
   return result;
 }
+
+/** What happened instead of a missed event, in words: the events (on `node`, when the step names one) since the anchor, timed from it. */
+function seenInstead(events: readonly Seen[], since: number, anchor: { at: number; label: string }, node: string | undefined): string {
+  const seen = events.filter((e) => e.at >= since && (node === undefined || e.nodeId === node));
+  const where = node ? ` on ${node}` : '';
+  if (seen.length === 0) return `Nothing else was seen${where} since ${anchor.label}.`;
+  const words = seen.slice(0, SEEN_INSTEAD).map((e) => `${eventWords(e.kind, e.nodeId)} (${signed(e.at - anchor.at)})`);
+  const more = seen.length > SEEN_INSTEAD ? `, and ${seen.length - SEEN_INSTEAD} more` : '';
+  return `Seen${where} since ${anchor.label} instead: ${words.join('; ')}${more}.`;
+}
+
+/** +0.4 s, −120 ms: a time from the anchor. */
+const signed = (ms: number): string => `${ms < 0 ? '−' : '+'}${durationWords(Math.abs(round(ms)))}`;
 
 /** The first timeline event from now on that matches, or undefined at the deadline; rejects when the run aborts. */
 function waitForTimeline(context: StepContext, matches: (e: Seen) => boolean, deadline: number): Promise<Seen | undefined> {
@@ -157,6 +174,7 @@ async function expectMetric(expect: ExpectStep, context: StepContext): Promise<E
   const { value, about, unit } = await metricReaders[metric](expect, context);
   const ok = value !== null && (expect.min === undefined || value >= expect.min) && (expect.max === undefined || value <= expect.max);
   const shown = value === null ? 'no value' : unit === 'ratio' ? percent(value) : unit === 'ms' ? `${round(value)} ms` : String(value);
+  const sentence = expectationSentence(expect);
   return {
     step: context.index,
     kind: 'metric',
@@ -166,5 +184,7 @@ async function expectMetric(expect: ExpectStep, context: StepContext): Promise<E
     unit,
     detail: `${shown} (${about})`,
     atMs: context.recorder.rel(now()),
+    sentence,
+    missed: ok ? null : value === null ? `${sentence}: nothing to measure (${about}).` : `${sentence}: no, measured ${shown} (${about}).`,
   };
 }

@@ -1,5 +1,6 @@
 // `fault`: inject a fault (optionally named `as`), revert one by that name, or halt them all.
 // Each of them moves the anchor that `expect event` counts from.
+import { stepSentence } from '../../../../shared/drill/plain.js';
 import type { StepUnit } from './step-unit.js';
 
 export const faultStep: StepUnit<'fault'> = {
@@ -11,7 +12,7 @@ export const faultStep: StepUnit<'fault'> = {
   async perform({ inject, as, revert }, context) {
     if (inject && context.pauseBeforeFaults) {
       // Learning mode: the learner reads what is about to happen and says when (the anchor is set after).
-      await context.waitForOperator({ kind: 'continue', text: `Next: the lab injects **${inject.type}** on **${inject.target}**. Look at the lab as it is now, then continue.`, options: null, canPerform: false });
+      await context.waitForOperator({ kind: 'continue', text: `Next: the lab injects **${inject.type}** on **${inject.target}**: ${stepSentence({ fault: { inject } }).replace(/^inject: /, '')}. Look at the lab as it is now, then continue.`, options: null, canPerform: false });
     }
     context.setAnchor('the fault');
     const { lab, record } = context;

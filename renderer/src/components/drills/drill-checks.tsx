@@ -13,7 +13,9 @@ export function HypothesisChecks({ run }: { run: DrillRunStatus }) {
           <li key={check.name} className={`check check-${check.verdict}`} data-testid={`drill-hypothesis-${check.name}`} data-verdict={check.verdict}>
             <VerdictBadge verdict={check.verdict} />
             <div>
-              <p className="check-title">{hypothesisBound(check)}</p>
+              <p className="check-title" title={hypothesisBound(check)}>
+                {check.sentence || hypothesisBound(check)}
+              </p>
               <p className="small muted" data-testid={`drill-hypothesis-${check.name}-detail`}>
                 {check.detail || `now ${hypothesisValue(check.name, check.observed)} · worst ${hypothesisValue(check.name, check.worst)}`}
               </p>
@@ -43,8 +45,19 @@ export function ExpectationChecks({ run }: { run: DrillRunStatus }) {
             <li key={step.index} className={`check check-${verdict}${step.status === 'running' ? ' checking' : ''}`} data-testid={`drill-expectation-${step.index}`} data-verdict={verdict}>
               <VerdictBadge verdict={verdict} />
               <div>
-                <p className="check-title">{result?.description ?? step.label}</p>
-                {result?.detail ? <p className="small muted">{result.detail}</p> : step.status === 'running' ? <p className="small muted">checking now…</p> : null}
+                {/* The plain sentence; the drill's own syntax a hover away. */}
+                <p className="check-title" title={result?.description ?? step.label}>
+                  {result?.sentence || step.sentence || result?.description || step.label}
+                </p>
+                {result?.missed ? (
+                  <p className="small" data-testid={`drill-expectation-${step.index}-missed`}>
+                    {result.missed}
+                  </p>
+                ) : result?.detail ? (
+                  <p className="small muted">{result.detail}</p>
+                ) : step.status === 'running' ? (
+                  <p className="small muted">checking now…</p>
+                ) : null}
               </div>
             </li>
           );

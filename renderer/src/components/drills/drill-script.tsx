@@ -57,7 +57,7 @@ function ScriptStep({ step, current, prediction }: { step: StepRecord; current: 
           <Narration markdown={step.text} />
         ) : (
           <p className="step-line">
-            <span className="step-kind">{STEP_KIND_WORDS[step.kind]}</span> {reached && step.text && step.kind !== 'say' ? step.text : step.label}
+            <span className="step-kind">{STEP_KIND_WORDS[step.kind]}</span> {reached && step.text && step.kind !== 'say' ? step.text : (step.sentence ?? step.label)}
           </p>
         )}
         {prediction && prediction.answer !== null ? (

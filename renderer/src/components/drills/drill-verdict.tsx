@@ -43,10 +43,19 @@ export function DrillVerdict({ run }: { run: DrillRunStatus }) {
                   {p.answer === null ? (run.auto ? 'not asked (auto run)' : 'not answered') : optionText(p.options, p.answer)}
                   {p.correct === true ? <span className="ok-word"> ✓ right</span> : p.correct === false ? <span className="bad"> ✗ not this time</span> : null}
                 </dd>
+                {p.explanation ? (
+                  <>
+                    <dt>Why</dt>
+                    <dd data-testid={`drill-prediction-${p.step}-why`}>{p.explanation}</dd>
+                  </>
+                ) : null}
                 {p.expected !== null && p.correct !== true ? (
                   <>
                     <dt>Expected</dt>
-                    <dd>{optionText(p.options, p.expected)}</dd>
+                    <dd>
+                      {optionText(p.options, p.expected)}
+                      {p.explain[p.expected] ? <p className="small">{p.explain[p.expected]}</p> : null}
+                    </dd>
                   </>
                 ) : null}
                 <dt>What happened</dt>

@@ -348,7 +348,8 @@ function predictionsSection(report: DrillReport): string {
     const options = `<ol>${prediction.options
       .map((option, index) => {
         const tags = [index === prediction.expected ? 'expected' : '', index === prediction.answer ? 'answered' : ''].filter(Boolean);
-        return `<li>${e(option)}${tags.length > 0 ? ` <span class="muted">(${tags.join(', ')})</span>` : ''}</li>`;
+        const why = prediction.explain[index];
+        return `<li>${e(option)}${tags.length > 0 ? ` <span class="muted">(${tags.join(', ')})</span>` : ''}${why ? `<br><span class="muted">${e(why)}</span>` : ''}</li>`;
       })
       .join('')}</ol>`;
     const correct = prediction.correct === null ? '<span class="v v-pending">unanswered</span>' : prediction.correct ? '<span class="v v-pass">right</span>' : '<span class="v v-fail">wrong</span>';

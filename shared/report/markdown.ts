@@ -141,7 +141,7 @@ export function renderMarkdown(report: DrillReport): string {
           mdText(optionText(prediction.options, prediction.expected)),
           mdText(optionText(prediction.options, prediction.answer)),
           prediction.correct === null ? 'unanswered' : prediction.correct ? 'yes' : 'no',
-          mdText(prediction.outcome),
+          mdText([prediction.outcome, prediction.explanation ? `Why: ${prediction.explanation}` : ''].filter(Boolean).join(' ')),
         ]),
       ),
       '',

@@ -376,110 +376,161 @@ interface MappedChaos {
   oneShot: boolean;
 }
 
+/** A fault as its mappers see it: its attributes read as numbers, the selector of its node, and how a gap names it. */
+interface FaultView {
+  fault: FaultInject;
+  attributes: Record<string, unknown>;
+  num: (key: string, fallback?: number) => number;
+  base: { mode: string; selector: Obj };
+  what: string;
+}
+type ChaosMapper = (f: FaultView, ctx: MappingContext) => MappedChaos | null;
+
 /** One fault as one chaos spec, or null (with a gap said) when Chaos Mesh has nothing like it. */
 export function chaosFor(fault: FaultInject, ctx: MappingContext): MappedChaos | null {
-  const a = fault.attributes as Record<string, unknown>;
-  const num = (key: string, fallback = 0): number => (typeof a[key] === 'number' ? (a[key] as number) : fallback);
-  const base = { mode: 'one', selector: ctx.podSelector(fault.target) };
-  const what = `${fault.type} on ${fault.target}`;
-  const network = (): void => {
-    if (fault.toxicity < 1) ctx.gap('approximate', `${what}: toxicity ${fault.toxicity} (a share of connections) has no NetworkChaos equivalent; every packet of the pod is affected`);
-    if (fault.stream === 'upstream') ctx.gap('approximate', `${what}: on the requests towards the node in Firedrill; NetworkChaos shapes the pod's outgoing packets`);
-  };
-  switch (fault.type) {
-    case 'kill': {
-      const graceful = a.signal === 'SIGTERM';
-      if (graceful) ctx.gap('approximate', `${what}: SIGTERM then ${num('graceMs', 2000)} ms is a pod-kill with gracePeriod ${Math.ceil(num('graceMs', 2000) / 1000)} s`);
-      ctx.gap('approximate', `${what}: pod-kill deletes the pod; its controller (Deployment, StatefulSet) starts a new one, as Firedrill's supervisor restarts the node`);
-      return { kind: 'PodChaos', label: 'pod-kill', oneShot: true, spec: { action: 'pod-kill', ...base, gracePeriod: graceful ? Math.ceil(num('graceMs', 2000) / 1000) : 0 } };
-    }
-    case 'restart':
-      ctx.gap('approximate', `${what}: container-kill of container "${ctx.options.container ?? 'app'}" (the kubelet restarts it in the same pod, its volumes kept); graceMs has no equivalent`);
-      return { kind: 'PodChaos', label: 'container-kill', oneShot: true, spec: { action: 'container-kill', ...base, containerNames: [ctx.options.container ?? 'app'] } };
-    case 'pause':
-      ctx.gap('approximate', `${what}: pod-failure makes the pod unavailable for the fault's time rather than freezing its process (SIGSTOP)`);
-      return { kind: 'PodChaos', label: 'pod-failure', oneShot: false, spec: { action: 'pod-failure', ...base } };
-    case 'crash-loop':
-      ctx.gap('approximate', `${what}: pod-failure keeps the pod down for the fault's time instead of letting it crash at every start`);
-      return { kind: 'PodChaos', label: 'pod-failure', oneShot: false, spec: { action: 'pod-failure', ...base } };
-    case 'latency':
-      network();
-      return { kind: 'NetworkChaos', label: 'delay', oneShot: false, spec: { action: 'delay', ...base, direction: 'to', delay: { latency: goDuration(num('latency')), jitter: goDuration(num('jitter')), correlation: '0' } } };
-    case 'bandwidth': {
-      network();
-      const rate = Math.max(1, Math.round(num('rate')));
-      if (rate !== num('rate')) ctx.gap('approximate', `${what}: rate ${num('rate')} KB/s written as ${rate}kbps (a whole number, at least 1)`);
-      return { kind: 'NetworkChaos', label: 'bandwidth', oneShot: false, spec: { action: 'bandwidth', ...base, direction: 'to', bandwidth: { rate: `${rate}kbps`, limit: 20_971_520, buffer: 10_000 } } };
-    }
-    case 'timeout':
-      network();
-      ctx.gap('approximate', `${what}: every packet is lost (loss 100 %); Toxiproxy's timeout also closes the connection after ${num('timeout')} ms`);
-      return { kind: 'NetworkChaos', label: 'loss', oneShot: false, spec: { action: 'loss', ...base, direction: 'to', loss: { loss: '100', correlation: '0' } } };
-    case 'partition': {
-      const links = (a.links as string | undefined) ?? 'all';
-      if (links === 'all') return { kind: 'NetworkChaos', label: 'partition', oneShot: false, spec: { action: 'partition', ...base, direction: 'both' } };
-      const peers = links === 'balancer' ? [BALANCER_SELECTOR_ID] : ctx.nodeIds.filter((id) => id !== fault.target);
-      if (peers.length === 0) {
-        ctx.gap('unmapped', `${what}: links ${links}, but the drill has no other node to cut it from`);
-        return null;
-      }
-      if (peers.length > 1) ctx.gap('approximate', `${what}: cut from ${peers[0]} only (a NetworkChaos has one target selector; Firedrill cut ${peers.join(', ')})`);
-      const target = { mode: 'all', selector: ctx.podSelector(peers[0] as string) };
-      return { kind: 'NetworkChaos', label: `partition-${links}`, oneShot: false, spec: { action: 'partition', ...base, direction: 'both', target } };
-    }
-    case 'reset_peer':
-      ctx.gap('approximate', `${what}: NetworkChaos has no connection reset; HTTPChaos aborts the node's HTTP requests instead`);
-      return { kind: 'HTTPChaos', label: 'http-abort', oneShot: false, spec: { ...base, target: 'Request', port: ctx.options.httpPort ?? 80, abort: true } };
-    case 'http_error': {
-      const share = num('share', 1);
-      if (share < 1) ctx.gap('approximate', `${what}: share ${share} of responses; HTTPChaos replaces every response`);
-      return { kind: 'HTTPChaos', label: `http-${num('status', 503)}`, oneShot: false, spec: { ...base, target: 'Response', port: ctx.options.httpPort ?? 80, replace: { code: num('status', 503) } } };
-    }
-    case 'http_abort': {
-      const share = num('share', 1);
-      if (share < 1) ctx.gap('approximate', `${what}: share ${share} of requests; HTTPChaos aborts every request`);
-      if (num('afterBytes') > 0) ctx.gap('approximate', `${what}: afterBytes ${num('afterBytes')} has no HTTPChaos equivalent; aborted at once`);
-      return { kind: 'HTTPChaos', label: 'http-abort', oneShot: false, spec: { ...base, target: 'Request', port: ctx.options.httpPort ?? 80, abort: true } };
-    }
-    case 'checkpoint_bitflip':
-    case 'checkpoint_zero':
-    case 'wal_corrupt_tail': {
-      const volume = ctx.options.volumePath ?? '/data';
-      const wal = fault.type === 'wal_corrupt_tail';
-      const bytes = fault.type === 'checkpoint_bitflip' ? Math.max(1, Math.ceil(num('bits', 1) / 8)) : fault.type === 'checkpoint_zero' ? num('length', 64) : num('bytes', 16);
-      ctx.gap('approximate', `${what}: IOChaos corrupts what the node reads from ${wal ? 'its log' : 'its checkpoints'} while the fault lasts (to the drill's end), where Firedrill changed the bytes on disk once`);
-      return {
-        kind: 'IOChaos',
-        label: 'io-mistake',
-        oneShot: false,
-        spec: {
-          action: 'mistake',
-          ...base,
-          volumePath: volume,
-          path: `${volume.replace(/\/+$/, '')}/${wal ? 'wal' : 'checkpoints'}/*`,
-          methods: ['read'],
-          percent: 100,
-          mistake: { filling: fault.type === 'checkpoint_zero' ? 'zero' : 'random', maxOccurrences: 1, maxLength: bytes },
-        },
-      };
-    }
-    case 'checkpoint_truncate':
-    case 'checkpoint_delete_newest': {
-      const volume = ctx.options.volumePath ?? '/data';
-      const missing = fault.type === 'checkpoint_delete_newest';
-      ctx.gap('approximate', `${what}: IOChaos fails ${missing ? 'opening' : 'reading'} every checkpoint (${missing ? 'ENOENT' : 'EIO'}) while the fault lasts, not only the ${missing ? 'newest' : 'truncated'} one`);
-      return {
-        kind: 'IOChaos',
-        label: 'io-fault',
-        oneShot: false,
-        spec: { action: 'fault', ...base, volumePath: volume, path: `${volume.replace(/\/+$/, '')}/checkpoints/*`, methods: [missing ? 'open' : 'read'], percent: 100, errno: missing ? 2 : 5 },
-      };
-    }
-    case 'slow_close':
-    case 'slicer':
-    case 'limit_data':
-    case 'checkpoint_stale':
-      ctx.gap('unmapped', `${what}: Chaos Mesh has no equivalent (${fault.type === 'checkpoint_stale' ? 'an old checkpoint put back in place' : 'a Toxiproxy toxic with no netem counterpart'}); left out`);
-      return null;
-  }
+  const attributes = fault.attributes as Record<string, unknown>;
+  const num = (key: string, fallback = 0): number => (typeof attributes[key] === 'number' ? (attributes[key] as number) : fallback);
+  const view = { fault, attributes, num, base: { mode: 'one', selector: ctx.podSelector(fault.target) }, what: `${fault.type} on ${fault.target}` };
+  return CHAOS_MAPPERS[fault.type](view, ctx);
 }
+
+/** What NetworkChaos does differently from any of Firedrill's network faults. */
+function networkGaps({ fault, what }: FaultView, ctx: MappingContext): void {
+  if (fault.toxicity < 1) ctx.gap('approximate', `${what}: toxicity ${fault.toxicity} (a share of connections) has no NetworkChaos equivalent; every packet of the pod is affected`);
+  if (fault.stream === 'upstream') ctx.gap('approximate', `${what}: on the requests towards the node in Firedrill; NetworkChaos shapes the pod's outgoing packets`);
+}
+
+const kill: ChaosMapper = ({ attributes, num, base, what }, ctx) => {
+  const graceful = attributes.signal === 'SIGTERM';
+  if (graceful) ctx.gap('approximate', `${what}: SIGTERM then ${num('graceMs', 2000)} ms is a pod-kill with gracePeriod ${Math.ceil(num('graceMs', 2000) / 1000)} s`);
+  ctx.gap('approximate', `${what}: pod-kill deletes the pod; its controller (Deployment, StatefulSet) starts a new one, as Firedrill's supervisor restarts the node`);
+  return { kind: 'PodChaos', label: 'pod-kill', oneShot: true, spec: { action: 'pod-kill', ...base, gracePeriod: graceful ? Math.ceil(num('graceMs', 2000) / 1000) : 0 } };
+};
+
+const restart: ChaosMapper = ({ base, what }, ctx) => {
+  ctx.gap('approximate', `${what}: container-kill of container "${ctx.options.container ?? 'app'}" (the kubelet restarts it in the same pod, its volumes kept); graceMs has no equivalent`);
+  return { kind: 'PodChaos', label: 'container-kill', oneShot: true, spec: { action: 'container-kill', ...base, containerNames: [ctx.options.container ?? 'app'] } };
+};
+
+/** A pause or a crash loop: the pod unavailable for the fault's time. */
+const podFailure =
+  (difference: string): ChaosMapper =>
+  ({ base, what }, ctx) => {
+    ctx.gap('approximate', `${what}: ${difference}`);
+    return { kind: 'PodChaos', label: 'pod-failure', oneShot: false, spec: { action: 'pod-failure', ...base } };
+  };
+
+const latency: ChaosMapper = (f, ctx) => {
+  networkGaps(f, ctx);
+  return { kind: 'NetworkChaos', label: 'delay', oneShot: false, spec: { action: 'delay', ...f.base, direction: 'to', delay: { latency: goDuration(f.num('latency')), jitter: goDuration(f.num('jitter')), correlation: '0' } } };
+};
+
+const bandwidth: ChaosMapper = (f, ctx) => {
+  networkGaps(f, ctx);
+  const rate = Math.max(1, Math.round(f.num('rate')));
+  if (rate !== f.num('rate')) ctx.gap('approximate', `${f.what}: rate ${f.num('rate')} KB/s written as ${rate}kbps (a whole number, at least 1)`);
+  return { kind: 'NetworkChaos', label: 'bandwidth', oneShot: false, spec: { action: 'bandwidth', ...f.base, direction: 'to', bandwidth: { rate: `${rate}kbps`, limit: 20_971_520, buffer: 10_000 } } };
+};
+
+const timeout: ChaosMapper = (f, ctx) => {
+  networkGaps(f, ctx);
+  ctx.gap('approximate', `${f.what}: every packet is lost (loss 100 %); Toxiproxy's timeout also closes the connection after ${f.num('timeout')} ms`);
+  return { kind: 'NetworkChaos', label: 'loss', oneShot: false, spec: { action: 'loss', ...f.base, direction: 'to', loss: { loss: '100', correlation: '0' } } };
+};
+
+const partition: ChaosMapper = ({ fault, attributes, base, what }, ctx) => {
+  const links = (attributes.links as string | undefined) ?? 'all';
+  if (links === 'all') return { kind: 'NetworkChaos', label: 'partition', oneShot: false, spec: { action: 'partition', ...base, direction: 'both' } };
+  const peers = links === 'balancer' ? [BALANCER_SELECTOR_ID] : ctx.nodeIds.filter((id) => id !== fault.target);
+  if (peers.length === 0) {
+    ctx.gap('unmapped', `${what}: links ${links}, but the drill has no other node to cut it from`);
+    return null;
+  }
+  if (peers.length > 1) ctx.gap('approximate', `${what}: cut from ${peers[0]} only (a NetworkChaos has one target selector; Firedrill cut ${peers.join(', ')})`);
+  const target = { mode: 'all', selector: ctx.podSelector(peers[0] as string) };
+  return { kind: 'NetworkChaos', label: `partition-${links}`, oneShot: false, spec: { action: 'partition', ...base, direction: 'both', target } };
+};
+
+const httpAbort = (base: FaultView['base'], ctx: MappingContext): MappedChaos => ({ kind: 'HTTPChaos', label: 'http-abort', oneShot: false, spec: { ...base, target: 'Request', port: ctx.options.httpPort ?? 80, abort: true } });
+
+const resetPeer: ChaosMapper = ({ base, what }, ctx) => {
+  ctx.gap('approximate', `${what}: NetworkChaos has no connection reset; HTTPChaos aborts the node's HTTP requests instead`);
+  return httpAbort(base, ctx);
+};
+
+const httpError: ChaosMapper = ({ num, base, what }, ctx) => {
+  const share = num('share', 1);
+  if (share < 1) ctx.gap('approximate', `${what}: share ${share} of responses; HTTPChaos replaces every response`);
+  return { kind: 'HTTPChaos', label: `http-${num('status', 503)}`, oneShot: false, spec: { ...base, target: 'Response', port: ctx.options.httpPort ?? 80, replace: { code: num('status', 503) } } };
+};
+
+const httpAbortFault: ChaosMapper = ({ num, base, what }, ctx) => {
+  const share = num('share', 1);
+  if (share < 1) ctx.gap('approximate', `${what}: share ${share} of requests; HTTPChaos aborts every request`);
+  if (num('afterBytes') > 0) ctx.gap('approximate', `${what}: afterBytes ${num('afterBytes')} has no HTTPChaos equivalent; aborted at once`);
+  return httpAbort(base, ctx);
+};
+
+/** A checkpoint or log corrupted on disk: IOChaos corrupts what the node reads instead. */
+const ioMistake: ChaosMapper = ({ fault, num, base, what }, ctx) => {
+  const volume = ctx.options.volumePath ?? '/data';
+  const wal = fault.type === 'wal_corrupt_tail';
+  const bytes = fault.type === 'checkpoint_bitflip' ? Math.max(1, Math.ceil(num('bits', 1) / 8)) : fault.type === 'checkpoint_zero' ? num('length', 64) : num('bytes', 16);
+  ctx.gap('approximate', `${what}: IOChaos corrupts what the node reads from ${wal ? 'its log' : 'its checkpoints'} while the fault lasts (to the drill's end), where Firedrill changed the bytes on disk once`);
+  return {
+    kind: 'IOChaos',
+    label: 'io-mistake',
+    oneShot: false,
+    spec: {
+      action: 'mistake',
+      ...base,
+      volumePath: volume,
+      path: `${volume.replace(/\/+$/, '')}/${wal ? 'wal' : 'checkpoints'}/*`,
+      methods: ['read'],
+      percent: 100,
+      mistake: { filling: fault.type === 'checkpoint_zero' ? 'zero' : 'random', maxOccurrences: 1, maxLength: bytes },
+    },
+  };
+};
+
+/** A checkpoint truncated or deleted: IOChaos fails reading or opening every checkpoint instead. */
+const ioFault: ChaosMapper = ({ fault, base, what }, ctx) => {
+  const volume = ctx.options.volumePath ?? '/data';
+  const missing = fault.type === 'checkpoint_delete_newest';
+  ctx.gap('approximate', `${what}: IOChaos fails ${missing ? 'opening' : 'reading'} every checkpoint (${missing ? 'ENOENT' : 'EIO'}) while the fault lasts, not only the ${missing ? 'newest' : 'truncated'} one`);
+  return {
+    kind: 'IOChaos',
+    label: 'io-fault',
+    oneShot: false,
+    spec: { action: 'fault', ...base, volumePath: volume, path: `${volume.replace(/\/+$/, '')}/checkpoints/*`, methods: [missing ? 'open' : 'read'], percent: 100, errno: missing ? 2 : 5 },
+  };
+};
+
+const unmapped: ChaosMapper = ({ fault, what }, ctx) => {
+  ctx.gap('unmapped', `${what}: Chaos Mesh has no equivalent (${fault.type === 'checkpoint_stale' ? 'an old checkpoint put back in place' : 'a Toxiproxy toxic with no netem counterpart'}); left out`);
+  return null;
+};
+
+/** Each of Firedrill's fault types, and how it becomes chaos (a type missing here does not compile). */
+const CHAOS_MAPPERS: Record<FaultInject['type'], ChaosMapper> = {
+  kill,
+  restart,
+  pause: podFailure("pod-failure makes the pod unavailable for the fault's time rather than freezing its process (SIGSTOP)"),
+  'crash-loop': podFailure("pod-failure keeps the pod down for the fault's time instead of letting it crash at every start"),
+  latency,
+  bandwidth,
+  timeout,
+  partition,
+  reset_peer: resetPeer,
+  http_error: httpError,
+  http_abort: httpAbortFault,
+  checkpoint_bitflip: ioMistake,
+  checkpoint_zero: ioMistake,
+  wal_corrupt_tail: ioMistake,
+  checkpoint_truncate: ioFault,
+  checkpoint_delete_newest: ioFault,
+  slow_close: unmapped,
+  slicer: unmapped,
+  limit_data: unmapped,
+  checkpoint_stale: unmapped,
+};

@@ -1,5 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { BALANCER_SELECTOR_ID, DEFAULT_SELECTOR_KEY, type ChaosMeshExportOptions } from '../../shared/drill/chaos-mesh/options.js';
+import type { ParseArgsConfig } from 'node:util';
+import { BALANCER_SELECTOR_ID, DEFAULT_SELECTOR_KEY, type ChaosMeshExport, type ChaosMeshExportOptions } from '../../shared/drill/chaos-mesh/options.js';
 import { parseSelectors, SelectorSyntaxError } from '../../shared/drill/chaos-mesh/selectors.js';
 import { escapeControls } from '../../shared/drill/plain-text.js';
 import type { DrillSpec } from '../../shared/drill/schema.js';
@@ -32,20 +33,19 @@ Each node id of the drill (p1, s1, a1, ...) selects pods by the label ${DEFAULT_
 Exit status: 0 when written (what did not map is listed, not an error), 2 on bad input.
 `;
 
+const EXPORT_FLAGS = {
+  namespace: { type: 'string' },
+  selector: { type: 'string', multiple: true },
+  container: { type: 'string' },
+  'http-port': { type: 'string' },
+  'volume-path': { type: 'string' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+type ExportFlags = ReturnType<typeof parseFlags<typeof EXPORT_FLAGS>>['values'];
+
 export async function exportCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(
-    argv,
-    {
-      namespace: { type: 'string' },
-      selector: { type: 'string', multiple: true },
-      container: { type: 'string' },
-      'http-port': { type: 'string' },
-      'volume-path': { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    'export',
-  );
+  const { values, positionals } = parseFlags(argv, EXPORT_FLAGS, 'export');
   if (values.help) {
     process.stdout.write(exportHelp);
     return 0;
@@ -55,6 +55,21 @@ export async function exportCommand(argv: string[]): Promise<number> {
   if (target !== 'chaos-mesh') throw new UsageError(`firedrill export: unknown target "${escapeControls(target)}" (one target: chaos-mesh)`);
   if (ref === undefined || extra.length > 0) throw new UsageError('firedrill export chaos-mesh: give one drill id or file (see firedrill drills)');
 
+  const options = exportOptions(values);
+  const drill = resolveDrill(ref);
+  let result;
+  try {
+    result = exportChaosMesh(drill, options);
+  } catch (error) {
+    if (error instanceof ChaosMeshExportError) throw new UsageError(error.message.split('\n').map((line) => `firedrill export chaos-mesh: ${flagOf(line)}`).join('\n'));
+    throw error;
+  }
+  printExport(result, drill.id, values.out);
+  return 0;
+}
+
+/** The export's options from --selector, --namespace, --container, --volume-path and --http-port; a bad one is a UsageError naming its flag. */
+function exportOptions(values: ExportFlags): ChaosMeshExportOptions {
   let options: ChaosMeshExportOptions;
   try {
     options = { ...parseSelectors(values.selector ?? [], escapeControls) };
@@ -68,23 +83,18 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const port = parsePort(values['http-port'], '--http-port');
   if (port === 0) throw new UsageError('--http-port: "0" is not a port HTTPChaos can intercept (1-65535)');
   if (port !== undefined) options.httpPort = port;
+  return options;
+}
 
-  const drill = resolveDrill(ref);
-  let result;
-  try {
-    result = exportChaosMesh(drill, options);
-  } catch (error) {
-    if (error instanceof ChaosMeshExportError) throw new UsageError(error.message.split('\n').map((line) => `firedrill export chaos-mesh: ${flagOf(line)}`).join('\n'));
-    throw error;
-  }
-
-  if (values.out !== undefined) {
+/** The YAML to --out (a line saying so) or to stdout, and what did not map to stderr. */
+function printExport(result: ChaosMeshExport, drillId: string, out: string | undefined): void {
+  if (out !== undefined) {
     try {
-      writeFileSync(values.out, result.yaml);
+      writeFileSync(out, result.yaml);
     } catch (error) {
-      throw new UsageError(`--out: cannot write "${escapeControls(values.out)}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new UsageError(`--out: cannot write "${escapeControls(out)}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    process.stdout.write(`${escapeControls(values.out)}: Chaos Mesh Workflow "${result.workflowName}" for drill ${drill.id}\n`);
+    process.stdout.write(`${escapeControls(out)}: Chaos Mesh Workflow "${result.workflowName}" for drill ${drillId}\n`);
   } else {
     process.stdout.write(result.yaml);
   }
@@ -94,7 +104,6 @@ export async function exportCommand(argv: string[]): Promise<number> {
       process.stderr.write(`  ${gap.step === null ? 'drill' : `step ${gap.step}`}${gap.kind === 'approximate' ? ' (approximate)' : ''}: ${escapeControls(gap.text)}\n`);
     }
   }
-  return 0;
 }
 
 /** An options path (`selectors.a1.key`, `namespace`) as the flag that set it. */

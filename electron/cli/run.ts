@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import type { ParseArgsConfig } from 'node:util';
 import type { DrillRunStatus, ReportFormat as ReportFormatName } from '../../shared/drill/run.js';
 import { ReportFormat } from '../../shared/drill/run.js';
 import { stripControls } from '../../shared/drill/plain-text.js';
@@ -46,28 +47,61 @@ it prints one line per step.
 Exit status: 0 when the drill passes, 1 when it fails, is aborted, errs or you say no, 2 on bad input.
 `;
 
+const RUN_FLAGS = {
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  format: { type: 'string' },
+  auto: { type: 'boolean' },
+  profile: { type: 'string' },
+  'run-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
+  fleet: { type: 'string' },
+  'allow-commands': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+/** `run`'s command line, checked: the drill, the fleet it may run on, and how it is run and asked about. */
+interface RunArgs {
+  values: ReturnType<typeof parseFlags<typeof RUN_FLAGS>>['values'];
+  spec: DrillSpec;
+  path: string | null;
+  builtin: boolean;
+  fleet: FleetSpec | undefined;
+  seed: number | undefined;
+  formats: ReportFormatName[];
+  profile: 'full' | 'short';
+  auto: boolean;
+  /** stdin and stdout are a terminal. */
+  terminal: boolean;
+  /** On a terminal and not --auto: predictions and manual actions are asked. */
+  interactive: boolean;
+}
+
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(
-    argv,
-    {
-      seed: { type: 'string' },
-      out: { type: 'string' },
-      format: { type: 'string' },
-      auto: { type: 'boolean' },
-      profile: { type: 'string' },
-      'run-dir': { type: 'string' },
-      json: { type: 'boolean' },
-      yes: { type: 'boolean', short: 'y' },
-      fleet: { type: 'string' },
-      'allow-commands': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    'run',
-  );
+  const { values, positionals } = parseFlags(argv, RUN_FLAGS, 'run');
   if (values.help) {
     process.stdout.write(runHelp);
     return 0;
   }
+  const args = runArgs(values, positionals);
+  const { spec, fleet } = args;
+
+  // What it will do to this machine, before anything starts; a heavy drill from elsewhere needs a yes.
+  const footprint = drillFootprint(spec);
+  (values.json ? process.stderr : process.stdout).write(`${spec.id} will run ${describeFootprint(footprint)}\n`);
+  if (!args.builtin && !isModestLoad(footprint) && args.terminal && !values.yes && !(await consent())) {
+    process.stdout.write('Not run.\n');
+    return 1;
+  }
+
+  // The fleet's programs are admitted last: nothing else about the command line can refuse them afterwards.
+  if (fleet) await admitFleetPrograms(values.fleet as string, fleet, values['allow-commands'] === true, { input: process.stdin, output: process.stderr }, 'run');
+  const lab = await Lab.create({ runDir: values['run-dir'], reportsDir: values.out ?? defaultReportsDir(), ...(fleet ? { fleet } : { topology: spec.topology }), autoStart: false });
+  return await runOnLab(lab, args);
+}
+
+function runArgs(values: RunArgs['values'], positionals: string[]): RunArgs {
   if (positionals.length !== 1) throw new UsageError('firedrill run: give one drill id or file (see firedrill drills)');
   const seed = parseSeed(values.seed);
   const formats = parseFormats(values.format);
@@ -83,37 +117,14 @@ export async function run(argv: string[]): Promise<number> {
   if (!auto && !interactive && actions.length > 0) {
     throw new UsageError(`firedrill run: drill "${spec.id}" has manual actions (step ${actions.join(', ')}) and this is not a terminal: pass --auto to have them performed`);
   }
+  return { values, spec, path, builtin, fleet, seed, formats, profile, auto, terminal, interactive };
+}
 
-  // What it will do to this machine, before anything starts; a heavy drill from elsewhere needs a yes.
-  const footprint = drillFootprint(spec);
-  (values.json ? process.stderr : process.stdout).write(`${spec.id} will run ${describeFootprint(footprint)}\n`);
-  if (!builtin && !isModestLoad(footprint) && terminal && !values.yes && !(await consent())) {
-    process.stdout.write('Not run.\n');
-    return 1;
-  }
-
-  // The fleet's programs are admitted last: nothing else about the command line can refuse them afterwards.
-  if (fleet) await admitFleetPrograms(values.fleet as string, fleet, values['allow-commands'] === true, { input: process.stdin, output: process.stderr }, 'run');
-  const lab = await Lab.create({ runDir: values['run-dir'], reportsDir: values.out ?? defaultReportsDir(), ...(fleet ? { fleet } : { topology: spec.topology }), autoStart: false });
+/** Runs the drill on `lab` to its verdict (a signal aborts it), prints the outcome and disposes of the lab: exit 0 on a pass, else 1. */
+async function runOnLab(lab: Lab, { values, spec, path, fleet, seed, formats, profile, auto, interactive }: RunArgs): Promise<number> {
   const view = new ProgressView(process.stdout, spec, { tty: process.stdout.isTTY === true && !values.json, quiet: values.json === true });
   const prompts = interactive ? createInterface({ input: process.stdin, output: process.stdout }) : null;
-  let asked = -1;
-  const finished = new Promise<DrillRunStatus>((resolve) => {
-    lab.onEvent((name, payload) => {
-      if (name === 'drill.step') {
-        view.update(payload);
-        const waiting = payload.waitingFor;
-        if (prompts && waiting && waiting.step !== asked) {
-          asked = waiting.step;
-          void ask(prompts, view, payload).then(
-            (answer) => lab.host.call('drill.answer', { runId: payload.runId, step: waiting.step, ...answer }),
-            () => undefined,
-          );
-        }
-      }
-      if (name === 'drill.verdict') resolve(payload);
-    });
-  });
+  const finished = drillFinished(lab, view, prompts);
   const onSignal = (): void => {
     void lab.host.call('drill.abort', {}).catch(() => undefined);
   };
@@ -133,6 +144,27 @@ export async function run(argv: string[]): Promise<number> {
     process.off('SIGTERM', onSignal);
     await lab.dispose();
   }
+}
+
+/** The drill's verdict; meanwhile each step is shown, and a question it waits on is asked once on the terminal (when `prompts`). */
+function drillFinished(lab: Lab, view: ProgressView, prompts: ReturnType<typeof createInterface> | null): Promise<DrillRunStatus> {
+  let asked = -1;
+  return new Promise<DrillRunStatus>((resolve) => {
+    lab.onEvent((name, payload) => {
+      if (name === 'drill.step') {
+        view.update(payload);
+        const waiting = payload.waitingFor;
+        if (prompts && waiting && waiting.step !== asked) {
+          asked = waiting.step;
+          void ask(prompts, view, payload).then(
+            (answer) => lab.host.call('drill.answer', { runId: payload.runId, step: waiting.step, ...answer }),
+            () => undefined,
+          );
+        }
+      }
+      if (name === 'drill.verdict') resolve(payload);
+    });
+  });
 }
 
 /** An id from the library, or a path to a drill file; bad input is a UsageError (exit 2) listing every mistake. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import type { ParseArgsConfig } from 'node:util';
 import { ContractError, TopologyKind, type FleetSpec } from '../../shared/contract/index.js';
 import { rendererDir } from '../engine/app-paths.js';
 import { describePrograms, fleetPrograms } from '../engine/fleet-admission.js';
@@ -8,7 +9,7 @@ import { loadFleetFile, PlainNodeLauncher } from '../engine/fleet/index.js';
 import { issueLines } from '../engine/yaml-file.js';
 import { Lab } from '../engine/lab.js';
 import { parseFlags, parsePort, UsageError } from './args.js';
-import { startWebHost } from './web-host.js';
+import { startWebHost, type WebHost } from './web-host.js';
 
 export const serveHelp = `Usage: firedrill serve [--port N] [--json] [--topology KIND | --fleet FILE [--allow-commands]] [--run-dir DIR]
 
@@ -88,29 +89,52 @@ function portProblem(error: unknown, flag: string, port: number | undefined): Us
   return new UsageError(`${flag} ${port ?? 0}: ${code === 'EADDRINUSE' ? 'that port is in use on 127.0.0.1' : 'not allowed to listen on that port'}`);
 }
 
+const SERVE_FLAGS = {
+  port: { type: 'string' },
+  'balancer-port': { type: 'string' },
+  'toxiproxy-port': { type: 'string' },
+  'toxiproxy-token': { type: 'boolean' },
+  topology: { type: 'string' },
+  json: { type: 'boolean' },
+  fleet: { type: 'string' },
+  'allow-commands': { type: 'boolean' },
+  'run-dir': { type: 'string' },
+  'reports-dir': { type: 'string' },
+  'no-start': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+/** `serve`'s flags, checked: the ports, the topology or the fleet file (its programs admitted). */
+interface ServeArgs {
+  values: ReturnType<typeof parseFlags<typeof SERVE_FLAGS>>['values'];
+  port: number | undefined;
+  balancerPort: number | undefined;
+  toxiproxyPort: number | undefined;
+  topology: TopologyKind | undefined;
+  fleet: FleetSpec | undefined;
+}
+
+/** The lab and what serves it: the web host and the Toxiproxy API. */
+interface Serving {
+  lab: Lab;
+  web: WebHost;
+  toxiproxyUrl: string;
+  staticDir: string | undefined;
+}
+
 export async function serve(argv: string[]): Promise<number> {
-  const { values } = parseFlags(
-    argv,
-    {
-      port: { type: 'string' },
-      'balancer-port': { type: 'string' },
-      'toxiproxy-port': { type: 'string' },
-      'toxiproxy-token': { type: 'boolean' },
-      topology: { type: 'string' },
-      json: { type: 'boolean' },
-      fleet: { type: 'string' },
-      'allow-commands': { type: 'boolean' },
-      'run-dir': { type: 'string' },
-      'reports-dir': { type: 'string' },
-      'no-start': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    'serve',
-  );
+  const { values } = parseFlags(argv, SERVE_FLAGS, 'serve');
   if (values.help) {
     process.stdout.write(serveHelp);
     return 0;
   }
+  const args = await serveArgs(values);
+  const serving = await startServing(args);
+  printAddresses(args, serving);
+  return await untilSignal(serving);
+}
+
+async function serveArgs(values: ServeArgs['values']): Promise<ServeArgs> {
   const port = parsePort(values.port, '--port');
   const balancerPort = parsePort(values['balancer-port'], '--balancer-port');
   const toxiproxyPort = parsePort(values['toxiproxy-port'], '--toxiproxy-port');
@@ -132,7 +156,11 @@ export async function serve(argv: string[]): Promise<number> {
     }
     await admitFleetPrograms(values.fleet, fleet, values['allow-commands'] === true, { input: process.stdin, output: process.stderr });
   }
+  return { values, port, balancerPort, toxiproxyPort, topology, fleet };
+}
 
+/** Starts the lab, its Toxiproxy API and the web host; a port that cannot be had is a UsageError, with the lab disposed. */
+async function startServing({ values, port, balancerPort, toxiproxyPort, topology, fleet }: ServeArgs): Promise<Serving> {
   let lab: Lab;
   try {
     lab = await Lab.create({
@@ -159,21 +187,28 @@ export async function serve(argv: string[]): Promise<number> {
     await lab.dispose();
     throw portProblem(error, '--port', port) ?? error;
   });
+  return { lab, web, toxiproxyUrl, staticDir };
+}
 
+/** Where the lab is: sentences, or one JSON line with --json; faults an earlier run left behind, on stderr. */
+function printAddresses({ values }: ServeArgs, { lab, web, toxiproxyUrl, staticDir }: Serving): void {
   if (lab.journalRecovery.length > 0) {
     process.stderr.write(`Faults an earlier run of this lab left behind, now taken back:\n${lab.journalRecovery.map((l) => `  ${l}`).join('\n')}\n`);
   }
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ url: web.url, port: web.port, token: web.token, runDir: lab.runDir, balancerUrl: lab.balancerUrl, toxiproxyUrl })}\n`);
-  } else {
-    process.stdout.write(`Firedrill lab at ${web.url}\n`);
-    const stateless = lab.snapshot().nodes.every((n) => n.role === 'stateless');
-    process.stdout.write(`Balancer at ${lab.balancerUrl} (try: curl ${stateless ? '' : '-X PUT -d hello '}${lab.balancerUrl}/kv/greeting)\n`);
-    process.stdout.write(`Toxiproxy API at ${toxiproxyUrl}${values['toxiproxy-token'] ? ' (Authorization: Bearer TOKEN, the token in the lab URL)' : ''} (try: curl ${toxiproxyUrl}/proxies)\n`);
-    if (!staticDir) process.stdout.write('(the UI is not built: run `npm run build:renderer`; the API works without it)\n');
+    return;
   }
+  process.stdout.write(`Firedrill lab at ${web.url}\n`);
+  const stateless = lab.snapshot().nodes.every((n) => n.role === 'stateless');
+  process.stdout.write(`Balancer at ${lab.balancerUrl} (try: curl ${stateless ? '' : '-X PUT -d hello '}${lab.balancerUrl}/kv/greeting)\n`);
+  process.stdout.write(`Toxiproxy API at ${toxiproxyUrl}${values['toxiproxy-token'] ? ' (Authorization: Bearer TOKEN, the token in the lab URL)' : ''} (try: curl ${toxiproxyUrl}/proxies)\n`);
+  if (!staticDir) process.stdout.write('(the UI is not built: run `npm run build:renderer`; the API works without it)\n');
+}
 
-  return await new Promise<number>((resolve) => {
+/** Serves until SIGINT or SIGTERM, then closes the web host and disposes of the lab (exit 0); a second signal exits at once (130). */
+function untilSignal({ lab, web }: Serving): Promise<number> {
+  return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals): void => {
       if (stopping) {

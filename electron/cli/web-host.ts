@@ -71,7 +71,7 @@ type Credential = 'header' | 'query' | 'cookie';
  * No request, however malformed, gets a 5xx or takes the host down: each is answered with a 4xx naming what is wrong.
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
-  const token = options.token ?? randomBytes(24).toString('base64url');
+  const gate = new LabGate(options.token ?? randomBytes(24).toString('base64url'));
   const requestTimeout = options.requestTimeoutMs ?? 10_000;
   const server = createServer({
     requestTimeout,
@@ -83,77 +83,64 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   // ws takes `closeTimeout` (8.19+); its types do not list it yet.
   const socketOptions: ServerOptions & { closeTimeout: number } = { noServer: true, maxPayload: MAX_BODY_BYTES, closeTimeout: CLOSE_HANDSHAKE_MS };
   const sockets = new WebSocketServer(socketOptions);
-  let port = 0;
-  let cookieName = 'firedrill-token';
 
-  const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
-  const allowedOrigins = (): string[] => allowedHosts().map((h) => `http://${h}`);
+  server.on('request', (req, res) => {
+    void handleRequest(options, gate, req, res).catch((error: unknown) => {
+      // Every input fault is answered above with a 4xx; this is an engine bug, and still no stack trace leaves the host.
+      if (!res.headersSent) sendError(res, 500, toErrorBody(error));
+      else res.destroy();
+    });
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => handleUpgrade(options, gate, sockets, { req, socket, head }));
+  // A handshake ws refuses (bad version, key or method): answered here, so it is never thrown.
+  sockets.on('wsClientError', (error: Error, socket: Duplex, req: IncomingMessage) => {
+    abortUpgrade(socket, req.method === 'GET' ? 400 : 405, { code: 'invalid-params', message: error.message, field: 'upgrade' });
+  });
+  sockets.on('error', ignore);
+
+  const port = await listenOnLoopback(server, options.port ?? 0);
+  gate.listening(port);
+  return {
+    port,
+    token: gate.token,
+    url: `http://127.0.0.1:${port}/?token=${gate.token}`,
+    clientBacklogs: () => [...sockets.clients].map((client) => client.bufferedAmount),
+    close: () => closeServer(server, sockets),
+  };
+}
+
+/** Who may come in: this lab's Host and Origin, and the token (its cookie named after the port, once the host listens). */
+class LabGate {
+  private port = 0;
+  private cookieName = 'firedrill-token';
+
+  constructor(readonly token: string) {}
+
+  listening(port: number): void {
+    this.port = port;
+    // Cookies ignore ports: two labs on 127.0.0.1 each need their own.
+    this.cookieName = `firedrill-token-${port}`;
+  }
 
   /** Host/Origin/token checks shared by HTTP and the WebSocket upgrade; returns the refusal, if any. */
-  const refuse = (req: IncomingMessage, url: URL, needsToken: boolean, upgrade = false): ContractErrorBody | undefined => {
-    if (!allowedHosts().includes(req.headers.host ?? '')) return { code: 'forbidden', message: `Host "${req.headers.host ?? ''}" is not this lab`, field: 'host' };
+  refuse(req: IncomingMessage, url: URL, needsToken: boolean, upgrade = false): ContractErrorBody | undefined {
+    const allowedHosts = [`127.0.0.1:${this.port}`, `localhost:${this.port}`];
+    if (!allowedHosts.includes(req.headers.host ?? '')) return { code: 'forbidden', message: `Host "${req.headers.host ?? ''}" is not this lab`, field: 'host' };
     const origin = req.headers.origin;
-    if (origin !== undefined && !allowedOrigins().includes(origin)) return { code: 'forbidden', message: `Origin "${origin}" is not this lab`, field: 'origin' };
+    if (origin !== undefined && !allowedHosts.map((h) => `http://${h}`).includes(origin)) return { code: 'forbidden', message: `Origin "${origin}" is not this lab`, field: 'origin' };
     if (!needsToken) return undefined;
-    const credential = credentialOf(req, url, token, cookieName);
+    const credential = credentialOf(req, url, this.token, this.cookieName);
     if (credential === null) return { code: 'unauthorized', message: 'missing or wrong token (Authorization: Bearer TOKEN, ?token=TOKEN, or open the URL `firedrill serve` printed)', field: 'token' };
     // A cookie goes with every request the browser makes: what changes the lab must also say it comes from this lab's page.
     if (credential === 'cookie' && origin === undefined && (upgrade || (req.method !== 'GET' && req.method !== 'HEAD'))) {
       return { code: 'forbidden', message: 'a request authorised by the cookie must come from the lab page (no Origin header)', field: 'origin' };
     }
     return undefined;
-  };
-
-  server.on('request', (req, res) => {
-    void handle(req, res).catch((error: unknown) => {
-      // Every input fault is answered above with a 4xx; this is an engine bug, and still no stack trace leaves the host.
-      if (!res.headersSent) sendError(res, 500, toErrorBody(error));
-      else res.destroy();
-    });
-  });
-
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = parseTarget(req.url);
-    if (url === null) return sendError(res, 400, { code: 'invalid-params', message: `not a request target: ${printable(req.url ?? '')}`, field: 'path' });
-    const isApi = url.pathname.startsWith('/api/') || url.pathname === '/metrics';
-    const refusal = refuse(req, url, isApi);
-    if (refusal) return sendError(res, httpStatusFor(refusal.code), refusal);
-    const method = req.method ?? 'GET';
-    const reading = method === 'GET' || method === 'HEAD';
-
-    if (url.pathname === '/metrics' && options.metrics) {
-      if (!reading) return notAllowed(res, method, url.pathname, 'GET, HEAD');
-      const { contentType, body } = await options.metrics();
-      res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
-      res.end(body);
-      return;
-    }
-    if (url.pathname === '/api/state') {
-      if (!reading) return notAllowed(res, method, url.pathname, 'GET, HEAD');
-      return sendJson(res, 200, await options.host.call('lab.state', {}));
-    }
-    if (url.pathname.startsWith('/api/commands/')) {
-      const command = /^\/api\/commands\/([a-z]+\.[a-z-]+)$/.exec(url.pathname);
-      if (!command) return sendError(res, 404, { code: 'unknown-command', message: `no such command: ${printable(url.pathname.slice(14))}`, field: 'name' });
-      if (method !== 'POST') return notAllowed(res, method, url.pathname, 'POST');
-      try {
-        const body = await readJsonBody(req);
-        return sendJson(res, 200, await options.host.call(command[1] as string, body));
-      } catch (error) {
-        const body = toErrorBody(error);
-        if (error instanceof BodyTooLarge) return sendError(res, 413, body, { close: true });
-        return sendError(res, httpStatusFor(body.code), body);
-      }
-    }
-    if (isApi) return sendError(res, 404, { code: 'not-found', message: `no such endpoint: ${printable(url.pathname)}`, field: 'path' });
-    if (!reading) return notAllowed(res, method, url.pathname, 'GET, HEAD');
-    if (url.searchParams.has('token')) return tradeTokenForCookie(res, url);
-    return serveStatic(res, options.staticDir, url.pathname);
-  };
+  }
 
   /** `GET /?token=T` → 303 to `/` with the token in an HttpOnly cookie: it leaves the address bar and the history. */
-  const tradeTokenForCookie = (res: ServerResponse, url: URL): void => {
-    if (!tokenMatches(url.searchParams.get('token') ?? '', token)) {
+  tradeTokenForCookie(res: ServerResponse, url: URL): void {
+    if (!tokenMatches(url.searchParams.get('token') ?? '', this.token)) {
       return sendError(res, 401, { code: 'unauthorized', message: 'wrong token: open the URL `firedrill serve` printed', field: 'token' });
     }
     url.searchParams.delete('token');
@@ -162,51 +149,79 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     res.writeHead(303, {
       location,
       // No Secure: this is http on 127.0.0.1. SameSite=Strict and the Host/Origin checks keep other sites out.
-      'set-cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+      'set-cookie': `${this.cookieName}=${this.token}; HttpOnly; SameSite=Strict; Path=/`,
       'cache-control': 'no-store',
       'referrer-policy': 'no-referrer',
       'content-length': 0,
     });
     res.end();
-  };
+  }
+}
 
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    // Node hands the raw socket over without its own error listener: a reset here must not be an uncaught error.
-    socket.on('error', ignore);
-    const url = parseTarget(req.url);
-    let refusal: ContractErrorBody | undefined;
-    if (url === null) refusal = { code: 'invalid-params', message: 'not a request target', field: 'path' };
-    else if (url.pathname !== '/api/events') refusal = { code: 'not-found', message: 'not found', field: 'path' };
-    else refusal = refuse(req, url, true, true);
-    if (!refusal && sockets.clients.size >= MAX_WEBSOCKETS) {
-      refusal = { code: 'limit-exceeded', message: `at most ${MAX_WEBSOCKETS} WebSocket clients at once`, field: 'connections' };
-    }
-    if (refusal) return abortUpgrade(socket, httpStatusFor(refusal.code), refusal);
-    sockets.handleUpgrade(req, socket, head, (ws) => {
-      // A malformed frame (unmasked, RSV bits, a reserved opcode, bad UTF-8, a bad close code, over 1 MiB) is an
-      // 'error' on this socket; ws has already sent the close frame with its code (1002, 1007, 1009), so nothing is left to do.
-      ws.on('error', ignore);
-      const end = options.host.connect(fromWebSocket(ws as unknown as WebSocketLike), options.connectionLimits);
-      ws.once('close', end);
-    });
+/** One HTTP request: /metrics, the lab's state, a command, the token traded for a cookie, or a static file. */
+async function handleRequest(options: WebHostOptions, gate: LabGate, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = parseTarget(req.url);
+  if (url === null) return sendError(res, 400, { code: 'invalid-params', message: `not a request target: ${printable(req.url ?? '')}`, field: 'path' });
+  const isApi = url.pathname.startsWith('/api/') || url.pathname === '/metrics';
+  const refusal = gate.refuse(req, url, isApi);
+  if (refusal) return sendError(res, httpStatusFor(refusal.code), refusal);
+  const method = req.method ?? 'GET';
+  const reading = method === 'GET' || method === 'HEAD';
+
+  if (url.pathname === '/metrics' && options.metrics) {
+    if (!reading) return notAllowed(res, method, url.pathname, 'GET, HEAD');
+    const { contentType, body } = await options.metrics();
+    res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+    res.end(body);
+    return;
+  }
+  if (url.pathname === '/api/state') {
+    if (!reading) return notAllowed(res, method, url.pathname, 'GET, HEAD');
+    return sendJson(res, 200, await options.host.call('lab.state', {}));
+  }
+  if (url.pathname.startsWith('/api/commands/')) return runCommand(options.host, req, res, url.pathname);
+  if (isApi) return sendError(res, 404, { code: 'not-found', message: `no such endpoint: ${printable(url.pathname)}`, field: 'path' });
+  if (!reading) return notAllowed(res, method, url.pathname, 'GET, HEAD');
+  if (url.searchParams.has('token')) return gate.tradeTokenForCookie(res, url);
+  return serveStatic(res, options.staticDir, url.pathname);
+}
+
+/** `POST /api/commands/domain.verb` with the params as its JSON body: the command's result, or its error with the status it maps to. */
+async function runCommand(host: ContractHost, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+  const command = /^\/api\/commands\/([a-z]+\.[a-z-]+)$/.exec(pathname);
+  if (!command) return sendError(res, 404, { code: 'unknown-command', message: `no such command: ${printable(pathname.slice(14))}`, field: 'name' });
+  const method = req.method ?? 'GET';
+  if (method !== 'POST') return notAllowed(res, method, pathname, 'POST');
+  try {
+    const body = await readJsonBody(req);
+    return sendJson(res, 200, await host.call(command[1] as string, body));
+  } catch (error) {
+    const body = toErrorBody(error);
+    if (error instanceof BodyTooLarge) return sendError(res, 413, body, { close: true });
+    return sendError(res, httpStatusFor(body.code), body);
+  }
+}
+
+/** A WebSocket upgrade to /api/events: refused with a plain HTTP answer, or connected to the contract host. */
+function handleUpgrade(options: WebHostOptions, gate: LabGate, sockets: WebSocketServer, { req, socket, head }: { req: IncomingMessage; socket: Duplex; head: Buffer }): void {
+  // Node hands the raw socket over without its own error listener: a reset here must not be an uncaught error.
+  socket.on('error', ignore);
+  const url = parseTarget(req.url);
+  let refusal: ContractErrorBody | undefined;
+  if (url === null) refusal = { code: 'invalid-params', message: 'not a request target', field: 'path' };
+  else if (url.pathname !== '/api/events') refusal = { code: 'not-found', message: 'not found', field: 'path' };
+  else refusal = gate.refuse(req, url, true, true);
+  if (!refusal && sockets.clients.size >= MAX_WEBSOCKETS) {
+    refusal = { code: 'limit-exceeded', message: `at most ${MAX_WEBSOCKETS} WebSocket clients at once`, field: 'connections' };
+  }
+  if (refusal) return abortUpgrade(socket, httpStatusFor(refusal.code), refusal);
+  sockets.handleUpgrade(req, socket, head, (ws) => {
+    // A malformed frame (unmasked, RSV bits, a reserved opcode, bad UTF-8, a bad close code, over 1 MiB) is an
+    // 'error' on this socket; ws has already sent the close frame with its code (1002, 1007, 1009), so nothing is left to do.
+    ws.on('error', ignore);
+    const end = options.host.connect(fromWebSocket(ws as unknown as WebSocketLike), options.connectionLimits);
+    ws.once('close', end);
   });
-  // A handshake ws refuses (bad version, key or method): answered here, so it is never thrown.
-  sockets.on('wsClientError', (error: Error, socket: Duplex, req: IncomingMessage) => {
-    abortUpgrade(socket, req.method === 'GET' ? 400 : 405, { code: 'invalid-params', message: error.message, field: 'upgrade' });
-  });
-  sockets.on('error', ignore);
-
-  port = await listenOnLoopback(server, options.port ?? 0);
-  // Cookies ignore ports: two labs on 127.0.0.1 each need their own.
-  cookieName = `firedrill-token-${port}`;
-
-  return {
-    port,
-    token,
-    url: `http://127.0.0.1:${port}/?token=${token}`,
-    clientBacklogs: () => [...sockets.clients].map((client) => client.bufferedAmount),
-    close: () => closeServer(server, sockets),
-  };
 }
 
 function ignore(): void {}

@@ -45,87 +45,101 @@ const MAX_RESPAWNS = 5;
 
 /** Starts the shell reaper and resolves once it listens; respawns it (bounded) if something kills it while it guards. */
 export async function startShellReaper(shell = '/bin/sh'): Promise<OrphanGuard> {
-  const registered = new Map<string, string>(); // key -> the line that added it
-  let child: ChildProcess | null = null;
-  let disposed = false;
-  let respawns = 0;
+  const reaper = new ShellReaper(shell);
+  await reaper.launch();
+  return reaper;
+}
 
-  const send = (line: string): void => {
-    const stdin = child?.stdin;
-    // A broken pipe means the reaper is gone: it has reaped, or is being respawned with the registry.
-    if (stdin && !stdin.destroyed) stdin.write(`${line}\n`);
-  };
+/** The guard: the processes registered with it, and the shell that holds them (respawned with the registry if killed). */
+class ShellReaper implements OrphanGuard {
+  private readonly registered = new Map<string, string>(); // key -> the line that added it
+  private child: ChildProcess | null = null;
+  private disposed = false;
+  private respawns = 0;
 
-  const launch = (): Promise<void> => {
-    const reaper = spawn(shell, ['-c', SHELL_REAPER_SCRIPT], {
+  constructor(private readonly shell: string) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  add(pid: number, group: boolean): void {
+    if (!Number.isInteger(pid) || pid <= 1) return;
+    const line = `+${group ? 'g' : 'p'}${pid}`;
+    this.registered.set(line.slice(1), line);
+    // Killed while it guarded nothing: back now, with the registry (it reads it once its traps are set).
+    if (!this.child && !this.disposed) this.launch().catch(() => {});
+    else this.send(line);
+  }
+
+  remove(pid: number, group: boolean): void {
+    const key = `${group ? 'g' : 'p'}${pid}`;
+    if (this.registered.delete(key)) this.send(`-${key}`);
+  }
+
+  async dispose(timeoutMs = 1_000): Promise<void> {
+    this.disposed = true;
+    const reaper = this.child;
+    this.child = null;
+    if (!reaper || reaper.exitCode !== null || reaper.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => reaper.once('exit', () => resolve()));
+    reaper.stdin?.end();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
+    if ((await Promise.race([exited, late])) === 'late') reaper.kill('SIGKILL');
+    clearTimeout(timer);
+  }
+
+  /** Spawns the shell, hands it the registry, and resolves once its traps are set. */
+  launch(): Promise<void> {
+    const reaper = spawn(this.shell, ['-c', SHELL_REAPER_SCRIPT], {
       detached: true, // its own process group: a terminal's Ctrl-C meant for the app does not reach it
       stdio: ['pipe', 'pipe', 'ignore'],
     });
-    child = reaper;
+    this.child = reaper;
     reaper.on('error', () => {});
     reaper.stdin?.on('error', () => {});
     // The guard must never keep the engine alive on its own.
     reaper.unref();
     (reaper.stdin as unknown as { unref?: () => void } | null)?.unref?.();
-    const ready = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the shell reaper (${shell}) did not start within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
-      let output = '';
-      reaper.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-        output += chunk;
-        if (!output.includes('ready\n')) return;
-        clearTimeout(timer);
-        reaper.stdout?.destroy();
-        resolve();
-      });
-      reaper.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`the shell reaper exited before it was ready (${signal ?? `code ${code}`})`));
-      });
-      reaper.once('error', (error) => {
-        clearTimeout(timer);
-        reject(new Error(`the shell reaper could not start: ${error.message}`));
-      });
-    });
+    const ready = readyOf(reaper, this.shell);
     reaper.once('exit', () => {
-      if (child !== reaper) return;
-      child = null;
+      if (this.child !== reaper) return;
+      this.child = null;
       // Someone killed the guard while it guards: bring it back with everything registered.
-      if (!disposed && registered.size > 0 && respawns++ < MAX_RESPAWNS) launch().catch(() => {});
+      if (!this.disposed && this.registered.size > 0 && this.respawns++ < MAX_RESPAWNS) this.launch().catch(() => {});
     });
     // Read by the shell once its traps are set: nothing registered is ever unguarded for long.
-    for (const line of registered.values()) send(line);
+    for (const line of this.registered.values()) this.send(line);
     return ready;
-  };
+  }
 
-  await launch();
+  private send(line: string): void {
+    const stdin = this.child?.stdin;
+    // A broken pipe means the reaper is gone: it has reaped, or is being respawned with the registry.
+    if (stdin && !stdin.destroyed) stdin.write(`${line}\n`);
+  }
+}
 
-  return {
-    get pid() {
-      return child?.pid;
-    },
-    add(pid, group) {
-      if (!Number.isInteger(pid) || pid <= 1) return;
-      const line = `+${group ? 'g' : 'p'}${pid}`;
-      registered.set(line.slice(1), line);
-      // Killed while it guarded nothing: back now, with the registry (it reads it once its traps are set).
-      if (!child && !disposed) launch().catch(() => {});
-      else send(line);
-    },
-    remove(pid, group) {
-      const key = `${group ? 'g' : 'p'}${pid}`;
-      if (registered.delete(key)) send(`-${key}`);
-    },
-    async dispose(timeoutMs = 1_000) {
-      disposed = true;
-      const reaper = child;
-      child = null;
-      if (!reaper || reaper.exitCode !== null || reaper.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => reaper.once('exit', () => resolve()));
-      reaper.stdin?.end();
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
-      if ((await Promise.race([exited, late])) === 'late') reaper.kill('SIGKILL');
+/** Resolves when the shell prints `ready`; rejects when it exits, fails to start, or is silent for READY_TIMEOUT_MS. */
+function readyOf(reaper: ChildProcess, shell: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the shell reaper (${shell}) did not start within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+    let output = '';
+    reaper.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      if (!output.includes('ready\n')) return;
       clearTimeout(timer);
-    },
-  };
+      reaper.stdout?.destroy();
+      resolve();
+    });
+    reaper.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the shell reaper exited before it was ready (${signal ?? `code ${code}`})`));
+    });
+    reaper.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`the shell reaper could not start: ${error.message}`));
+    });
+  });
 }

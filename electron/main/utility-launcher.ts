@@ -70,7 +70,6 @@ export class UtilityProcessLauncher implements ProcessLauncher {
     // A name of its own per launch: how Chromium's account of its end is matched to it.
     const serviceName = `${request.label} #${++this.launches}`;
     const clock = this.options.clock ?? now;
-    const kill = this.options.kill ?? ((pid: number, signal: NodeJS.Signals) => process.kill(pid, signal));
     let child: UtilityProcess;
     try {
       child = this.options.fork(script, args, {
@@ -85,69 +84,39 @@ export class UtilityProcessLauncher implements ProcessLauncher {
 
     // Emitted on a fatal V8 error, before the exit: with no listener an EventEmitter throws it in the main process.
     child.on('error', () => undefined);
-
+    const tracked = new UtilityChild(child, this.options.kill ?? ((pid: number, signal: NodeJS.Signals) => process.kill(pid, signal)));
     return new Promise<LaunchedProcess>((resolve, reject) => {
-      let pid: number | undefined;
-      let exit: ProcessExit | undefined;
-      const sent = new Set<NodeJS.Signals>();
-      const listeners = new Set<(exit: ProcessExit) => void>();
-
-      const finish = (at: number, code: number, reason: GoneDetails['reason'] | undefined): void => {
-        this.waiting.delete(serviceName);
-        this.gone.delete(serviceName);
-        exit = { ...utilityExit(code, reason, sent), at };
-        for (const listener of [...listeners]) listener(exit);
-        listeners.clear();
-      };
-
       child.once('spawn', () => {
-        pid = child.pid;
-        if (pid === undefined) return;
-        const launched: LaunchedProcess = {
-          pid,
-          ownGroup: false,
-          stdout: child.stdout,
-          stderr: child.stderr,
-          onExit: (listener) => {
-            if (exit) {
-              listener(exit);
-              return () => undefined;
-            }
-            listeners.add(listener);
-            return () => listeners.delete(listener);
-          },
-          signal: (signal) => {
-            if (exit || pid === undefined) return false;
-            try {
-              sent.add(signal);
-              kill(pid, signal);
-              return true;
-            } catch {
-              return false;
-            }
-          },
-        };
-        resolve(launched);
+        const launched = tracked.spawned();
+        if (launched) resolve(launched);
       });
-
       child.once('exit', (code) => {
         const at = clock(); // first thing: the ground truth for detection times
-        if (pid === undefined) {
+        if (tracked.pid === undefined) {
           reject(new Error(`${request.label} did not start (utility process exit code ${code})`));
           return;
         }
-        const known = this.gone.get(serviceName);
-        if (code === 0 || known) {
-          finish(at, code, known?.reason);
-          return;
-        }
-        // Chromium tells observers in an order of its own: wait briefly for its account.
-        const timer = setTimeout(() => finish(at, code, undefined), this.options.goneWaitMs ?? 100);
-        this.waiting.set(serviceName, (details) => {
-          clearTimeout(timer);
-          finish(at, code, details.reason);
-        });
+        this.reasonFor(serviceName, code, (reason) => tracked.exited(at, code, reason));
       });
+    });
+  }
+
+  /**
+   * Chromium's reason for the end of `serviceName`, handed to `then`: at once when it told already (or the
+   * exit code is 0); otherwise it is waited for briefly, since Chromium tells observers in an order of its own.
+   */
+  private reasonFor(serviceName: string, code: number, then: (reason: GoneDetails['reason'] | undefined) => void): void {
+    const done = (reason: GoneDetails['reason'] | undefined): void => {
+      this.waiting.delete(serviceName);
+      this.gone.delete(serviceName);
+      then(reason);
+    };
+    const known = this.gone.get(serviceName);
+    if (code === 0 || known) return done(known?.reason);
+    const timer = setTimeout(() => done(undefined), this.options.goneWaitMs ?? 100);
+    this.waiting.set(serviceName, (details) => {
+      clearTimeout(timer);
+      done(details.reason);
     });
   }
 
@@ -156,5 +125,58 @@ export class UtilityProcessLauncher implements ProcessLauncher {
     this.stopListening();
     this.waiting.clear();
     this.gone.clear();
+  }
+}
+
+/** One utility process as the fleet sees it once it has spawned: its pid, its exit, the signals sent to it. */
+class UtilityChild {
+  pid: number | undefined;
+  private exit: ProcessExit | undefined;
+  private readonly sent = new Set<NodeJS.Signals>();
+  private readonly listeners = new Set<(exit: ProcessExit) => void>();
+
+  constructor(
+    private readonly child: UtilityProcess,
+    private readonly kill: (pid: number, signal: NodeJS.Signals) => void,
+  ) {}
+
+  /** The launched process, once Electron says it spawned with a pid (undefined without one). */
+  spawned(): LaunchedProcess | undefined {
+    this.pid = this.child.pid;
+    if (this.pid === undefined) return undefined;
+    return {
+      pid: this.pid,
+      ownGroup: false,
+      stdout: this.child.stdout,
+      stderr: this.child.stderr,
+      onExit: (listener) => {
+        if (this.exit) {
+          listener(this.exit);
+          return () => undefined;
+        }
+        this.listeners.add(listener);
+        return () => this.listeners.delete(listener);
+      },
+      signal: (signal) => this.signal(signal),
+    };
+  }
+
+  /** Its exit, `code` read as a code or a signal by Chromium's `reason` (utilityExit), told to every listener. */
+  exited(at: number, code: number, reason: GoneDetails['reason'] | undefined): void {
+    const exit = { ...utilityExit(code, reason, this.sent), at };
+    this.exit = exit;
+    for (const listener of [...this.listeners]) listener(exit);
+    this.listeners.clear();
+  }
+
+  private signal(signal: NodeJS.Signals): boolean {
+    if (this.exit || this.pid === undefined) return false;
+    try {
+      this.sent.add(signal);
+      this.kill(this.pid, signal);
+      return true;
+    } catch {
+      return false;
+    }
   }
 }

@@ -24,25 +24,37 @@ class HttpError extends Error {
 }
 
 export function createHttpApi(node: KvNode, gate: AdmissionGate, config: ServerConfig): http.Server {
-  const startedAt = Date.now();
-  /** Tells this process from an earlier one on the same port (a primary's `replication.synced` names it). */
-  const bootId = randomUUID();
-  const server = http.createServer({ keepAliveTimeout: 60_000, headersTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
-    route(req, res).catch((error: unknown) => {
+  const api = new HttpApi(node, gate, config);
+  return http.createServer({ keepAliveTimeout: 60_000, headersTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
+    api.route(req, res).catch((error: unknown) => {
       if (error instanceof HttpError) sendJson(res, error.status, error.body);
       else if (error instanceof NodeRefusal) sendJson(res, error.status, error.body, error.headers);
       else sendJson(res, 500, { error: 'internal', detail: describeError(error) });
     });
   });
+}
 
-  async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+/** The node's endpoints over one KvNode and its admission gate. */
+class HttpApi {
+  private readonly startedAt = Date.now();
+  /** Tells this process from an earlier one on the same port (a primary's `replication.synced` names it). */
+  private readonly bootId = randomUUID();
+
+  constructor(
+    private readonly node: KvNode,
+    private readonly gate: AdmissionGate,
+    private readonly config: ServerConfig,
+  ) {}
+
+  /** One request: a key (behind admission), or one of the endpoints the header lists. */
+  async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
     const method = req.method ?? 'GET';
 
-    if (path.startsWith('/kv/')) return serveKey(req, res, method, decodeKey(path.slice(4)));
+    if (path.startsWith('/kv/')) return this.serveKey(req, res, method, decodeKey(path.slice(4)));
     if (isLabOnly(path)) {
-      const refusal = refuseStranger(req, config.nodeSecret);
+      const refusal = refuseStranger(req, this.config.nodeSecret);
       if (refusal) {
         // Unread, a body would be taken for the next request on this connection.
         res.setHeader('connection', 'close');
@@ -51,94 +63,94 @@ export function createHttpApi(node: KvNode, gate: AdmissionGate, config: ServerC
     }
     if (method === 'GET') {
       if (path === '/healthz') return send(res, 200, 'ok');
-      if (path === '/readyz') return node.ready ? send(res, 200, 'ready') : send(res, 503, 'not ready');
-      if (path === '/status') return sendJson(res, 200, status());
-      if ((path === '/kv' || path === '/dump') && !node.ready) return sendJson(res, 503, { error: 'not-ready' });
-      if (path === '/kv') return sendJson(res, 200, { lsn: node.state.lsn, keys: [...node.state.map.keys()] });
-      if (path === '/dump') return sendJson(res, 200, dump(url.searchParams.get('encoding') === 'base64' ? 'base64' : 'utf8'));
+      if (path === '/readyz') return this.node.ready ? send(res, 200, 'ready') : send(res, 503, 'not ready');
+      if (path === '/status') return sendJson(res, 200, this.status());
+      if ((path === '/kv' || path === '/dump') && !this.node.ready) return sendJson(res, 503, { error: 'not-ready' });
+      if (path === '/kv') return sendJson(res, 200, { lsn: this.node.state.lsn, keys: [...this.node.state.map.keys()] });
+      if (path === '/dump') return sendJson(res, 200, this.dump(url.searchParams.get('encoding') === 'base64' ? 'base64' : 'utf8'));
     }
     if (method === 'POST') {
       // Until restore is done there is no state to replicate into, promote or checkpoint.
-      if (!node.ready && path !== '/admin/config') return sendJson(res, 503, { error: 'not-ready' });
+      if (!this.node.ready && path !== '/admin/config') return sendJson(res, 503, { error: 'not-ready' });
       // Each answer names this process: a primary must not take a restarted standby for the one it connected to.
-      if (path === '/replication/apply') return sendAnswer(res, await node.applyReplicated(await readBody(req, MAX_REPLICATION_BYTES), epochsOf(req)), bootId);
-      if (path === '/replication/snapshot') return sendAnswer(res, await node.installSnapshot(await readBody(req, MAX_REPLICATION_BYTES), epochsOf(req)), bootId);
-      if (path === '/admin/promote') return sendJson(res, 200, await node.promote(promotion(await readJson(req))));
-      if (path === '/admin/demote') return sendJson(res, 200, await node.demote());
-      if (path === '/admin/checkpoint') return sendJson(res, 200, await node.checkpointNow());
-      if (path === '/admin/config') return sendJson(res, 200, applyConfig(await readJson(req)));
+      if (path === '/replication/apply') return sendAnswer(res, await this.node.applyReplicated(await readBody(req, MAX_REPLICATION_BYTES), epochsOf(req)), this.bootId);
+      if (path === '/replication/snapshot') return sendAnswer(res, await this.node.installSnapshot(await readBody(req, MAX_REPLICATION_BYTES), epochsOf(req)), this.bootId);
+      if (path === '/admin/promote') return sendJson(res, 200, await this.node.promote(promotion(await readJson(req))));
+      if (path === '/admin/demote') return sendJson(res, 200, await this.node.demote());
+      if (path === '/admin/checkpoint') return sendJson(res, 200, await this.node.checkpointNow());
+      if (path === '/admin/config') return sendJson(res, 200, this.applyConfig(await readJson(req)));
     }
     const known = ['/healthz', '/readyz', '/status', '/kv', '/dump'].includes(path) || path.startsWith('/admin/') || path.startsWith('/replication/');
     sendJson(res, known ? 405 : 404, { error: known ? 'method-not-allowed' : 'not-found' });
   }
 
-  async function serveKey(req: http.IncomingMessage, res: http.ServerResponse, method: string, key: string): Promise<void> {
+  private async serveKey(req: http.IncomingMessage, res: http.ServerResponse, method: string, key: string): Promise<void> {
     if (method !== 'GET' && method !== 'PUT' && method !== 'DELETE') return sendJson(res, 405, { error: 'method-not-allowed' });
     const value = method === 'PUT' ? await readBody(req, MAX_VALUE_BYTES) : null;
-    if (!node.ready) return sendJson(res, 503, { error: 'not-ready' });
-    if (method !== 'GET' && node.role !== 'primary') return sendJson(res, 409, { error: 'not-primary', role: node.role });
-    const admitted = await gate.acquire(() => res.destroyed || req.socket.destroyed);
+    if (!this.node.ready) return sendJson(res, 503, { error: 'not-ready' });
+    if (method !== 'GET' && this.node.role !== 'primary') return sendJson(res, 409, { error: 'not-primary', role: this.node.role });
+    const admitted = await this.gate.acquire(() => res.destroyed || req.socket.destroyed);
     if (admitted !== true) return sendJson(res, 503, { error: 'overloaded', reason: admitted });
     let held = true;
     const release = (): void => {
-      if (held) gate.release();
+      if (held) this.gate.release();
       held = false;
     };
     try {
-      await gate.serviceDelay();
+      await this.gate.serviceDelay();
       if (method === 'GET') {
         // A stateless node answers every read with its own id: it serves, it does not store.
-        if (node.role === 'stateless') return send(res, 200, config.nodeId, { 'x-node-id': config.nodeId });
-        const found = node.get(key);
-        if (!found) return sendJson(res, 404, { error: 'not-found', key }, { 'x-lsn': String(node.state.lsn) });
-        return send(res, 200, found, { 'content-type': 'application/octet-stream', 'x-lsn': String(node.state.lsn) });
+        if (this.node.role === 'stateless') return send(res, 200, this.config.nodeId, { 'x-node-id': this.config.nodeId });
+        const found = this.node.get(key);
+        if (!found) return sendJson(res, 404, { error: 'not-found', key }, { 'x-lsn': String(this.node.state.lsn) });
+        return send(res, 200, found, { 'content-type': 'application/octet-stream', 'x-lsn': String(this.node.state.lsn) });
       }
-      const lsn = await node.write(method === 'PUT' ? OP_PUT : OP_DELETE, key, value ?? Buffer.alloc(0), release);
+      const lsn = await this.node.write(method === 'PUT' ? OP_PUT : OP_DELETE, key, value ?? Buffer.alloc(0), release);
       sendJson(res, 200, { lsn });
     } finally {
       release();
     }
   }
 
-  function status(): Record<string, unknown> {
-    const last = node.lastCheckpoint;
+  private status(): Record<string, unknown> {
+    const last = this.node.lastCheckpoint;
     return {
-      nodeId: config.nodeId,
-      role: node.role,
+      nodeId: this.config.nodeId,
+      role: this.node.role,
       pid: process.pid,
-      bootId,
+      bootId: this.bootId,
       generation: last?.generation ?? null,
-      lsn: node.state.lsn,
-      lastRecordCrc: node.state.lastRecordCrc,
-      epoch: node.epochs.current,
-      epochId: node.epochs.lastId,
-      keys: node.state.map.size,
+      lsn: this.node.state.lsn,
+      lastRecordCrc: this.node.state.lastRecordCrc,
+      epoch: this.node.epochs.current,
+      epochId: this.node.epochs.lastId,
+      keys: this.node.state.map.size,
       lastCheckpoint: last,
-      replication: node.replicationStatus(),
-      ready: node.ready,
-      inflight: gate.inflight,
-      queued: gate.queued,
-      uptimeMs: Date.now() - startedAt,
+      replication: this.node.replicationStatus(),
+      ready: this.node.ready,
+      inflight: this.gate.inflight,
+      queued: this.gate.queued,
+      uptimeMs: Date.now() - this.startedAt,
       config: {
-        ...gate.settings,
-        fsync: config.fsync,
-        checkpointIntervalMs: config.checkpointIntervalMs,
-        checkpointEveryWrites: config.checkpointEveryWrites,
-        keep: config.keep,
-        dataDir: config.dataDir,
-        port: config.port,
+        ...this.gate.settings,
+        fsync: this.config.fsync,
+        checkpointIntervalMs: this.config.checkpointIntervalMs,
+        checkpointEveryWrites: this.config.checkpointEveryWrites,
+        keep: this.config.keep,
+        dataDir: this.config.dataDir,
+        port: this.config.port,
       },
     };
   }
 
-  function dump(encoding: 'utf8' | 'base64'): Record<string, unknown> {
+  private dump(encoding: 'utf8' | 'base64'): Record<string, unknown> {
     const entries: Record<string, string> = {};
-    for (const [key, value] of node.state.map) entries[key] = value.toString(encoding);
-    return { lsn: node.state.lsn, encoding, entries };
+    for (const [key, value] of this.node.state.map) entries[key] = value.toString(encoding);
+    return { lsn: this.node.state.lsn, encoding, entries };
   }
 
-  function applyConfig(body: Record<string, unknown>): Record<string, unknown> {
-    const change: Partial<typeof gate.settings> = {};
+  private applyConfig(body: Record<string, unknown>): Record<string, unknown> {
+    const change: Partial<typeof this.gate.settings> = {};
     for (const [name, min] of [
       ['serviceTimeMs', 0],
       ['concurrency', 1],
@@ -153,12 +165,10 @@ export function createHttpApi(node: KvNode, gate: AdmissionGate, config: ServerC
       change[name] = value;
     }
     const replication = replicationChange(body);
-    gate.update(change);
-    node.reconfigureReplication(replication);
-    return status();
+    this.gate.update(change);
+    this.node.reconfigureReplication(replication);
+    return this.status();
   }
-
-  return server;
 }
 
 function promotion(body: Record<string, unknown>): ReturnType<typeof replicationChange> & { restore?: boolean } {

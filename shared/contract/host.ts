@@ -110,123 +110,145 @@ export class ContractHost {
 
   /** Serves one connection until it closes, within `limits`; returns a function that ends it. */
   connect(transport: Transport, limits: Partial<ConnectionLimits> = {}): Unsubscribe {
-    const limit: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...limits };
-    const subscriptions = new Map<string, string>(); // subscription id -> event name or '*'
-    let seq = 0;
-    let open = true;
-    let inFlight = 0;
-    let lagging = false;
-    const backlog = (): number => transport.backlog?.() ?? 0;
-
-    /** Sends unless the client is too far behind to take more; then it is closed and false returned. */
-    const send = (message: Envelope): boolean => {
-      if (!open) return false;
-      const queued = backlog();
-      if (queued > limit.closeAboveBytes) {
-        end();
-        transport.close(1008, `not reading: ${queued} bytes queued`);
-        return false;
-      }
-      transport.send(message);
-      return true;
-    };
-
-    /** A client that lags loses high-frequency events first (their seqs are skipped, so it sees the gap); it is told once each time it falls behind. */
-    const lags = (subscription: string): boolean => {
-      const queued = backlog();
-      if (queued <= (lagging ? limit.dropEventsAboveBytes / 2 : limit.dropEventsAboveBytes)) {
-        lagging = false;
-        return false;
-      }
-      if (!lagging) {
-        lagging = true;
-        const message = `${queued} bytes are waiting for you to read them: ${[...DROPPABLE_EVENTS].join(' and ')} events are dropped until you catch up`;
-        send({ kind: 'error', id: subscription, error: { code: 'limit-exceeded', message, field: 'events' } });
-      }
-      return true;
-    };
-
-    const stopEvents = this.eventSource((name, payload) => {
-      if (subscriptions.size === 0) return;
-      const droppable = DROPPABLE_EVENTS.has(name);
-      for (const [id, wanted] of subscriptions) {
-        if (wanted !== '*' && wanted !== name) continue;
-        seq++;
-        // Checked before each copy, not once per event: 64 subscriptions to one big batch would overshoot the line 64 times.
-        if (droppable && lags(id)) continue;
-        if (!send({ kind: 'event', id, name, payload, seq })) return;
-      }
-    });
-
-    const refuse = (id: string, error: ContractError): void => void send({ kind: 'error', id, error: error.toBody() });
-
-    const onEnvelope = async (message: EnvelopeOf<'request' | 'subscribe' | 'unsubscribe'>): Promise<void> => {
-      switch (message.kind) {
-        case 'request': {
-          if (inFlight >= limit.maxInFlight) {
-            return refuse(message.id, new ContractError({ code: 'limit-exceeded', message: `at most ${limit.maxInFlight} requests in flight per connection: wait for an answer first`, field: 'id' }));
-          }
-          inFlight++;
-          try {
-            const result = await this.call(message.name, message.params);
-            send({ kind: 'response', id: message.id, result });
-          } catch (error) {
-            send({ kind: 'error', id: message.id, error: toErrorBody(error) });
-          } finally {
-            inFlight--;
-          }
-          return;
-        }
-        case 'subscribe': {
-          if (message.name !== '*' && !isEventName(message.name)) {
-            return refuse(message.id, new ContractError({ code: 'unknown-event', message: `unknown event "${message.name}"`, field: 'name' }));
-          }
-          if (!subscriptions.has(message.id) && subscriptions.size >= limit.maxSubscriptions) {
-            return refuse(message.id, new ContractError({ code: 'limit-exceeded', message: `at most ${limit.maxSubscriptions} subscriptions per connection: unsubscribe one first`, field: 'subscriptions' }));
-          }
-          subscriptions.set(message.id, message.name);
-          send({ kind: 'response', id: message.id, result: { subscribed: message.name } });
-          return;
-        }
-        case 'unsubscribe': {
-          subscriptions.delete(message.id);
-          send({ kind: 'response', id: message.id, result: { unsubscribed: true } });
-          return;
-        }
-      }
-    };
-
-    const stopMessages = transport.onMessage((raw) => {
-      const parsed = Envelope.safeParse(raw);
-      if (!parsed.success) {
-        const error = fromZodError(parsed.error, 'invalid-envelope');
-        const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : 'unknown';
-        return refuse(id.slice(0, 64) || 'unknown', error);
-      }
-      const message = parsed.data;
-      if (message.kind === 'response' || message.kind === 'error' || message.kind === 'event') {
-        return refuse(message.id, new ContractError({ code: 'invalid-envelope', message: `a client may not send "${message.kind}"`, field: 'kind' }));
-      }
-      void onEnvelope(message);
-    });
-
-    const end = (): void => {
-      if (!open) return;
-      open = false;
-      subscriptions.clear();
-      stopEvents();
-      stopMessages();
-      stopClose();
-      this.connections.delete(end);
-    };
-    const stopClose = transport.onClose(end);
-    this.connections.add(end);
-    return end;
+    const connection = new HostConnection(transport, { ...DEFAULT_CONNECTION_LIMITS, ...limits }, (name, params) => this.call(name, params), (end) => this.connections.delete(end));
+    connection.start(this.eventSource);
+    this.connections.add(connection.end);
+    return connection.end;
   }
 
   /** Ends every connection (the transports themselves are closed by their owners). */
   dispose(): void {
     for (const end of [...this.connections]) end();
+  }
+}
+
+/** One client's connection: its subscriptions, its requests in flight and how far behind it reads, within its limits. */
+class HostConnection {
+  private readonly subscriptions = new Map<string, string>(); // subscription id -> event name or '*'
+  private seq = 0;
+  private open = true;
+  private inFlight = 0;
+  private lagging = false;
+  /** What `start` listens to, stopped in this order by `end`. */
+  private stops: Unsubscribe[] = [];
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly limit: ConnectionLimits,
+    private readonly call: (name: string, params: unknown) => Promise<unknown>,
+    private readonly forget: (end: () => void) => void,
+  ) {}
+
+  /** Listens to the engine's events, the client's messages and the transport's close. */
+  start(eventSource: EventSource): void {
+    const stopEvents = eventSource((name, payload) => this.onEvent(name, payload));
+    const stopMessages = this.transport.onMessage((raw) => this.onMessage(raw));
+    const stopClose = this.transport.onClose(this.end);
+    this.stops = [stopEvents, stopMessages, stopClose];
+  }
+
+  readonly end = (): void => {
+    if (!this.open) return;
+    this.open = false;
+    this.subscriptions.clear();
+    for (const stop of this.stops) stop();
+    this.forget(this.end);
+  };
+
+  private backlog(): number {
+    return this.transport.backlog?.() ?? 0;
+  }
+
+  /** Sends unless the client is too far behind to take more; then it is closed and false returned. */
+  private send(message: Envelope): boolean {
+    if (!this.open) return false;
+    const queued = this.backlog();
+    if (queued > this.limit.closeAboveBytes) {
+      this.end();
+      this.transport.close(1008, `not reading: ${queued} bytes queued`);
+      return false;
+    }
+    this.transport.send(message);
+    return true;
+  }
+
+  private refuse(id: string, error: ContractError): void {
+    this.send({ kind: 'error', id, error: error.toBody() });
+  }
+
+  /** A client that lags loses high-frequency events first (their seqs are skipped, so it sees the gap); it is told once each time it falls behind. */
+  private lags(subscription: string): boolean {
+    const queued = this.backlog();
+    if (queued <= (this.lagging ? this.limit.dropEventsAboveBytes / 2 : this.limit.dropEventsAboveBytes)) {
+      this.lagging = false;
+      return false;
+    }
+    if (!this.lagging) {
+      this.lagging = true;
+      const message = `${queued} bytes are waiting for you to read them: ${[...DROPPABLE_EVENTS].join(' and ')} events are dropped until you catch up`;
+      this.send({ kind: 'error', id: subscription, error: { code: 'limit-exceeded', message, field: 'events' } });
+    }
+    return true;
+  }
+
+  private onEvent(name: EventName, payload: unknown): void {
+    if (this.subscriptions.size === 0) return;
+    const droppable = DROPPABLE_EVENTS.has(name);
+    for (const [id, wanted] of this.subscriptions) {
+      if (wanted !== '*' && wanted !== name) continue;
+      this.seq++;
+      // Checked before each copy, not once per event: 64 subscriptions to one big batch would overshoot the line 64 times.
+      if (droppable && this.lags(id)) continue;
+      if (!this.send({ kind: 'event', id, name, payload, seq: this.seq })) return;
+    }
+  }
+
+  /** A message from the client, checked as an envelope a client may send before anything acts on it. */
+  private onMessage(raw: unknown): void {
+    const parsed = Envelope.safeParse(raw);
+    if (!parsed.success) {
+      const error = fromZodError(parsed.error, 'invalid-envelope');
+      const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : 'unknown';
+      return this.refuse(id.slice(0, 64) || 'unknown', error);
+    }
+    const message = parsed.data;
+    if (message.kind === 'response' || message.kind === 'error' || message.kind === 'event') {
+      return this.refuse(message.id, new ContractError({ code: 'invalid-envelope', message: `a client may not send "${message.kind}"`, field: 'kind' }));
+    }
+    if (message.kind === 'request') void this.request(message);
+    else if (message.kind === 'subscribe') this.subscribe(message);
+    else this.unsubscribe(message);
+  }
+
+  private async request(message: EnvelopeOf<'request'>): Promise<void> {
+    if (this.inFlight >= this.limit.maxInFlight) {
+      return this.refuse(message.id, new ContractError({ code: 'limit-exceeded', message: `at most ${this.limit.maxInFlight} requests in flight per connection: wait for an answer first`, field: 'id' }));
+    }
+    this.inFlight++;
+    try {
+      const result = await this.call(message.name, message.params);
+      this.send({ kind: 'response', id: message.id, result });
+    } catch (error) {
+      this.send({ kind: 'error', id: message.id, error: toErrorBody(error) });
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private subscribe(message: EnvelopeOf<'subscribe'>): void {
+    if (message.name !== '*' && !isEventName(message.name)) {
+      return this.refuse(message.id, new ContractError({ code: 'unknown-event', message: `unknown event "${message.name}"`, field: 'name' }));
+    }
+    if (!this.subscriptions.has(message.id) && this.subscriptions.size >= this.limit.maxSubscriptions) {
+      return this.refuse(message.id, new ContractError({ code: 'limit-exceeded', message: `at most ${this.limit.maxSubscriptions} subscriptions per connection: unsubscribe one first`, field: 'subscriptions' }));
+    }
+    this.subscriptions.set(message.id, message.name);
+    this.send({ kind: 'response', id: message.id, result: { subscribed: message.name } });
+  }
+
+  private unsubscribe(message: EnvelopeOf<'unsubscribe'>): void {
+    this.subscriptions.delete(message.id);
+    this.send({ kind: 'response', id: message.id, result: { unsubscribed: true } });
   }
 }
 

@@ -76,23 +76,9 @@ export class PlainNodeLauncher implements ProcessLauncher {
     if (target.kind === 'node-script' && process.versions.electron) {
       return Promise.reject(new Error(`${label} could not start: a Node script cannot run as plain Node inside Electron (use the utility process launcher)`));
     }
-    const [file, args] = target.kind === 'node-script' ? [process.execPath, [target.script, ...target.args]] : [target.file, target.args];
-    const clock = this.options.clock ?? now;
     let child: ResultPromise;
     try {
-      child = execa(file, args, {
-        env: request.env,
-        ...(request.cwd ? { cwd: request.cwd } : {}),
-        ...(target.kind === 'node-script' ? { ipc: true } : {}),
-        detached: true, // own process group: a terminal's Ctrl-C reaches the engine, not the fleet
-        reject: false,
-        buffer: false,
-        cleanup: true,
-        shell: false,
-        stdin: 'pipe',
-        stdout: 'pipe',
-        stderr: 'pipe',
-      });
+      child = spawnTarget(request);
     } catch (error) {
       // Bad options throw synchronously.
       return Promise.reject(new Error(`${label} could not start: ${error instanceof Error ? error.message : String(error)}`));
@@ -106,40 +92,62 @@ export class PlainNodeLauncher implements ProcessLauncher {
         (error: unknown) => Promise.reject(new Error(spawnFailure(error))),
       );
     }
-
-    let exit: ProcessExit | undefined;
-    const listeners = new Set<(exit: ProcessExit) => void>();
-    child.once('exit', (code, signal) => {
-      // Ground truth for detection times: the clock first thing.
-      const at = clock();
-      exit = { code, signal, at };
-      killGroupRemnants(pid);
-      for (const listener of [...listeners]) listener(exit);
-      listeners.clear();
-    });
     // reject: false; never let the result promise go unhandled.
     child.then(
       () => undefined,
       () => undefined,
     );
-    return Promise.resolve({
-      pid,
-      ownGroup: true,
-      stdout: child.stdout,
-      stderr: child.stderr,
-      onExit(listener) {
-        if (exit) {
-          listener(exit);
-          return () => undefined;
-        }
-        listeners.add(listener);
-        return () => listeners.delete(listener);
-      },
-      signal(signal) {
-        // Once the exit was seen the pid is free for reuse: never signal it again.
-        if (exit) return false;
-        return signalGroup(pid, signal);
-      },
-    });
+    return Promise.resolve(launchedProcess(child, pid, this.options.clock ?? now));
   }
+}
+
+/** The process in its own group (a node script with an IPC channel), its output piped, nothing buffered. */
+function spawnTarget({ target, env, cwd }: LaunchRequest): ResultPromise {
+  const [file, args] = target.kind === 'node-script' ? [process.execPath, [target.script, ...target.args]] : [target.file, target.args];
+  return execa(file, args, {
+    env,
+    ...(cwd ? { cwd } : {}),
+    ...(target.kind === 'node-script' ? { ipc: true } : {}),
+    detached: true, // own process group: a terminal's Ctrl-C reaches the engine, not the fleet
+    reject: false,
+    buffer: false,
+    cleanup: true,
+    shell: false,
+    stdin: 'pipe',
+    stdout: 'pipe',
+    stderr: 'pipe',
+  });
+}
+
+/** A spawned child as the fleet sees it: its exit (timed first thing, its group's remnants killed) and its group signalled until then. */
+function launchedProcess(child: ResultPromise, pid: number, clock: () => number): LaunchedProcess {
+  let exit: ProcessExit | undefined;
+  const listeners = new Set<(exit: ProcessExit) => void>();
+  child.once('exit', (code, signal) => {
+    // Ground truth for detection times: the clock first thing.
+    const at = clock();
+    exit = { code, signal, at };
+    killGroupRemnants(pid);
+    for (const listener of [...listeners]) listener(exit);
+    listeners.clear();
+  });
+  return {
+    pid,
+    ownGroup: true,
+    stdout: child.stdout,
+    stderr: child.stderr,
+    onExit(listener) {
+      if (exit) {
+        listener(exit);
+        return () => undefined;
+      }
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    signal(signal) {
+      // Once the exit was seen the pid is free for reuse: never signal it again.
+      if (exit) return false;
+      return signalGroup(pid, signal);
+    },
+  };
 }

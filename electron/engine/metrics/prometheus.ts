@@ -71,15 +71,76 @@ export function errorReason(outcome: Pick<RequestOutcome, 'status' | 'error'>): 
 export function createLabMetrics(options: LabMetricsOptions = {}): LabMetrics {
   const registry = new Registry();
   const registers = [registry];
+  // Registration order is exposition order: requests, the ledger, what each scrape reads, what events count.
+  const requests = new RequestMetrics(registers);
+  const ledger = ledgerGauges(registers);
+  registerScrapedMetrics(options, registers);
+  const events = new EventMetrics(registers, ledger);
+  const exposed = options.processMetrics === false ? registry : Registry.merge([registry, sharedProcessRegistry()]);
+  return {
+    registry,
+    contentType: registry.contentType,
+    observe(outcome) {
+      requests.observe(outcome);
+      events.windows.outcome(outcome.startedAt, outcome.ok, outcome.tries);
+    },
+    ejection: (node, via) => requests.ejections.labels(node, via).inc(),
+    event: (...event) => events.event(...event),
+    exposition: () => exposed.metrics(),
+  };
+}
 
-  const requests = new Counter({ name: 'firedrill_requests_total', help: 'Requests proxied by the balancer, by answering node and HTTP status.', labelNames: ['node', 'code'] as const, registers });
-  const errors = new Counter({ name: 'firedrill_request_errors_total', help: 'Proxied requests that failed, by node and reason.', labelNames: ['node', 'reason'] as const, registers });
-  const retries = new Counter({ name: 'firedrill_retries_total', help: 'Retries made by the balancer (tries beyond the first).', registers });
-  const duration = new Histogram({ name: 'firedrill_request_duration_seconds', help: 'Time from request received to response sent by the balancer, by answering node.', labelNames: ['node'] as const, buckets: DURATION_BUCKETS, registers });
-  const ejections = new Counter({ name: 'firedrill_ejections_total', help: 'Nodes taken out of rotation, by how the fault was detected.', labelNames: ['node', 'via'] as const, registers });
+/** The balancer's requests: counts by node and status, errors by reason, retries, durations, ejections. */
+class RequestMetrics {
+  private readonly requests: Counter<'node' | 'code'>;
+  private readonly errors: Counter<'node' | 'reason'>;
+  private readonly retries: Counter;
+  private readonly duration: Histogram<'node'>;
+  readonly ejections: Counter<'node' | 'via'>;
+  // Bound children per label pair: prom-client hashes labels on every call otherwise.
+  private readonly requestChildren = new Map<string, Map<number, Counter.Internal>>();
+  private readonly durationChildren = new Map<string, Histogram.Internal<'node'>>();
+
+  constructor(registers: Registry[]) {
+    this.requests = new Counter({ name: 'firedrill_requests_total', help: 'Requests proxied by the balancer, by answering node and HTTP status.', labelNames: ['node', 'code'] as const, registers });
+    this.errors = new Counter({ name: 'firedrill_request_errors_total', help: 'Proxied requests that failed, by node and reason.', labelNames: ['node', 'reason'] as const, registers });
+    this.retries = new Counter({ name: 'firedrill_retries_total', help: 'Retries made by the balancer (tries beyond the first).', registers });
+    this.duration = new Histogram({ name: 'firedrill_request_duration_seconds', help: 'Time from request received to response sent by the balancer, by answering node.', labelNames: ['node'] as const, buckets: DURATION_BUCKETS, registers });
+    this.ejections = new Counter({ name: 'firedrill_ejections_total', help: 'Nodes taken out of rotation, by how the fault was detected.', labelNames: ['node', 'via'] as const, registers });
+    this.retries.inc(0);
+  }
+
+  observe(outcome: RequestOutcome): void {
+    const node = outcome.nodeId ?? NO_NODE;
+    let byCode = this.requestChildren.get(node);
+    if (!byCode) this.requestChildren.set(node, (byCode = new Map()));
+    let child = byCode.get(outcome.status);
+    if (!child) byCode.set(outcome.status, (child = this.requests.labels(node, outcome.status > 0 ? String(outcome.status) : 'none')));
+    child.inc();
+    let timer = this.durationChildren.get(node);
+    if (!timer) this.durationChildren.set(node, (timer = this.duration.labels(node)));
+    timer.observe(outcome.durationMs / 1000);
+    if (outcome.tries > 1) this.retries.inc(outcome.tries - 1);
+    if (!outcome.ok) this.errors.labels(node, errorReason(outcome)).inc();
+  }
+}
+
+/** What the last ledger check found (set by `ledger.checked`). */
+interface LedgerGauges {
+  lost: Gauge;
+  stale: Gauge;
+}
+
+function ledgerGauges(registers: Registry[]): LedgerGauges {
   const lost = new Gauge({ name: 'firedrill_ledger_lost_writes', help: 'Acknowledged writes missing from the primary at the last ledger check.', registers });
   const stale = new Gauge({ name: 'firedrill_ledger_stale_writes', help: 'Keys holding an older value than the last acknowledged write at the last ledger check.', registers });
-  // Read from the lab at each scrape (collect): nothing else touches these four.
+  lost.set(0);
+  stale.set(0);
+  return { lost, stale };
+}
+
+/** The four families read from the lab at each scrape (collect): nothing else touches them. */
+function registerScrapedMetrics(options: LabMetricsOptions, registers: Registry[]): void {
   new Gauge({
     name: 'firedrill_node_up',
     help: '1 when the node is in rotation, else 0; the state label says which state it is in.',
@@ -124,88 +185,73 @@ export function createLabMetrics(options: LabMetricsOptions = {}): LabMetrics {
       for (const f of options.faults()) if (f.status === 'active') this.labels(f.type, f.target).inc();
     },
   });
-  const faultsInjected = new Counter({ name: 'firedrill_faults_injected_total', help: 'Faults injected, by fault type and target node (one that failed to apply is not counted).', labelNames: ['type', 'node'] as const, registers });
-  const failovers = new Counter({
-    name: 'firedrill_failovers_total',
-    help: 'Failovers by outcome: promoted (a standby took over), held (no promotion: the primary restarted in place), failed (the promotion failed).',
-    labelNames: ['outcome'] as const,
-    registers,
-  });
-  const promotedBehind = new Counter({
-    name: 'firedrill_failovers_promoted_behind_total',
-    help: 'Promotions of a standby that may lack writes the old primary acknowledged (a subset of outcome="promoted").',
-    registers,
-  });
-  const failoverRequests = new Counter({
-    name: 'firedrill_failover_requests_total',
-    help: 'Requests that arrived while a failover was under way: served (first try), held (answered after retries), failed.',
-    labelNames: ['outcome'] as const,
-    registers,
-  });
-  const mttd = new Histogram({ name: 'firedrill_incident_detection_seconds', help: 'Time to detect (MTTD) of each incident: detected minus injected, by cause and how it was detected.', labelNames: ['cause', 'via'] as const, buckets: INCIDENT_BUCKETS, registers });
-  const mttr = new Histogram({ name: 'firedrill_incident_recovery_seconds', help: 'Time to recover (MTTR) of each incident: recovered (serving again) minus injected, by cause.', labelNames: ['cause'] as const, buckets: INCIDENT_BUCKETS, registers });
-  const drillRuns = new Counter({ name: 'firedrill_drill_runs_total', help: 'Drill runs finished, by drill and verdict (pass, fail, aborted, error).', labelNames: ['drill', 'verdict'] as const, registers });
-  retries.inc(0);
-  lost.set(0);
-  stale.set(0);
-  for (const outcome of FAILOVER_OUTCOMES) failovers.labels(outcome).inc(0);
-  promotedBehind.inc(0);
-  for (const outcome of ['served', 'held', 'failed'] as const) failoverRequests.labels(outcome).inc(0);
+}
 
-  const windows = new FailoverWindows((kind: FailoverRequestClass) => failoverRequests.labels(kind).inc());
+/** The families the lab's events feed: faults injected, failovers and the requests during them, MTTD/MTTR, drill verdicts, the ledger. */
+class EventMetrics {
+  private readonly faultsInjected: Counter<'type' | 'node'>;
+  private readonly failovers: Counter<'outcome'>;
+  private readonly promotedBehind: Counter;
+  private readonly mttd: Histogram<'cause' | 'via'>;
+  private readonly mttr: Histogram<'cause'>;
+  private readonly drillRuns: Counter<'drill' | 'verdict'>;
+  /** Sorts requests made during a failover into served, held and failed. */
+  readonly windows: FailoverWindows;
   /** Incidents, faults and drill runs counted already (their events repeat): bounded, oldest forgotten first. */
-  const seen = new BoundedSet(4_096);
+  private readonly seen = new BoundedSet(4_096);
 
-  // Bound children per label pair: prom-client hashes labels on every call otherwise.
-  const requestChildren = new Map<string, Map<number, Counter.Internal>>();
-  const durationChildren = new Map<string, Histogram.Internal<'node'>>();
+  constructor(
+    registers: Registry[],
+    private readonly ledger: LedgerGauges,
+  ) {
+    this.faultsInjected = new Counter({ name: 'firedrill_faults_injected_total', help: 'Faults injected, by fault type and target node (one that failed to apply is not counted).', labelNames: ['type', 'node'] as const, registers });
+    this.failovers = new Counter({
+      name: 'firedrill_failovers_total',
+      help: 'Failovers by outcome: promoted (a standby took over), held (no promotion: the primary restarted in place), failed (the promotion failed).',
+      labelNames: ['outcome'] as const,
+      registers,
+    });
+    this.promotedBehind = new Counter({
+      name: 'firedrill_failovers_promoted_behind_total',
+      help: 'Promotions of a standby that may lack writes the old primary acknowledged (a subset of outcome="promoted").',
+      registers,
+    });
+    const failoverRequests = new Counter({
+      name: 'firedrill_failover_requests_total',
+      help: 'Requests that arrived while a failover was under way: served (first try), held (answered after retries), failed.',
+      labelNames: ['outcome'] as const,
+      registers,
+    });
+    this.mttd = new Histogram({ name: 'firedrill_incident_detection_seconds', help: 'Time to detect (MTTD) of each incident: detected minus injected, by cause and how it was detected.', labelNames: ['cause', 'via'] as const, buckets: INCIDENT_BUCKETS, registers });
+    this.mttr = new Histogram({ name: 'firedrill_incident_recovery_seconds', help: 'Time to recover (MTTR) of each incident: recovered (serving again) minus injected, by cause.', labelNames: ['cause'] as const, buckets: INCIDENT_BUCKETS, registers });
+    this.drillRuns = new Counter({ name: 'firedrill_drill_runs_total', help: 'Drill runs finished, by drill and verdict (pass, fail, aborted, error).', labelNames: ['drill', 'verdict'] as const, registers });
+    for (const outcome of FAILOVER_OUTCOMES) this.failovers.labels(outcome).inc(0);
+    this.promotedBehind.inc(0);
+    for (const outcome of ['served', 'held', 'failed'] as const) failoverRequests.labels(outcome).inc(0);
+    this.windows = new FailoverWindows((kind: FailoverRequestClass) => failoverRequests.labels(kind).inc());
+  }
 
-  const exposed = options.processMetrics === false ? registry : Registry.merge([registry, sharedProcessRegistry()]);
-
-  return {
-    registry,
-    contentType: registry.contentType,
-    observe(outcome) {
-      const node = outcome.nodeId ?? NO_NODE;
-      let byCode = requestChildren.get(node);
-      if (!byCode) requestChildren.set(node, (byCode = new Map()));
-      let child = byCode.get(outcome.status);
-      if (!child) byCode.set(outcome.status, (child = requests.labels(node, outcome.status > 0 ? String(outcome.status) : 'none')));
-      child.inc();
-      let timer = durationChildren.get(node);
-      if (!timer) durationChildren.set(node, (timer = duration.labels(node)));
-      timer.observe(outcome.durationMs / 1000);
-      if (outcome.tries > 1) retries.inc(outcome.tries - 1);
-      if (!outcome.ok) errors.labels(node, errorReason(outcome)).inc();
-      windows.outcome(outcome.startedAt, outcome.ok, outcome.tries);
-    },
-    ejection(node, via) {
-      ejections.labels(node, via).inc();
-    },
-    event(...[name, payload]: LabEvent) {
-      if (name === 'timeline.event') {
-        windows.timeline(payload.kind, payload.nodeId, payload.detail, payload.at);
-        if (payload.kind === 'failover.promoted') failovers.labels('promoted').inc();
-        else if (payload.kind === 'failover.held') failovers.labels('held').inc();
-        else if (payload.kind === 'failover.failed') failovers.labels('failed').inc();
-        else if (payload.kind === 'failover.promoted-behind') promotedBehind.inc();
-      } else if (name === 'incident.changed') {
-        const cause = payload.cause.length <= 64 ? payload.cause : 'other';
-        if (payload.mttdMs !== null && seen.add(`mttd:${payload.id}`)) mttd.labels(cause, payload.detectedVia ?? 'unknown').observe(payload.mttdMs / 1000);
-        if (payload.mttrMs !== null && seen.add(`mttr:${payload.id}`)) mttr.labels(cause).observe(payload.mttrMs / 1000);
-      } else if (name === 'fault.changed') {
-        if (payload.status !== 'failed' && seen.add(`fault:${payload.id}`)) faultsInjected.labels(payload.type, payload.target).inc();
-      } else if (name === 'ledger.checked') {
-        lost.set(payload.lost);
-        stale.set(payload.stale);
-      } else if (name === 'drill.verdict') {
-        if (payload.verdict !== null && seen.add(`drill:${payload.runId}`)) drillRuns.labels(payload.drillId, payload.verdict).inc();
-      }
-    },
-    exposition() {
-      return exposed.metrics();
-    },
-  };
+  event(...[name, payload]: LabEvent): void {
+    const seen = this.seen;
+    if (name === 'timeline.event') {
+      this.windows.timeline(payload.kind, payload.nodeId, payload.detail, payload.at);
+      if (payload.kind === 'failover.promoted') this.failovers.labels('promoted').inc();
+      else if (payload.kind === 'failover.held') this.failovers.labels('held').inc();
+      else if (payload.kind === 'failover.failed') this.failovers.labels('failed').inc();
+      else if (payload.kind === 'failover.promoted-behind') this.promotedBehind.inc();
+    } else if (name === 'incident.changed') {
+      const cause = payload.cause.length <= 64 ? payload.cause : 'other';
+      if (payload.mttdMs !== null && seen.add(`mttd:${payload.id}`)) this.mttd.labels(cause, payload.detectedVia ?? 'unknown').observe(payload.mttdMs / 1000);
+      if (payload.mttrMs !== null && seen.add(`mttr:${payload.id}`)) this.mttr.labels(cause).observe(payload.mttrMs / 1000);
+    } else if (name === 'fault.changed') {
+      if (payload.status !== 'failed' && seen.add(`fault:${payload.id}`)) this.faultsInjected.labels(payload.type, payload.target).inc();
+    } else if (name === 'ledger.checked') {
+      this.ledger.lost.set(payload.lost);
+      this.ledger.stale.set(payload.stale);
+    } else if (name === 'drill.verdict') {
+      if (payload.verdict !== null && seen.add(`drill:${payload.runId}`)) this.drillRuns.labels(payload.drillId, payload.verdict).inc();
+    }
+  }
 }
 
 /** A set that forgets its oldest entries past `cap`; `add` says whether the entry is new. */

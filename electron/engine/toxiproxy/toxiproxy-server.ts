@@ -32,17 +32,45 @@ export interface ToxiproxyServer {
 }
 
 type Route = (params: string[], body: unknown) => Promise<{ status: number; body?: unknown }>;
+interface RouteEntry {
+  method: string[];
+  path: RegExp;
+  run: Route;
+}
+/** Who may call: a request naming this port in its Host (and Origin), with the token when one was set. */
+interface Guard {
+  port: number;
+  token: string | undefined;
+}
 
 export async function startToxiproxyServer(options: ToxiproxyServerOptions): Promise<ToxiproxyServer> {
-  const { api } = options;
   const requestTimeout = options.requestTimeoutMs ?? 10_000;
   const server = createServer({ requestTimeout, headersTimeout: Math.min(requestTimeout, 10_000), connectionsCheckingInterval: Math.min(1_000, requestTimeout) });
   server.maxConnections = MAX_CONNECTIONS;
-  let port = 0;
+  const routes = toxiproxyRoutes(options.api, options.labVersion);
+  const guard: Guard = { port: 0, token: options.token };
 
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    void handle(routes, guard, req, res).catch((error: unknown) => {
+      if (!res.headersSent) send(res, 500, asToxiproxyError(error).body(), true);
+      else res.destroy();
+    });
+  });
+  server.on('clientError', (_error, socket) => socket.destroy());
+
+  guard.port = await listenOnLoopback(server, options.port ?? 0);
+  return {
+    port: guard.port,
+    url: `http://127.0.0.1:${guard.port}`,
+    close: () => closeServer(server),
+  };
+}
+
+/** Toxiproxy's endpoints, each run through the API's queue (`api.run`). */
+function toxiproxyRoutes(api: ToxiproxyApi, labVersion: string | undefined): RouteEntry[] {
   const ok = (body: unknown, status = 200) => ({ status, body });
-  const routes: Array<{ method: string[]; path: RegExp; run: Route }> = [
-    { method: ['GET'], path: /^\/version$/, run: async () => ok({ version: TOXIPROXY_API_VERSION, firedrill: options.labVersion ?? null }) },
+  return [
+    { method: ['GET'], path: /^\/version$/, run: async () => ok({ version: TOXIPROXY_API_VERSION, firedrill: labVersion ?? null }) },
     { method: ['POST'], path: /^\/reset$/, run: async () => (await api.run(() => api.reset()), { status: 204 }) },
     { method: ['POST'], path: /^\/populate$/, run: async (_, body) => ok(await api.run(() => api.populate(body)), 201) },
     { method: ['GET'], path: /^\/proxies$/, run: async () => ok(await api.run(() => api.proxies())) },
@@ -60,65 +88,51 @@ export async function startToxiproxyServer(options: ToxiproxyServerOptions): Pro
     },
     { method: ['DELETE'], path: /^\/proxies\/([^/]+)\/toxics\/([^/]+)$/, run: async ([p, t]) => (await api.run(() => api.deleteToxic(p as string, t as string)), { status: 204 }) },
   ];
+}
 
-  const refusal = (req: IncomingMessage): ToxiproxyError | undefined => {
-    const hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
-    if (!hosts.includes(req.headers.host ?? '')) return new ToxiproxyError(403, `Host "${printable(req.headers.host ?? '')}" is not this lab's Toxiproxy API`);
-    const origin = req.headers.origin;
-    if (origin !== undefined && !hosts.map((h) => `http://${h}`).includes(origin)) return new ToxiproxyError(403, `Origin "${printable(origin)}" is not this lab: browsers' pages may not drive it`);
-    // Toxiproxy's own guard against pages in a browser (api.go, stopBrowsersMiddleware).
-    if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) return new ToxiproxyError(403, 'User agent not allowed');
-    if (options.token !== undefined && !bearerMatches(req.headers.authorization, options.token)) {
-      return new ToxiproxyError(401, 'missing or wrong token: this lab was started with --toxiproxy-token; send Authorization: Bearer TOKEN');
-    }
-    return undefined;
-  };
+function refusal(req: IncomingMessage, guard: Guard): ToxiproxyError | undefined {
+  const hosts = [`127.0.0.1:${guard.port}`, `localhost:${guard.port}`];
+  if (!hosts.includes(req.headers.host ?? '')) return new ToxiproxyError(403, `Host "${printable(req.headers.host ?? '')}" is not this lab's Toxiproxy API`);
+  const origin = req.headers.origin;
+  if (origin !== undefined && !hosts.map((h) => `http://${h}`).includes(origin)) return new ToxiproxyError(403, `Origin "${printable(origin)}" is not this lab: browsers' pages may not drive it`);
+  // Toxiproxy's own guard against pages in a browser (api.go, stopBrowsersMiddleware).
+  if ((req.headers['user-agent'] ?? '').startsWith('Mozilla/')) return new ToxiproxyError(403, 'User agent not allowed');
+  if (guard.token !== undefined && !bearerMatches(req.headers.authorization, guard.token)) {
+    return new ToxiproxyError(401, 'missing or wrong token: this lab was started with --toxiproxy-token; send Authorization: Bearer TOKEN');
+  }
+  return undefined;
+}
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const refused = refusal(req);
-    if (refused) return send(res, refused.status, refused.body(), true);
-    const path = (req.url ?? '/').split('?')[0] as string;
-    const method = req.method ?? 'GET';
-    const matching = routes.map((route) => ({ route, match: route.path.exec(path) })).filter((r) => r.match !== null);
-    if (matching.length === 0) return send(res, 404, new ToxiproxyError(404, `no such endpoint: ${printable(path)}`).body(), true);
-    const found = matching.find((r) => r.route.method.includes(method === 'HEAD' ? 'GET' : method));
-    if (!found) {
-      const allow = [...new Set(matching.flatMap((r) => r.route.method))].join(', ');
-      res.setHeader('allow', allow);
-      return send(res, 405, new ToxiproxyError(405, `${printable(method)} ${printable(path)}: method not allowed (${allow})`).body(), true);
-    }
-    let params: string[];
-    try {
-      params = (found.match as RegExpExecArray).slice(1).map((segment) => decodeURIComponent(segment));
-    } catch {
-      return send(res, 400, badBody(`the path ${printable(path)} is not percent-encoded properly`).body(), true);
-    }
-    try {
-      // Read before the request takes its turn: a slow sender holds up nobody else.
-      const body = method === 'POST' || method === 'PATCH' ? await readJson(req) : undefined;
-      const result = await found.route.run(params, body);
-      send(res, result.status, result.body);
-    } catch (error) {
-      const refusedBody = asToxiproxyError(error);
-      // A body left unread (too large, cut off) cannot be followed by another request on the connection.
-      send(res, refusedBody.status, refusedBody.body(), error instanceof BodyTooLarge);
-    }
-  };
-
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    void handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) send(res, 500, asToxiproxyError(error).body(), true);
-      else res.destroy();
-    });
-  });
-  server.on('clientError', (_error, socket) => socket.destroy());
-
-  port = await listenOnLoopback(server, options.port ?? 0);
-  return {
-    port,
-    url: `http://127.0.0.1:${port}`,
-    close: () => closeServer(server),
-  };
+/** One request: refused, not found, the wrong method, or run by its route with its JSON body. */
+async function handle(routes: RouteEntry[], guard: Guard, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const refused = refusal(req, guard);
+  if (refused) return send(res, refused.status, refused.body(), true);
+  const path = (req.url ?? '/').split('?')[0] as string;
+  const method = req.method ?? 'GET';
+  const matching = routes.map((route) => ({ route, match: route.path.exec(path) })).filter((r) => r.match !== null);
+  if (matching.length === 0) return send(res, 404, new ToxiproxyError(404, `no such endpoint: ${printable(path)}`).body(), true);
+  const found = matching.find((r) => r.route.method.includes(method === 'HEAD' ? 'GET' : method));
+  if (!found) {
+    const allow = [...new Set(matching.flatMap((r) => r.route.method))].join(', ');
+    res.setHeader('allow', allow);
+    return send(res, 405, new ToxiproxyError(405, `${printable(method)} ${printable(path)}: method not allowed (${allow})`).body(), true);
+  }
+  let params: string[];
+  try {
+    params = (found.match as RegExpExecArray).slice(1).map((segment) => decodeURIComponent(segment));
+  } catch {
+    return send(res, 400, badBody(`the path ${printable(path)} is not percent-encoded properly`).body(), true);
+  }
+  try {
+    // Read before the request takes its turn: a slow sender holds up nobody else.
+    const body = method === 'POST' || method === 'PATCH' ? await readJson(req) : undefined;
+    const result = await found.route.run(params, body);
+    send(res, result.status, result.body);
+  } catch (error) {
+    const refusedBody = asToxiproxyError(error);
+    // A body left unread (too large, cut off) cannot be followed by another request on the connection.
+    send(res, refusedBody.status, refusedBody.body(), error instanceof BodyTooLarge);
+  }
 }
 
 class BodyTooLarge extends ToxiproxyError {}

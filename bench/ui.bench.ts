@@ -1,4 +1,4 @@
-// UI figures (issue 6), in Debian's Chromium against `firedrill serve` with 32 active-active nodes,
+// UI figures (issues 6 and 13), in Debian's Chromium against `firedrill serve` with 64 active-active nodes (FIREDRILL_BENCH_UI_NODES),
 // 10 Hz metrics and traffic flowing: node event → painted on screen, long tasks over 60 s on the Lab
 // and Charts views (longtask observer + a Chromium trace), and the renderer's JS heap over 10 minutes.
 // Standalone: node --import tsx bench/ui.bench.ts. Quick check: FIREDRILL_BENCH_UI_MINUTES=2 (memory
@@ -24,7 +24,8 @@ const CLI = join(root, 'out', 'cli', 'index.js');
 const RENDERER = join(root, 'out', 'renderer', 'index.html');
 const CHROMIUM = process.env.FIREDRILL_CHROMIUM ?? '/usr/bin/chromium';
 
-const NODES = 32;
+/** Issue 13's target is 64 nodes; the active-active topology stops at 32, so a larger lab is a fleet of stateless bundled nodes. */
+const NODES = Number(process.env.FIREDRILL_BENCH_UI_NODES ?? 64);
 const TRAFFIC_RATE = 400;
 /** Each traffic run is bounded; the keeper starts the next one a few seconds before this one ends. */
 const TRAFFIC_RUN_MS = 120_000;
@@ -386,9 +387,13 @@ export async function run(): Promise<Row[]> {
   const traffic = new TrafficKeeper(lab);
   let browser: Browser | undefined;
   try {
-    // ---- a lab of 32 nodes with traffic through it ----
+    // ---- a lab of NODES nodes with traffic through it ----
     const t0 = performance.now();
-    await lab.call('topology.set', { kind: 'active-active', nodes: NODES }, 180_000);
+    if (NODES <= 32) await lab.call('topology.set', { kind: 'active-active', nodes: NODES }, 180_000);
+    else {
+      const nodes = Array.from({ length: NODES }, (_, i) => ({ id: `a${i + 1}`, kind: 'bundled', role: 'stateless' }));
+      await lab.call('fleet.start', { fleet: { name: `active-active, ${NODES} stateless nodes`, nodes } }, 180_000);
+    }
     const deadline = Date.now() + 120_000;
     for (;;) {
       const state = await lab.state();
@@ -470,13 +475,13 @@ export async function run(): Promise<Row[]> {
       {
         figure: `${NODES} nodes, 10 Hz: kill -9 → status painted (p50 / p99 / max)`,
         value: p(exitToScreen),
-        target: '≤ 100 ms',
+        target: 'p99 ≤ 50 ms (issue 13)',
         note: `${exitToScreen.length} kills over ${new Set(Array.from({ length: KILLS }, (_, k) => k * 7 % NODES)).size} nodes at ${TRAFFIC_RATE} req/s; engine's node.exited \`at\` → the frame after the data-status mutation (MutationObserver → rAF → message); split (p50): event → node.changed in the page's WebSocket ${ms(percentile(exitToSocket, 50))} (max ${ms(Math.max(...exitToSocket))}; in a Node WebSocket client of the bench's ${ms(percentile(exitToBenchSocket, 50))}, max ${ms(Math.max(...exitToBenchSocket))}), → DOM mutation ${ms(percentile(socketToMutation, 50))} (max ${ms(Math.max(...socketToMutation))}), → next rAF ${ms(percentile(exitToRaf, 50))} from the event; first status shown: ${[...shownFirst].map(([s, n]) => `${s} ×${n}`).join(', ')}; page clock − Date.now() ${clockSkew.toFixed(2)} ms`,
       },
       {
         figure: `${NODES} nodes, 10 Hz: node ready → status painted (p50 / p99 / max)`,
         value: p(readyToScreen),
-        target: '≤ 100 ms',
+        target: 'p99 ≤ 50 ms (issue 13)',
         note: `the same ${readyToScreen.length} restarts; engine's node.ready \`at\` → painted`,
       },
     );

@@ -145,6 +145,8 @@ test('a short drill run from the UI to its verdict, then its report opened, expo
     await expect(failedChecks.first()).toBeVisible();
   }
   await expect(page.getByTestId('drill-predictions').locator('[data-testid^="drill-prediction-"]')).toHaveCount(predictions);
+  // The built-in drill explains its predictions: why the answer is what it is, beside what was said.
+  if (id === 'kill-one-of-three') await expect(page.getByTestId('drill-predictions').locator('[data-testid^="drill-why-"]').first()).not.toBeEmpty();
   await expect(page.getByTestId('drill-progress')).toHaveAttribute('data-value', String(await page.getByTestId('drill-progress').getAttribute('data-total')));
   await labPage.screenshot(testInfo, 'drill-verdict');
 

@@ -43,12 +43,22 @@ async function startEngine(mode: 'command' | 'bundled' | 'mixed', server?: strin
   return info;
 }
 
-async function expectAllGoneAfterEngineKill(info: EngineInfo): Promise<ProcessRef[]> {
+/**
+ * The node's processes and, once they exist, its group's others. A command node is ready as soon as it
+ * is spawned, which can be before its shell has forked the grandchild: wait (2 s at most) for `count`.
+ */
+async function processesOf(info: EngineInfo, count: number): Promise<ProcessRef[]> {
+  const all = () => [...(info.pids.map(refOf).filter(Boolean) as ProcessRef[]), ...groupMembers(info.pids).filter((m) => !info.pids.includes(m.pid))];
+  await waitUntil(() => all().length >= count, 2000);
+  return all();
+}
+
+async function expectAllGoneAfterEngineKill(info: EngineInfo, count = info.pids.length): Promise<ProcessRef[]> {
   expect(info.statuses).toEqual(['ready', 'ready', 'ready']);
   const nodes = info.pids.map(refOf);
   const reaper = refOf(info.reaper);
   expect(nodes.every(Boolean) && reaper !== undefined).toBe(true);
-  const everything = [...(nodes as ProcessRef[]), ...groupMembers(info.pids).filter((m) => !info.pids.includes(m.pid))];
+  const everything = await processesOf(info, count);
   started.push(...everything);
   expect(everything.every(isRunning)).toBe(true);
 
@@ -68,7 +78,7 @@ describe('the engine dies (SIGKILL): no node outlives it', () => {
   it('command nodes (no IPC, stdin ignored, a grandchild each) are reaped within 2 s', async () => {
     const info = await startEngine('command');
     // Each node's group holds the node and its `sleep` grandchild.
-    expect(await expectAllGoneAfterEngineKill(info)).toHaveLength(6);
+    expect(await expectAllGoneAfterEngineKill(info, 6)).toHaveLength(6);
   });
 
   it('bundled nodes (stand-in server with --watch-parent) are gone within 2 s', async () => {
@@ -86,7 +96,7 @@ describe('the engine dies (SIGKILL): no node outlives it', () => {
     for (let trial = 0; trial < 5; trial++) {
       const info = await startEngine('mixed');
       expect(info.statuses).toEqual(['ready', 'ready', 'ready', 'ready']);
-      const everything = [...(info.pids.map(refOf) as ProcessRef[]), ...groupMembers(info.pids).filter((m) => !info.pids.includes(m.pid))];
+      const everything = await processesOf(info, 6);
       started.push(...everything);
       expect(everything).toHaveLength(6); // 2 bundled, 2 command nodes with a grandchild each
       const exited = new Promise((resolve) => engine?.once('exit', resolve));

@@ -43,6 +43,14 @@ describe('renderer: the incident strip holds the open incidents and the last clo
     expect(stripIncidents(many, () => false).map((i) => i.id)).toEqual(['c', 'd', 'e']);
     expect(stripIncidents([], () => false)).toEqual([]);
   });
+
+  it('keeps the newest closed incident a fault caused beside a later one nobody caused', () => {
+    const observed = (id: string) => ({ ...incident(id, false), cause: 'detected:active', stages: { detected: 2_000, recovered: 2_020 } });
+    const list = [incident('old-kill', false), incident('kill', false), observed('blip')];
+    expect(stripIncidents(list, () => false).map((i) => i.id)).toEqual(['kill', 'blip']);
+    expect(stripIncidents([...list, observed('blip2')], () => false).map((i) => i.id)).toEqual(['kill', 'blip2']);
+    expect(stripIncidents(list, (id) => id === 'kill').map((i) => i.id)).toEqual(['old-kill', 'blip']);
+  });
 });
 
 describe('renderer: the node actions sheet never lies over the card it acts on', () => {

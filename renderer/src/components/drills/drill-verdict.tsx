@@ -46,7 +46,7 @@ export function DrillVerdict({ run }: { run: DrillRunStatus }) {
                 {p.explanation ? (
                   <>
                     <dt>Why</dt>
-                    <dd data-testid={`drill-prediction-${p.step}-why`}>{p.explanation}</dd>
+                    <dd data-testid={`drill-why-${p.step}`}>{p.explanation}</dd>
                   </>
                 ) : null}
                 {p.expected !== null && p.correct !== true ? (

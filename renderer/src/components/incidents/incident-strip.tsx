@@ -28,11 +28,16 @@ function dismiss(id: string): void {
   for (const listener of listeners) listener();
 }
 
-/** What the strip holds: every open incident, and the newest closed one, not dismissed; newest last, at most three. */
+/**
+ * What the strip holds, not dismissed, newest last, at most three: every open incident, the newest closed
+ * one, and the newest closed one a fault caused. What the user did stays in view when the balancer, on its
+ * own, briefly ejects a node a moment later.
+ */
 export function stripIncidents(incidents: readonly Incident[], isDismissed: (id: string) => boolean): Incident[] {
   const shown = incidents.filter((i) => !isDismissed(i.id));
-  const lastClosed = shown.filter((i) => !i.open).at(-1);
-  return shown.filter((i) => i.open || i === lastClosed).slice(-3);
+  const closed = shown.filter((i) => !i.open);
+  const kept = new Set([closed.at(-1), closed.filter((i) => i.stages.injected !== undefined).at(-1)]);
+  return shown.filter((i) => i.open || kept.has(i)).slice(-3);
 }
 
 /** A stage's time since the incident started (the injection, else the first stage seen); null until reached. */

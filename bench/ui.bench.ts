@@ -372,6 +372,78 @@ function longTaskRows(view: string, f: LongTaskFigures, seconds: number): Row[] 
   ];
 }
 
+/** Seconds of dragging the replay scrubber back and forth over the whole recording. */
+const SCRUB_SECONDS = 10;
+
+/**
+ * Installed in the page when replay mode is on: each new instant the scrubber shows (its `data-at`)
+ * is stamped at the frame after the mutation, as PROBE_SCRIPT stamps a node's status.
+ */
+const SCRUB_PROBE_SCRIPT = `(() => {
+  const now = () => performance.timeOrigin + performance.now();
+  const painted = [];
+  window.__uiBenchScrub = painted;
+  const scrubber = document.querySelector('[data-testid="replay-scrubber"]');
+  if (!scrubber) throw new Error('no replay scrubber');
+  new MutationObserver(() => {
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => { painted.push(now()); channel.port1.close(); };
+      channel.port2.postMessage(0);
+    });
+  }).observe(scrubber, { attributes: true, attributeFilter: ['data-at'] });
+})()`;
+
+/**
+ * Replay scrubbing over the recording the lab kept while the memory phase ran (its last 30 minutes):
+ * Replay, then a mouse drag sweeping the whole bar back and forth (a sweep every 4 s, a move at most every
+ * 8 ms, each awaited) for SCRUB_SECONDS; every painted frame of a new instant counted, and the long tasks meanwhile.
+ */
+async function scrubRows(page: Page): Promise<Row[]> {
+  await showView(page, 'lab');
+  await page.getByTestId('replay-enter').click();
+  await page.locator('[data-testid="replay-scrubber"][data-mode="replay"]').waitFor({ state: 'attached', timeout: 60_000 });
+  const bar = page.getByTestId('replay-bar');
+  const spanMs = await bar.evaluate((el) => Number(el.getAttribute('aria-valuemax')) - Number(el.getAttribute('aria-valuemin')));
+  const box = await bar.boundingBox();
+  if (!box) throw new Error('the replay bar has no box');
+  await page.evaluate(SCRUB_PROBE_SCRIPT);
+  const y = box.y + box.height / 2;
+  const xAt = (elapsed: number) => {
+    const phase = (elapsed % 4_000) / 4_000;
+    const tri = phase < 0.5 ? phase * 2 : 2 - phase * 2;
+    return box.x + 2 + tri * (box.width - 4);
+  };
+  await page.mouse.move(xAt(0), y);
+  await page.mouse.down();
+  const startedAt = (await page.evaluate('performance.timeOrigin + performance.now()')) as number;
+  const started = performance.now();
+  let moves = 0;
+  while (performance.now() - started < SCRUB_SECONDS * 1000) {
+    const tick = performance.now();
+    await page.mouse.move(xAt(tick - started), y);
+    moves++;
+    await sleep(Math.max(0, 8 - (performance.now() - tick)));
+  }
+  await page.mouse.up();
+  const endedAt = (await page.evaluate('performance.timeOrigin + performance.now()')) as number;
+  await sleep(500);
+  const painted = ((await page.evaluate('window.__uiBenchScrub')) as number[]).filter((t) => t >= startedAt && t <= endedAt + 100);
+  const gaps = painted.slice(1).map((t, i) => t - painted[i]!);
+  const longTasks = (await probeOf(page, (p) => p.longTasks)).filter((t) => t.start >= startedAt && t.start <= endedAt);
+  const seconds = (endedAt - startedAt) / 1000;
+  await page.keyboard.press('Escape');
+  await page.locator('[data-testid="replay-scrubber"][data-mode="live"]').waitFor({ state: 'attached', timeout: 30_000 });
+  return [
+    {
+      figure: `replay: scrubbing a ${(spanMs / 60_000).toFixed(1)}-min recording of ${NODES} nodes (instants painted per second)`,
+      value: `${(painted.length / seconds).toFixed(1)} frames/s`,
+      target: '≥ 30 frames/s (issue 13)',
+      note: `a ${SCRUB_SECONDS} s mouse drag over the whole bar (${moves} moves, a sweep every 4 s); gap between painted instants p50 ${gaps.length ? ms(percentile(gaps, 50)) : '—'}, p99 ${gaps.length ? ms(percentile(gaps, 99)) : '—'}, max ${gaps.length ? ms(Math.max(...gaps)) : '—'}; long tasks meanwhile: ${longTasks.length}${longTasks.length ? ` (longest ${ms(Math.max(...longTasks.map((t) => t.duration)))})` : ''}`,
+    },
+  ];
+}
+
 async function showView(page: Page, view: 'lab' | 'charts'): Promise<void> {
   await page.getByTestId(`nav-${view}`).click();
   await page.getByTestId(`view-${view}`).waitFor({ state: 'attached', timeout: 30_000 });
@@ -535,6 +607,7 @@ export async function run(): Promise<Row[]> {
       note: `drift ${drift >= 0 ? '+' : ''}${drift.toFixed(1)} %, largest deviation from the first ${spread.toFixed(1)} %; ${samples.length} samples every ${SAMPLE_EVERY_MS / 1000} s after ${WARMUP_MS / 60_000} min warm-up, each after HeapProfiler.collectGarbage (CDP Runtime.getHeapUsage); DOM nodes ${first.nodes} → ${last.nodes}, listeners ${first.listeners} → ${last.listeners}; renderer RSS ${mib(first.rss)} → ${mib(last.rss)}; ${traffic.restarts} traffic restarts${short ? '; SHORT RUN, not the recorded figure' : ''}`,
     });
     if (process.env.FIREDRILL_BENCH_UI_SAMPLES) console.error(samples.map((s) => `${((s.at - first.at) / 1000).toFixed(0)} s: ${mib(s.used)} nodes ${s.nodes} rss ${mib(s.rss)}`).join('\n'));
+    rows.push(...(await scrubRows(page)));
     const errors = [...pageErrors, ...(await probeOf(page, (p) => p.errors))];
     rows.push({
       figure: 'context',

@@ -192,54 +192,101 @@ function describe(series: ChartSeries, unit: string): string {
   return `${series.name}: min ${formatNumber(range.min)}${suffix}, max ${formatNumber(range.max)}${suffix}, last ${formatNumber(last)}${suffix}`;
 }
 
+type ColoredSeries = ChartSeries & { color: string };
+/** The plot's margins but the top one, which grows with the legend's rows. */
+const MARGIN = { left: 58, right: 16, bottom: 38 } as const;
+type LegendRow = Array<{ label: string; index: number; x: number }>;
+type PlacedMark = { mark: ChartMark; px: number; side: number | null };
+
+/** Where everything goes: the SVG's size, the plot's box inside its margins, and the two scales. */
+interface ChartFrame {
+  id: string;
+  width: number;
+  height: number;
+  margin: { left: number; right: number; bottom: number; top: number };
+  plotW: number;
+  plotH: number;
+  xMin: number;
+  xMax: number;
+  yMin: number;
+  yMax: number;
+  yStep: number;
+  toX: (x: number) => number;
+  toY: (y: number) => number;
+}
+
 export function lineChart(options: LineChartOptions): string {
-  const width = Math.max(200, Math.round(options.width ?? 720));
-  const height = Math.max(120, Math.round(options.height ?? 240));
-  const id = slug(options.id ?? options.title);
   const unit = options.yUnit ?? '';
   const periods = options.periods ?? [];
   const marks = (options.marks ?? []).filter((mark) => Number.isFinite(mark.atMs));
-  const series = options.series.map((entry, index) => ({ ...entry, color: entry.color ?? CHART_COLORS[index % CHART_COLORS.length] ?? '#0072b2' }));
-
+  const series: ColoredSeries[] = options.series.map((entry, index) => ({ ...entry, color: entry.color ?? CHART_COLORS[index % CHART_COLORS.length] ?? '#0072b2' }));
   // Legend first: its rows decide how much room the plot has.
   const legendItems = [...series.map((entry) => ({ label: entry.name })), ...(periods.length > 0 ? [{ label: 'fault active' }] : [])];
-  const margin = { left: 58, right: 16, bottom: 38, top: 0 };
-  const rows = legendRows(legendItems, width - margin.left - margin.right);
-  margin.top = 12 + rows.length * 16;
+  const rows = legendRows(legendItems, chartWidth(options) - MARGIN.left - MARGIN.right);
+  const segments = series.map((entry) => segmentsOf(entry.xMs ?? options.xMs, entry.values));
+  const frame = chartFrame(options, series, segments, rows.length);
+  const { placed, strips } = placeMarks(marks, frame);
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${frame.width} ${frame.height}" width="${frame.width}" height="${frame.height}" role="img" aria-labelledby="${frame.id}-title" font-family="${escapeHtml(FONT)}" font-size="11">`,
+    `<title id="${frame.id}-title">${escapeHtml(options.title)}</title>`,
+    `<defs><clipPath id="${frame.id}-clip"><rect x="${frame.margin.left}" y="${frame.margin.top}" width="${frame.plotW}" height="${frame.plotH}"/></clipPath></defs>`,
+    ...legendSvg(rows, series, frame),
+    ...yAxisSvg(frame, [options.yLabel, unit ? `(${unit})` : ''].filter(Boolean).join(' ')),
+    ...xAxisSvg(frame),
+    ...periodsSvg(periods, frame, strips),
+    ...linesSvg(series, segments, frame, unit),
+    ...marksSvg(placed, frame),
+  ];
+  if (extent(segments.flat(2).map((point) => point.y)) === null) {
+    out.push(`<text x="${frame.margin.left + frame.plotW / 2}" y="${frame.margin.top + frame.plotH / 2}" text-anchor="middle" fill="currentColor" fill-opacity="0.6">no data</text>`);
+  }
+  out.push('</svg>');
+  return out.join('');
+}
+
+/** The SVG's size, the margins (the top one holds the legend's rows) and both scales. */
+const chartWidth = (options: LineChartOptions): number => Math.max(200, Math.round(options.width ?? 720));
+
+function chartFrame(options: LineChartOptions, series: ReadonlyArray<ChartSeries>, segments: Point[][][], legendRowCount: number): ChartFrame {
+  const width = chartWidth(options);
+  const height = Math.max(120, Math.round(options.height ?? 240));
+  const margin = { ...MARGIN, top: 12 + legendRowCount * 16 };
   const plotW = width - margin.left - margin.right;
   const plotH = Math.max(40, height - margin.top - margin.bottom);
-
   // x runs from 0 (the run's start) to the last x value; periods and marks outside are clipped.
   const xRange = extent([options.xMs, ...series.map((entry) => entry.xMs ?? options.xMs)].flat());
   const xMin = Math.min(xRange?.min ?? 0, 0);
   const xMax = xRange && xRange.max > xMin ? xRange.max : xMin + 1_000;
-  const segments = series.map((entry) => segmentsOf(entry.xMs ?? options.xMs, entry.values));
   const yRange = extent(segments.flat(2).map((point) => point.y));
-  const hasData = yRange !== null;
   // y runs from 0 (or below, for negative values) to a whole number of round steps above the max.
   const yLow = Math.min(0, yRange?.min ?? 0);
   const yHigh = yRange?.max ?? 0;
   const yStep = niceStep((yHigh > yLow ? yHigh - yLow : 1) / 5);
   const yMin = yLow < 0 ? Math.floor(yLow / yStep) * yStep : 0;
   const yMax = Math.max(yMin + yStep, Math.ceil(yHigh / yStep - 1e-9) * yStep);
+  return {
+    id: slug(options.id ?? options.title),
+    width,
+    height,
+    margin,
+    plotW,
+    plotH,
+    xMin,
+    xMax,
+    yMin,
+    yMax,
+    yStep,
+    toX: (x) => margin.left + ((x - xMin) / (xMax - xMin)) * plotW,
+    toY: (y) => margin.top + plotH - ((y - yMin) / (yMax - yMin || 1)) * plotH,
+  };
+}
 
-  const toX = (x: number): number => margin.left + ((x - xMin) / (xMax - xMin)) * plotW;
-  const toY = (y: number): number => margin.top + plotH - ((y - yMin) / (yMax - yMin || 1)) * plotH;
-  const clampX = (x: number): number => Math.min(xMax, Math.max(xMin, x));
-
-  const out: string[] = [];
-  out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="${id}-title" font-family="${escapeHtml(FONT)}" font-size="11">`,
-  );
-  out.push(`<title id="${id}-title">${escapeHtml(options.title)}</title>`);
-  out.push(`<defs><clipPath id="${id}-clip"><rect x="${margin.left}" y="${margin.top}" width="${plotW}" height="${plotH}"/></clipPath></defs>`);
-
-  // Legend.
-  out.push('<g class="legend">');
+function legendSvg(rows: ReadonlyArray<LegendRow>, series: ReadonlyArray<ColoredSeries>, frame: ChartFrame): string[] {
+  const out = ['<g class="legend">'];
   rows.forEach((row, rowIndex) => {
     const y = 10 + rowIndex * 16;
     for (const item of row) {
-      const x = margin.left + item.x;
+      const x = frame.margin.left + item.x;
       const entry = series[item.index];
       if (entry) {
         out.push(
@@ -252,52 +299,70 @@ export function lineChart(options: LineChartOptions): string {
     }
   });
   out.push('</g>');
+  return out;
+}
 
-  // Grid and y axis.
-  const yTicks = ticksBy(yMin, yMax, yStep);
-  const yDigits = decimalsFor(yStep);
-  out.push('<g class="axis y-axis">');
-  for (const tick of yTicks) {
-    const y = round(toY(tick));
+/** The grid and the y axis, with its title (label and unit) turned up the left side. */
+function yAxisSvg(frame: ChartFrame, yTitle: string): string[] {
+  const { margin, plotW, plotH } = frame;
+  const yDigits = decimalsFor(frame.yStep);
+  const out = ['<g class="axis y-axis">'];
+  for (const tick of ticksBy(frame.yMin, frame.yMax, frame.yStep)) {
+    const y = round(frame.toY(tick));
     out.push(`<line x1="${margin.left}" y1="${y}" x2="${margin.left + plotW}" y2="${y}" stroke="currentColor" stroke-opacity="0.12"/>`);
     out.push(`<text x="${margin.left - 6}" y="${y}" dy="0.32em" text-anchor="end" fill="currentColor">${escapeHtml(formatNumber(tick, yDigits))}</text>`);
   }
-  const yTitle = [options.yLabel, unit ? `(${unit})` : ''].filter(Boolean).join(' ');
   if (yTitle) {
     out.push(
       `<text transform="translate(14 ${round(margin.top + plotH / 2)}) rotate(-90)" text-anchor="middle" fill="currentColor" fill-opacity="0.8">${escapeHtml(yTitle)}</text>`,
     );
   }
   out.push('</g>');
+  return out;
+}
 
-  // X axis, in seconds.
-  out.push('<g class="axis x-axis">');
-  out.push(`<line x1="${margin.left}" y1="${margin.top + plotH}" x2="${margin.left + plotW}" y2="${margin.top + plotH}" stroke="currentColor" stroke-opacity="0.5"/>`);
-  out.push(`<line x1="${margin.left}" y1="${margin.top}" x2="${margin.left}" y2="${margin.top + plotH}" stroke="currentColor" stroke-opacity="0.5"/>`);
-  const xTicks = niceTicks(xMin, xMax, Math.max(2, Math.floor(plotW / 90)));
+/** The x axis, in seconds since the run started. */
+function xAxisSvg(frame: ChartFrame): string[] {
+  const { margin, plotW, plotH } = frame;
+  const out = [
+    '<g class="axis x-axis">',
+    `<line x1="${margin.left}" y1="${margin.top + plotH}" x2="${margin.left + plotW}" y2="${margin.top + plotH}" stroke="currentColor" stroke-opacity="0.5"/>`,
+    `<line x1="${margin.left}" y1="${margin.top}" x2="${margin.left}" y2="${margin.top + plotH}" stroke="currentColor" stroke-opacity="0.5"/>`,
+  ];
+  const xTicks = niceTicks(frame.xMin, frame.xMax, Math.max(2, Math.floor(plotW / 90)));
   const xDigits = decimalsFor(xTicks.length > 1 ? ((xTicks[1] ?? 0) - (xTicks[0] ?? 0)) / 1_000 : 1);
   for (const tick of xTicks) {
-    const x = round(toX(tick));
+    const x = round(frame.toX(tick));
     out.push(`<line x1="${x}" y1="${margin.top + plotH}" x2="${x}" y2="${margin.top + plotH + 4}" stroke="currentColor" stroke-opacity="0.5"/>`);
     out.push(`<text x="${x}" y="${margin.top + plotH + 16}" text-anchor="middle" fill="currentColor">${escapeHtml(`${formatNumber(tick / 1_000, xDigits)} s`)}</text>`);
   }
-  out.push(`<text x="${margin.left + plotW / 2}" y="${height - 4}" text-anchor="middle" fill="currentColor" fill-opacity="0.8">time since the run started</text>`);
+  out.push(`<text x="${margin.left + plotW / 2}" y="${frame.height - 4}" text-anchor="middle" fill="currentColor" fill-opacity="0.8">time since the run started</text>`);
   out.push('</g>');
+  return out;
+}
 
-  // Mark labels run down the line, on its left; one too close to the last goes on the right, or only in the tooltip.
+/**
+ * Where each mark's label goes: down the line, on its left; one too close to the last goes on the
+ * right, or only in the tooltip (side null). The strips its labels take, for the periods' labels to avoid.
+ */
+function placeMarks(marks: ReadonlyArray<ChartMark>, frame: ChartFrame): { placed: PlacedMark[]; strips: Array<[number, number]> } {
   const markLabels: Array<Array<[number, number]>> = [];
-  const placedMarks = [...marks]
-    .filter((mark) => mark.atMs >= xMin && mark.atMs <= xMax)
+  const placed = [...marks]
+    .filter((mark) => mark.atMs >= frame.xMin && mark.atMs <= frame.xMax)
     .sort((a, b) => a.atMs - b.atMs)
     .map((mark) => {
-      const px = toX(mark.atMs);
+      const px = frame.toX(mark.atMs);
       const side = labelRow(markLabels, px - 14, px - 2, 1) !== null ? -3 : labelRow(markLabels, px + 2, px + 14, 1) !== null ? 11 : null;
       return { mark, px, side };
     });
-  const markStrips = (markLabels[0] ?? []).sort((a, b) => a[0] - b[0]);
+  return { placed, strips: (markLabels[0] ?? []).sort((a, b) => a[0] - b[0]) };
+}
 
-  // Fault periods, under the lines.
-  out.push(`<g class="periods" clip-path="url(#${id}-clip)">`);
+/** Fault periods, shaded under the lines, each labelled where its label fits. */
+function periodsSvg(periods: ReadonlyArray<ChartPeriod>, frame: ChartFrame, markStrips: ReadonlyArray<[number, number]>): string[] {
+  const { margin, plotH, xMin, xMax, toX } = frame;
+  const clampX = (x: number): number => Math.min(xMax, Math.max(xMin, x));
+  const out = [`<g class="periods" clip-path="url(#${frame.id}-clip)">`];
   const periodLabels: Array<Array<[number, number]>> = [];
   const labelRows = Math.max(1, Math.min(4, Math.floor(plotH / 40)));
   periods.forEach((period) => {
@@ -319,12 +384,16 @@ export function lineChart(options: LineChartOptions): string {
     if (row !== null) out.push(`<text x="${round(start)}" y="${margin.top + 11 + row * 12}" fill="${FAULT_COLOR}" font-size="10">${escapeHtml(label)}</text>`);
   });
   out.push('</g>');
+  return out;
+}
 
-  // The lines.
-  out.push(`<g class="series" clip-path="url(#${id}-clip)" fill="none" stroke-linejoin="round" stroke-linecap="round">`);
+/** The lines, one path per series (a lone point drawn as a short dash), decimated to the plot's width. */
+function linesSvg(series: ReadonlyArray<ColoredSeries>, segments: Point[][][], frame: ChartFrame, unit: string): string[] {
+  const { toX, toY } = frame;
+  const out = [`<g class="series" clip-path="url(#${frame.id}-clip)" fill="none" stroke-linejoin="round" stroke-linecap="round">`];
   series.forEach((entry, index) => {
     const parts = (segments[index] ?? []).map((segment) => {
-      const points = decimate(segment, toX, plotW * 2);
+      const points = decimate(segment, toX, frame.plotW * 2);
       if (points.length === 1 && points[0]) {
         const x = toX(points[0].x);
         const y = round(toY(points[0].y));
@@ -337,10 +406,14 @@ export function lineChart(options: LineChartOptions): string {
     );
   });
   out.push('</g>');
+  return out;
+}
 
-  // Marks, over the lines.
-  out.push('<g class="marks">');
-  for (const { mark, px, side } of placedMarks) {
+/** Marks, over the lines: a dashed vertical line, its label turned up beside it where it fits. */
+function marksSvg(placed: ReadonlyArray<PlacedMark>, frame: ChartFrame): string[] {
+  const { margin, plotH } = frame;
+  const out = ['<g class="marks">'];
+  for (const { mark, px, side } of placed) {
     const x = round(px);
     const label = mark.label.length > 28 ? `${mark.label.slice(0, 27)}…` : mark.label;
     const text =
@@ -352,10 +425,5 @@ export function lineChart(options: LineChartOptions): string {
     );
   }
   out.push('</g>');
-
-  if (!hasData) {
-    out.push(`<text x="${margin.left + plotW / 2}" y="${margin.top + plotH / 2}" text-anchor="middle" fill="currentColor" fill-opacity="0.6">no data</text>`);
-  }
-  out.push('</svg>');
-  return out.join('');
+  return out;
 }

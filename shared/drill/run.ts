@@ -99,6 +99,10 @@ export const StepRecord = z.object({
   /** fault: the id the lab gave the fault. */
   faultId: z.string().nullable(),
   error: z.string().nullable(),
+  /** When the step put a prompt before the operator (predict, action, a pause before a fault): shown at this ms of the run ... */
+  operatorWaitFromMs: z.number().optional(),
+  /** ... and waited this long for the act done, *Done* or the answer (operator time in the MTTR split). Absent when it waited on nobody. */
+  operatorWaitMs: z.number().optional(),
 });
 export type StepRecord = z.infer<typeof StepRecord>;
 

@@ -6,6 +6,7 @@ import type { CommandResult, Unsubscribe } from '../../../shared/contract/index.
 import { ContractError } from '../../../shared/contract/errors.js';
 import { BalancerSettings, type LedgerCounts, type TrafficSettings } from '../../../shared/contract/model.js';
 import { stepSentences } from '../../../shared/drill/plain.js';
+import { operatorWaits } from '../../../shared/report/mttr-split.js';
 import type { DrillProfile, DrillRunStatus, DrillVerdict, OperatorWait, StepRecord } from '../../../shared/drill/run.js';
 import type { DrillSpec, DrillStep } from '../../../shared/drill/schema.js';
 import { sleep } from '../../../shared/sleep.js';
@@ -168,6 +169,7 @@ export class DrillRun {
   /** What the run measured, for its report. */
   private outcome(nodes: DrillRunOutcome['nodes'], endedAt: number): DrillRunOutcome {
     const maxLost = this.options.spec.hypothesis.maxLostWrites;
+    const faults = this.recorder.reportFaults(this.faults.names);
     return {
       status: this.status,
       endedAt,
@@ -178,8 +180,8 @@ export class DrillRun {
         ? { ...this.ledger, verdict: maxLost !== undefined && this.ledger.lost > maxLost ? 'fail' : 'pass' }
         : { acked: 0, checked: 0, lost: 0, stale: 0, checkedAt: null, verdict: 'unchecked' },
       marks: this.recorder.marks,
-      faults: this.recorder.reportFaults(this.faults.names),
-      incidents: this.recorder.reportIncidents(),
+      faults,
+      incidents: this.recorder.reportIncidents(operatorWaits(this.status.steps), faults),
       timeline: this.recorder.reportTimeline(),
       series: this.recorder.reportSeries(),
     };
@@ -396,6 +398,9 @@ export class DrillRun {
     const record = this.status.steps[wait.step] as StepRecord;
     record.status = 'waiting';
     this.status.waitingFor = wait;
+    // Operator time for the MTTR split: from the prompt shown to the answer (an action narrows it to the act).
+    const shownAt = record.operatorWaitFromMs ?? this.recorder.rel(now());
+    record.operatorWaitFromMs = shownAt;
     this.setState('waiting');
     try {
       const answer = await new Promise<OperatorAnswer>((resolve) => {
@@ -407,6 +412,7 @@ export class DrillRun {
     } finally {
       this.operator = null;
       this.status.waitingFor = null;
+      record.operatorWaitMs = round(this.recorder.rel(now()) - shownAt);
       record.status = 'running';
       if (this.running) this.setState('running');
     }
@@ -484,3 +490,4 @@ function listed(step: DrillStep, index: number, sentence: string): StepRecord {
   const { label, text } = unit.list(body);
   return { index, kind: unit.kind, label, sentence, status: 'pending', startedAtMs: null, endedAtMs: null, text: text ?? null, performedBy: null, faultId: null, error: null };
 }
+

@@ -118,6 +118,17 @@ export const OperatorWait = z.object({
 });
 export type OperatorWait = z.infer<typeof OperatorWait>;
 
+/** What a run did to the lab after it ended: what it put back as it was, and what it left as the drill had it. */
+export const LabAfter = z.object({
+  /** Whether the run was asked to put the lab back (`drill.run` `putBack`, default on). */
+  putBack: z.boolean(),
+  /** In words, what was put back: "topology: hot-standby (sync) again", "traffic running again (41 s left)". */
+  restored: z.array(z.string()),
+  /** In words, what the drill left behind (put-back off, or something that could not be put back). */
+  left: z.array(z.string()),
+});
+export type LabAfter = z.infer<typeof LabAfter>;
+
 export const DrillRunStatus = z.object({
   runId: z.string(),
   drillId: z.string(),
@@ -140,6 +151,8 @@ export const DrillRunStatus = z.object({
   reason: z.string().nullable(),
   /** The report's id once it is written. */
   reportId: z.string().nullable(),
+  /** After the run: what was put back and what was left; absent until then (and from older engines). */
+  labAfter: LabAfter.optional(),
 });
 export type DrillRunStatus = z.infer<typeof DrillRunStatus>;
 
@@ -177,6 +190,8 @@ export const DrillRunParams = z
     onLabFleet: z.boolean().optional(),
     /** Wait for the operator before each fault the drill injects (learning mode); ignored with `auto`. */
     pauseBeforeFaults: z.boolean().default(false),
+    /** Put the lab back afterwards (default on): topology, balancer, traffic settings, and traffic running if it was; off, the run lists what it left. */
+    putBack: z.boolean().optional(),
   })
   .strict()
   .superRefine((value, ctx) => {

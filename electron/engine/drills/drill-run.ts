@@ -1,7 +1,7 @@
 // One run of one drill against the lab: set the lab up as the drill asks, send its traffic, play
 // its steps in order (each kind is a unit under steps/), check its hypothesis all along, and
 // whatever happens (pass, fail, abort, error) revert every fault, stop the traffic and put the
-// balancer back as it was.
+// lab back as it was (lab-put-back.ts).
 import type { CommandResult, Unsubscribe } from '../../../shared/contract/index.js';
 import { ContractError } from '../../../shared/contract/errors.js';
 import { BalancerSettings, type LedgerCounts, type TrafficSettings } from '../../../shared/contract/model.js';
@@ -14,6 +14,7 @@ import { now } from '../clock.js';
 import type { RunFacts } from '../report-store/report-builder.js';
 import type { DrillLab } from './drill-lab.js';
 import { HypothesisMonitor, percent } from './hypothesis.js';
+import { labAfterWords, labBefore, putLabBack, type LabBefore } from './lab-put-back.js';
 import { missingNodes } from './node-refs.js';
 import { RunRecorder } from './run-recorder.js';
 import { INCIDENT_WAIT_MS } from './steps/expect.js';
@@ -30,6 +31,8 @@ export interface DrillRunOptions {
   onLabFleet?: boolean;
   /** Wait for the operator before each injected fault (not with `auto`). */
   pauseBeforeFaults?: boolean;
+  /** Put the lab back as it was after the run (default on); off, `status.labAfter` lists what the drill left. */
+  putBack?: boolean;
 }
 
 /** A run ends with what it measured, in the report's own shapes: the facts its report is built from. */
@@ -59,6 +62,8 @@ export class DrillRun {
   private ledger: LedgerCounts | null = null;
   /** The balancer's settings as the drill began (its own changes over the defaults). */
   private balancerDuring: BalancerSettings | null = null;
+  /** Why the lab must not be touched after the run (it is shutting down), if so. */
+  private leaveReason: string | null = null;
 
   constructor(
     private readonly lab: DrillLab,
@@ -106,6 +111,11 @@ export class DrillRun {
     this.operator?.resolve({});
   }
 
+  /** After the run, touch nothing of the lab (it is shutting down): put-back is skipped, and says so. */
+  leaveLab(reason: string): void {
+    this.leaveReason = reason;
+  }
+
   /** The operator answers a prediction (`option`) or reports an action done (or asks the lab to `perform` it). */
   answer(step: number, answer: OperatorAnswer): void {
     const waiting = this.status.waitingFor;
@@ -126,13 +136,13 @@ export class DrillRun {
   /** Runs the drill to its end; never throws (an error becomes the `error` verdict). */
   async run(): Promise<DrillRunOutcome> {
     const stops: Unsubscribe[] = [];
-    let balancerBefore: BalancerSettings | null = null;
+    let before: LabBefore | null = null;
     let nodes: DrillRunOutcome['nodes'] = [];
     let verdict: DrillVerdict = 'pass';
     let reason = '';
     try {
       stops.push(this.listen());
-      balancerBefore = (await this.lab.call('lab.state', {})).balancer.settings;
+      before = await labBefore(this.lab);
       nodes = await this.prepare();
       this.setState('running');
       stops.push(this.watchHypothesis());
@@ -154,7 +164,7 @@ export class DrillRun {
         }
       }
     }
-    const cleanup = await this.finish(balancerBefore);
+    const cleanup = await this.finish();
     for (const stop of stops) stop();
     if (verdict === 'pass') ({ verdict, reason } = this.judge());
     if (cleanup.length > 0 && verdict !== 'error') reason += ` (cleanup: ${cleanup.join('; ')})`;
@@ -163,7 +173,22 @@ export class DrillRun {
     Object.assign(this.status, { state: 'finished', verdict, reason, current: null, waitingFor: null, elapsedMs: endedAt - this.status.startedAt });
     this.status.hypothesis = this.monitor.list();
     this.fillOutcomes();
-    return this.outcome(nodes, endedAt);
+    const outcome = this.outcome(nodes, endedAt);
+    // After what the run measured is kept: putting the lab back restarts traffic and rebuilds fleets.
+    if (before) await this.putBack(before);
+    return outcome;
+  }
+
+  /** The lab as it was (or the list of what the drill left), in `status.labAfter` and on the timeline. */
+  private async putBack(before: LabBefore): Promise<void> {
+    const labAfter = await putLabBack(this.lab, before, { putBack: this.options.putBack !== false, onLabFleet: this.options.onLabFleet === true, skip: this.leaveReason });
+    this.status.labAfter = labAfter;
+    if (this.leaveReason) return;
+    try {
+      this.lab.note?.('drill.lab-after', { run: this.status.runId, words: labAfterWords(labAfter), putBack: labAfter.putBack, restored: labAfter.restored, left: labAfter.left });
+    } catch {
+      // The timeline's word is a courtesy: status.labAfter holds it all.
+    }
   }
 
   /** What the run measured, for its report. */
@@ -242,8 +267,8 @@ export class DrillRun {
     return Math.min(Math.round(total), 3_600_000);
   }
 
-  /** Reverts every fault, stops traffic, counts the ledger, lets incidents close, restores the balancer. Returns what went wrong, if anything. */
-  private async finish(balancerBefore: BalancerSettings | null): Promise<string[]> {
+  /** Reverts every fault, stops traffic, counts the ledger, lets incidents close (the balancer and the rest are put back after: `putBack`). Returns what went wrong, if anything. */
+  private async finish(): Promise<string[]> {
     this.setState('finishing');
     const problems: string[] = [];
     const attempt = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
@@ -271,7 +296,6 @@ export class DrillRun {
       maxErrorRate: `fewer than 100 requests were sent`,
       maxP99Ms: `fewer than 100 requests were sent`,
     });
-    if (balancerBefore) await attempt('restoring the balancer', () => this.lab.call('balancer.set', balancerBefore));
     return problems;
   }
 

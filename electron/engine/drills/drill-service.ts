@@ -53,7 +53,7 @@ export class DrillService {
     const formats: ReportFormat[] = [...new Set<ReportFormat>(['json', 'html', ...params.formats])];
     const run = new DrillRun(
       this.options.lab,
-      { runId: this.options.reports.newId(spec.id), spec, seed: params.seed ?? spec.seed, auto: params.auto, profile: params.profile, onLabFleet: params.onLabFleet === true, pauseBeforeFaults: params.pauseBeforeFaults },
+      { runId: this.options.reports.newId(spec.id), spec, seed: params.seed ?? spec.seed, auto: params.auto, profile: params.profile, onLabFleet: params.onLabFleet === true, pauseBeforeFaults: params.pauseBeforeFaults, putBack: params.putBack !== false },
       (status) => this.options.onStep(status),
     );
     const capture = this.options.capture?.();
@@ -108,6 +108,7 @@ export class DrillService {
   /** Aborts a running drill and waits for it to put the lab back. */
   async dispose(): Promise<void> {
     if (!this.current) return;
+    this.current.run.leaveLab('the lab is shutting down');
     this.current.run.abort('the lab is shutting down');
     await this.current.done;
   }

@@ -1,5 +1,5 @@
-import type { Incident, MttrSplit } from '../contract/model.js';
-import type { StepRecord } from '../drill/run.js';
+import type { FaultRecord, Incident, MttrSplit } from '../contract/model.js';
+import type { DrillRunStatus, StepRecord } from '../drill/run.js';
 import { formatMs } from './format.js';
 
 /**
@@ -72,6 +72,25 @@ export function systemMttr(split: MttrSplit): number {
 export function incidentSystemMttr(incident: Pick<Incident, 'mttrMs' | 'mttrSplit'>): number | null {
   if (incident.mttrMs === null) return null;
   return incident.mttrSplit ? systemMttr(incident.mttrSplit) : incident.mttrMs;
+}
+
+/**
+ * The split of an incident as the live lab shows it (epoch ms): its own `mttrSplit` if it has one,
+ * else made from the drill run it happened in (its prompts) and the faults the drill kept on its node.
+ */
+export function liveMttrSplit(
+  incident: Incident,
+  run: Pick<DrillRunStatus, 'startedAt' | 'steps'> | null,
+  faults: ReadonlyArray<Pick<FaultRecord, 'target' | 'kind' | 'injectedAt' | 'revertedAt'>>,
+): MttrSplit | null {
+  if (incident.mttrSplit !== undefined) return incident.mttrSplit;
+  const start = incident.stages.injected ?? incident.stages.observed ?? incident.stages.detected;
+  const inRun = run !== null && start !== undefined && start >= run.startedAt;
+  // Outside a drill a fault in place was an operator's choice, not a script's: no holds then.
+  const drillHolds = faults
+    .filter((f) => inRun && f.target === incident.nodeId && f.kind !== 'checkpoint' && f.revertedAt !== null && f.injectedAt >= run.startedAt)
+    .map((f) => ({ fromMs: f.injectedAt, toMs: f.revertedAt as number }));
+  return mttrSplit({ incident, operatorWaits: inRun ? operatorWaits(run.steps, run.startedAt) : [], drillHolds });
 }
 
 /** The mean of each part over the incidents that have a split; null when none has. */

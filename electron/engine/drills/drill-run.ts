@@ -6,7 +6,7 @@ import type { CommandResult, Unsubscribe } from '../../../shared/contract/index.
 import { ContractError } from '../../../shared/contract/errors.js';
 import { BalancerSettings, type LedgerCounts, type TrafficSettings } from '../../../shared/contract/model.js';
 import { stepSentences } from '../../../shared/drill/plain.js';
-import { operatorWaits } from '../../../shared/report/mttr-split.js';
+import { operatorWaits, systemMttr } from '../../../shared/report/mttr-split.js';
 import type { DrillProfile, DrillRunStatus, DrillVerdict, OperatorWait, StepRecord } from '../../../shared/drill/run.js';
 import type { DrillSpec, DrillStep } from '../../../shared/drill/schema.js';
 import { sleep } from '../../../shared/sleep.js';
@@ -473,9 +473,13 @@ export class DrillRun {
       const sent = stats.ok + stats.failed;
       parts.push(`${stats.failed} of ${sent} requests failed (${percent(sent > 0 ? stats.failed / sent : 0)}), p99 ${round(stats.latency.p99)} ms, ${stats.retried} retried`);
     }
-    for (const incident of this.recorder.incidentList()) {
+    for (const incident of this.recorder.reportIncidents(operatorWaits(this.status.steps), this.recorder.reportFaults(this.faults.names))) {
       const mttd = incident.mttdMs === null ? 'undetected' : `detected in ${round(incident.mttdMs)} ms`;
-      const mttr = incident.mttrMs === null ? 'not recovered' : `recovered in ${round(incident.mttrMs)} ms`;
+      // The time a person or the script held the recovery up is named, not counted as the system's.
+      const split = incident.mttrSplit;
+      const held = split ? [split.drillMs > 0 ? `${round(split.drillMs)} ms held by the drill` : '', split.operatorMs > 0 ? `${round(split.operatorMs)} ms waiting on the operator` : ''].filter(Boolean) : [];
+      const mttr =
+        incident.mttrMs === null ? 'not recovered' : held.length > 0 && split ? `recovered in ${round(incident.mttrMs)} ms (${held.join(', ')}; the system's own: ${round(systemMttr(split))} ms)` : `recovered in ${round(incident.mttrMs)} ms`;
       parts.push(`${incident.nodeId} (${incident.cause}): ${mttd}, ${mttr}`);
     }
     if (this.ledger) parts.push(`${this.ledger.lost} of ${this.ledger.acked} acknowledged writes lost, ${this.ledger.stale} stale`);

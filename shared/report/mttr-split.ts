@@ -85,7 +85,7 @@ export function liveMttrSplit(
 ): MttrSplit | null {
   if (incident.mttrSplit !== undefined) return incident.mttrSplit;
   const start = incident.stages.injected ?? incident.stages.observed ?? incident.stages.detected;
-  const inRun = run !== null && start !== undefined && start >= run.startedAt;
+  const inRun = !!run && start !== undefined && start >= run.startedAt;
   // Outside a drill a fault in place was an operator's choice, not a script's: no holds then.
   const drillHolds = faults
     .filter((f) => inRun && f.target === incident.nodeId && f.kind !== 'checkpoint' && f.revertedAt !== null && f.injectedAt >= run.startedAt)

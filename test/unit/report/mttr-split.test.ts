@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatMttrSplit, incidentSystemMttr, mttrSplit, operatorWaits, systemMttr } from '../../../shared/report/mttr-split.js';
+import type { Incident } from '../../../shared/contract/model.js';
+import { formatMttrSplit, incidentSystemMttr, liveMttrSplit, mttrSplit, operatorWaits, systemMttr } from '../../../shared/report/mttr-split.js';
 
 const sum = (s: { detectionMs: number; drillMs: number; operatorMs: number; automaticMs: number }): number => s.detectionMs + s.drillMs + s.operatorMs + s.automaticMs;
 
@@ -54,5 +55,20 @@ describe('mttrSplit', () => {
     const steps = [{}, { operatorWaitFromMs: 100, operatorWaitMs: 50 }, { operatorWaitFromMs: 300 }];
     expect(operatorWaits(steps)).toEqual([{ fromMs: 100, toMs: 150 }]);
     expect(operatorWaits(steps, 1000)).toEqual([{ fromMs: 1100, toMs: 1150 }]);
+  });
+
+  it('live: from the run the incident happened in (epoch ms), and no prompts or holds outside a run', () => {
+    const incident: Incident = {
+      id: 'inc-1', nodeId: 'a2', cause: 'exit', detectedVia: 'exit', lostWrites: null, staleWrites: null, open: false,
+      stages: { injected: 101_000, detected: 101_005, restarted: 112_810, recovered: 114_000 }, mttdMs: 5, mttrMs: 13_000,
+    };
+    const run = { startedAt: 100_000, steps: [{ operatorWaitFromMs: 6_000, operatorWaitMs: 6_800 }] } as never;
+    expect(liveMttrSplit(incident, run, [])).toEqual({ detectionMs: 5, drillMs: 4_995, operatorMs: 6_800, automaticMs: 1_200 });
+    expect(liveMttrSplit(incident, null, [])).toEqual({ detectionMs: 5, drillMs: 0, operatorMs: 0, automaticMs: 12_995 });
+    // An incident from before the run is not the run's.
+    expect(liveMttrSplit(incident, { startedAt: 102_000, steps: [] } as never, [])?.operatorMs).toBe(0);
+    // Its own split wins.
+    const own = { detectionMs: 1, drillMs: 2, operatorMs: 3, automaticMs: 4 };
+    expect(liveMttrSplit({ ...incident, mttrSplit: own }, run, [])).toBe(own);
   });
 });

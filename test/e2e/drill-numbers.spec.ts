@@ -61,6 +61,14 @@ test('the verdict and the report split the MTTR of a manual recovery, and say wh
   await labPage.screenshot(testInfo, 'verdict-numbers-1024');
   await page.setViewportSize({ width: 1440, height: 900 });
 
+  // The incident card: the same parts, while the run is the last one.
+  await ui.shell.goTo('incidents');
+  const card = page.locator('[data-testid^="incident-"][data-node="a2"]').filter({ has: page.getByTestId('incident-mttr-split') }).first();
+  await expect(card.getByTestId('incident-mttr-split')).toContainText(/operator .* \+ automatic .*; the system’s own/);
+  await card.scrollIntoViewIfNeeded();
+  await labPage.screenshot(testInfo, 'incident-card-1440', { fullPage: false });
+  await ui.shell.goTo('drills');
+
   // The report: the same split beside the incident, and availability 2 of 3 on the system's MTTR.
   const reports = new ReportsPage(page);
   await page.getByTestId('drill-open-report').click();

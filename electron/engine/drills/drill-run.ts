@@ -33,6 +33,8 @@ export interface DrillRunOptions {
   pauseBeforeFaults?: boolean;
   /** Put the lab back as it was after the run (default on); off, `status.labAfter` lists what the drill left. */
   putBack?: boolean;
+  /** Called once what the run measured is complete, before the lab is put back (the recording ends there). */
+  onMeasured?: () => void;
 }
 
 /** A run ends with what it measured, in the report's own shapes: the facts its report is built from. */
@@ -175,6 +177,7 @@ export class DrillRun {
     this.fillOutcomes();
     const outcome = this.outcome(nodes, endedAt);
     // After what the run measured is kept: putting the lab back restarts traffic and rebuilds fleets.
+    this.options.onMeasured?.();
     if (before) await this.putBack(before);
     return outcome;
   }

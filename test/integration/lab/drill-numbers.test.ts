@@ -124,6 +124,12 @@ describe('lab: the numbers of a drill, and the lab after it', () => {
     // And in words, on the timeline.
     const word = l.timeline.find((e) => e.kind === 'drill.lab-after');
     expect(String(word?.detail.words)).toMatch(/^The drill put the lab back\. Put back: /);
+    // The report's recording is the drill, not the put-back after it.
+    const { recording } = await l.client.request('report.recording', { id: status.reportId as string });
+    const kinds = (recording?.entries ?? []).flatMap((e) => (e.event === 'timeline.event' ? [(e.payload as { kind: string }).kind] : []));
+    expect(kinds).toContain('fault.injected');
+    expect(kinds).not.toContain('drill.lab-after');
+    expect(kinds.filter((k) => k === 'topology.changed').length, 'only the drill’s own rebuild').toBeLessThanOrEqual(1);
     await l.client.request('traffic.stop', {});
   }, 150_000);
 

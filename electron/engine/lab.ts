@@ -235,6 +235,7 @@ export class Lab {
       onEvent: (listener) => this.onEvent(listener),
       reseed: (seed) => reseedLab(seed),
       trafficStats: () => this.traffic.stats(),
+      note: (kind, detail) => this.timeline.record(kind, detail),
     };
   }
 

@@ -383,6 +383,11 @@ export const TopologySpec = z
     replication: ReplicationMode.default('sync'),
     server: BundledServerOptions.omit({ replicas: true, replication: true }).optional(),
     restart: RestartOverrides.optional(),
+    /**
+     * How many serving nodes the load needs (k of m): the availability arithmetic counts the service
+     * up while at least this many are. Absent: one is enough. A standby topology serves from one node.
+     */
+    needed: z.number().int().min(1).max(32).optional(),
   })
   .strict();
 export type TopologySpec = z.infer<typeof TopologySpec>;
@@ -442,6 +447,20 @@ export type TrafficStats = z.infer<typeof TrafficStats>;
 export const IncidentStage = z.enum(['injected', 'observed', 'detected', 'ejected', 'failedOver', 'restarted', 'restored', 'recovered']);
 export type IncidentStage = z.infer<typeof IncidentStage>;
 
+/**
+ * An incident's MTTR in parts that add up to it: detection (fault → detected), time the drill's
+ * script held the node down (its waits and steps before asking for the act, a fault it had not
+ * reverted yet), time the recovery waited on a person (prompt shown → act done), and the rest,
+ * the system's own recovery. Made by shared/report/mttr-split.ts.
+ */
+export const MttrSplit = z.object({
+  detectionMs: z.number(),
+  drillMs: z.number(),
+  operatorMs: z.number(),
+  automaticMs: z.number(),
+});
+export type MttrSplit = z.infer<typeof MttrSplit>;
+
 export const Incident = z.object({
   id: z.string(),
   nodeId: NodeId,
@@ -462,6 +481,8 @@ export const Incident = z.object({
    * choice; `lostWrites` says what it cost), or `held` (strict sync: the primary restarted in place).
    */
   failover: z.object({ outcome: z.enum(['promoted', 'promoted-behind', 'held']), to: NodeId.nullable(), reason: z.string().nullable() }).nullable().optional(),
+  /** The MTTR split into detection, the drill's holds, operator time and automatic recovery; absent outside a drill's report (and in older reports), null when not recovered. */
+  mttrSplit: MttrSplit.nullable().optional(),
   open: z.boolean(),
 });
 export type Incident = z.infer<typeof Incident>;

@@ -99,6 +99,10 @@ export const StepRecord = z.object({
   /** fault: the id the lab gave the fault. */
   faultId: z.string().nullable(),
   error: z.string().nullable(),
+  /** When the step put a prompt before the operator (predict, action, a pause before a fault): shown at this ms of the run ... */
+  operatorWaitFromMs: z.number().optional(),
+  /** ... and waited this long for the act done, *Done* or the answer (operator time in the MTTR split). Absent when it waited on nobody. */
+  operatorWaitMs: z.number().optional(),
 });
 export type StepRecord = z.infer<typeof StepRecord>;
 
@@ -113,6 +117,17 @@ export const OperatorWait = z.object({
   canPerform: z.boolean(),
 });
 export type OperatorWait = z.infer<typeof OperatorWait>;
+
+/** What a run did to the lab after it ended: what it put back as it was, and what it left as the drill had it. */
+export const LabAfter = z.object({
+  /** Whether the run was asked to put the lab back (`drill.run` `putBack`, default on). */
+  putBack: z.boolean(),
+  /** In words, what was put back: "topology: hot-standby (sync) again", "traffic running again (41 s left)". */
+  restored: z.array(z.string()),
+  /** In words, what the drill left behind (put-back off, or something that could not be put back). */
+  left: z.array(z.string()),
+});
+export type LabAfter = z.infer<typeof LabAfter>;
 
 export const DrillRunStatus = z.object({
   runId: z.string(),
@@ -136,6 +151,8 @@ export const DrillRunStatus = z.object({
   reason: z.string().nullable(),
   /** The report's id once it is written. */
   reportId: z.string().nullable(),
+  /** After the run: what was put back and what was left; absent until then (and from older engines). */
+  labAfter: LabAfter.optional(),
 });
 export type DrillRunStatus = z.infer<typeof DrillRunStatus>;
 
@@ -173,6 +190,8 @@ export const DrillRunParams = z
     onLabFleet: z.boolean().optional(),
     /** Wait for the operator before each fault the drill injects (learning mode); ignored with `auto`. */
     pauseBeforeFaults: z.boolean().default(false),
+    /** Put the lab back afterwards (default on): topology, balancer, traffic settings, and traffic running if it was; off, the run lists what it left. */
+    putBack: z.boolean().optional(),
   })
   .strict()
   .superRefine((value, ctx) => {

@@ -323,6 +323,14 @@ export const DrillSpec = z
     seed: z.number().int().min(0).default(1),
     topology: TopologySpec.superRefine((topology, ctx) => {
       if (topology.kind === 'active-active' && topology.nodes > DrillLimits.nodes) ctx.addIssue({ code: 'custom', path: ['nodes'], message: `a drill may run at most ${DrillLimits.nodes} nodes` });
+      if (topology.needed !== undefined) {
+        // k of m: no more nodes needed than serve (a standby topology serves from its primary alone).
+        const serving = topology.kind === 'active-active' ? topology.nodes : 1;
+        if (topology.needed > serving) {
+          const message = topology.kind === 'active-active' ? `needed is how many of the ${serving} nodes the load needs: at most ${serving}` : `a ${topology.kind} topology serves from one node at a time: needed can only be 1`;
+          ctx.addIssue({ code: 'custom', path: ['needed'], message });
+        }
+      }
     }),
     balancer: BalancerSettingsPatch.optional(),
     /** Traffic for the whole drill (the lab's defaults where left out). */

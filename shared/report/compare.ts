@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { MttrSplit } from '../contract/model.js';
 import { DrillProfile, DrillVerdict, HypothesisName, Verdict } from '../drill/run.js';
-import { formatAvailability, formatDowntime, serviceUnavailability } from './availability.js';
+import { formatAvailability, formatDowntime, meanMttr, serviceUnavailability } from './availability.js';
+import { formatMttrSplit, incidentSystemMttr, meanMttrSplit } from './mttr-split.js';
 import { escapeHtml, formatCount, formatDate, formatMs, formatPercent } from './format.js';
 import { htmlPage } from './html-page.js';
 import { mdTable, mdText } from './markdown.js';
@@ -37,7 +39,7 @@ export const ComparisonColumn = z.object({
   durationMs: z.number(),
   traffic: z.object({ sent: z.number().int(), failed: z.number().int(), errorRate: z.number().nullable() }),
   latency: z.object({ p50: z.number().nullable(), p99: z.number().nullable() }),
-  incidents: z.array(z.object({ id: z.string(), nodeId: z.string(), cause: z.string(), mttdMs: z.number().nullable(), mttrMs: z.number().nullable() })),
+  incidents: z.array(z.object({ id: z.string(), nodeId: z.string(), cause: z.string(), mttdMs: z.number().nullable(), mttrMs: z.number().nullable(), mttrSplit: MttrSplit.nullable().optional() })),
   mttd: MeanMax,
   mttr: MeanMax,
   lostWrites: z.number().int(),
@@ -79,7 +81,7 @@ function columnOf(report: DrillReport, index: number): ComparisonColumn {
     durationMs: report.durationMs,
     traffic: { sent: stats?.sent ?? 0, failed: stats?.failed ?? 0, errorRate: errorRateOf(stats) },
     latency: { p50: stats && stats.latency.count > 0 ? stats.latency.p50 : null, p99: stats && stats.latency.count > 0 ? stats.latency.p99 : null },
-    incidents: report.incidents.map(({ id, nodeId, cause, mttdMs, mttrMs }) => ({ id, nodeId, cause, mttdMs, mttrMs })),
+    incidents: report.incidents.map(({ id, nodeId, cause, mttdMs, mttrMs, mttrSplit }) => ({ id, nodeId, cause, mttdMs, mttrMs, ...(mttrSplit !== undefined ? { mttrSplit } : {}) })),
     mttd: incidents.mttd,
     mttr: incidents.mttr,
     lostWrites: report.ledger.lost,
@@ -150,6 +152,16 @@ export function comparisonRows(comparison: ReportComparison): ComparisonRow[] {
     row('incidents', (c) => String(c.incidents.length)),
     row('MTTD mean / max', (c) => meanMaxText(c.mttd)),
     row('MTTR mean / max', (c) => meanMaxText(c.mttr)),
+    // The parts of the MTTR (mttr-split.ts): only detection + automatic is the system's.
+    ...(columns.some((c) => c.incidents.some((i) => i.mttrSplit))
+      ? [
+          row('MTTR mean split', (c) => {
+            const split = meanMttrSplit(c.incidents);
+            return split ? formatMttrSplit(split) : '—';
+          }),
+          row('MTTR mean, system only', (c) => formatMs(meanMttr(c.incidents.map((i) => ({ mttrMs: incidentSystemMttr(i) }))))),
+        ]
+      : []),
     ...Array.from({ length: Math.min(MAX_INCIDENT_ROWS, Math.max(0, ...columns.map((c) => c.incidents.length))) }, (_, index) =>
       row(`incident ${index + 1}: MTTD / MTTR`, (c) => {
         const incident = c.incidents[index];
@@ -165,7 +177,7 @@ export function comparisonRows(comparison: ReportComparison): ComparisonRow[] {
       }),
     ),
     row('expectations passed', (c) => `${c.expectations.passed} of ${c.expectations.passed + c.expectations.failed + c.expectations.pending}`),
-    row('availability (service)', (c) => formatAvailability(serviceUnavailability({ ...c.availability, explanation: '' }))),
+    row('availability (service)', (c) => `${formatAvailability(serviceUnavailability({ ...c.availability, explanation: '' }))}${(c.availability.needed ?? 1) > 1 ? ` (${c.availability.needed} of ${c.availability.replicas} needed)` : ''}`),
     row('downtime a year', (c) => formatDowntime(c.availability.downtimeMinutesPerYear)),
   ];
 }

@@ -1,5 +1,6 @@
 import type { IncidentStage } from '../contract/model.js';
 import type { StepStatus } from '../drill/run.js';
+import { formatMttrSplit, MTTR_SPLIT_EXPLANATION, systemMttr } from './mttr-split.js';
 import { availabilityLines, formatAvailability, formatDowntime, serviceUnavailability } from './availability.js';
 import { escapeHtml, formatAt, formatCount, formatDate, formatJson, formatMs, formatNumber, formatPercent, formatValue } from './format.js';
 import { REPORT_CSP, factList, htmlPage, htmlTable, verdictChip } from './html-page.js';
@@ -253,6 +254,7 @@ function incidentsSection(report: DrillReport): string {
       (incident, index) =>
         `<div class="incident"><h3>${e(`${incident.id} · ${incident.nodeId} · ${incident.cause}`)}${incident.open ? ' <span class="v v-fail">open</span>' : ''}</h3>\n` +
         `<p class="muted">started at ${e(clockOf(report, incident.stages.injected ?? incident.stages.observed ?? null))} UTC (${e(formatAt(incident.stages.injected ?? incident.stages.observed ?? null))} into the run)${incident.detectedVia ? ` · detected via ${e(incident.detectedVia)}` : ''} · MTTD ${e(formatMs(incident.mttdMs))} · MTTR ${e(formatMs(incident.mttrMs))}</p>\n` +
+        (incident.mttrSplit ? `<p class="mttr-split" data-testid="mttr-split-${index}">MTTR ${e(formatMs(incident.mttrMs))} = ${e(formatMttrSplit(incident.mttrSplit))}; the system's part (detection + automatic): <strong>${e(formatMs(systemMttr(incident.mttrSplit)))}</strong></p>\n` : '') +
         `${stageBar(incident, index)}</div>`,
     )
     .join('\n');
@@ -295,7 +297,7 @@ function incidentsSection(report: DrillReport): string {
   return section(
     'incidents',
     'Incidents: detection and recovery',
-    `<p class="muted">MTTD = detected − injected (or observed); MTTR = recovered − injected (or observed). Times are ground truth from the engine's monotonic clock.</p>\n${bars}\n${table}\n<h3>Data safety: the write ledger</h3>\n${ledgerTable}`,
+    `<p class="muted">MTTD = detected − injected (or observed); MTTR = recovered − injected (or observed). Times are ground truth from the engine's monotonic clock.${report.incidents.some((i) => i.mttrSplit) ? ` ${e(MTTR_SPLIT_EXPLANATION)}` : ''}</p>\n${bars}\n${table}\n<h3>Data safety: the write ledger</h3>\n${ledgerTable}`,
   );
 }
 

@@ -1,4 +1,5 @@
 import { availabilityLines } from './availability.js';
+import { formatMttrSplit, MTTR_SPLIT_EXPLANATION, systemMttr } from './mttr-split.js';
 import { formatAfter } from '../words/format.js';
 import { formatAt, formatCount, formatDate, formatMs, formatNumber, formatPercent, formatValue } from './format.js';
 import type { DrillReport } from './model.js';
@@ -127,6 +128,17 @@ export function renderMarkdown(report: DrillReport): string {
       `MTTD mean ${formatMs(summary.mttd.mean)}, max ${formatMs(summary.mttd.max)} · MTTR mean ${formatMs(summary.mttr.mean)}, max ${formatMs(summary.mttr.max)}`,
       '',
     );
+    const split = report.incidents.filter((incident) => incident.mttrSplit);
+    if (split.length > 0) {
+      out.push(
+        'MTTR split:',
+        '',
+        ...split.map((incident) => `- ${mdText(incident.id)} on ${mdText(incident.nodeId)}: ${formatMs(incident.mttrMs)} = ${formatMttrSplit(incident.mttrSplit!)}; the system's part: **${formatMs(systemMttr(incident.mttrSplit!))}**`),
+        '',
+        mdText(MTTR_SPLIT_EXPLANATION),
+        '',
+      );
+    }
   } else out.push('No incident: nothing failed.', '');
   const ledger = report.ledger;
   out.push(`Write ledger: ${formatCount(ledger.acked)} acknowledged writes, ${formatCount(ledger.checked)} checked, **${formatCount(ledger.lost)} lost**, ${formatCount(ledger.stale)} stale (${ledger.verdict}).`, '');

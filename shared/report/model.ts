@@ -73,14 +73,19 @@ export type ReportSeries = z.infer<typeof ReportSeries>;
 
 /**
  * Availability from the measured MTTR: A = MTBF / (MTBF + MTTR) for one node, and with n replicas
- * of which one is enough, 1 - (1 - A)^n. MTBF is an assumption, stated as such.
+ * of which k are needed, the chance at least k are up (k = 1: 1 - (1 - A)^n). MTBF is an
+ * assumption, stated as such; MTTR is the system's (detection + automatic recovery).
  */
 export const ReportAvailability = z.object({
-  /** Mean MTTR over the run's recovered incidents; null when nothing failed and recovered. */
+  /** Mean MTTR over the run's recovered incidents, detection + automatic recovery (no operator or drill time); null when nothing failed and recovered. */
   mttrMs: z.number().nullable(),
   /** The assumed mean time between failures of one node, hours. */
   mtbfHours: z.number(),
   replicas: z.number().int(),
+  /** How many replicas the load needs (k of m); absent in older reports: 1. */
+  needed: z.number().int().optional(),
+  /** The incidents' mean MTTR with operator and drill time; `mttrMs` leaves them out. Absent in older reports. */
+  mttrTotalMs: z.number().nullable().optional(),
   single: z.number().nullable(),
   combined: z.number().nullable(),
   /** Expected downtime a year at `combined`, minutes. */

@@ -159,6 +159,8 @@ export const EVENT_WORDS: Record<string, Words> = {
   // the fleet
   'fleet.started': ({ d }) => `fleet started: ${count(d.num('nodes') ?? 0, 'node')}, ${d.num('ready') ?? 0} ready in ${ms(d.num('startMs'))}`,
   'fleet.stopped': () => 'fleet stopped',
+  // after a drill: what it put back of the lab, and what it left (drills/lab-put-back.ts)
+  'drill.lab-after': ({ d }) => d.str('words') ?? 'the drill ended',
   'topology.changed': ({ d }) => `topology now ${d.str('kind') ?? '?'} (${count(d.num('nodes') ?? 0, 'node')})`,
   'node.starting': ({ node, d }) => `${node} starting${opt(d.str('pid'), (p) => ` (pid ${p}`)}${(d.num('attempt') ?? 1) > 1 ? `, attempt ${d.num('attempt')}` : ''}${d.str('pid') ? ')' : ''}`,
   'node.ready': ({ node, d }) => `${node} ready${d.num('startMs') !== null ? `, ${ms(d.num('startMs'))} after its start` : ''}`,

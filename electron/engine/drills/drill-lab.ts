@@ -14,4 +14,6 @@ export interface DrillLab {
   reseed(seed: number): void;
   /** Traffic stats since the current traffic began, or null. */
   trafficStats(): TrafficStats | null;
+  /** Puts an event on the lab's timeline (the run's own word after it ended: what it put back). */
+  note?(kind: string, detail: Record<string, unknown>): void;
 }

@@ -1,11 +1,12 @@
 // One run of one drill against the lab: set the lab up as the drill asks, send its traffic, play
 // its steps in order (each kind is a unit under steps/), check its hypothesis all along, and
 // whatever happens (pass, fail, abort, error) revert every fault, stop the traffic and put the
-// balancer back as it was.
+// lab back as it was (lab-put-back.ts).
 import type { CommandResult, Unsubscribe } from '../../../shared/contract/index.js';
 import { ContractError } from '../../../shared/contract/errors.js';
 import { BalancerSettings, type LedgerCounts, type TrafficSettings } from '../../../shared/contract/model.js';
 import { stepSentences } from '../../../shared/drill/plain.js';
+import { operatorWaits, systemMttr } from '../../../shared/report/mttr-split.js';
 import type { DrillProfile, DrillRunStatus, DrillVerdict, OperatorWait, StepRecord } from '../../../shared/drill/run.js';
 import type { DrillSpec, DrillStep } from '../../../shared/drill/schema.js';
 import { sleep } from '../../../shared/sleep.js';
@@ -13,6 +14,7 @@ import { now } from '../clock.js';
 import type { RunFacts } from '../report-store/report-builder.js';
 import type { DrillLab } from './drill-lab.js';
 import { HypothesisMonitor, percent } from './hypothesis.js';
+import { labAfterWords, labBefore, putLabBack, type LabBefore } from './lab-put-back.js';
 import { missingNodes } from './node-refs.js';
 import { RunRecorder } from './run-recorder.js';
 import { INCIDENT_WAIT_MS } from './steps/expect.js';
@@ -29,6 +31,10 @@ export interface DrillRunOptions {
   onLabFleet?: boolean;
   /** Wait for the operator before each injected fault (not with `auto`). */
   pauseBeforeFaults?: boolean;
+  /** Put the lab back as it was after the run (default on); off, `status.labAfter` lists what the drill left. */
+  putBack?: boolean;
+  /** Called once what the run measured is complete, before the lab is put back (the recording ends there). */
+  onMeasured?: () => void;
 }
 
 /** A run ends with what it measured, in the report's own shapes: the facts its report is built from. */
@@ -58,6 +64,8 @@ export class DrillRun {
   private ledger: LedgerCounts | null = null;
   /** The balancer's settings as the drill began (its own changes over the defaults). */
   private balancerDuring: BalancerSettings | null = null;
+  /** Why the lab must not be touched after the run (it is shutting down), if so. */
+  private leaveReason: string | null = null;
 
   constructor(
     private readonly lab: DrillLab,
@@ -105,6 +113,11 @@ export class DrillRun {
     this.operator?.resolve({});
   }
 
+  /** After the run, touch nothing of the lab (it is shutting down): put-back is skipped, and says so. */
+  leaveLab(reason: string): void {
+    this.leaveReason = reason;
+  }
+
   /** The operator answers a prediction (`option`) or reports an action done (or asks the lab to `perform` it). */
   answer(step: number, answer: OperatorAnswer): void {
     const waiting = this.status.waitingFor;
@@ -125,13 +138,13 @@ export class DrillRun {
   /** Runs the drill to its end; never throws (an error becomes the `error` verdict). */
   async run(): Promise<DrillRunOutcome> {
     const stops: Unsubscribe[] = [];
-    let balancerBefore: BalancerSettings | null = null;
+    let before: LabBefore | null = null;
     let nodes: DrillRunOutcome['nodes'] = [];
     let verdict: DrillVerdict = 'pass';
     let reason = '';
     try {
       stops.push(this.listen());
-      balancerBefore = (await this.lab.call('lab.state', {})).balancer.settings;
+      before = await labBefore(this.lab);
       nodes = await this.prepare();
       this.setState('running');
       stops.push(this.watchHypothesis());
@@ -153,7 +166,7 @@ export class DrillRun {
         }
       }
     }
-    const cleanup = await this.finish(balancerBefore);
+    const cleanup = await this.finish();
     for (const stop of stops) stop();
     if (verdict === 'pass') ({ verdict, reason } = this.judge());
     if (cleanup.length > 0 && verdict !== 'error') reason += ` (cleanup: ${cleanup.join('; ')})`;
@@ -162,12 +175,29 @@ export class DrillRun {
     Object.assign(this.status, { state: 'finished', verdict, reason, current: null, waitingFor: null, elapsedMs: endedAt - this.status.startedAt });
     this.status.hypothesis = this.monitor.list();
     this.fillOutcomes();
-    return this.outcome(nodes, endedAt);
+    const outcome = this.outcome(nodes, endedAt);
+    // After what the run measured is kept: putting the lab back restarts traffic and rebuilds fleets.
+    this.options.onMeasured?.();
+    if (before) await this.putBack(before);
+    return outcome;
+  }
+
+  /** The lab as it was (or the list of what the drill left), in `status.labAfter` and on the timeline. */
+  private async putBack(before: LabBefore): Promise<void> {
+    const labAfter = await putLabBack(this.lab, before, { putBack: this.options.putBack !== false, onLabFleet: this.options.onLabFleet === true, skip: this.leaveReason });
+    this.status.labAfter = labAfter;
+    if (this.leaveReason) return;
+    try {
+      this.lab.note?.('drill.lab-after', { run: this.status.runId, words: labAfterWords(labAfter), putBack: labAfter.putBack, restored: labAfter.restored, left: labAfter.left });
+    } catch {
+      // The timeline's word is a courtesy: status.labAfter holds it all.
+    }
   }
 
   /** What the run measured, for its report. */
   private outcome(nodes: DrillRunOutcome['nodes'], endedAt: number): DrillRunOutcome {
     const maxLost = this.options.spec.hypothesis.maxLostWrites;
+    const faults = this.recorder.reportFaults(this.faults.names);
     return {
       status: this.status,
       endedAt,
@@ -178,8 +208,8 @@ export class DrillRun {
         ? { ...this.ledger, verdict: maxLost !== undefined && this.ledger.lost > maxLost ? 'fail' : 'pass' }
         : { acked: 0, checked: 0, lost: 0, stale: 0, checkedAt: null, verdict: 'unchecked' },
       marks: this.recorder.marks,
-      faults: this.recorder.reportFaults(this.faults.names),
-      incidents: this.recorder.reportIncidents(),
+      faults,
+      incidents: this.recorder.reportIncidents(operatorWaits(this.status.steps), faults),
       timeline: this.recorder.reportTimeline(),
       series: this.recorder.reportSeries(),
     };
@@ -240,8 +270,8 @@ export class DrillRun {
     return Math.min(Math.round(total), 3_600_000);
   }
 
-  /** Reverts every fault, stops traffic, counts the ledger, lets incidents close, restores the balancer. Returns what went wrong, if anything. */
-  private async finish(balancerBefore: BalancerSettings | null): Promise<string[]> {
+  /** Reverts every fault, stops traffic, counts the ledger, lets incidents close (the balancer and the rest are put back after: `putBack`). Returns what went wrong, if anything. */
+  private async finish(): Promise<string[]> {
     this.setState('finishing');
     const problems: string[] = [];
     const attempt = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
@@ -269,7 +299,6 @@ export class DrillRun {
       maxErrorRate: `fewer than 100 requests were sent`,
       maxP99Ms: `fewer than 100 requests were sent`,
     });
-    if (balancerBefore) await attempt('restoring the balancer', () => this.lab.call('balancer.set', balancerBefore));
     return problems;
   }
 
@@ -396,6 +425,9 @@ export class DrillRun {
     const record = this.status.steps[wait.step] as StepRecord;
     record.status = 'waiting';
     this.status.waitingFor = wait;
+    // Operator time for the MTTR split: from the prompt shown to the answer (an action narrows it to the act).
+    const shownAt = record.operatorWaitFromMs ?? this.recorder.rel(now());
+    record.operatorWaitFromMs = shownAt;
     this.setState('waiting');
     try {
       const answer = await new Promise<OperatorAnswer>((resolve) => {
@@ -407,6 +439,7 @@ export class DrillRun {
     } finally {
       this.operator = null;
       this.status.waitingFor = null;
+      record.operatorWaitMs = round(this.recorder.rel(now()) - shownAt);
       record.status = 'running';
       if (this.running) this.setState('running');
     }
@@ -443,9 +476,13 @@ export class DrillRun {
       const sent = stats.ok + stats.failed;
       parts.push(`${stats.failed} of ${sent} requests failed (${percent(sent > 0 ? stats.failed / sent : 0)}), p99 ${round(stats.latency.p99)} ms, ${stats.retried} retried`);
     }
-    for (const incident of this.recorder.incidentList()) {
+    for (const incident of this.recorder.reportIncidents(operatorWaits(this.status.steps), this.recorder.reportFaults(this.faults.names))) {
       const mttd = incident.mttdMs === null ? 'undetected' : `detected in ${round(incident.mttdMs)} ms`;
-      const mttr = incident.mttrMs === null ? 'not recovered' : `recovered in ${round(incident.mttrMs)} ms`;
+      // The time a person or the script held the recovery up is named, not counted as the system's.
+      const split = incident.mttrSplit;
+      const held = split ? [split.drillMs > 0 ? `${round(split.drillMs)} ms held by the drill` : '', split.operatorMs > 0 ? `${round(split.operatorMs)} ms waiting on the operator` : ''].filter(Boolean) : [];
+      const mttr =
+        incident.mttrMs === null ? 'not recovered' : held.length > 0 && split ? `recovered in ${round(incident.mttrMs)} ms (${held.join(', ')}; the system's own: ${round(systemMttr(split))} ms)` : `recovered in ${round(incident.mttrMs)} ms`;
       parts.push(`${incident.nodeId} (${incident.cause}): ${mttd}, ${mttr}`);
     }
     if (this.ledger) parts.push(`${this.ledger.lost} of ${this.ledger.acked} acknowledged writes lost, ${this.ledger.stale} stale`);
@@ -484,3 +521,4 @@ function listed(step: DrillStep, index: number, sentence: string): StepRecord {
   const { label, text } = unit.list(body);
   return { index, kind: unit.kind, label, sentence, status: 'pending', startedAtMs: null, endedAtMs: null, text: text ?? null, performedBy: null, faultId: null, error: null };
 }
+

@@ -51,17 +51,22 @@ export class DrillService {
       source = { kind: found.summary.source, path: found.summary.path };
     }
     const formats: ReportFormat[] = [...new Set<ReportFormat>(['json', 'html', ...params.formats])];
+    // The recording ends with what the run measured: putting the lab back afterwards is not the drill.
+    let recording: ReturnType<RunCapture['end']> | undefined;
+    const capture = this.options.capture?.();
+    const endCapture = (): void => {
+      recording ??= capture?.end();
+    };
     const run = new DrillRun(
       this.options.lab,
-      { runId: this.options.reports.newId(spec.id), spec, seed: params.seed ?? spec.seed, auto: params.auto, profile: params.profile, onLabFleet: params.onLabFleet === true, pauseBeforeFaults: params.pauseBeforeFaults },
+      { runId: this.options.reports.newId(spec.id), spec, seed: params.seed ?? spec.seed, auto: params.auto, profile: params.profile, onLabFleet: params.onLabFleet === true, pauseBeforeFaults: params.pauseBeforeFaults, putBack: params.putBack !== false, onMeasured: endCapture },
       (status) => this.options.onStep(status),
     );
-    const capture = this.options.capture?.();
     const done = (async (): Promise<DrillRunStatus> => {
       let written: WrittenReport | null = null;
       try {
         const outcome = await run.run();
-        const recording = capture?.end();
+        endCapture();
         try {
           written = await this.options.reports.write(buildReport(outcome, spec, source, formats), formats, recording);
           outcome.status.reportId = written.id;
@@ -108,6 +113,7 @@ export class DrillService {
   /** Aborts a running drill and waits for it to put the lab back. */
   async dispose(): Promise<void> {
     if (!this.current) return;
+    this.current.run.leaveLab('the lab is shutting down');
     this.current.run.abort('the lab is shutting down');
     await this.current.done;
   }

@@ -3,6 +3,7 @@
 import type { FaultRecord, Incident, LogLine, MetricsTick, TimelineEvent } from '../../../shared/contract/model.js';
 import { lastSpan, ratePerSec } from '../../../shared/rates.js';
 import type { ReportFault, ReportIncident, ReportSeries, ReportTimelineEvent } from '../../../shared/report/model.js';
+import { mttrSplit, type TimeWindow } from '../../../shared/report/mttr-split.js';
 
 /** A long drill at 10 Hz: one hour of ticks. Older ones are dropped first. */
 const MAX_TICKS = 36_000;
@@ -163,19 +164,32 @@ export class RunRecorder {
     }));
   }
 
-  reportIncidents(): ReportIncident[] {
-    return this.incidentList().map((i) => ({
+  /**
+   * The incidents, times relative to the run, each with its MTTR split: `operatorWaits` are the
+   * run's prompts (ms of the run), and a fault the drill kept on the node (`faults`) held it down.
+   */
+  reportIncidents(operatorWaits: readonly TimeWindow[] = [], faults: readonly ReportFault[] = []): ReportIncident[] {
+    return this.incidentList().map((i) => this.reportIncident(i, operatorWaits, faults));
+  }
+
+  private reportIncident(i: Incident, operatorWaits: readonly TimeWindow[], faults: readonly ReportFault[]): ReportIncident {
+    const stages = Object.fromEntries(Object.entries(i.stages).map(([stage, at]) => [stage, this.rel(at as number)]));
+    const drillHolds = faults
+      .filter((f) => f.target === i.nodeId && f.kind !== 'checkpoint' && f.endMs !== null)
+      .map((f) => ({ fromMs: f.startMs, toMs: f.endMs as number }));
+    return {
       id: i.id,
       nodeId: i.nodeId,
       cause: i.cause,
-      stages: Object.fromEntries(Object.entries(i.stages).map(([stage, at]) => [stage, this.rel(at as number)])),
+      stages,
       detectedVia: i.detectedVia,
       mttdMs: i.mttdMs,
       mttrMs: i.mttrMs,
       lostWrites: i.lostWrites,
       staleWrites: i.staleWrites,
+      mttrSplit: mttrSplit({ incident: { stages, mttdMs: i.mttdMs, mttrMs: i.mttrMs }, operatorWaits, drillHolds }),
       open: i.open,
-    }));
+    };
   }
 
   reportSeries(): ReportSeries {

@@ -223,7 +223,7 @@ class EventMetrics {
       registers,
     });
     this.mttd = new Histogram({ name: 'firedrill_incident_detection_seconds', help: 'Time to detect (MTTD) of each incident: detected minus injected, by cause and how it was detected.', labelNames: ['cause', 'via'] as const, buckets: INCIDENT_BUCKETS, registers });
-    this.mttr = new Histogram({ name: 'firedrill_incident_recovery_seconds', help: 'Time to recover (MTTR) of each incident: recovered (serving again) minus injected, by cause.', labelNames: ['cause'] as const, buckets: INCIDENT_BUCKETS, registers });
+    this.mttr = new Histogram({ name: 'firedrill_incident_recovery_seconds', help: 'Time to recover (MTTR) of each incident: recovered (serving again) minus injected, by cause. The total: it includes any time the recovery waited on an operator or a drill step (a drill report splits it into detection, drill, operator and automatic).', labelNames: ['cause'] as const, buckets: INCIDENT_BUCKETS, registers });
     this.drillRuns = new Counter({ name: 'firedrill_drill_runs_total', help: 'Drill runs finished, by drill and verdict (pass, fail, aborted, error).', labelNames: ['drill', 'verdict'] as const, registers });
     for (const outcome of FAILOVER_OUTCOMES) this.failovers.labels(outcome).inc(0);
     this.promotedBehind.inc(0);

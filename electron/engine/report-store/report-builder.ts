@@ -4,7 +4,7 @@
 import { cpus, release, totalmem } from 'node:os';
 import type { DrillRunStatus, ReportFormat } from '../../../shared/drill/run.js';
 import type { DrillSpec } from '../../../shared/drill/schema.js';
-import { availabilityFrom, meanMttr } from '../../../shared/report/availability.js';
+import { availabilityFrom, meanMttr, meanSystemMttr } from '../../../shared/report/availability.js';
 import { DrillReport, REPORT_SCHEMA } from '../../../shared/report/model.js';
 import { appVersion } from '../app-paths.js';
 
@@ -60,7 +60,8 @@ export function buildReport(facts: RunFacts, spec: DrillSpec, source: ReportSour
     incidents,
     timeline: facts.timeline,
     series: facts.series,
-    availability: availabilityFrom({ mttrMs: meanMttr(incidents), replicas }),
+    // The system's MTTR (no operator, no drill holds), and k of m from the topology's `needed`.
+    availability: availabilityFrom({ mttrMs: meanSystemMttr(incidents), mttrTotalMs: meanMttr(incidents), replicas, ...(topology.needed !== undefined ? { needed: topology.needed } : {}) }),
     formats,
   };
   // The report is read back by other versions and other tools: never write one the schema refuses.

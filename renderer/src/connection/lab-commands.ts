@@ -162,6 +162,7 @@ export async function runChosenDrill(): Promise<void> {
     auto: options.auto,
     profile: options.short ? 'short' : 'full',
     pauseBeforeFaults: options.pauseBeforeFaults && !options.auto,
+    putBack: options.putBack,
     ...(options.seed !== null ? { seed: options.seed } : {}),
   });
 }
@@ -169,8 +170,8 @@ export async function runChosenDrill(): Promise<void> {
 /** The same drill again, as the finished run was played: same profile, same auto, same seed (pauses as the Run form says). */
 export async function runDrillAgain(run: DrillRunStatus): Promise<void> {
   void chooseDrill(run.drillId);
-  const { pauseBeforeFaults } = useStore.getState().drill.options;
-  await startDrill({ id: run.drillId, auto: run.auto, profile: run.profile, seed: run.seed, pauseBeforeFaults: pauseBeforeFaults && !run.auto });
+  const { pauseBeforeFaults, putBack } = useStore.getState().drill.options;
+  await startDrill({ id: run.drillId, auto: run.auto, profile: run.profile, seed: run.seed, pauseBeforeFaults: pauseBeforeFaults && !run.auto, putBack });
 }
 
 async function startDrill(params: CommandParams<'drill.run'>): Promise<void> {

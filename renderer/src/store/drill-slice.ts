@@ -16,6 +16,8 @@ export type DrillRunOptions = {
   auto: boolean;
   /** Learning mode: the drill waits before each fault (on by default; moot with auto). */
   pauseBeforeFaults: boolean;
+  /** After the run, the lab's topology, balancer and traffic go back to what they were (on by default). */
+  putBack: boolean;
 };
 
 export type DrillSlice = {
@@ -41,7 +43,7 @@ export const createDrillSlice: StateCreator<Store, [], [], DrillSlice> = () => (
     library: { status: 'idle' },
     chosenId: null,
     detail: null,
-    options: { seed: null, short: false, auto: false, pauseBeforeFaults: true },
+    options: { seed: null, short: false, auto: false, pauseBeforeFaults: true, putBack: true },
     run: null,
     showRun: false,
     busy: null,

@@ -112,6 +112,8 @@ describe('lab metrics from events and state', () => {
     expect(value(s, 'firedrill_incident_recovery_seconds_count', { cause: 'exit' })).toBe(1);
     expect(value(s, 'firedrill_incident_recovery_seconds_sum', { cause: 'exit' })).toBeCloseTo(1.5, 6);
     expect(value(s, 'firedrill_incident_recovery_seconds_count', { cause: 'fault:latency' })).toBeUndefined();
+    // The total MTTR, and its help says so (issue 14: the split is the report's).
+    expect(await m.exposition()).toMatch(/# HELP firedrill_incident_recovery_seconds .*The total: it includes any time the recovery waited on an operator/);
   });
 
   it('counts each drill run once, by drill and verdict', async () => {

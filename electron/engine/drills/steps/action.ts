@@ -34,6 +34,9 @@ export const actionStep: StepUnit<'action'> = {
       watch?.stop();
     }
     const seenAt = watch?.at ?? null;
+    // The act, seen before *Done* was said, ends the operator's time.
+    const from = context.record.operatorWaitFromMs;
+    if (seenAt !== null && from !== undefined) context.record.operatorWaitMs = Math.max(0, Math.min(context.record.operatorWaitMs ?? Infinity, context.recorder.rel(seenAt) - from));
     if (answer.perform && seenAt === null) {
       context.record.performedBy = 'auto';
       await act();

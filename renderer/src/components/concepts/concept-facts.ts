@@ -1,5 +1,6 @@
 import type { BalancerSettings, Incident, LedgerCounts, TopologySpec } from '../../../../shared/contract/model.js';
 import { countNodes, type NodeCounts } from '../../../../shared/node-view.js';
+import { liveMttrSplit } from '../../../../shared/report/mttr-split.js';
 import type { Store } from '../../store/store.js';
 import { nodeViewsIn } from '../topology/node-views.js';
 
@@ -17,14 +18,15 @@ export type ConceptFacts = {
 };
 
 /** The parts of the store the facts come from (stable references, so a shallow compare can tell a change). */
-export const factSources = (s: Store) => ({ lab: s.lab, balancer: s.balancer.state, incidents: s.incidents, ledger: s.traffic.ledger, faults: s.faults });
+export const factSources = (s: Store) => ({ lab: s.lab, balancer: s.balancer.state, incidents: s.incidents, ledger: s.traffic.ledger, faults: s.faults, run: s.drill.run });
 
 export function factsOf(s: ReturnType<typeof factSources>): ConceptFacts {
   return {
     topology: s.lab.topology,
     balancer: s.balancer?.settings ?? null,
     detected: s.incidents.filter((i) => i.mttdMs !== null),
-    recovered: s.incidents.filter((i) => i.mttrMs !== null),
+    // Each with its MTTR split, so the availability is worked out without a learner's reading time.
+    recovered: s.incidents.filter((i) => i.mttrMs !== null).map((i) => ({ ...i, mttrSplit: liveMttrSplit(i, s.run, s.faults) })),
     ledger: s.ledger,
     counts: countNodes(nodeViewsIn({ lab: s.lab, faults: s.faults, balancer: { state: s.balancer } })),
   };

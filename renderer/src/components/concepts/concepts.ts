@@ -1,5 +1,6 @@
 import { countsText } from '../../../../shared/node-view.js';
 import { formatAvailability } from '../../../../shared/report/availability.js';
+import { incidentSystemMttr } from '../../../../shared/report/mttr-split.js';
 import { formatMs } from '../../format.js';
 import type { ViewId } from '../../store/ui-slice.js';
 import { mean, type ConceptFacts } from './concept-facts.js';
@@ -130,9 +131,11 @@ export const CONCEPTS: Concept[] = [
     term: 'Availability',
     meaning: 'The share of time the service works: MTBF / (MTBF + MTTR). n independent replicas of availability a give 1 − (1 − a)^n: redundancy multiplies nines, if failures really are independent.',
     live: (f) => {
-      const r = mean(f.recovered.map((i) => i.mttrMs ?? 0));
+      // The system's MTTR: detection + automatic recovery, without time spent waiting on a person or a drill's script.
+      const r = mean(f.recovered.map((i) => incidentSystemMttr(i) ?? 0));
       if (r === null) return null;
-      return `With one failure a day and your mean MTTR of ${formatMs(r)}, one node is available ${formatAvailability(r / (86_400_000 + r))} of the time.`;
+      const held = f.recovered.some((i) => i.mttrSplit && i.mttrSplit.drillMs + i.mttrSplit.operatorMs > 0) ? ' (detection + automatic recovery; time waiting on you or a drill left out)' : '';
+      return `With one failure a day and your mean MTTR of ${formatMs(r)}${held}, one node is available ${formatAvailability(r / (86_400_000 + r))} of the time.`;
     },
   },
 ];

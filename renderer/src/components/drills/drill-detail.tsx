@@ -136,6 +136,10 @@ function RunForm({ defaultSeed }: { defaultSeed: number }) {
         />
         Pause before faults (the drill waits for you before each one)
       </label>
+      <label className="field field-check">
+        <input type="checkbox" data-testid="drill-put-back" checked={options.putBack} onChange={(event) => setDrillOptions({ putBack: event.target.checked })} />
+        Put the lab back afterwards (topology, balancer, traffic)
+      </label>
       <button type="submit" className="primary drill-run-button" data-testid="drill-run" aria-keyshortcuts="R" disabled={!connected || busy !== null || running}>
         {busy === 'run' ? 'Starting…' : 'Run'} <kbd>R</kbd>
       </button>

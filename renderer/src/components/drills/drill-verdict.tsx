@@ -6,6 +6,7 @@ import { showDrillLibrary } from '../../store/actions.js';
 import { useStore } from '../../store/store.js';
 import { setView } from '../../store/ui-actions.js';
 import { ReplayDrillButton } from '../replay/replay-buttons.js';
+import { DrillNumbers, LabAfterNote } from './drill-numbers.js';
 import { VerdictBadge } from './verdict-badge.js';
 
 const VERDICT_LINES = {
@@ -65,6 +66,8 @@ export function DrillVerdict({ run }: { run: DrillRunStatus }) {
           ))}
         </ul>
       ) : null}
+      <DrillNumbers run={run} />
+      <LabAfterNote run={run} />
       <div className="button-row">
         <button
           type="button"

@@ -1,4 +1,6 @@
 import { IncidentStage, type Incident } from '../../../../shared/contract/model.js';
+import { formatMttrSplit, liveMttrSplit, MTTR_SPLIT_EXPLANATION, systemMttr } from '../../../../shared/report/mttr-split.js';
+import { useStore } from '../../store/store.js';
 import { causeWords, formatAfter, formatClock, formatMs } from '../../format.js';
 import { Term } from '../concepts/term.js';
 import { ReplayIncidentButton } from '../replay/replay-buttons.js';
@@ -27,6 +29,10 @@ export function IncidentCard({ incident }: { incident: Incident }) {
   const reached = IncidentStage.options.filter((stage) => incident.stages[stage] !== undefined);
   const last = reached.reduce((max, stage) => Math.max(max, incident.stages[stage] ?? 0), start ?? 0);
   const span = Math.max(1, last - (start ?? last));
+  // The MTTR in parts: the reading time of a manual step is not the system's recovery.
+  const run = useStore((s) => s.drill.run);
+  const faults = useStore((s) => s.faults);
+  const split = liveMttrSplit(incident, run, faults);
 
   return (
     <article className={`incident${incident.open ? ' open' : ''}`} data-testid={`incident-${incident.id}`} data-node={incident.nodeId} data-open={incident.open} data-cause={incident.cause}>
@@ -71,6 +77,11 @@ export function IncidentCard({ incident }: { incident: Incident }) {
           </dd>
         </div>
       </dl>
+      {split && split.drillMs + split.operatorMs > 0 ? (
+        <p className="small incident-mttr-split" data-testid="incident-mttr-split" title={MTTR_SPLIT_EXPLANATION}>
+          MTTR = {formatMttrSplit(split)}; the system’s own: <strong className="mono">{formatMs(systemMttr(split))}</strong>
+        </p>
+      ) : null}
       <div className="stage-bar" aria-hidden="true">
         {reached.map((stage) => (
           <span key={stage} className={`stage-tick stage-${stage}`} style={{ left: `${(((incident.stages[stage] ?? 0) - (start ?? 0)) / span) * 100}%` }} title={STAGE_WORDS[stage]} />

@@ -2,6 +2,7 @@ import type { Page, TestInfo } from '@playwright/test';
 import { expect, test } from './fixtures.js';
 import type { LabPage } from './pages/lab-page.js';
 import { DrillsPage } from './pages/drills-page.js';
+import { ReplayBar } from './pages/replay-bar.js';
 
 // Issue 14: a layout that holds from 1024 to 1920 px wide: a one-row header, Concepts as a slide-out
 // below 1200 px, a drill's plan shown where it was clicked.
@@ -96,6 +97,18 @@ test('the header is one row, of one height, with no horizontal scrollbar, in eve
   await expect(page.getByTestId('traffic-status')).toHaveAttribute('data-state', 'running');
   await expectOneRowAtEverySize(page, labPage, testInfo, 'traffic-running');
   await ui.shell.stopTraffic();
+
+  // Below 1300 px, fleet, theme, large type and keys are one click away, in the ⋯ menu.
+  await page.setViewportSize(SIZES[0]);
+  await expect(page.getByTestId('theme-toggle')).toBeHidden();
+  await page.getByTestId('header-menu').click();
+  await expect(page.getByTestId('fleet-stop')).toBeVisible();
+  await expect(page.getByTestId('large-type-toggle')).toBeVisible();
+  await ui.shell.setTheme('dark');
+  await labPage.screenshot(testInfo, 'header-menu-1024', { fullPage: false });
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('header-menu-items')).toBeHidden();
+  await expect(page.getByTestId('header-menu')).toBeFocused();
 });
 
 test('below 1200 px Concepts slides out over the view (button, Esc, focus); from 1200 px it is the side panel', async ({ labPage, page }, testInfo) => {
@@ -216,4 +229,15 @@ test('a lost engine keeps the header in one row', async ({ lab, labPage, page },
   await expect(page.getByTestId('app')).toHaveAttribute('data-stale', 'true');
   await expect(page.getByTestId('connection-banner')).toBeVisible();
   await expectOneRowAtEverySize(page, labPage, testInfo, 'disconnected');
+});
+
+test('replay keeps the header in one row', async ({ labPage, page }, testInfo) => {
+  await labPage.expectAllReady();
+  await page.waitForTimeout(1_000); // a second of the lab recorded
+  await page.getByTestId('replay-enter').click();
+  const replay = new ReplayBar(page);
+  await replay.expectReplaying();
+  await expectOneRowAtEverySize(page, labPage, testInfo, 'replay');
+  await page.getByTestId('replay-back-to-live').click();
+  await expect(page.locator('html')).not.toHaveAttribute('data-mode', 'replay');
 });

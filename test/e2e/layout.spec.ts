@@ -96,9 +96,21 @@ test('the header is one row, of one height, with no horizontal scrollbar, in eve
   await ui.shell.startTraffic();
   await expect(page.getByTestId('traffic-status')).toHaveAttribute('data-state', 'running');
   await expectOneRowAtEverySize(page, labPage, testInfo, 'traffic-running');
+  // And at every width between, across each step the header takes (1340, 1440, 1860 px).
+  for (let width = 1024; width <= 1920; width += 48) {
+    await page.setViewportSize({ width, height: 800 });
+    await page.waitForTimeout(100);
+    expectOneRow(await headerRow(page), `traffic running at ${width} px`);
+  }
   await ui.shell.stopTraffic();
+  await expect(page.getByTestId('traffic-status')).toHaveAttribute('data-state', 'stopped');
+  for (const width of [1024, 1339, 1340, 1439, 1440, 1859, 1860, 1920]) {
+    await page.setViewportSize({ width, height: 800 });
+    await page.waitForTimeout(100);
+    expectOneRow(await headerRow(page), `traffic stopped at ${width} px`);
+  }
 
-  // Below 1300 px, fleet, theme, large type and keys are one click away, in the ⋯ menu.
+  // Below 1340 px, fleet, theme, large type and keys are one click away, in the ⋯ menu.
   await page.setViewportSize(SIZES[0]);
   await expect(page.getByTestId('theme-toggle')).toBeHidden();
   await page.getByTestId('header-menu').click();

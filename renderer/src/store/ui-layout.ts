@@ -10,7 +10,7 @@ export const LAYOUT = {
   /** Below it, a drill's plan and Run open under the clicked drill instead of in a second column. */
   drillPlanInlineBelow: 1300,
   /** Below it, the header's Start/Stop fleet, theme, large type and keys go in one menu (⋯). */
-  headerMenuBelow: 1300,
+  headerMenuBelow: 1340,
 } as const;
 
 const query = (px: number) => `(max-width: ${px - 0.02}px)`;

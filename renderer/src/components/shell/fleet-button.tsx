@@ -1,7 +1,7 @@
 import { startFleet, stopFleet } from '../../connection/lab-commands.js';
 import { useStore } from '../../store/store.js';
 
-/** Start or stop the whole fleet: in the header, or below 1200 px in its ⋯ menu. */
+/** Start or stop the whole fleet: in the header, or below 1340 px in its ⋯ menu. */
 export function FleetButton() {
   const status = useStore((s) => s.lab.fleet.status);
   const open = useStore((s) => s.connection.status === 'open');

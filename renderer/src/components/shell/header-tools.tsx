@@ -9,7 +9,7 @@ const themeIcon = { system: '◐', light: '☀', dark: '☾' } as const;
 
 /**
  * The view's own switches: concepts, theme, projector type, shortcut help. The last three show as
- * their signs (named on hover and to a screen reader); below 1200 px they go in one menu (⋯), with
+ * their signs (named on hover and to a screen reader); below 1340 px they go in one menu (⋯), with
  * Start/Stop fleet. Concepts keeps its word everywhere: below 1200 px it opens the slide-out.
  */
 export function HeaderTools() {
@@ -84,7 +84,7 @@ export function HeaderTools() {
   );
 }
 
-/** Fleet and the switches folded into one button below 1200 px: they open under it, and close on Esc or a click elsewhere. */
+/** Fleet and the switches folded into one button below 1340 px: they open under it, and close on Esc or a click elsewhere. */
 function ToolsMenu({ children }: { children: ReactNode }) {
   const [open, setOpen] = useState(false);
   const box = useRef<HTMLDivElement>(null);

@@ -1,13 +1,12 @@
 import type { ComponentType } from 'react';
 import { ConceptsPanel } from './components/concepts/concepts-panel.js';
+import { ConceptsSlideOut, useConceptsBeside } from './components/concepts/concepts-slide-out.js';
 import { ConnectionBanner } from './components/connection-banner.js';
 import { DrillWaitingBar } from './components/drills/drill-waiting-bar.js';
 import { LabHeader } from './components/lab-header.js';
 import { ReplayBanner } from './components/replay/replay-banner.js';
 import { NodeActionsSheet } from './components/topology/node-actions-sheet.js';
-import { HeaderTools } from './components/shell/header-tools.js';
 import { HelpOverlay } from './components/shell/help-overlay.js';
-import { ViewTabs } from './components/shell/view-tabs.js';
 import { ToastStack } from './components/toast-stack.js';
 import { useStore } from './store/store.js';
 import type { ViewId } from './store/ui-slice.js';
@@ -31,7 +30,8 @@ const views: Record<ViewId, ComponentType> = {
 
 export function App() {
   const view = useStore((s) => s.ui.view);
-  const conceptsOpen = useStore((s) => s.ui.conceptsOpen);
+  // Beside the view from 1200 px; narrower, Concepts slides out over it (ConceptsSlideOut).
+  const conceptsOpen = useConceptsBeside();
   // The last state received, shown while the engine is unreachable: greyed, never passed off as live.
   const stale = useStore((s) => s.lab.loaded && s.connection.status !== 'open');
   const View = views[view];
@@ -40,10 +40,6 @@ export function App() {
       <ConnectionBanner />
       <ReplayBanner />
       <LabHeader />
-      <div className="navbar">
-        <ViewTabs />
-        <HeaderTools />
-      </div>
       <DrillWaitingBar />
       <div className={`workspace${conceptsOpen ? ' with-concepts' : ''}`}>
         <main className="view" data-testid={`view-${view}`} id="view" aria-labelledby={`nav-${view}`}>
@@ -51,6 +47,7 @@ export function App() {
         </main>
         {conceptsOpen ? <ConceptsPanel /> : null}
       </div>
+      <ConceptsSlideOut />
       <NodeActionsSheet />
       <HelpOverlay />
       <ToastStack />

@@ -3,7 +3,7 @@ import { backToLive, stepBack, stepForward, togglePlay } from '../replay/replay-
 import { isRunning } from '../store/drill-slice.js';
 import { isReplaying } from '../store/replay-slice.js';
 import { useStore } from '../store/store.js';
-import { cycleTheme, openNodeActions, setHelpOpen, setView, toggleConcepts, toggleLargeType } from '../store/ui-actions.js';
+import { cycleTheme, openNodeActions, setConceptsSlideOpen, setHelpOpen, setView, toggleConcepts, toggleLargeType } from '../store/ui-actions.js';
 import { VIEWS, type ViewId } from '../store/ui-slice.js';
 
 /** One keyboard shortcut: what the help overlay shows, and what a key press runs. */
@@ -36,11 +36,12 @@ function toggleTraffic(): void {
   else void startTraffic();
 }
 
-/** Closes the topmost overlay: help first, then a node's actions sheet. */
+/** Closes the topmost overlay: help first, then a node's actions sheet, then the concepts slide-out. */
 function closeOverlay(): void {
   const { ui } = useStore.getState();
   if (ui.helpOpen) setHelpOpen(false);
   else if (ui.actionsFor) openNodeActions(null);
+  else if (ui.conceptsSlideOpen) setConceptsSlideOpen(false);
 }
 
 /** What the drill waits on from the operator, if anything. */
@@ -73,7 +74,7 @@ function openShownReport(): void {
 
 const replaying = (): boolean => isReplaying(useStore.getState());
 const inReplay = (): boolean => useStore.getState().replay.mode === 'replay';
-const overlayOpen = (): boolean => useStore.getState().ui.helpOpen || useStore.getState().ui.actionsFor !== null;
+const overlayOpen = (): boolean => useStore.getState().ui.helpOpen || useStore.getState().ui.actionsFor !== null || useStore.getState().ui.conceptsSlideOpen;
 
 export const SHORTCUTS: Shortcut[] = [
   // Replay comes first: L and Esc take you back to live (Esc closes an open overlay first).
@@ -96,7 +97,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'D', label: 'Theme: system, light, dark', matches: plain('d'), run: cycleTheme },
   { keys: 'L', label: 'Large type (projector)', matches: plain('l'), run: toggleLargeType },
   { keys: '?', label: 'This help', matches: (e) => e.key === '?', run: () => setHelpOpen(!useStore.getState().ui.helpOpen) },
-  { keys: 'Esc', label: 'Close the help or a node’s actions', matches: plain('Escape'), run: closeOverlay, inFields: true },
+  { keys: 'Esc', label: 'Close the help, a node’s actions or the concepts slide-out', matches: plain('Escape'), run: closeOverlay, inFields: true },
 ];
 
 function typingIn(target: EventTarget | null): boolean {

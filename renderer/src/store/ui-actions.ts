@@ -1,5 +1,6 @@
 import { savePrefs } from '../prefs.js';
 import { useStore } from './store.js';
+import { LAYOUT, widthBelow } from './ui-layout.js';
 import { VIEWS, type ThemeChoice, type ViewId } from './ui-slice.js';
 
 // The view's own state: which tab, theme, overlays. Plain functions, like ./actions.ts.
@@ -34,9 +35,24 @@ export function toggleLargeType(): void {
   persist();
 }
 
+/** Shows or hides Concepts: the side panel (remembered), or below 1200 px the slide-out over the view. */
 export function toggleConcepts(): void {
+  if (widthBelow(LAYOUT.conceptsSlideBelow)) {
+    setConceptsSlideOpen(!getState().ui.conceptsSlideOpen);
+    return;
+  }
   setState((s) => ({ ui: { ...s.ui, conceptsOpen: !s.ui.conceptsOpen } }));
   persist();
+}
+
+export function setConceptsSlideOpen(conceptsSlideOpen: boolean): void {
+  setState((s) => ({ ui: { ...s.ui, conceptsSlideOpen } }));
+}
+
+/** A term clicked: explained in the side panel, or below 1200 px in the slide-out (a concept picked by itself never slides over the view). */
+export function explainConcept(id: string): void {
+  showConcept(id);
+  if (widthBelow(LAYOUT.conceptsSlideBelow)) setConceptsSlideOpen(true);
 }
 
 /** Shows one concept in the side panel (and opens it). */

@@ -13,6 +13,8 @@ export type UiSlice = {
     /** Projector mode: everything one step larger. */
     largeType: boolean;
     conceptsOpen: boolean;
+    /** Below 1200 px (store/ui-layout.ts): Concepts slid out over the view. Never remembered: it opens on demand. */
+    conceptsSlideOpen: boolean;
     /** The concept picked by the user (a term clicked or hovered); null: the view's own. */
     concept: string | null;
     helpOpen: boolean;
@@ -22,5 +24,5 @@ export type UiSlice = {
 };
 
 export const createUiSlice: StateCreator<Store, [], [], UiSlice> = () => ({
-  ui: { view: 'lab', theme: 'system', largeType: false, conceptsOpen: true, concept: null, helpOpen: false, actionsFor: null },
+  ui: { view: 'lab', theme: 'system', largeType: false, conceptsOpen: true, conceptsSlideOpen: false, concept: null, helpOpen: false, actionsFor: null },
 });

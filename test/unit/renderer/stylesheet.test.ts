@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -34,9 +35,17 @@ function nestingProblems(css: string): string[] {
   return problems;
 }
 
+/** The stylesheets next to components (shell/shell.css, …): the same check. */
+const src = fileURLToPath(new URL('../../../renderer/src', import.meta.url));
+const componentSheets = (readdirSync(src, { recursive: true }) as string[]).filter((f) => f.endsWith('.css') && f !== 'styles.css');
+
 describe('renderer/src/styles.css', () => {
   it('closes every rule: no style rule holds another', () => {
     expect(nestingProblems(readFileSync(file, 'utf8'))).toEqual([]);
+  });
+
+  it.each(componentSheets)('%s closes every rule too', (sheet) => {
+    expect(nestingProblems(readFileSync(join(src, sheet), 'utf8'))).toEqual([]);
   });
 
   it('the check finds a lost brace and names where', () => {

@@ -5,14 +5,21 @@ import { formatMs } from '../../format.js';
 import { setDrillOptions } from '../../store/actions.js';
 import { isRunning, type DrillDetail as Detail } from '../../store/drill-slice.js';
 import { useStore } from '../../store/store.js';
+import { LAYOUT, useWidthBelow } from '../../store/ui-layout.js';
 import { conceptById } from '../concepts/concepts.js';
 import { Term } from '../concepts/term.js';
 import { ChaosMeshExportPanel } from './chaos-mesh-export.js';
 import { formatAbout, hypothesisLines, stepLine, STEP_KIND_WORDS, topologyLine } from './drill-text.js';
 
-/** The chosen drill, whole (`drill.get`): what it teaches, the steady state it holds to, its steps, and Run. */
-export function DrillDetail() {
+/**
+ * The chosen drill, whole (`drill.get`): what it teaches, the steady state it holds to, its steps, and Run.
+ * From 1300 px it stands beside the library (`placement` 'side'); narrower, it opens in place under the
+ * clicked drill (`placement` 'inline', from the library), never a screen or more below it (issue 14).
+ */
+export function DrillDetail({ placement = 'side' }: { placement?: 'side' | 'inline' }) {
   const detail = useStore((s) => s.drill.detail);
+  const inline = useWidthBelow(LAYOUT.drillPlanInlineBelow);
+  if (inline !== (placement === 'inline')) return null;
   if (!detail) {
     return (
       <section className="panel drill-detail" data-testid="drill-detail" data-state="idle">
@@ -22,7 +29,14 @@ export function DrillDetail() {
   }
   const { state } = detail;
   return (
-    <section className="panel drill-detail" aria-labelledby="drill-detail-heading" data-testid="drill-detail" data-drill={detail.id} data-state={state.status}>
+    <section
+      className={`panel drill-detail${inline ? ' drill-detail-inline' : ''}`}
+      aria-labelledby="drill-detail-heading"
+      data-testid="drill-detail"
+      data-drill={detail.id}
+      data-state={state.status}
+      data-placement={placement}
+    >
       {state.status === 'loading' || state.status === 'idle' ? <p className="muted">Reading the drill…</p> : null}
       {state.status === 'error' ? (
         <p className="field-error" data-testid="drill-detail-error">

@@ -20,7 +20,7 @@ export function HaltButton({ testId = 'halt' }: { testId?: string }) {
     >
       HALT
       <span className="halt-meta">
-        {active} active · <kbd>Shift+H</kbd>
+        {active} active<span className="halt-key"> · <kbd>Shift+H</kbd></span>
       </span>
     </button>
   );

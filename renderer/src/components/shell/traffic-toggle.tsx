@@ -70,15 +70,19 @@ export function TrafficToggle() {
         aria-pressed={running}
         aria-keyshortcuts="T"
         disabled={!open || busy || !traffic}
-        title={running ? 'Stop the traffic (T)' : 'Start traffic with the settings in Settings (T)'}
+        title={running ? 'Stop the traffic (T)' : `Start traffic with the settings in Settings${rate !== undefined ? `: ${rate} req/s` : ''} (T)`}
         onClick={() => void (running ? stopTraffic() : startTraffic())}
       >
         {running ? 'Stop traffic' : 'Start traffic'}
-        {rate !== undefined ? <span className="muted small"> {rate} req/s</span> : null}
       </button>
+      {/* Under the button: what a run does (its time left, that it stopped), else the rate it would send. */}
       {status ? (
         <span className={`traffic-status traffic-${status.state} small`} data-testid="traffic-status" data-state={status.state} role="status">
           {status.text}
+        </span>
+      ) : rate !== undefined ? (
+        <span className="muted small traffic-rate" data-testid="traffic-rate">
+          {rate} req/s
         </span>
       ) : null}
     </span>

@@ -25,6 +25,7 @@ export function ViewTabs() {
           aria-selected={view === id}
           aria-controls="view"
           aria-keyshortcuts={String(i + 1)}
+          title={`${VIEW_LABELS[id]} (${i + 1})`}
           onClick={() => setView(id)}
         >
           <kbd className="tab-key">{i + 1}</kbd> {VIEW_LABELS[id]}

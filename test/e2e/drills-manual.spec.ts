@@ -49,6 +49,12 @@ test('the walk covers the whole built-in library', async ({ page, sharedLab }) =
   const drillsPage = new DrillsPage(page);
   await drillsPage.waitForLibrary();
   for (const d of drills) await expect(drillsPage.card(d.id), `${d.id} is offered`).toBeVisible();
+  // Settings help (the concepts panel): Markdown built as elements, no backtick left raw.
+  await new AppShell(page).goTo('settings');
+  if (!(await page.getByTestId('concepts-panel').isVisible())) await page.keyboard.press('c');
+  await page.getByTestId('concept-pick-health-check').click();
+  await expect(page.getByTestId('concept-meaning').locator('code').first()).toHaveText('fall');
+  await expect(page.getByTestId('concept-meaning')).not.toContainText('`');
 });
 
 for (const drill of drills) {
@@ -75,7 +81,9 @@ for (const drill of drills) {
         const act = actOf(drill, stop.step);
         // The prompt says what and where, from the step's own command.
         await expect(prompt.getByTestId('drill-act-hint')).toBeVisible();
-        if (drill.id === 'kill-one-of-three') await screenshots(page, testInfo.title);
+        if (drill.id === 'kill-one-of-three' || drill.id === 'frozen-node-active-vs-passive-detection') await screenshots(page, drill.id);
+        // The narration in force stays pinned and whole while the drill waits.
+        await expect(page.getByTestId('drill-now')).toBeVisible();
         await doByHand(page, act);
         acts++;
         // The drill sees the act and goes on by itself; Done only when the form had nothing left to send.
@@ -92,6 +100,10 @@ for (const drill of drills) {
         if (selfCompleted) await expect(page.getByTestId(`drill-step-done-${stop.step}`)).toContainText('seen: you');
       }
     }
+    // Markdown is rendered everywhere in drill mode (narration, prompts, step lines, explanations): no mark left raw.
+    const text = String(await drillsPage.runView().textContent());
+    expect(text, 'no backtick left raw').not.toContain('`');
+    expect(text, 'no heading mark left raw').not.toMatch(/(^|\n)\s*##/);
     testInfo.annotations.push({ type: 'acts', description: `${acts} done by hand, ${doneByHand} needed Done` });
     const verdict = drillsPage.verdict();
     const reason = String(await page.getByTestId('drill-verdict-reason').textContent());
@@ -150,12 +162,11 @@ async function fill(byTestId: Page['getByTestId'], prefix: string, fields: Recor
 }
 
 /** The drill view waiting on a manual step, at a laptop's width and a desktop's, for a person to look at. */
-async function screenshots(page: Page, title: string): Promise<void> {
+async function screenshots(page: Page, name: string): Promise<void> {
   const size = page.viewportSize();
   for (const width of [1024, 1440]) {
     await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: join(tmpdir(), `drillview-${width}.png`), fullPage: true });
+    await page.screenshot({ path: join(tmpdir(), `drillview-${name}-${width}.png`), fullPage: true });
   }
   if (size) await page.setViewportSize(size);
-  void title;
 }

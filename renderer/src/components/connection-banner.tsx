@@ -1,4 +1,5 @@
 import { useStore } from '../store/store.js';
+import { InlineMarkdown } from './markdown.js';
 
 /** Shown while the engine is unreachable; the connection retries by itself with backoff. */
 export function ConnectionBanner() {
@@ -9,7 +10,11 @@ export function ConnectionBanner() {
   return (
     <div className="banner" role="alert" data-testid="connection-banner">
       <strong>Disconnected from the engine.</strong>{' '}
-      {connection.reason ? <span>{connection.reason}. </span> : null}
+      {connection.reason ? (
+        <span>
+          <InlineMarkdown text={connection.reason} />.{' '}
+        </span>
+      ) : null}
       {connection.status === 'connecting' ? 'Reconnecting…' : `Retrying in ${retryIn ?? '…'} s (attempt ${connection.attempt}).`}
       {loaded ? ' The view below is greyed: it is the last state received, not live; live numbers read “—”.' : null}
     </div>

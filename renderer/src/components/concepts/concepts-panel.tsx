@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useStore } from '../../store/store.js';
+import { InlineMarkdown } from '../markdown.js';
 import { showConcept, toggleConcepts } from '../../store/ui-actions.js';
 import { factSources, factsOf } from './concept-facts.js';
 import { CONCEPTS, conceptById, defaultConcept } from './concepts.js';
@@ -22,10 +23,12 @@ export function ConceptsPanel() {
       <h3 data-testid="concept-title" data-concept={concept.id}>
         {concept.term}
       </h3>
-      <p data-testid="concept-meaning">{concept.meaning}</p>
+      <p data-testid="concept-meaning">
+        <InlineMarkdown text={concept.meaning} />
+      </p>
       {live ? (
         <p className="concept-live" data-testid="concept-live">
-          <span className="concept-live-tag">In your lab</span> {live}
+          <span className="concept-live-tag">In your lab</span> <InlineMarkdown text={live} />
         </p>
       ) : null}
       <nav className="concept-picks" aria-label="Other concepts">

@@ -1,10 +1,13 @@
+import type { ActWords } from '../../../../shared/drill/act-words.js';
 import type { OperatorWait } from '../../../../shared/drill/run.js';
 import { answerPrediction, completeAction, continueDrill } from '../../connection/lab-commands.js';
 import { useStore } from '../../store/store.js';
+import { InlineMarkdown } from '../markdown.js';
+import { DrillActHint } from './drill-act-hint.js';
 import { Narration } from './narration.js';
 
 /** What the drill waits on from the operator: a prediction to answer, or a manual action to do (or hand to the lab). */
-export function DrillPrompt({ wait }: { wait: OperatorWait }) {
+export function DrillPrompt({ wait, act = null }: { wait: OperatorWait; act?: ActWords | null }) {
   const busy = useStore((s) => s.drill.busy !== null);
   if (wait.kind === 'predict') {
     const options = wait.options ?? [];
@@ -18,7 +21,7 @@ export function DrillPrompt({ wait }: { wait: OperatorWait }) {
           {options.map((option, i) => (
             <button key={i} type="button" className="drill-option" data-testid={`drill-option-${i}`} aria-keyshortcuts={String(i + 1)} disabled={busy} onClick={() => void answerPrediction(i)}>
               <kbd>{i + 1}</kbd>
-              <span>{option}</span>
+              <InlineMarkdown text={option} />
             </button>
           ))}
         </div>
@@ -49,6 +52,7 @@ export function DrillPrompt({ wait }: { wait: OperatorWait }) {
         Your move — the drill waits until it is done
       </p>
       <Narration markdown={wait.text} testId="drill-prompt-text" />
+      <DrillActHint act={act} canPerform={wait.canPerform} />
       <div className="button-row">
         <button type="button" className="primary" data-testid="drill-action-done" aria-keyshortcuts="A" disabled={busy} onClick={() => void completeAction(false)}>
           Done <kbd>A</kbd>

@@ -1,10 +1,14 @@
 import { useEffect, useState } from 'react';
 import type { DrillRunStatus } from '../../../../shared/drill/run.js';
+import type { DrillSpec } from '../../../../shared/drill/schema.js';
 import { abortDrill } from '../../connection/lab-commands.js';
 import { formatMs } from '../../format.js';
 import { useStore } from '../../store/store.js';
 import { ExpectationChecks, HypothesisChecks } from './drill-checks.js';
+import { actOfStep, useRunSpec } from './drill-act.js';
+import { DrillActSettings, DrillLabCards } from './drill-lab-cards.js';
 import { DrillLiveStrip } from './drill-live-strip.js';
+import { DrillNow } from './drill-now.js';
 import { DrillPrompt } from './drill-prompt.js';
 import { DrillScript } from './drill-script.js';
 import { isStepOver } from './drill-text.js';
@@ -18,16 +22,24 @@ const STATE_WORDS: Record<DrillRunStatus['state'], string> = {
   finished: 'finished',
 };
 
-/** Drill mode: the narration step by step beside the live lab, the operator's prompts, the checks, and the verdict. */
+/**
+ * Drill mode: the narration in force pinned and whole, the operator's prompt (with where to act),
+ * the lab's node cards to act on, the steps so far (folding), the checks, and the verdict.
+ */
 export function DrillRunView({ run }: { run: DrillRunStatus }) {
   const finished = run.state === 'finished';
+  const spec = useRunSpec(run);
+  const act = run.waitingFor?.kind === 'action' ? actOfStep(spec, run.waitingFor.step) : null;
   return (
     <div className="drill-run" data-testid="drill-run" data-run={run.runId} data-drill={run.drillId} data-state={run.state} data-verdict={run.verdict ?? ''}>
       <section className="panel drill-run-main" aria-labelledby="drill-run-heading">
         <RunHeader run={run} />
         {finished ? <DrillVerdict run={run} /> : null}
-        {run.waitingFor ? <DrillPrompt wait={run.waitingFor} /> : null}
-        <DrillScript run={run} />
+        <DrillNow run={run} />
+        {run.waitingFor ? <DrillPrompt wait={run.waitingFor} act={act} /> : null}
+        <DrillActSettings act={act} />
+        {!finished ? <DrillLabCards act={act} /> : null}
+        <DrillSteps run={run} spec={spec} />
       </section>
       <aside className="drill-run-side">
         <section className="panel">
@@ -39,6 +51,19 @@ export function DrillRunView({ run }: { run: DrillRunStatus }) {
         </section>
       </aside>
     </div>
+  );
+}
+
+/** Every step so far and to come, folding: earlier narration stays readable here. */
+function DrillSteps({ run, spec }: { run: DrillRunStatus; spec: DrillSpec | null }) {
+  const over = run.steps.filter(isStepOver).length;
+  return (
+    <details className="drill-steps" data-testid="drill-steps" open>
+      <summary>
+        All steps <span className="muted small mono">({over}/{run.steps.length} done)</span>
+      </summary>
+      <DrillScript run={run} spec={spec} />
+    </details>
   );
 }
 

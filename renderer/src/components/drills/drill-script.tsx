@@ -1,7 +1,10 @@
 import { useEffect, useRef } from 'react';
 import type { DrillRunStatus, PredictionRecord, StepRecord, StepStatus } from '../../../../shared/drill/run.js';
 import { optionText } from '../../../../shared/report/report-facts.js';
+import type { DrillSpec } from '../../../../shared/drill/schema.js';
 import { formatMs } from '../../format.js';
+import { InlineMarkdown } from '../markdown.js';
+import { actOfStep } from './drill-act.js';
 import { STEP_KIND_WORDS } from './drill-text.js';
 import { Narration } from './narration.js';
 
@@ -17,7 +20,7 @@ const STATUS_WORD: Record<StepStatus, string> = {
 };
 
 /** The drill as it plays: narration in full once reached, every other step as one line; the current one highlighted and kept in sight. */
-export function DrillScript({ run }: { run: DrillRunStatus }) {
+export function DrillScript({ run, spec = null }: { run: DrillRunStatus; spec?: DrillSpec | null }) {
   const list = useRef<HTMLOListElement>(null);
   const predictions = new Map(run.predictions.map((p) => [p.step, p]));
   useEffect(() => {
@@ -32,13 +35,13 @@ export function DrillScript({ run }: { run: DrillRunStatus }) {
   return (
     <ol className="drill-script" ref={list} data-testid="drill-script" aria-label="The drill, step by step">
       {run.steps.map((step) => (
-        <ScriptStep key={step.index} step={step} current={run.current === step.index} prediction={predictions.get(step.index)} />
+        <ScriptStep key={step.index} step={step} current={run.current === step.index} prediction={predictions.get(step.index)} seen={step.performedBy === 'operator' ? (actOfStep(spec, step.index)?.seen ?? null) : null} />
       ))}
     </ol>
   );
 }
 
-function ScriptStep({ step, current, prediction }: { step: StepRecord; current: boolean; prediction: PredictionRecord | undefined }) {
+function ScriptStep({ step, current, prediction, seen }: { step: StepRecord; current: boolean; prediction: PredictionRecord | undefined; seen: string | null }) {
   const reached = (step.status !== 'pending' && step.status !== 'skipped') || current;
   const took = step.startedAtMs !== null && step.endedAtMs !== null ? step.endedAtMs - step.startedAtMs : null;
   return (
@@ -57,15 +60,21 @@ function ScriptStep({ step, current, prediction }: { step: StepRecord; current: 
           <Narration markdown={step.text} />
         ) : (
           <p className="step-line">
-            <span className="step-kind">{STEP_KIND_WORDS[step.kind]}</span> {reached && step.text && step.kind !== 'say' ? step.text : (step.sentence ?? step.label)}
+            <span className="step-kind">{STEP_KIND_WORDS[step.kind]}</span> <InlineMarkdown text={reached && step.text && step.kind !== 'say' ? step.text : (step.sentence ?? step.label)} />
           </p>
         )}
         {prediction && prediction.answer !== null ? (
           <p className="small">
-            You said: <strong>{optionText(prediction.options, prediction.answer)}</strong>
+            You said: <strong>
+              <InlineMarkdown text={optionText(prediction.options, prediction.answer)} />
+            </strong>
           </p>
         ) : null}
-        {step.kind === 'action' && step.performedBy ? <p className="small muted">{step.performedBy === 'auto' ? 'done by the lab' : 'done by you'}</p> : null}
+        {step.kind === 'action' && step.performedBy ? (
+          <p className="small muted" data-testid={`drill-step-done-${step.index}`} data-by={step.performedBy}>
+            {step.performedBy === 'auto' ? 'done by the lab' : seen ? `seen: ${seen}` : 'done by you'}
+          </p>
+        ) : null}
         {step.error ? <p className="field-error small">{step.error}</p> : null}
         {took !== null && step.kind !== 'say' && step.kind !== 'mark' ? <span className="step-took muted small mono">{formatMs(took)}</span> : null}
       </div>

@@ -5,6 +5,7 @@ import { formatMs } from '../../format.js';
 import { showDrillLibrary } from '../../store/actions.js';
 import { useStore } from '../../store/store.js';
 import { setView } from '../../store/ui-actions.js';
+import { InlineMarkdown } from '../markdown.js';
 import { ReplayDrillButton } from '../replay/replay-buttons.js';
 import { DrillNumbers, LabAfterNote } from './drill-numbers.js';
 import { VerdictBadge } from './verdict-badge.js';
@@ -37,30 +38,38 @@ export function DrillVerdict({ run }: { run: DrillRunStatus }) {
         <ul className="drill-predictions" data-testid="drill-predictions" aria-label="Your predictions beside what happened">
           {run.predictions.map((p) => (
             <li key={p.step} className="drill-prediction" data-testid={`drill-prediction-${p.step}`} data-correct={p.correct === null ? 'unknown' : String(p.correct)}>
-              <p className="check-title">{p.question}</p>
+              <p className="check-title">
+                <InlineMarkdown text={p.question} />
+              </p>
               <dl className="drill-facts">
                 <dt>You said</dt>
                 <dd>
-                  {p.answer === null ? (run.auto ? 'not asked (auto run)' : 'not answered') : optionText(p.options, p.answer)}
+                  {p.answer === null ? (run.auto ? 'not asked (auto run)' : 'not answered') : <InlineMarkdown text={optionText(p.options, p.answer)} />}
                   {p.correct === true ? <span className="ok-word"> ✓ right</span> : p.correct === false ? <span className="bad"> ✗ not this time</span> : null}
                 </dd>
                 {p.explanation ? (
                   <>
                     <dt>Why</dt>
-                    <dd data-testid={`drill-why-${p.step}`}>{p.explanation}</dd>
+                    <dd data-testid={`drill-why-${p.step}`}>
+                      <InlineMarkdown text={p.explanation} />
+                    </dd>
                   </>
                 ) : null}
                 {p.expected !== null && p.correct !== true ? (
                   <>
                     <dt>Expected</dt>
                     <dd>
-                      {optionText(p.options, p.expected)}
-                      {p.explain[p.expected] ? <p className="small">{p.explain[p.expected]}</p> : null}
+                      <InlineMarkdown text={optionText(p.options, p.expected)} />
+                      {p.explain[p.expected] ? (
+                        <p className="small">
+                          <InlineMarkdown text={p.explain[p.expected] ?? ''} />
+                        </p>
+                      ) : null}
                     </dd>
                   </>
                 ) : null}
                 <dt>What happened</dt>
-                <dd>{p.outcome || '—'}</dd>
+                <dd>{p.outcome ? <InlineMarkdown text={p.outcome} /> : '—'}</dd>
               </dl>
             </li>
           ))}

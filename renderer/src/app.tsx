@@ -1,4 +1,7 @@
 import type { ComponentType } from 'react';
+import { ClassroomBar } from './components/classroom/classroom-bar.js';
+import { PresenterView } from './components/classroom/presenter-view.js';
+import { ViewerBanner } from './components/classroom/viewer-banner.js';
 import { ConceptsPanel } from './components/concepts/concepts-panel.js';
 import { ConnectionBanner } from './components/connection-banner.js';
 import { DrillWaitingBar } from './components/drills/drill-waiting-bar.js';
@@ -38,6 +41,7 @@ export function App() {
   return (
     <div className={`app${stale ? ' disconnected' : ''}`} data-testid="app" data-stale={stale}>
       <ConnectionBanner />
+      <ViewerBanner />
       <ReplayBanner />
       <LabHeader />
       <div className="navbar">
@@ -45,6 +49,7 @@ export function App() {
         <HeaderTools />
       </div>
       <DrillWaitingBar />
+      <ClassroomBar />
       <div className={`workspace${conceptsOpen ? ' with-concepts' : ''}`}>
         <main className="view" data-testid={`view-${view}`} id="view" aria-labelledby={`nav-${view}`}>
           <View />
@@ -53,6 +58,7 @@ export function App() {
       </div>
       <NodeActionsSheet />
       <HelpOverlay />
+      <PresenterView />
       <ToastStack />
     </div>
   );

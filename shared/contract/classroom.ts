@@ -22,6 +22,7 @@ export const OPERATOR: Caller = Object.freeze({ role: 'operator', id: 'operator'
 /** What a viewer may call: reads, and its vote. Everything else (every command that changes the lab) is refused. */
 export const VIEWER_COMMANDS: ReadonlySet<string> = new Set([
   'lab.state',
+  'node.logs',
   'fault.list',
   'drill.list',
   'drill.get',

@@ -120,13 +120,16 @@ test('a classroom viewer follows a drill: sees it live, votes, changes nothing',
           await page.screenshot({ path: join(shots, `classroom-${name}-${width}.png`), fullPage: false });
         }
       }
-      await teacher.locator('body').focus();
-      await teacher.keyboard.press('p');
-      await expect(teacher.getByTestId('presenter')).toBeVisible();
-      await teacher.screenshot({ path: join(shots, 'classroom-presenter-1440.png') });
-      await teacher.keyboard.press('p');
-      await expect(teacher.getByTestId('presenter')).toHaveCount(0);
     }
+
+    // The presenter view (P): the question waited on, in large type, with the class's tally; P again closes it.
+    await teacher.locator('body').focus();
+    await teacher.keyboard.press('p');
+    await expect(teacher.getByTestId('presenter-now')).toContainText('We kill a2');
+    await expect(teacher.getByTestId('presenter').getByTestId('classroom-tally')).toHaveAttribute('data-total', '1');
+    if (shots) await teacher.screenshot({ path: join(shots, 'classroom-presenter-1440.png') });
+    await teacher.keyboard.press('p');
+    await expect(teacher.getByTestId('presenter')).toHaveCount(0);
 
     // A call forced from the viewer's page (its cookie, its Origin) is refused, and the drill goes on waiting.
     const forced = await viewer.evaluate(async () => {

@@ -9,16 +9,17 @@ import { loadFleetFile, PlainNodeLauncher } from '../engine/fleet/index.js';
 import { issueLines } from '../engine/yaml-file.js';
 import { Lab } from '../engine/lab.js';
 import { parseFlags, parsePort, UsageError } from './args.js';
+import { ClassroomServer, classroomAddress } from './classroom.js';
 import { startWebHost, type WebHost } from './web-host.js';
 
-export const serveHelp = `Usage: firedrill serve [--port N] [--json] [--topology KIND | --fleet FILE [--allow-commands]] [--run-dir DIR]
+export const serveHelp = `Usage: firedrill serve [--port N] [--json] [--topology KIND | --fleet FILE [--allow-commands]] [--run-dir DIR] [--classroom [--classroom-host ADDR --yes]]
 
 Starts the lab (the engine, its fleet and the balancer in front of it) and the web host on
 127.0.0.1, and stays up until SIGINT or SIGTERM, when it stops every node before it exits.
 
   --port N             port of the web host (default 0: a free port)
   --balancer-port N    port of the balancer (default 0: a free port)
-  --json               print one JSON line {"url","port","token","runDir","balancerUrl","toxiproxyUrl"} instead of sentences
+  --json               print one JSON line {"url","port","token","runDir","balancerUrl","toxiproxyUrl"[,"classroom"]} instead of sentences
   --toxiproxy-port N   port of the Toxiproxy-compatible API (default 0: a free port; Toxiproxy's own is 8474)
   --toxiproxy-token    make the Toxiproxy API ask for the lab's token too (Authorization: Bearer TOKEN).
                        Off by default, as in Toxiproxy: any program on this machine may drive it
@@ -30,6 +31,13 @@ Starts the lab (the engine, its fleet and the balancer in front of it) and the w
   --run-dir DIR        where node data lives (default $FIREDRILL_RUN_DIR or ~/.firedrill/runs/<time>)
   --reports-dir DIR    the drill report history (default $FIREDRILL_REPORTS_DIR or ~/.firedrill/reports)
   --no-start           start the lab with the fleet stopped
+  --classroom          classroom mode: a second, read-only link (its own port and token) for up to 40
+                       viewers, who watch the lab and the drill live and may vote on predictions
+  --classroom-port N   port of the classroom's link (default 0: a free port)
+  --classroom-host ADDR  the interface the classroom listens on (default 127.0.0.1). Another address
+                       must be one of this machine's interfaces, and needs --yes: anyone on that network
+                       with the link can watch
+  --yes                confirm --classroom-host
   -h, --help           this help
 
 A fleet file's programs are listed on stderr, as a shell would read them, before anything starts.
@@ -101,6 +109,10 @@ const SERVE_FLAGS = {
   'run-dir': { type: 'string' },
   'reports-dir': { type: 'string' },
   'no-start': { type: 'boolean' },
+  classroom: { type: 'boolean' },
+  'classroom-host': { type: 'string' },
+  'classroom-port': { type: 'string' },
+  yes: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
@@ -112,6 +124,8 @@ interface ServeArgs {
   toxiproxyPort: number | undefined;
   topology: TopologyKind | undefined;
   fleet: FleetSpec | undefined;
+  /** --classroom: where its listener goes (the address checked against this machine's interfaces). */
+  classroom: { address: string; port: number | undefined } | undefined;
 }
 
 /** The lab and what serves it: the web host and the Toxiproxy API. */
@@ -120,6 +134,7 @@ interface Serving {
   web: WebHost;
   toxiproxyUrl: string;
   staticDir: string | undefined;
+  classroom: ClassroomServer;
 }
 
 export async function serve(argv: string[]): Promise<number> {
@@ -145,6 +160,7 @@ async function serveArgs(values: ServeArgs['values']): Promise<ServeArgs> {
     if (values.fleet !== undefined) throw new UsageError('--topology and --fleet: give one or the other');
     topology = kind.data;
   }
+  const classroom = classroomArgs(values);
   if (values['allow-commands'] && values.fleet === undefined) throw new UsageError('--allow-commands: only with --fleet FILE (a topology runs the bundled server only)');
   let fleet: FleetSpec | undefined;
   if (values.fleet !== undefined) {
@@ -156,11 +172,21 @@ async function serveArgs(values: ServeArgs['values']): Promise<ServeArgs> {
     }
     await admitFleetPrograms(values.fleet, fleet, values['allow-commands'] === true, { input: process.stdin, output: process.stderr });
   }
-  return { values, port, balancerPort, toxiproxyPort, topology, fleet };
+  return { values, port, balancerPort, toxiproxyPort, topology, fleet, classroom };
+}
+
+/** --classroom and its flags, checked before anything starts: another interface than loopback must be this machine's and confirmed. */
+function classroomArgs(values: ServeArgs['values']): ServeArgs['classroom'] {
+  const port = parsePort(values['classroom-port'], '--classroom-port');
+  if (!values.classroom) {
+    if (values['classroom-host'] !== undefined || port !== undefined) throw new UsageError(`${values['classroom-host'] !== undefined ? '--classroom-host' : '--classroom-port'}: only with --classroom`);
+    return undefined;
+  }
+  return { address: classroomAddress(values['classroom-host'], values.yes === true), port };
 }
 
 /** Starts the lab, its Toxiproxy API and the web host; a port that cannot be had is a UsageError, with the lab disposed. */
-async function startServing({ values, port, balancerPort, toxiproxyPort, topology, fleet }: ServeArgs): Promise<Serving> {
+async function startServing({ values, port, balancerPort, toxiproxyPort, topology, fleet, classroom: classroomArgs }: ServeArgs): Promise<Serving> {
   let lab: Lab;
   try {
     lab = await Lab.create({
@@ -187,19 +213,32 @@ async function startServing({ values, port, balancerPort, toxiproxyPort, topolog
     await lab.dispose();
     throw portProblem(error, '--port', port) ?? error;
   });
-  return { lab, web, toxiproxyUrl, staticDir };
+  // The app's switch (classroom.start) reaches this through the lab's capability; --classroom starts it now.
+  const classroom = new ClassroomServer({ host: lab.host, staticDir });
+  lab.classroom.provide(classroom);
+  if (classroomArgs) {
+    await classroom.listen(classroomArgs.address, classroomArgs.port ?? 0).catch(async (error: unknown) => {
+      await web.close();
+      await lab.dispose();
+      throw portProblem(error, '--classroom-port', classroomArgs.port) ?? error;
+    });
+  }
+  return { lab, web, toxiproxyUrl, staticDir, classroom };
 }
 
 /** Where the lab is: sentences, or one JSON line with --json; faults an earlier run left behind, on stderr. */
-function printAddresses({ values }: ServeArgs, { lab, web, toxiproxyUrl, staticDir }: Serving): void {
+function printAddresses({ values }: ServeArgs, { lab, web, toxiproxyUrl, staticDir, classroom }: Serving): void {
   if (lab.journalRecovery.length > 0) {
     process.stderr.write(`Faults an earlier run of this lab left behind, now taken back:\n${lab.journalRecovery.map((l) => `  ${l}`).join('\n')}\n`);
   }
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ url: web.url, port: web.port, token: web.token, runDir: lab.runDir, balancerUrl: lab.balancerUrl, toxiproxyUrl })}\n`);
+    const link = classroom.link();
+    process.stdout.write(`${JSON.stringify({ url: web.url, port: web.port, token: web.token, runDir: lab.runDir, balancerUrl: lab.balancerUrl, toxiproxyUrl, ...(link ? { classroom: link } : {}) })}\n`);
     return;
   }
   process.stdout.write(`Firedrill lab at ${web.url}\n`);
+  const link = classroom.link();
+  if (link) process.stdout.write(`Classroom (read-only, up to 40 viewers) at ${link.url}\n`);
   const stateless = lab.snapshot().nodes.every((n) => n.role === 'stateless');
   process.stdout.write(`Balancer at ${lab.balancerUrl} (try: curl ${stateless ? '' : '-X PUT -d hello '}${lab.balancerUrl}/kv/greeting)\n`);
   process.stdout.write(`Toxiproxy API at ${toxiproxyUrl}${values['toxiproxy-token'] ? ' (Authorization: Bearer TOKEN, the token in the lab URL)' : ''} (try: curl ${toxiproxyUrl}/proxies)\n`);
@@ -207,7 +246,7 @@ function printAddresses({ values }: ServeArgs, { lab, web, toxiproxyUrl, staticD
 }
 
 /** Serves until SIGINT or SIGTERM, then closes the web host and disposes of the lab (exit 0); a second signal exits at once (130). */
-function untilSignal({ lab, web }: Serving): Promise<number> {
+function untilSignal({ lab, web, classroom }: Serving): Promise<number> {
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals): void => {
@@ -217,6 +256,7 @@ function untilSignal({ lab, web }: Serving): Promise<number> {
       }
       stopping = true;
       void (async () => {
+        await classroom.stop();
         await web.close();
         await lab.dispose();
         resolve(0);

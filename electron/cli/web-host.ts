@@ -4,10 +4,15 @@ import { stat } from 'node:fs/promises';
 import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type ServerOptions } from 'ws';
 import { listenOnLoopback } from '../engine/listen-loopback.js';
 import {
   ContractError,
+  MAX_VIEWERS,
+  OPERATOR,
+  type Caller,
+  type CallerRole,
   fromWebSocket,
   httpStatusFor,
   toErrorBody,
@@ -50,6 +55,10 @@ export interface WebHostOptions {
   requestTimeoutMs?: number;
   /** Per WebSocket connection (default the contract's DEFAULT_CONNECTION_LIMITS). */
   connectionLimits?: Partial<ConnectionLimits>;
+  /** Whose face this is: the operator's (default), or a classroom's read-only one, whose every client is a viewer (at most MAX_VIEWERS at once). */
+  role?: CallerRole;
+  /** The interface address to listen on (default 127.0.0.1). Another one only for a classroom, checked by its caller (serve's --classroom-host). */
+  address?: string;
 }
 
 export interface WebHost {
@@ -57,6 +66,8 @@ export interface WebHost {
   readonly token: string;
   /** The URL to open once: it trades `?token=` for a cookie and drops the token from the address bar. */
   readonly url: string;
+  /** The address it listens on. */
+  readonly address: string;
   /** Bytes queued for each WebSocket client and not yet read by it. */
   clientBacklogs(): number[];
   close(): Promise<void>;
@@ -71,7 +82,8 @@ type Credential = 'header' | 'query' | 'cookie';
  * No request, however malformed, gets a 5xx or takes the host down: each is answered with a 4xx naming what is wrong.
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
-  const gate = new LabGate(options.token ?? randomBytes(24).toString('base64url'));
+  const address = options.address ?? '127.0.0.1';
+  const gate = new LabGate(options.token ?? randomBytes(24).toString('base64url'), options.role ?? 'operator', address);
   const requestTimeout = options.requestTimeoutMs ?? 10_000;
   const server = createServer({
     requestTimeout,
@@ -98,12 +110,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
   sockets.on('error', ignore);
 
-  const port = await listenOnLoopback(server, options.port ?? 0);
+  const port = address === '127.0.0.1' ? await listenOnLoopback(server, options.port ?? 0) : await listenOn(server, options.port ?? 0, address);
   gate.listening(port);
   return {
     port,
+    address,
     token: gate.token,
-    url: `http://127.0.0.1:${port}/?token=${gate.token}`,
+    url: `http://${hostName(address)}:${port}/?token=${gate.token}`,
     clientBacklogs: () => [...sockets.clients].map((client) => client.bufferedAmount),
     close: () => closeServer(server, sockets),
   };
@@ -113,18 +126,39 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 class LabGate {
   private port = 0;
   private cookieName = 'firedrill-token';
+  private viewerCookieName = 'firedrill-viewer';
 
-  constructor(readonly token: string) {}
+  constructor(
+    readonly token: string,
+    readonly role: CallerRole,
+    private readonly address: string,
+  ) {}
 
   listening(port: number): void {
     this.port = port;
     // Cookies ignore ports: two labs on 127.0.0.1 each need their own.
     this.cookieName = `firedrill-token-${port}`;
+    this.viewerCookieName = `firedrill-viewer-${port}`;
+  }
+
+  /**
+   * Who a request that passed `refuse` comes from: the operator, or a viewer named by the id its page was given
+   * with its cookie (so a reload keeps its vote); a client without one gets `fallback` (a WebSocket: one per connection).
+   */
+  caller(req: IncomingMessage, fallback: string): Caller {
+    if (this.role === 'operator') return OPERATOR;
+    const id = cookieValue(req.headers.cookie, this.viewerCookieName);
+    return { role: 'viewer', id: id !== undefined && /^[A-Za-z0-9_-]{8,64}$/.test(id) ? id : fallback };
+  }
+
+  private allowedHosts(): string[] {
+    const loopback = [`127.0.0.1:${this.port}`, `localhost:${this.port}`];
+    return this.address === '127.0.0.1' ? loopback : [`${hostName(this.address)}:${this.port}`];
   }
 
   /** Host/Origin/token checks shared by HTTP and the WebSocket upgrade; returns the refusal, if any. */
   refuse(req: IncomingMessage, url: URL, needsToken: boolean, upgrade = false): ContractErrorBody | undefined {
-    const allowedHosts = [`127.0.0.1:${this.port}`, `localhost:${this.port}`];
+    const allowedHosts = this.allowedHosts();
     if (!allowedHosts.includes(req.headers.host ?? '')) return { code: 'forbidden', message: `Host "${req.headers.host ?? ''}" is not this lab`, field: 'host' };
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedHosts.map((h) => `http://${h}`).includes(origin)) return { code: 'forbidden', message: `Origin "${origin}" is not this lab`, field: 'origin' };
@@ -139,17 +173,22 @@ class LabGate {
   }
 
   /** `GET /?token=T` → 303 to `/` with the token in an HttpOnly cookie: it leaves the address bar and the history. */
-  tradeTokenForCookie(res: ServerResponse, url: URL): void {
+  tradeTokenForCookie(req: IncomingMessage, res: ServerResponse, url: URL): void {
     if (!tokenMatches(url.searchParams.get('token') ?? '', this.token)) {
       return sendError(res, 401, { code: 'unauthorized', message: 'wrong token: open the URL `firedrill serve` printed', field: 'token' });
     }
     url.searchParams.delete('token');
     // One leading slash, so the redirect never leaves this host (`//evil.example` would).
     const location = `/${url.pathname.replace(/^\/+/, '')}${url.search}`;
+    // No Secure: this is http on 127.0.0.1. SameSite=Strict and the Host/Origin checks keep other sites out.
+    const cookies = [`${this.cookieName}=${this.token}; HttpOnly; SameSite=Strict; Path=/`];
+    // A viewer's page is named once, so its vote is one vote however often it reloads.
+    if (this.role === 'viewer' && cookieValue(req.headers.cookie, this.viewerCookieName) === undefined) {
+      cookies.push(`${this.viewerCookieName}=${randomBytes(12).toString('base64url')}; HttpOnly; SameSite=Strict; Path=/`);
+    }
     res.writeHead(303, {
       location,
-      // No Secure: this is http on 127.0.0.1. SameSite=Strict and the Host/Origin checks keep other sites out.
-      'set-cookie': `${this.cookieName}=${this.token}; HttpOnly; SameSite=Strict; Path=/`,
+      'set-cookie': cookies,
       'cache-control': 'no-store',
       'referrer-policy': 'no-referrer',
       'content-length': 0,
@@ -168,6 +207,7 @@ async function handleRequest(options: WebHostOptions, gate: LabGate, req: Incomi
   const method = req.method ?? 'GET';
   const reading = method === 'GET' || method === 'HEAD';
 
+  const caller = gate.caller(req, `rest-${req.socket.remoteAddress ?? 'unknown'}`);
   if (url.pathname === '/metrics' && options.metrics) {
     if (!reading) return notAllowed(res, method, url.pathname, 'GET, HEAD');
     const { contentType, body } = await options.metrics();
@@ -177,24 +217,24 @@ async function handleRequest(options: WebHostOptions, gate: LabGate, req: Incomi
   }
   if (url.pathname === '/api/state') {
     if (!reading) return notAllowed(res, method, url.pathname, 'GET, HEAD');
-    return sendJson(res, 200, await options.host.call('lab.state', {}));
+    return sendJson(res, 200, await options.host.call('lab.state', {}, caller));
   }
-  if (url.pathname.startsWith('/api/commands/')) return runCommand(options.host, req, res, url.pathname);
+  if (url.pathname.startsWith('/api/commands/')) return runCommand(options.host, caller, req, res, url.pathname);
   if (isApi) return sendError(res, 404, { code: 'not-found', message: `no such endpoint: ${printable(url.pathname)}`, field: 'path' });
   if (!reading) return notAllowed(res, method, url.pathname, 'GET, HEAD');
-  if (url.searchParams.has('token')) return gate.tradeTokenForCookie(res, url);
+  if (url.searchParams.has('token')) return gate.tradeTokenForCookie(req, res, url);
   return serveStatic(res, options.staticDir, url.pathname);
 }
 
 /** `POST /api/commands/domain.verb` with the params as its JSON body: the command's result, or its error with the status it maps to. */
-async function runCommand(host: ContractHost, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+async function runCommand(host: ContractHost, caller: Caller, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
   const command = /^\/api\/commands\/([a-z]+\.[a-z-]+)$/.exec(pathname);
   if (!command) return sendError(res, 404, { code: 'unknown-command', message: `no such command: ${printable(pathname.slice(14))}`, field: 'name' });
   const method = req.method ?? 'GET';
   if (method !== 'POST') return notAllowed(res, method, pathname, 'POST');
   try {
     const body = await readJsonBody(req);
-    return sendJson(res, 200, await host.call(command[1] as string, body));
+    return sendJson(res, 200, await host.call(command[1] as string, body, caller));
   } catch (error) {
     const body = toErrorBody(error);
     if (error instanceof BodyTooLarge) return sendError(res, 413, body, { close: true });
@@ -211,20 +251,40 @@ function handleUpgrade(options: WebHostOptions, gate: LabGate, sockets: WebSocke
   if (url === null) refusal = { code: 'invalid-params', message: 'not a request target', field: 'path' };
   else if (url.pathname !== '/api/events') refusal = { code: 'not-found', message: 'not found', field: 'path' };
   else refusal = gate.refuse(req, url, true, true);
-  if (!refusal && sockets.clients.size >= MAX_WEBSOCKETS) {
-    refusal = { code: 'limit-exceeded', message: `at most ${MAX_WEBSOCKETS} WebSocket clients at once`, field: 'connections' };
+  const viewers = gate.role === 'viewer';
+  if (!refusal && sockets.clients.size >= (viewers ? MAX_VIEWERS : MAX_WEBSOCKETS)) {
+    refusal = viewers
+      ? { code: 'limit-exceeded', message: `this classroom is full: at most ${MAX_VIEWERS} viewers at once`, field: 'connections' }
+      : { code: 'limit-exceeded', message: `at most ${MAX_WEBSOCKETS} WebSocket clients at once`, field: 'connections' };
   }
   if (refusal) return abortUpgrade(socket, httpStatusFor(refusal.code), refusal);
   sockets.handleUpgrade(req, socket, head, (ws) => {
     // A malformed frame (unmasked, RSV bits, a reserved opcode, bad UTF-8, a bad close code, over 1 MiB) is an
     // 'error' on this socket; ws has already sent the close frame with its code (1002, 1007, 1009), so nothing is left to do.
     ws.on('error', ignore);
-    const end = options.host.connect(fromWebSocket(ws as unknown as WebSocketLike), options.connectionLimits);
+    const caller = gate.caller(req, `ws-${randomBytes(9).toString('base64url')}`);
+    const end = options.host.connect(fromWebSocket(ws as unknown as WebSocketLike), options.connectionLimits, caller);
     ws.once('close', end);
   });
 }
 
 function ignore(): void {}
+
+/** An address as it is written in a URL and a Host header (an IPv6 one in brackets). */
+export function hostName(address: string): string {
+  return address.includes(':') ? `[${address}]` : address;
+}
+
+/** Listens on one interface address (a classroom's, checked by serve against this machine's interfaces). */
+function listenOn(server: Server, port: number, address: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, address, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
 
 class BodyTooLarge extends ContractError {}
 

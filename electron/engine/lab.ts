@@ -27,6 +27,7 @@ import { ReportStore, defaultReportsDir } from './report-store/report-store.js';
 import { LabRecording } from './recording/lab-recording.js';
 import { recordingCommands } from './recording/recording-commands.js';
 import { drillCommands } from './lab/commands/drill-commands.js';
+import { ClassroomSlot, classroomCommands } from './lab/commands/classroom-commands.js';
 import { faultCommands } from './lab/commands/fault-commands.js';
 import { fleetCommands, nodeCommands } from './lab/commands/fleet-commands.js';
 import { trafficCommands } from './lab/commands/traffic-commands.js';
@@ -70,6 +71,8 @@ export class Lab {
   readonly drills: DrillService;
   /** Everything the lab emits, with keyframes: the last 30 minutes, and each drill run whole for its report. */
   readonly recording: LabRecording;
+  /** Classroom mode's switch: the web host's layer provides the viewers' listener (`classroom.provide(control)`). */
+  readonly classroom = new ClassroomSlot();
 
   private constructor(
     readonly runDir: string,
@@ -253,6 +256,7 @@ export class Lab {
       ...faultCommands({ faults: this.faults, toxiproxyApi: () => this.toxiproxy.api }),
       ...drillCommands(this.drills, this.reports),
       ...recordingCommands(this.recording, this.reports),
+      ...classroomCommands(this.classroom),
     };
   }
 }

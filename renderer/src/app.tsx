@@ -1,4 +1,7 @@
 import type { ComponentType } from 'react';
+import { ClassroomBar } from './components/classroom/classroom-bar.js';
+import { PresenterView } from './components/classroom/presenter-view.js';
+import { ViewerBanner } from './components/classroom/viewer-banner.js';
 import { ConceptsPanel } from './components/concepts/concepts-panel.js';
 import { ConceptsSlideOut, useConceptsBeside } from './components/concepts/concepts-slide-out.js';
 import { ConnectionBanner } from './components/connection-banner.js';
@@ -38,9 +41,11 @@ export function App() {
   return (
     <div className={`app${stale ? ' disconnected' : ''}`} data-testid="app" data-stale={stale}>
       <ConnectionBanner />
+      <ViewerBanner />
       <ReplayBanner />
       <LabHeader />
       <DrillWaitingBar />
+      <ClassroomBar />
       <div className={`workspace${conceptsOpen ? ' with-concepts' : ''}`}>
         <main className="view" data-testid={`view-${view}`} id="view" aria-labelledby={`nav-${view}`}>
           <View />
@@ -50,6 +55,7 @@ export function App() {
       <ConceptsSlideOut />
       <NodeActionsSheet />
       <HelpOverlay />
+      <PresenterView />
       <ToastStack />
     </div>
   );

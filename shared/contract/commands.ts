@@ -27,6 +27,7 @@ import { DrillSpec } from '../drill/schema.js';
 import { ReportComparison } from '../report/compare.js';
 import { DrillReport, ReportSummary } from '../report/model.js';
 import { Recording, RecordingInfo, RecordingRange } from '../replay/recording.js';
+import { ClassroomStatus } from './classroom.js';
 
 const RunId = z.string().min(1).max(200);
 /** Over the contract a report is named by its id in the lab's history, never by a path (the CLI reads paths itself). */
@@ -182,6 +183,11 @@ export const commands = {
     result: DrillRunStatus,
     summary: 'Answer the prediction the drill waits on (option), or say a manual action is done (perform: true lets the lab do it).',
   },
+  'drill.vote': {
+    params: z.object({ runId: RunId, step: z.number().int().min(0), option: z.number().int().min(0) }).strict(),
+    result: z.object({ step: z.number().int(), option: z.number().int() }),
+    summary: "A classroom viewer's answer to the prediction the drill waits on: one vote per viewer (a new one replaces it); the tally is in the prediction's `tally`.",
+  },
   'drill.status': {
     params: z.object({}).strict(),
     result: z.object({ run: DrillRunStatus.nullable() }),
@@ -221,6 +227,21 @@ export const commands = {
     params: z.object({ id: ReportRef, from: z.number().optional(), to: z.number().optional() }).strict(),
     result: z.object({ recording: Recording.nullable() }),
     summary: "A drill report's recording, from the run's start to its verdict (or the stretch from..to); null for a report written without one.",
+  },
+  'classroom.status': {
+    params: z.object({}).strict(),
+    result: ClassroomStatus,
+    summary: "Classroom mode: the caller's role, whether the read-only viewers' link is on, the link (for the teacher) and how many viewers watch.",
+  },
+  'classroom.start': {
+    params: z.object({}).strict(),
+    result: ClassroomStatus,
+    summary: 'Turn classroom mode on: a read-only link with its own token on 127.0.0.1 (another interface only with `firedrill serve --classroom-host ADDR --yes`).',
+  },
+  'classroom.stop': {
+    params: z.object({}).strict(),
+    result: ClassroomStatus,
+    summary: 'Turn classroom mode off: every viewer is disconnected and the link stops working.',
   },
 } as const;
 

@@ -12,6 +12,7 @@ import {
   type ParsedParams,
 } from './commands.js';
 import { ContractError, fieldPath, fromZodError, parseOrThrow, toErrorBody } from './errors.js';
+import { OPERATOR, VIEWER_COMMANDS, viewerRefusal, type Caller } from './classroom.js';
 import type { Transport, Unsubscribe } from './transport.js';
 
 /**
@@ -19,7 +20,7 @@ import type { Transport, Unsubscribe } from './transport.js';
  * (defaults filled in; `fault.inject`'s a FaultSpec), never raw input: it and what it calls parse nothing again.
  */
 export type CommandHandlers = {
-  [K in CommandName]: (params: ParsedParams<K>) => Promise<CommandResult<K>> | CommandResult<K>;
+  [K in CommandName]: (params: ParsedParams<K>, caller: Caller) => Promise<CommandResult<K>> | CommandResult<K>;
 };
 
 /** What one connection may hold, so that no client can grow the engine's memory or work without bound. */
@@ -71,15 +72,17 @@ export class ContractHost {
   /**
    * Runs one command from untrusted input, whoever sends it (a transport, the CLI, a drill, the Toxiproxy API):
    * its params are parsed here, once (parseParams); throws a ContractError naming the bad field.
+   * A classroom viewer (`caller.role === 'viewer'`) may call VIEWER_COMMANDS only: anything else is refused (forbidden) before its params are read.
    */
-  async call(name: string, rawParams: unknown): Promise<unknown> {
+  async call(name: string, rawParams: unknown, caller: Caller = OPERATOR): Promise<unknown> {
     if (!isCommandName(name)) {
       throw new ContractError({ code: 'unknown-command', message: `unknown command "${name}"`, field: 'name' });
     }
-    const handler = this.handlers[name] as (params: unknown) => Promise<unknown> | unknown;
+    if (caller.role !== 'operator' && !VIEWER_COMMANDS.has(name)) throw viewerRefusal(name);
+    const handler = this.handlers[name] as (params: unknown, caller: Caller) => Promise<unknown> | unknown;
     const params = parseParams(name, rawParams);
     const at = (this.options.now ?? Date.now)();
-    const result = await handler(params);
+    const result = await handler(params, caller);
     if (this.done.size > 0) this.tell({ name, params, at } as CommandDone);
     return result;
   }
@@ -108,9 +111,9 @@ export class ContractHost {
     return this.call(name, params) as Promise<CommandResult<K>>;
   }
 
-  /** Serves one connection until it closes, within `limits`; returns a function that ends it. */
-  connect(transport: Transport, limits: Partial<ConnectionLimits> = {}): Unsubscribe {
-    const connection = new HostConnection(transport, { ...DEFAULT_CONNECTION_LIMITS, ...limits }, (name, params) => this.call(name, params), (end) => this.connections.delete(end));
+  /** Serves one connection until it closes, within `limits`, every request in it made as `caller`; returns a function that ends it. */
+  connect(transport: Transport, limits: Partial<ConnectionLimits> = {}, caller: Caller = OPERATOR): Unsubscribe {
+    const connection = new HostConnection(transport, { ...DEFAULT_CONNECTION_LIMITS, ...limits }, (name, params) => this.call(name, params, caller), (end) => this.connections.delete(end));
     connection.start(this.eventSource);
     this.connections.add(connection.end);
     return connection.end;

@@ -8,3 +8,4 @@ export * from './websocket-transport.js';
 export * from './host.js';
 export * from './client.js';
 export * from './bridge.js';
+export * from './classroom.js';

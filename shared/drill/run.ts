@@ -76,6 +76,8 @@ export const PredictionRecord = z.object({
   explain: z.array(z.string()).default([]),
   /** The explanation of the option answered; null when unanswered or not explained. */
   explanation: z.string().nullable().default(null),
+  /** Classroom viewers' votes, per option (parallel to `options`); absent when nobody in a classroom voted. */
+  tally: z.array(z.number().int().min(0)).optional(),
 });
 export type PredictionRecord = z.infer<typeof PredictionRecord>;
 

@@ -355,7 +355,9 @@ function predictionsSection(report: DrillReport): string {
       })
       .join('')}</ol>`;
     const correct = prediction.correct === null ? '<span class="v v-pending">unanswered</span>' : prediction.correct ? '<span class="v v-pass">right</span>' : '<span class="v v-fail">wrong</span>';
-    return [e(prediction.question), options, e(optionText(prediction.options, prediction.answer)), correct, e(prediction.outcome)];
+    // A classroom's votes, beside the teacher's answer.
+    const votes = prediction.tally ? `<br><span class="muted">class votes: ${e(prediction.options.map((option, index) => `${option} ${prediction.tally?.[index] ?? 0}`).join(' · '))}</span>` : '';
+    return [e(prediction.question), options, `${e(optionText(prediction.options, prediction.answer))}${votes}`, correct, e(prediction.outcome)];
   });
   return section('predictions', 'Predictions and what happened', htmlTable(['question', 'options', 'answered', 'right?', 'what happened'], rows));
 }

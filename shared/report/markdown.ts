@@ -151,7 +151,7 @@ export function renderMarkdown(report: DrillReport): string {
         report.predictions.map((prediction) => [
           mdText(prediction.question),
           mdText(optionText(prediction.options, prediction.expected)),
-          mdText(optionText(prediction.options, prediction.answer)),
+          mdText(`${optionText(prediction.options, prediction.answer)}${prediction.tally ? ` (class: ${prediction.options.map((option, index) => `${option} ${prediction.tally?.[index] ?? 0}`).join(', ')})` : ''}`),
           prediction.correct === null ? 'unanswered' : prediction.correct ? 'yes' : 'no',
           mdText([prediction.outcome, prediction.explanation ? `Why: ${prediction.explanation}` : ''].filter(Boolean).join(' ')),
         ]),

@@ -25,12 +25,14 @@ export class LabProcess {
     readonly token: string,
     readonly runDir: string,
     private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
+    /** The classroom's read-only link, when started with `--classroom`. */
+    readonly classroom: { url: string; port: number; token: string; address: string } | null = null,
   ) {}
 
   /** Starts `serve --port 0 --json` and waits for its JSON line; the log goes to `logFile`; `env` adds to the lab's environment (e.g. FIREDRILL_REPORTS_DIR). */
-  static async start(logFile: string, { env = {} }: { env?: Record<string, string> } = {}): Promise<LabProcess> {
+  static async start(logFile: string, { env = {}, args = [] }: { env?: Record<string, string>; args?: string[] } = {}): Promise<LabProcess> {
     const runDir = await mkdtemp(join(tmpdir(), 'firedrill-e2e-'));
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--json'], {
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--json', ...args], {
       cwd: root,
       // FIREDRILL_CHECK_EVENTS: the engine checks every event it emits against the contract.
       env: { ...process.env, FIREDRILL_RUN_DIR: runDir, FIREDRILL_CHECK_EVENTS: '1', ...env },
@@ -60,8 +62,8 @@ export class LabProcess {
       throw error;
     });
     lines.on('line', (line) => log.write(`[stdout] ${line}\n`));
-    const { url, token } = JSON.parse(first) as { url: string; token: string };
-    return new LabProcess(child as ChildProcess & { pid: number }, url, token, runDir, exited);
+    const { url, token, classroom } = JSON.parse(first) as { url: string; token: string; classroom?: LabProcess['classroom'] };
+    return new LabProcess(child as ChildProcess & { pid: number }, url, token, runDir, exited, classroom ?? null);
   }
 
   get pid(): number {

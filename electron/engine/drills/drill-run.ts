@@ -135,6 +135,27 @@ export class DrillRun {
     this.operator.resolve(answer);
   }
 
+  /** Classroom votes on the prediction waited on now: voter -> option (a new vote replaces the voter's last). */
+  private votes: { step: number; byVoter: Map<string, number> } | null = null;
+
+  /** A classroom viewer's vote on the prediction the run waits on; the tally goes into that prediction's record. */
+  vote(voter: string, step: number, option: number): void {
+    const waiting = this.status.waitingFor;
+    if (!waiting || waiting.kind !== 'predict' || waiting.step !== step) {
+      throw new ContractError({ code: 'conflict', message: waiting?.kind === 'predict' ? `the drill asks for a prediction on step ${waiting.step}, not ${step}` : 'the drill is not asking for a prediction now', field: 'step' });
+    }
+    const count = waiting.options?.length ?? 0;
+    if (option >= count) throw new ContractError({ code: 'invalid-params', message: `vote with an option between 0 and ${count - 1}`, field: 'option' });
+    const prediction = this.status.predictions.find((p) => p.step === step);
+    if (!prediction) throw new ContractError({ code: 'conflict', message: `step ${step} has no prediction yet`, field: 'step' });
+    if (this.votes?.step !== step) this.votes = { step, byVoter: new Map() };
+    this.votes.byVoter.set(voter, option);
+    const tally = new Array<number>(count).fill(0);
+    for (const chosen of this.votes.byVoter.values()) tally[chosen] = (tally[chosen] ?? 0) + 1;
+    prediction.tally = tally;
+    this.changed();
+  }
+
   /** Runs the drill to its end; never throws (an error becomes the `error` verdict). */
   async run(): Promise<DrillRunOutcome> {
     const stops: Unsubscribe[] = [];

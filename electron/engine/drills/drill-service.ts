@@ -101,6 +101,12 @@ export class DrillService {
     return structuredClone(run.status);
   }
 
+  /** A classroom viewer's vote on the prediction the running drill waits on. */
+  vote(voter: string, params: { runId: string; step: number; option: number }): { step: number; option: number } {
+    this.running(params.runId).vote(voter, params.step, params.option);
+    return { step: params.step, option: params.option };
+  }
+
   status(): DrillRunStatus | null {
     return structuredClone(this.current?.run.status ?? this.last);
   }

@@ -1,4 +1,5 @@
 import { abortDrill, answerPrediction, completeAction, continueDrill, haltFaults, openReport, runChosenDrill, startTraffic, stopTraffic } from '../connection/lab-commands.js';
+import { closePresenter, isViewer, togglePresenter, useClassroom } from '../components/classroom/classroom-state.js';
 import { backToLive, stepBack, stepForward, togglePlay } from '../replay/replay-controller.js';
 import { isRunning } from '../store/drill-slice.js';
 import { isReplaying } from '../store/replay-slice.js';
@@ -36,10 +37,11 @@ function toggleTraffic(): void {
   else void startTraffic();
 }
 
-/** Closes the topmost overlay: help first, then a node's actions sheet, then the concepts slide-out. */
+/** Closes the topmost overlay: the presenter view, help, a node's actions sheet, then the concepts slide-out. */
 function closeOverlay(): void {
   const { ui } = useStore.getState();
-  if (ui.helpOpen) setHelpOpen(false);
+  if (useClassroom.getState().presenter) closePresenter();
+  else if (ui.helpOpen) setHelpOpen(false);
   else if (ui.actionsFor) openNodeActions(null);
   else if (ui.conceptsSlideOpen) setConceptsSlideOpen(false);
 }
@@ -88,6 +90,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: '1–8', label: 'Drills, while a prediction waits: answer it (the view keys are back once answered)', matches: answeringPrediction, run: (e) => void answerPrediction(Number(e.key) - 1), group: 'drill' },
   { keys: 'A', label: 'Drill: the manual action is done', matches: (e) => plain('a')(e) && drillWaitsFor('action'), run: () => void completeAction(false), group: 'drill' },
   { keys: 'P', label: 'Drill: let the lab do the manual action', matches: (e) => plain('p')(e) && drillWaitsFor('action'), run: () => void completeAction(true), group: 'drill' },
+  { keys: 'P', label: 'Presenter view: large type, the current step, the incident strip and replay (for a projector)', matches: plain('p'), run: togglePresenter },
   { keys: 'N', label: 'Drill: go on past a pause before a fault', matches: (e) => plain('n')(e) && drillWaitsFor('continue'), run: () => void continueDrill(), group: 'drill' },
   { keys: 'R', label: 'Drills: run the chosen drill', matches: (e) => plain('r')(e) && canRunChosenDrill(), run: () => void runChosenDrill(), group: 'drill' },
   { keys: 'O', label: 'Drills, after the verdict: open the report', matches: (e) => plain('o')(e) && shownReportId() !== null, run: openShownReport, group: 'drill' },
@@ -100,6 +103,9 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'Esc', label: 'Close the help, a node’s actions or the concepts slide-out', matches: plain('Escape'), run: closeOverlay, inFields: true },
 ];
 
+/** What a classroom viewer may not do from the keyboard either: act on the lab or the drill (the host refuses it too). */
+const actsOnLab = (s: Shortcut): boolean => s.group === 'drill' || s.keys === 'Shift+H' || s.keys === 'T';
+
 function typingIn(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   return target.isContentEditable || target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
@@ -110,7 +116,8 @@ export function listenForShortcuts(target: Window): () => void {
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.repeat) return;
     const typing = typingIn(event.target);
-    const shortcut = SHORTCUTS.find((s) => s.matches(event) && (!typing || s.inFields));
+    const viewer = isViewer();
+    const shortcut = SHORTCUTS.find((s) => s.matches(event) && (!typing || s.inFields) && !(viewer && actsOnLab(s)));
     if (!shortcut) return;
     event.preventDefault();
     shortcut.run(event);

@@ -1,3 +1,4 @@
+import { ClassroomSettings } from '../components/classroom/classroom-settings.js';
 import { BalancerSettings } from '../components/settings/balancer-settings.js';
 import { ToxiproxySettings } from '../components/settings/toxiproxy-settings.js';
 import { TopologySettings } from '../components/settings/topology-settings.js';
@@ -11,6 +12,7 @@ export function SettingsView() {
         <TopologySettings />
         <TrafficSettings />
         <ToxiproxySettings />
+        <ClassroomSettings />
       </div>
       <BalancerSettings />
     </div>

@@ -7,6 +7,7 @@ import {
   ContractError,
   ContractHost,
   Listeners,
+  OPERATOR,
   createMemoryTransportPair,
   type CommandHandlers,
   type CommandName,
@@ -77,7 +78,7 @@ function setup() {
     }),
     'fault.halt': vi.fn(() => ({ reverted: 0, ms: 0 })),
     'fault.list': vi.fn(() => ({ faults: [] })),
-    ...notInThisTest(['node.promote', 'drill.list', 'drill.get', 'drill.exportChaosMesh', 'drill.run', 'drill.abort', 'drill.answer', 'drill.status', 'report.list', 'report.open', 'report.compare', 'report.export', 'recording.info', 'recording.get', 'report.recording']),
+    ...notInThisTest(['node.promote', 'drill.list', 'drill.get', 'drill.exportChaosMesh', 'drill.run', 'drill.abort', 'drill.answer', 'drill.status', 'report.list', 'report.open', 'report.compare', 'report.export', 'recording.info', 'recording.get', 'report.recording', 'drill.vote', 'classroom.status', 'classroom.start', 'classroom.stop']),
   } satisfies CommandHandlers;
   const host = new ContractHost(handlers, (listener) => bus.add((name, payload) => listener(name, payload as never)));
   const [engineSide, uiSide] = createMemoryTransportPair();
@@ -90,7 +91,7 @@ describe('ContractHost', () => {
   it('answers a valid request with the handler result', async () => {
     const { client, handlers } = setup();
     await expect(client.request('node.restart', { id: 'n1' })).resolves.toEqual(node);
-    expect(handlers['node.restart']).toHaveBeenCalledWith({ id: 'n1' });
+    expect(handlers['node.restart']).toHaveBeenCalledWith({ id: 'n1' }, OPERATOR);
   });
 
   it('rejects bad params with an error naming the field, and never calls the handler', async () => {

@@ -2,6 +2,7 @@ import { app, BrowserWindow, dialog, nativeTheme, protocol, session, utilityProc
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FleetSpec } from '../../shared/contract/model.js';
+import { ClassroomServer } from '../cli/classroom.js';
 import { Lab } from '../engine/lab.js';
 import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, isAppPage, serveAppRequest } from './app-protocol.js';
 import { createFleetLauncher } from './fleet-launcher.js';
@@ -18,6 +19,8 @@ const RENDERER_DIR = join(here, '..', 'renderer');
 const DISPOSE_LIMIT_MS = 15_000;
 
 let lab: Lab | undefined;
+/** Classroom mode's listener for the current lab: Settings > Classroom starts it (loopback only); it stops with the lab. */
+let classroom: ClassroomServer | undefined;
 /** One for the app's life (labs come and go): the bundled server as utility processes, so RunAsNode can stay off. */
 let fleetLauncher: ReturnType<typeof createFleetLauncher> | undefined;
 let mainWindow: BrowserWindow | undefined;
@@ -87,7 +90,9 @@ function lockDown(): void {
 /** Stops the current lab within DISPOSE_LIMIT_MS (then gives up on it); afterwards there is none. */
 async function disposeLab(): Promise<void> {
   const current = lab;
+  const viewers = classroom;
   lab = undefined;
+  classroom = undefined;
   if (!current) return;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const limit = new Promise<void>((resolve) => {
@@ -97,7 +102,7 @@ async function disposeLab(): Promise<void> {
     }, DISPOSE_LIMIT_MS);
   });
   try {
-    await Promise.race([current.dispose(), limit]);
+    await Promise.race([Promise.all([viewers?.stop(), current.dispose()]), limit]);
   } catch (error) {
     console.error('firedrill: stopping the lab failed:', error);
   } finally {
@@ -109,7 +114,13 @@ function createLab(fleet?: FleetSpec): Promise<Lab> {
   const runDir = process.env.FIREDRILL_RUN_DIR;
   fleetLauncher ??= createFleetLauncher({ utilityProcess, app });
   // Toxiproxy's API on a free 127.0.0.1 port; Settings shows where.
-  return Lab.create({ ...(runDir ? { runDir } : {}), ...(fleet ? { fleet } : {}), printPdf: printHtmlToPdf, launcher: fleetLauncher, toxiproxy: {} });
+  const created = Lab.create({ ...(runDir ? { runDir } : {}), ...(fleet ? { fleet } : {}), printPdf: printHtmlToPdf, launcher: fleetLauncher, toxiproxy: {} });
+  return created.then((next) => {
+    // The viewers' link serves the same built renderer over HTTP, every client read-only (the window keeps IPC).
+    classroom = new ClassroomServer({ host: next.host, staticDir: RENDERER_DIR });
+    next.classroom.provide(classroom);
+    return next;
+  });
 }
 
 /**

@@ -11,7 +11,7 @@ import { describeProgram, describePrograms, fleetPrograms, refuseCommandNodes, s
 
 /** A host whose only live handler is fleet.start: any other call is a test mistake. */
 function hostWithFleetStart() {
-  const fleetStart = vi.fn(() => ({}));
+  const fleetStart = vi.fn((_params: unknown, _caller?: unknown) => ({}));
   const handlers = new Proxy({} as CommandHandlers, {
     get: (_target, name) => (name === 'fleet.start' ? fleetStart : () => Promise.reject(new Error(`${String(name)}: not in this test`))),
   });

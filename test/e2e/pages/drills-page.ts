@@ -55,10 +55,16 @@ export class DrillsPage {
 
   /** Waits until the drill asks something of the operator, or ends; says which. */
   async nextStop(timeoutMs: number): Promise<{ kind: 'predict' | 'action' | 'continue'; step: number } | 'verdict'> {
-    await expect(this.prompt().or(this.verdict())).toBeVisible({ timeout: timeoutMs });
-    if (await this.verdict().isVisible()) return 'verdict';
-    const kind = (await this.prompt().getAttribute('data-kind')) as 'predict' | 'action' | 'continue';
-    return { kind, step: Number(await this.prompt().getAttribute('data-step')) };
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await expect(this.prompt().or(this.verdict())).toBeVisible({ timeout: Math.max(1, deadline - Date.now()) });
+      if (await this.verdict().isVisible()) return 'verdict';
+      // Read in one go, briefly: the prompt may be gone by now (the drill saw the act itself and went on), then look again.
+      const seen = await this.prompt()
+        .evaluate((el) => ({ kind: el.getAttribute('data-kind'), step: el.getAttribute('data-step') }), undefined, { timeout: 1_000 })
+        .catch(() => null);
+      if (seen?.kind && seen.step) return { kind: seen.kind as 'predict' | 'action' | 'continue', step: Number(seen.step) };
+    }
   }
 
   /** Answers the waiting prediction with its option `n` (1-based) by the keyboard, as a presenter would. */

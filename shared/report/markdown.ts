@@ -27,17 +27,33 @@ export function mdTable(headers: ReadonlyArray<string>, rows: ReadonlyArray<Read
 }
 
 export function renderMarkdown(report: DrillReport): string {
-  const out: string[] = [];
-  const verdict = VERDICT_WORDS[report.verdict];
-  out.push(`# ${verdict}: ${mdText(report.drill.title)}`, '');
-  out.push(`**Verdict: ${verdict}** — ${mdText(report.reason)}`, '');
-  out.push(`> ${mdText(report.drill.summary)}`, '');
+  return [
+    ...headerSection(report),
+    ...trafficSection(report),
+    ...hypothesisSection(report),
+    ...expectationsSection(report),
+    ...incidentsSection(report),
+    ...predictionsSection(report),
+    ...faultsSection(report),
+    ...availabilitySection(report),
+    ...stepsSection(report),
+  ].join('\n');
+}
 
+/** The title, the verdict, the summary and the run's facts. */
+function headerSection(report: DrillReport): string[] {
+  const verdict = VERDICT_WORDS[report.verdict];
   const topology = report.topology
     ? `${report.topology.kind}${report.topology.kind === 'active-active' ? `, ${report.topology.nodes} nodes` : ''}${report.topology.kind === 'hot-standby' ? `, ${report.topology.replication} replication` : ''}`
     : 'fleet file';
   const env = report.environment;
-  out.push(
+  return [
+    `# ${verdict}: ${mdText(report.drill.title)}`,
+    '',
+    `**Verdict: ${verdict}** — ${mdText(report.reason)}`,
+    '',
+    `> ${mdText(report.drill.summary)}`,
+    '',
     mdTable(
       ['', ''],
       [
@@ -52,136 +68,120 @@ export function renderMarkdown(report: DrillReport): string {
       ],
     ),
     '',
-  );
+  ];
+}
 
+function trafficSection(report: DrillReport): string[] {
   const stats = report.traffic.stats;
-  out.push('## Traffic', '');
-  if (stats) {
-    out.push(
-      mdTable(
-        ['sent', 'failed', 'error rate', 'retried', 'dropped', 'p50', 'p99', 'max'],
-        [[formatCount(stats.sent), formatCount(stats.failed), formatPercent(errorRateOf(stats), 3), formatCount(stats.retried), formatCount(stats.dropped), formatMs(stats.latency.p50), formatMs(stats.latency.p99), formatMs(stats.latency.max)]],
-        [0, 1, 2, 3, 4, 5, 6, 7],
-      ),
-      '',
-    );
-  } else out.push('No traffic ran.', '');
+  if (!stats) return ['## Traffic', '', 'No traffic ran.', ''];
+  return [
+    '## Traffic',
+    '',
+    mdTable(
+      ['sent', 'failed', 'error rate', 'retried', 'dropped', 'p50', 'p99', 'max'],
+      [[formatCount(stats.sent), formatCount(stats.failed), formatPercent(errorRateOf(stats), 3), formatCount(stats.retried), formatCount(stats.dropped), formatMs(stats.latency.p50), formatMs(stats.latency.p99), formatMs(stats.latency.max)]],
+      [0, 1, 2, 3, 4, 5, 6, 7],
+    ),
+    '',
+  ];
+}
 
-  out.push('## Hypothesis', '');
-  if (report.hypothesis.length > 0) {
-    out.push(
-      mdTable(
-        ['bound', 'limit', 'worst', 'verdict', 'detail'],
-        report.hypothesis.map((check) => [
-          HYPOTHESIS_LABELS[check.name],
-          `≤ ${hypothesisValue(check.name, check.limit)}`,
-          hypothesisValue(check.name, check.worst),
-          `**${check.verdict}**`,
-          mdText(check.detail),
-        ]),
-        [1, 2],
-      ),
-      '',
-    );
-  } else out.push('The drill states no hypothesis.', '');
+function hypothesisSection(report: DrillReport): string[] {
+  if (report.hypothesis.length === 0) return ['## Hypothesis', '', 'The drill states no hypothesis.', ''];
+  const rows = report.hypothesis.map((check) => [
+    HYPOTHESIS_LABELS[check.name],
+    `≤ ${hypothesisValue(check.name, check.limit)}`,
+    hypothesisValue(check.name, check.worst),
+    `**${check.verdict}**`,
+    mdText(check.detail),
+  ]);
+  return ['## Hypothesis', '', mdTable(['bound', 'limit', 'worst', 'verdict', 'detail'], rows, [1, 2]), ''];
+}
 
-  out.push('## Expectations', '');
-  if (report.expectations.length > 0) {
-    out.push(
-      mdTable(
-        ['step', 'expectation', 'verdict', 'observed', 'detail'],
-        report.expectations.map((expectation) => [
-          String(expectation.step + 1),
-          mdText(expectation.description),
-          `**${expectation.verdict}**`,
-          formatValue(expectation.observed, expectation.unit),
-          mdText(expectation.detail),
-        ]),
-        [0, 3],
-      ),
-      '',
-    );
-  } else out.push('The drill has no expect step.', '');
+function expectationsSection(report: DrillReport): string[] {
+  if (report.expectations.length === 0) return ['## Expectations', '', 'The drill has no expect step.', ''];
+  const rows = report.expectations.map((expectation) => [
+    String(expectation.step + 1),
+    mdText(expectation.description),
+    `**${expectation.verdict}**`,
+    formatValue(expectation.observed, expectation.unit),
+    mdText(expectation.detail),
+  ]);
+  return ['## Expectations', '', mdTable(['step', 'expectation', 'verdict', 'observed', 'detail'], rows, [0, 3]), ''];
+}
 
-  out.push('## Incidents', '');
-  if (report.incidents.length > 0) {
-    const summary = incidentStats(report.incidents);
-    out.push(
-      mdTable(
-        ['incident', 'node', 'cause', 'detected via', 'MTTD', 'MTTR', 'lost', 'stale', 'stages'],
-        report.incidents.map((incident) => [
-          mdText(incident.id),
-          mdText(incident.nodeId),
-          mdText(incident.cause),
-          incident.detectedVia ?? '—',
-          formatMs(incident.mttdMs),
-          incident.open ? 'open' : formatMs(incident.mttrMs),
-          formatCount(incident.lostWrites),
-          formatCount(incident.staleWrites),
-          stagesOf(incident)
-            .map((point) => `${STAGE_LABELS[point.stage]} ${formatAfter(point.sinceStartMs)}`)
-            .join(' → '),
-        ]),
-        [4, 5, 6, 7],
-      ),
-      '',
-      `MTTD mean ${formatMs(summary.mttd.mean)}, max ${formatMs(summary.mttd.max)} · MTTR mean ${formatMs(summary.mttr.mean)}, max ${formatMs(summary.mttr.max)}`,
-      '',
-    );
-    const split = report.incidents.filter((incident) => incident.mttrSplit);
-    if (split.length > 0) {
-      out.push(
-        'MTTR split:',
-        '',
-        ...split.map((incident) => `- ${mdText(incident.id)} on ${mdText(incident.nodeId)}: ${formatMs(incident.mttrMs)} = ${formatMttrSplit(incident.mttrSplit!)}; the system's part: **${formatMs(systemMttr(incident.mttrSplit!))}**`),
-        '',
-        mdText(MTTR_SPLIT_EXPLANATION),
-        '',
-      );
-    }
-  } else out.push('No incident: nothing failed.', '');
+/** The incidents (stages, MTTD, MTTR and its split) and the write ledger's account. */
+function incidentsSection(report: DrillReport): string[] {
   const ledger = report.ledger;
-  out.push(`Write ledger: ${formatCount(ledger.acked)} acknowledged writes, ${formatCount(ledger.checked)} checked, **${formatCount(ledger.lost)} lost**, ${formatCount(ledger.stale)} stale (${ledger.verdict}).`, '');
+  const ledgerLine = `Write ledger: ${formatCount(ledger.acked)} acknowledged writes, ${formatCount(ledger.checked)} checked, **${formatCount(ledger.lost)} lost**, ${formatCount(ledger.stale)} stale (${ledger.verdict}).`;
+  if (report.incidents.length === 0) return ['## Incidents', '', 'No incident: nothing failed.', '', ledgerLine, ''];
+  const summary = incidentStats(report.incidents);
+  const rows = report.incidents.map((incident) => [
+    mdText(incident.id),
+    mdText(incident.nodeId),
+    mdText(incident.cause),
+    incident.detectedVia ?? '—',
+    formatMs(incident.mttdMs),
+    incident.open ? 'open' : formatMs(incident.mttrMs),
+    formatCount(incident.lostWrites),
+    formatCount(incident.staleWrites),
+    stagesOf(incident)
+      .map((point) => `${STAGE_LABELS[point.stage]} ${formatAfter(point.sinceStartMs)}`)
+      .join(' → '),
+  ]);
+  return [
+    '## Incidents',
+    '',
+    mdTable(['incident', 'node', 'cause', 'detected via', 'MTTD', 'MTTR', 'lost', 'stale', 'stages'], rows, [4, 5, 6, 7]),
+    '',
+    `MTTD mean ${formatMs(summary.mttd.mean)}, max ${formatMs(summary.mttd.max)} · MTTR mean ${formatMs(summary.mttr.mean)}, max ${formatMs(summary.mttr.max)}`,
+    '',
+    ...mttrSplitLines(report),
+    ledgerLine,
+    '',
+  ];
+}
 
-  if (report.predictions.length > 0) {
-    out.push('## Predictions', '');
-    out.push(
-      mdTable(
-        ['question', 'expected', 'answered', 'right?', 'what happened'],
-        report.predictions.map((prediction) => [
-          mdText(prediction.question),
-          mdText(optionText(prediction.options, prediction.expected)),
-          mdText(`${optionText(prediction.options, prediction.answer)}${prediction.tally ? ` (class: ${prediction.options.map((option, index) => `${option} ${prediction.tally?.[index] ?? 0}`).join(', ')})` : ''}`),
-          prediction.correct === null ? 'unanswered' : prediction.correct ? 'yes' : 'no',
-          mdText([prediction.outcome, prediction.explanation ? `Why: ${prediction.explanation}` : ''].filter(Boolean).join(' ')),
-        ]),
-      ),
-      '',
-    );
-  }
+function mttrSplitLines(report: DrillReport): string[] {
+  const split = report.incidents.filter((incident) => incident.mttrSplit);
+  if (split.length === 0) return [];
+  return [
+    'MTTR split:',
+    '',
+    ...split.map((incident) => `- ${mdText(incident.id)} on ${mdText(incident.nodeId)}: ${formatMs(incident.mttrMs)} = ${formatMttrSplit(incident.mttrSplit!)}; the system's part: **${formatMs(systemMttr(incident.mttrSplit!))}**`),
+    '',
+    mdText(MTTR_SPLIT_EXPLANATION),
+    '',
+  ];
+}
 
-  if (report.faults.length > 0) {
-    out.push('## Faults', '');
-    out.push(
-      mdTable(
-        ['fault', 'from', 'to', 'status'],
-        report.faults.map((fault) => [mdText(faultLabel(fault)), formatAt(fault.startMs), fault.endMs === null ? '—' : formatAt(fault.endMs), mdText(fault.status)]),
-        [1, 2],
-      ),
-      '',
-    );
-  }
+function predictionsSection(report: DrillReport): string[] {
+  if (report.predictions.length === 0) return [];
+  const rows = report.predictions.map((prediction) => [
+    mdText(prediction.question),
+    mdText(optionText(prediction.options, prediction.expected)),
+    mdText(`${optionText(prediction.options, prediction.answer)}${prediction.tally ? ` (class: ${prediction.options.map((option, index) => `${option} ${prediction.tally?.[index] ?? 0}`).join(', ')})` : ''}`),
+    prediction.correct === null ? 'unanswered' : prediction.correct ? 'yes' : 'no',
+    mdText([prediction.outcome, prediction.explanation ? `Why: ${prediction.explanation}` : ''].filter(Boolean).join(' ')),
+  ]);
+  return ['## Predictions', '', mdTable(['question', 'expected', 'answered', 'right?', 'what happened'], rows), ''];
+}
 
-  out.push('## Availability', '', '```text', ...availabilityLines(report.availability).map((line) => line.replace(/`/g, "'")), '```', '', mdText(report.availability.explanation), '');
+function faultsSection(report: DrillReport): string[] {
+  if (report.faults.length === 0) return [];
+  const rows = report.faults.map((fault) => [mdText(faultLabel(fault)), formatAt(fault.startMs), fault.endMs === null ? '—' : formatAt(fault.endMs), mdText(fault.status)]);
+  return ['## Faults', '', mdTable(['fault', 'from', 'to', 'status'], rows, [1, 2]), ''];
+}
 
-  out.push('## Steps', '');
-  for (const step of report.steps) {
+function availabilitySection(report: DrillReport): string[] {
+  return ['## Availability', '', '```text', ...availabilityLines(report.availability).map((line) => line.replace(/`/g, "'")), '```', '', mdText(report.availability.explanation), ''];
+}
+
+function stepsSection(report: DrillReport): string[] {
+  const lines = report.steps.map((step) => {
     const took = stepDuration(step);
     const extra = [step.performedBy ? `by ${step.performedBy}` : '', step.error ? `error: ${step.error}` : ''].filter(Boolean).join(', ');
-    out.push(
-      `${step.index + 1}. ${formatAt(step.startedAtMs)} **${step.kind}** ${mdText(step.label)} — ${step.status}${took === null ? '' : ` (${formatMs(took)})`}${extra ? ` — ${mdText(extra)}` : ''}`,
-    );
-  }
-  out.push('');
-  return out.join('\n');
+    return `${step.index + 1}. ${formatAt(step.startedAtMs)} **${step.kind}** ${mdText(step.label)} — ${step.status}${took === null ? '' : ` (${formatMs(took)})`}${extra ? ` — ${mdText(extra)}` : ''}`;
+  });
+  return ['## Steps', '', ...lines, ''];
 }

@@ -94,6 +94,10 @@ test('a classroom viewer follows a drill: sees it live, votes, changes nothing',
     await expect(viewer.getByTestId('drill-run')).toBeVisible({ timeout: 20_000 });
     await expect(viewer.getByTestId('drill-step-0')).toBeVisible();
     await expect(viewer.getByTestId('drill-abort')).toBeHidden();
+    // The drill view's node cards are the viewer's to look at, not to act on (Kill, Promote).
+    await expect(teacher.locator('[data-testid^="drill-node-kill-"]').first()).toBeVisible();
+    await expect(viewer.locator('[data-testid^="drill-node-"]').first()).toBeVisible();
+    await expect(viewer.locator('[data-testid^="drill-node-kill-"]:visible, [data-testid^="drill-node-promote-"]:visible')).toHaveCount(0);
 
     // The prediction reaches the viewer live: it votes, and may change its mind.
     const stop = await drills.nextStop(30_000);

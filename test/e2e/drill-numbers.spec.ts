@@ -1,6 +1,4 @@
-import { mkdir } from 'node:fs/promises';
-import { test as labTest, expect } from './fixtures.js';
-import { LabProcess } from './lab-process.js';
+import { test, expect } from './fixtures.js';
 import { DrillsPage } from './pages/drills-page.js';
 import { ReportsPage } from './pages/reports-page.js';
 
@@ -9,21 +7,6 @@ import { ReportsPage } from './pages/reports-page.js';
  * The verdict splits each MTTR (the reading time is the operator's, not the system's) and says
  * what the lab looks like after the drill; the report shows the same split.
  */
-
-// The lab of this spec keeps its report history in the test's own output folder.
-const test = labTest.extend({
-  // eslint-disable-next-line no-empty-pattern -- Playwright requires the fixtures argument to be destructured
-  lab: async ({}, use, testInfo) => {
-    const reports = testInfo.outputPath('reports');
-    await mkdir(reports, { recursive: true });
-    const lab = await LabProcess.start(testInfo.outputPath('serve.log'), { env: { FIREDRILL_REPORTS_DIR: reports } });
-    try {
-      await use(lab);
-    } finally {
-      await lab.stop();
-    }
-  },
-});
 
 /** The learner reads the action's prompt this long before asking the lab to do it. */
 const READING_MS = 2_500;

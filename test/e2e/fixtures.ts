@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { test as base } from '@playwright/test';
 import { LabProcess } from './lab-process.js';
 import { AppShell } from './pages/app-shell.js';
@@ -9,11 +10,16 @@ import { NodeActions } from './pages/node-actions.js';
 /** The page objects of the live lab UI, over one page. */
 export type LabUi = { shell: AppShell; nodeActions: NodeActions; faults: FaultsPanel; incidents: IncidentsView };
 
-/** Every test gets its own lab process (own run folder, own port) and the page opened on it. */
+/**
+ * Every test gets its own lab process (own run folder, own port, its report history in the test's
+ * own output folder, never the user's ~/.firedrill/reports) and the page opened on it.
+ */
 export const test = base.extend<{ lab: LabProcess; labPage: LabPage; ui: LabUi }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright requires the fixtures argument to be destructured
   lab: async ({}, use, testInfo) => {
-    const lab = await LabProcess.start(testInfo.outputPath('serve.log'));
+    const reports = testInfo.outputPath('reports');
+    await mkdir(reports, { recursive: true });
+    const lab = await LabProcess.start(testInfo.outputPath('serve.log'), { env: { FIREDRILL_REPORTS_DIR: reports } });
     try {
       await use(lab);
     } finally {

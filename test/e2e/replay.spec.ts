@@ -1,24 +1,7 @@
-import { mkdir } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
-import { expect, test as labTest } from './fixtures.js';
-import { LabProcess } from './lab-process.js';
+import { expect, test } from './fixtures.js';
 import { DrillsPage } from './pages/drills-page.js';
 import { ReplayBar, type ReplayFrame } from './pages/replay-bar.js';
-
-// The lab of this spec keeps its report history in the test's own output folder.
-const test = labTest.extend({
-  // eslint-disable-next-line no-empty-pattern -- Playwright requires the fixtures argument to be destructured
-  lab: async ({}, use, testInfo) => {
-    const reports = testInfo.outputPath('reports');
-    await mkdir(reports, { recursive: true });
-    const lab = await LabProcess.start(testInfo.outputPath('serve.log'), { env: { FIREDRILL_REPORTS_DIR: reports } });
-    try {
-      await use(lab);
-    } finally {
-      await lab.stop();
-    }
-  },
-});
 
 // Issue 13, Replay: a kill on a hot-standby fleet with traffic, then "Replay this incident" at 1⁄10×.
 // Frames are sampled in the page, one per animation frame, from the DOM only: the stages must

@@ -36,7 +36,7 @@ export function ReplayScrubber() {
         <button type="button" data-testid="replay-enter" disabled={!connected} title="Replay the last 30 minutes the lab recorded" onClick={() => void enterReplay({ source: { kind: 'live' }, start: { end: true }, leadMs: ENTER_LEAD_MS })}>
           ◀◀ Replay
         </button>
-        <span className="muted small">Everything the lab shows is recorded: replay any moment of the last 30 minutes, frame by frame.</span>
+        <span className="muted small">Everything the lab shows is recorded: replay any moment of the last 30 minutes (less with dozens of nodes: the recording is bounded in size), frame by frame.</span>
       </section>
     );
   }

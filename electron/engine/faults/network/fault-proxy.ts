@@ -61,6 +61,7 @@ export class FaultProxy {
       now: () => scheduler.now(),
       at: (due, fn) => scheduler.at(due, fn),
       cancel: (handle) => scheduler.cancel(handle as Deadline),
+      poll: () => scheduler.poll(),
       random,
     };
     const counters: ByteCounters = { upstream: 0, downstream: 0 };

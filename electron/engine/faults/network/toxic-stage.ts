@@ -27,6 +27,8 @@ export interface ToxicEnv {
   at(due: number, fn: () => void): unknown;
   /** Forgets a call `at` set (one already made or cancelled is ignored). */
   cancel(handle: unknown): void;
+  /** Runs the calls whose time has passed, now (an I/O event: the loop is turning anyway). */
+  poll(): void;
   /** Uniform in [0, 1). */
   random(): number;
 }

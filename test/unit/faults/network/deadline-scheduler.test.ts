@@ -105,6 +105,21 @@ describe('deadline scheduler (on a loop with Node’s whole-millisecond timers)'
     expect(scheduler.stats().pending).toBe(0);
   });
 
+  it('poll (an I/O event) runs what has passed at once, and nothing that has not', () => {
+    const { loop, scheduler, fired, add } = setup({ spinShare: 0 });
+    add(1, loop.time + 3.2);
+    add(2, loop.time + 3.6);
+    loop.block(3.4); // the loop is busy with I/O: its timer has not run
+    scheduler.poll();
+    expect(fired.map((f) => f.id)).toEqual([1]);
+    expect((fired[0] as { t: number; due: number }).t - (fired[0] as { due: number }).due).toBeCloseTo(0.2, 9);
+    expect(scheduler.stats().polled).toBe(1);
+    scheduler.poll(); // #2 not due yet: nothing
+    expect(fired).toHaveLength(1);
+    loop.run(2);
+    expect(fired.map((f) => f.id)).toEqual([1, 2]);
+  });
+
   it('a throwing callback does not stop the others', () => {
     const { loop, scheduler, fired, add } = setup();
     scheduler.at(loop.time + 1, () => {
@@ -144,7 +159,7 @@ describe('deadline scheduler (on a loop with Node’s whole-millisecond timers)'
   it('drives a latency toxic: each chunk leaves at arrival + latency to the microsecond', () => {
     const loop = new FakeLoop();
     const scheduler = new DeadlineScheduler(loop);
-    const env: ToxicEnv = { now: () => scheduler.now(), at: (due, fn) => scheduler.at(due, fn), cancel: (h) => scheduler.cancel(h as never), random: () => 0.5 };
+    const env: ToxicEnv = { now: () => scheduler.now(), at: (due, fn) => scheduler.at(due, fn), cancel: (h) => scheduler.cancel(h as never), poll: () => scheduler.poll(), random: () => 0.5 };
     const stage = new LatencyStage(env, { reset: () => undefined }, { latency: 5, jitter: 0 });
     const out: Array<{ at: number; t: number }> = [];
     const sent: number[] = [];

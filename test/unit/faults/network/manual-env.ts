@@ -27,6 +27,11 @@ export class ManualEnv implements ToxicEnv {
     this.timers.delete(handle as number);
   };
 
+  /** Runs what is due at the current time (as the scheduler does on an I/O event). */
+  poll = (): void => {
+    this.advance(0);
+  };
+
   get pendingTimers(): number {
     return this.timers.size;
   }

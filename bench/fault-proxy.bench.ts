@@ -2,13 +2,17 @@
 // per HTTP request over direct, open-loop at 500 req/s, against a fast HTTP server in a child
 // process; (2) how exactly a latency toxic of 5, 50 and 200 ms is applied at half the proxy's
 // closed-loop max rate — with the proxy in this process next to the load generator (as in the
-// lab, where it shares the engine's event loop), and in a process of its own (as Toxiproxy runs).
-// 127.0.0.1 only, bounded (~50 s). Standalone: node --import tsx bench/fault-proxy.bench.ts
+// lab, where it shares the engine's event loop), and in a process of its own (as Toxiproxy runs),
+// with the CPU it took and what its deadline scheduler did; (3) how close a bandwidth toxic
+// keeps to its rate. 127.0.0.1 only, bounded (~70 s). Standalone: node --import tsx bench/fault-proxy.bench.ts
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
+import * as network from '../electron/engine/faults/network/index';
 import { FaultProxy, type ToxicSpec } from '../electron/engine/faults/network/index';
+import { now as clockNow } from '../electron/engine/clock';
+import { InProcessDataPlane, PlaneClient } from '../electron/engine/data-plane/index';
 import { percentile } from './stats';
 import { sleep } from '../shared/sleep';
 
@@ -26,12 +30,22 @@ const LATENCY_RUN_S = 2;
 const MAX_RATE_CAP = 8_000;
 const WARM_S = 1;
 const LATENCIES = [5, 50, 200] as const;
+/** Bandwidth runs: [rate KB/s, bytes] — about 2 s of wire time each. */
+const BANDWIDTHS = [
+  [100, 200_000],
+  [10_000, 20_000_000],
+] as const;
 const PROXY_CHILD = '--fault-proxy-child';
 
 const SERVER = `
 const http = require('node:http');
 const server = http.createServer({ keepAliveTimeout: 60000 }, (req, res) => {
   req.resume();
+  if (req.url.startsWith('/bytes/')) {
+    const n = Number(req.url.slice(7));
+    res.writeHead(200, { 'content-length': n }).end(Buffer.alloc(n, 120));
+    return;
+  }
   req.on('end', () => res.writeHead(200, { 'content-length': '2' }).end('ok'));
 });
 server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
@@ -77,7 +91,8 @@ async function openLoop(port: number, rate: number, seconds: number, connections
       .request({ path: '/', method: 'GET' })
       .then(async (res) => {
         await res.body.text();
-        if (count) samples.push(performance.now() - t0);
+        if (res.statusCode !== 200) errors += 1;
+        else if (count) samples.push(performance.now() - t0);
       })
       .catch(() => {
         errors += 1;
@@ -117,9 +132,33 @@ async function maxRate(port: number, seconds: number, concurrency: number): Prom
   return done / seconds;
 }
 
+/** What the proxy's process used: CPU (ms, user + system) and its deadline scheduler's counters. */
+interface Usage {
+  cpuMs: number;
+  wallMs: number;
+  sched: { fired: number; lateSumMs: number; spinMs: number; turns: number; timerWakes: number; polled?: number; overBudget: number } | null;
+}
+
 interface ToxicControl {
   add(spec: ToxicSpec): void | Promise<unknown>;
   remove(name: string): unknown;
+  usage(): Usage | Promise<Usage>;
+}
+
+/** This process's usage (the scheduler only exists once the proxy has it: before issue 15 it did not). */
+function ownUsage(): Usage {
+  const cpu = process.cpuUsage();
+  const mod = network as unknown as { threadScheduler?: (now: () => number) => { stats(): Usage['sched'] } };
+  return { cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now(), sched: mod.threadScheduler ? mod.threadScheduler(clockNow).stats() : null };
+}
+
+function usageNote(a: Usage, b: Usage): string {
+  const wall = b.wallMs - a.wallMs;
+  const cpu = `CPU ${((100 * (b.cpuMs - a.cpuMs)) / wall).toFixed(0)} % of a core`;
+  if (!a.sched || !b.sched) return cpu;
+  const fired = b.sched.fired - a.sched.fired;
+  const late = fired > 0 ? ((1000 * (b.sched.lateSumMs - a.sched.lateSumMs)) / fired).toFixed(0) : '–';
+  return `${cpu}; scheduler: ${fired} deadlines, mean ${late} µs after due, spinning ${((100 * (b.sched.spinMs - a.sched.spinMs)) / wall).toFixed(1)} % of the time, ${b.sched.timerWakes - a.sched.timerWakes} timer wakes, ${b.sched.turns - a.sched.turns} turns, ${(b.sched.polled ?? 0) - (a.sched.polled ?? 0)} wakes on I/O, over budget ${b.sched.overBudget - a.sched.overBudget}×`;
 }
 
 async function latencyAccuracy(where: string, port: number, control: ToxicControl, rate: number): Promise<BenchRow[]> {
@@ -129,23 +168,85 @@ async function latencyAccuracy(where: string, port: number, control: ToxicContro
     await control.add({ name: 'lag', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency, jitter: 0 } });
     // Enough keep-alive connections for rate × latency in flight, all opened before the run.
     const connections = Math.ceil(rate * ((latency + 5) / 1000) * 2) + 16;
+    const before = await control.usage();
     const r = await openLoop(port, rate, LATENCY_RUN_S, connections, WARM_S);
+    const after = await control.usage();
     await control.remove('lag');
     const p50 = r.p50 - base.p50;
     const p99 = r.p99 - base.p50;
-    const miss = [Math.abs(p50 - latency) > 1 ? `p50 by ${(Math.abs(p50 - latency) - 1).toFixed(2)} ms` : '', Math.abs(p99 - latency) > 5 ? `p99 by ${(Math.abs(p99 - latency) - 5).toFixed(2)} ms` : ''].filter(Boolean);
+    const miss = [Math.abs(p50 - latency) > 0.5 ? `p50 by ${(Math.abs(p50 - latency) - 0.5).toFixed(2)} ms` : '', Math.abs(p99 - latency) > 2 ? `p99 by ${(Math.abs(p99 - latency) - 2).toFixed(2)} ms` : ''].filter(Boolean);
     rows.push({
-      figure: `latency ${latency} ms, proxy ${where}, ${rate} req/s: injected p50 / p99`,
+      figure: `latency ${latency} ms, ${where}, ${rate} req/s: injected p50 / p99`,
       value: `${p50.toFixed(2)} / ${p99.toFixed(2)} ms`,
-      target: '|p50 − L| ≤ 1, |p99 − L| ≤ 5 ms',
-      note: `${miss.length ? `missed: ${miss.join(', ')}` : 'met'}; request p50 ${ms(r.p50)} / p99 ${ms(r.p99)} minus no-toxic p50 ${ms(base.p50)}; ${r.count} req, ${r.errors} errors`,
+      target: '|p50 − L| ≤ 0.5, |p99 − L| ≤ 2 ms',
+      note: `${miss.length ? `missed: ${miss.join(', ')}` : 'met'}; request p50 ${ms(r.p50)} / p99 ${ms(r.p99)} minus no-toxic p50 ${ms(base.p50)}; ${r.count} req, ${r.errors} errors; ${usageNote(before, after)}${where === 'proxy in its own process' ? '' : ' (the whole process: load generator included)'}`,
+    });
+  }
+  return rows;
+}
+
+/** Balancer half-load cap: 200 ms × the rate must stay well under its 512 pooled connections per node. */
+const BALANCER_RATE_CAP = 2_000;
+
+/**
+ * The lab's own path: the balancer (through the data plane's messages, as the engine drives it) →
+ * the node's balancer-link fault proxy → the server, the toxic applied as a lab fault. At half the
+ * balancer's closed-loop max (capped), load generator in this process.
+ */
+async function throughBalancer(direct: number): Promise<BenchRow[]> {
+  const plane = new InProcessDataPlane();
+  const noop = (): void => undefined;
+  const client = new PlaneClient({ plane, listener: { onDetected: noop, onEjected: noop, onReadmitted: noop, onFirstServed: noop } });
+  try {
+    const port = await client.listen(0);
+    await client.ensureLinks(new Map([['n1', direct]]));
+    // Probes off: their 150 ms timeout would (rightly) eject the node behind a 200 ms latency.
+    client.setSettings({ health: { enabled: false } });
+    client.setUpstreams([{ id: 'n1', port: client.balancerPort('n1') as number }]);
+    const control: ToxicControl = {
+      add: (spec) => client.applyLinkToxic(spec.name, 'n1', { ...spec, links: 'balancer' }),
+      remove: (name) => client.revertLinkToxic(name),
+      usage: ownUsage,
+    };
+    await openLoop(port, OVERHEAD_RATE, 1, 16); // warm-up
+    const max = await maxRate(port, 2, 256);
+    const rate = Math.min(BALANCER_RATE_CAP, Math.floor(max / 2));
+    return [
+      { figure: 'balancer closed-loop max (256 connections, 1 node behind its fault proxy, no toxic)', value: `${Math.round(max)} req/s`, note: `half load used below: ${rate} req/s${rate === BALANCER_RATE_CAP ? ' (capped)' : ''}` },
+      ...(await latencyAccuracy('through the balancer', port, control, rate)),
+    ];
+  } finally {
+    await client.close();
+  }
+}
+
+/** Downloads `bytes` through a bandwidth toxic of `rate` KB/s: the rate seen, from request to last byte. */
+async function bandwidthAccuracy(where: string, port: number, control: ToxicControl): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const [rate, bytes] of BANDWIDTHS) {
+    await control.add({ name: 'thin', type: 'bandwidth', stream: 'downstream', toxicity: 1, attributes: { rate } });
+    const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 1 });
+    const started = performance.now();
+    const res = await pool.request({ path: `/bytes/${bytes}`, method: 'GET' });
+    let received = 0;
+    for await (const chunk of res.body) received += (chunk as Buffer).length;
+    const seconds = (performance.now() - started) / 1000;
+    await pool.close();
+    await control.remove('thin');
+    const seen = received / 1000 / seconds;
+    const off = (100 * (seen - rate)) / rate;
+    rows.push({
+      figure: `bandwidth ${rate} KB/s, ${where}: rate seen`,
+      value: `${seen.toFixed(1)} KB/s (${off >= 0 ? '+' : ''}${off.toFixed(2)} %)`,
+      target: 'within 5 %',
+      note: `${Math.abs(off) <= 5 ? 'met' : 'missed'}; ${received} B in ${seconds.toFixed(3)} s, request to last byte`,
     });
   }
   return rows;
 }
 
 /** The same proxy in a process of its own, driven over IPC. */
-function startProxyProcess(upstreamPort: number): Promise<{ port: number; child: ChildProcess; add(spec: ToxicSpec): Promise<unknown>; remove(name: string): Promise<unknown> }> {
+function startProxyProcess(upstreamPort: number): Promise<{ port: number; child: ChildProcess; add(spec: ToxicSpec): Promise<unknown>; remove(name: string): Promise<unknown>; usage(): Promise<Usage> }> {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), PROXY_CHILD, String(upstreamPort)], { cwd: root, stdio: ['pipe', 'inherit', 'inherit', 'ipc'] });
   const call = (message: object): Promise<unknown> =>
@@ -155,14 +256,20 @@ function startProxyProcess(upstreamPort: number): Promise<{ port: number; child:
     });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('message', (m) => resolve({ port: (m as { port: number }).port, child, add: (spec) => call({ add: spec }), remove: (name) => call({ remove: name }) }));
+    child.once('message', (m) =>
+      resolve({ port: (m as { port: number }).port, child, add: (spec) => call({ add: spec }), remove: (name) => call({ remove: name }), usage: () => call({ usage: true }) as Promise<Usage> }),
+    );
   });
 }
 
 async function proxyChild(upstreamPort: number): Promise<void> {
   const proxy = new FaultProxy({ name: 'bench-child', upstreamPort });
   const port = await proxy.listen(0);
-  process.on('message', (m: { add?: ToxicSpec; remove?: string }) => {
+  process.on('message', (m: { add?: ToxicSpec; remove?: string; usage?: boolean }) => {
+    if (m.usage) {
+      process.send?.(ownUsage());
+      return;
+    }
     if (m.add) proxy.addToxic(m.add);
     if (m.remove) proxy.removeToxic(m.remove);
     process.send?.({ ok: true });
@@ -215,10 +322,18 @@ export async function run(): Promise<BenchRow[]> {
     const max = await maxRate(proxied, 2, 256);
     const rate = Math.min(MAX_RATE_CAP, Math.floor(max / 2));
     rows.push({ figure: 'proxy closed-loop max (256 connections, no toxic)', value: `${Math.round(max)} req/s`, note: `half load used below: ${rate} req/s${rate === MAX_RATE_CAP ? ' (capped)' : ''}` });
-    rows.push(...(await latencyAccuracy('in-process', proxied, { add: (spec) => proxy.addToxic(spec), remove: (name) => proxy.removeToxic(name) }, rate)));
+    const inProcess: ToxicControl = { add: (spec) => proxy.addToxic(spec), remove: (name) => proxy.removeToxic(name), usage: ownUsage };
+    rows.push(...(await latencyAccuracy('proxy in-process', proxied, inProcess, rate)));
     const own = await startProxyProcess(direct);
     children.push(own.child);
-    rows.push(...(await latencyAccuracy('own process', own.port, own, rate)));
+    rows.push(...(await latencyAccuracy('proxy in its own process', own.port, own, rate)));
+
+    // (3) The lab's path: through the balancer, all in this process.
+    rows.push(...(await throughBalancer(direct)));
+
+    // (4) Bandwidth: the rate a download sees.
+    rows.push(...(await bandwidthAccuracy('proxy in-process', proxied, inProcess)));
+    rows.push(...(await bandwidthAccuracy('proxy in its own process', own.port, own)));
   } finally {
     await proxy.close();
     for (const c of children) {

@@ -5,6 +5,7 @@ import net, { type Socket } from 'node:net';
 import { listenOnLoopback } from '../../listen-loopback';
 import { ContractError } from '../../../../shared/contract/errors';
 import { now } from '../../clock';
+import { threadScheduler, type Deadline, type DeadlineScheduler } from './deadline-scheduler';
 import type { ByteCounters } from './link';
 import { ProxyConnection, resetSocket, type ConnectionOwner } from './proxy-connection';
 import type { ToxicEnv } from './toxic-stage';
@@ -18,6 +19,8 @@ export interface FaultProxyOptions {
   upstreamHost?: '127.0.0.1';
   /** Uniform in [0, 1): toxicity rolls, jitter, slice sizes. Default Math.random. */
   random?: () => number;
+  /** When toxics release what they hold. Default: the thread's one scheduler, shared by every proxy in it. */
+  scheduler?: DeadlineScheduler;
 }
 
 export type CutMode = 'refuse' | 'blackhole';
@@ -53,10 +56,12 @@ export class FaultProxy {
     this.upstreamPort = options.upstreamPort;
     this.upstreamHost = options.upstreamHost ?? '127.0.0.1';
     const random = options.random ?? labRandom;
+    const scheduler = options.scheduler ?? threadScheduler(now);
     const env: ToxicEnv = {
-      now,
-      setTimer: (fn, ms) => setTimeout(fn, ms),
-      clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+      now: () => scheduler.now(),
+      at: (due, fn) => scheduler.at(due, fn),
+      cancel: (handle) => scheduler.cancel(handle as Deadline),
+      poll: () => scheduler.poll(),
       random,
     };
     const counters: ByteCounters = { upstream: 0, downstream: 0 };

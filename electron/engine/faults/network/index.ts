@@ -2,3 +2,4 @@
 export { FaultProxy, MAX_HELD_CONNECTIONS, type CutMode, type FaultProxyOptions, type FaultProxyStats } from './fault-proxy';
 export { HIGH_WATER_BYTES } from './link';
 export { TOXIC_TYPES, isToxicType, parseAttributes, parseToxicSpec, type ToxicSpec, type ToxicStream, type ToxicType } from './toxic-spec';
+export { DeadlineScheduler, threadScheduler, type SchedulerOptions, type SchedulerStats } from './deadline-scheduler';

@@ -39,6 +39,8 @@ export class Link {
     private readonly owner: LinkOwner,
     private readonly counters: ByteCounters,
     private readonly clock: () => number,
+    /** Runs the thread's overdue toxic deadlines (any connection's): every read is a chance to. */
+    private readonly poll: () => void = () => undefined,
   ) {
     this.sink = { push: (chunk) => this.deliver(chunk), finish: (ending) => this.end(ending) };
     this.head = this.sink;
@@ -119,6 +121,7 @@ export class Link {
   }
 
   private readonly onData = (data: Buffer): void => {
+    this.poll(); // may end this very connection (a held close), hence the check after it
     if (this.done) return;
     if (this.head === this.sink && !this.frozen) {
       this.write(data);

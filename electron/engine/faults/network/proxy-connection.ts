@@ -139,8 +139,9 @@ export class ProxyConnection {
     this.state = 'open';
     const { env, counters } = this.owner;
     const clock = (): number => env.now();
-    this.up = new Link('upstream', this.client, this.upstream, this.control, counters, clock);
-    this.down = new Link('downstream', this.upstream, this.client, this.control, counters, clock);
+    const poll = (): void => env.poll();
+    this.up = new Link('upstream', this.client, this.upstream, this.control, counters, clock, poll);
+    this.down = new Link('downstream', this.upstream, this.client, this.control, counters, clock, poll);
     for (const spec of this.owner.activeToxics()) this.addToxic(spec);
     if (this.owner.frozen()) this.freeze();
     this.up.start();

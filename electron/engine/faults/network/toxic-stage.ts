@@ -21,9 +21,14 @@ export interface ChunkSink {
 
 /** Time and chance, injected so stages run on a virtual clock in unit tests. */
 export interface ToxicEnv {
+  /** ms on the monotonic clock (`clock.ts`), sub-millisecond. */
   now(): number;
-  setTimer(fn: () => void, ms: number): unknown;
-  clearTimer(handle: unknown): void;
+  /** Calls `fn` once at `due` (ms on `now`'s clock) or just after, never before (`deadline-scheduler.ts`). */
+  at(due: number, fn: () => void): unknown;
+  /** Forgets a call `at` set (one already made or cancelled is ignored). */
+  cancel(handle: unknown): void;
+  /** Runs the calls whose time has passed, now (an I/O event: the loop is turning anyway). */
+  poll(): void;
   /** Uniform in [0, 1). */
   random(): number;
 }
@@ -111,8 +116,9 @@ export interface Scheduled {
 
 /**
  * A stage that releases each item at a due time, in order (due times never go backwards), with
- * one timer for the head. A timer that fires early (Node's are whole milliseconds) re-arms, so
- * nothing leaves before its due time.
+ * one deadline for the head on the thread's scheduler. Whenever it runs — its deadline, or a new
+ * item arriving while the loop was too busy to run it — it releases every item whose time has
+ * passed, so nothing waits for a later tick once its time has come.
  */
 export abstract class ScheduledStage extends ToxicStage {
   private readonly queue = new Fifo<Scheduled>();
@@ -130,6 +136,12 @@ export abstract class ScheduledStage extends ToxicStage {
     if (this.disposed) return;
     const at = Math.max(due, this.lastDue);
     this.lastDue = at;
+    if (this.queue.length > 0) {
+      const now = this.env.now();
+      // The head's time has passed but the loop has not run its deadline yet: release now.
+      if ((this.queue.peek() as Scheduled).due <= now) this.releaseDue(now);
+      if (this.disposed) return;
+    }
     if (this.queue.length === 0 && at <= this.env.now()) {
       this.emit({ due: at, chunk, ending }, true);
       return;
@@ -170,7 +182,7 @@ export abstract class ScheduledStage extends ToxicStage {
   }
 
   private cancel(): void {
-    if (this.timer !== null) this.env.clearTimer(this.timer);
+    if (this.timer !== null) this.env.cancel(this.timer);
     this.timer = null;
   }
 
@@ -178,21 +190,22 @@ export abstract class ScheduledStage extends ToxicStage {
     this.cancel();
     const head = this.queue.peek();
     if (!head || this.disposed) return;
-    // Aim up to 1 ms early and re-check on firing: Node's timers are whole ms, so this lands
-    // closest to the due time without ever leaving before it (measured: ~0.6 ms late at p50).
-    const wait = head.due - this.env.now();
-    this.timer = this.env.setTimer(this.onTimer, wait > 0 ? Math.max(1, Math.ceil(wait - 1)) : 0);
+    this.timer = this.env.at(head.due, this.onDue);
   }
 
-  private readonly onTimer = (): void => {
-    this.timer = null;
-    const t = this.env.now();
+  /** Emits, in order, every item due by `now`; re-arms for the next one. */
+  private releaseDue(now: number): void {
     for (;;) {
       const head = this.queue.peek();
-      if (this.disposed || !head || head.due > t) break;
+      if (this.disposed || !head || head.due > now) break;
       this.emit(this.queue.shift() as Scheduled, true);
     }
     if (!this.disposed) this.arm();
+  }
+
+  private readonly onDue = (): void => {
+    this.timer = null;
+    this.releaseDue(this.env.now());
   };
 }
 
@@ -218,7 +231,7 @@ export abstract class HoldingStage extends ToxicStage {
   }
 
   protected cancel(): void {
-    if (this.timer !== null) this.env.clearTimer(this.timer);
+    if (this.timer !== null) this.env.cancel(this.timer);
     this.timer = null;
   }
 }

@@ -11,6 +11,13 @@ import { sleep } from '../../../../shared/sleep';
  */
 const OVERSHOOT_MEDIAN_MS = 3;
 const OVERSHOOT_MAX_MS = 10;
+/**
+ * Median (latency round trip − 5 ms − no-toxic round trip). Measured: 0.045 ms idle, 0.006 ms with
+ * two CPU hogs on the 2-core VM; with whole-millisecond timers (before the deadline scheduler) 0.26–0.27 ms.
+ */
+const LATENCY_MEDIAN_OVERSHOOT_MS = 0.2;
+/** Of 40 pieces 250 µs apart (millisecond ticks gave ~10 reads). */
+const SLICER_MIN_READS = 20;
 
 describe('toxics through the proxy, against an echo server', () => {
   const lab = useLab();
@@ -46,6 +53,27 @@ describe('toxics through the proxy, against an echo server', () => {
     const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
     expect(mean).toBeGreaterThan(46);
     expect(mean).toBeLessThan(55);
+  });
+
+  it('latency 5 ms is on time to well under a millisecond: never early, median overshoot ≤ 0.2 ms over a no-toxic baseline', async () => {
+    const echo = await lab.echo();
+    const plainProxy = await lab.proxy(echo.port);
+    const lagProxy = await lab.proxy(echo.port);
+    lagProxy.addToxic({ name: 'lag', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 5, jitter: 0 } });
+    const plain = await lab.client(plainProxy.port);
+    const lagged = await lab.client(lagProxy.port);
+    await plain.roundTrip('warm-up');
+    await lagged.roundTrip('warm-up');
+    const base: number[] = [];
+    const rtts: number[] = [];
+    // Interleaved, so both see the same machine.
+    for (let i = 0; i < 100; i += 1) {
+      base.push(await plain.roundTrip('x'));
+      rtts.push(await lagged.roundTrip('x'));
+    }
+    const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] as number;
+    expect(Math.min(...rtts)).toBeGreaterThanOrEqual(5);
+    expect(median(rtts) - 5 - median(base)).toBeLessThanOrEqual(LATENCY_MEDIAN_OVERSHOOT_MS);
   });
 
   it('toxicity 0.5 affects about half of 400 connections (0.5 ± 0.1, ≈ 4 σ)', async () => {
@@ -179,6 +207,21 @@ describe('toxics through the proxy, against an echo server', () => {
     expect(sliced.reads.length).toBeGreaterThanOrEqual(50);
     expect(sliced.reads.length).toBeGreaterThan(plain.reads.length * 10);
     expect(sizes[Math.floor(sizes.length / 2)]).toBeLessThanOrEqual(120);
+  });
+
+  it('slicer with a 250 µs delay: pieces leave 250 µs apart, not bunched on millisecond ticks', async () => {
+    const echo = await lab.echo();
+    const proxy = await lab.proxy(echo.port);
+    proxy.addToxic({ name: 'slices', type: 'slicer', stream: 'downstream', toxicity: 1, attributes: { average_size: 100, size_variation: 0, delay: 250 } });
+    const client = await lab.client(proxy.port);
+    const payload = numbered(0, 1_000); // 4 000 bytes: 40 pieces, 39 gaps of 250 µs = 9.75 ms
+    const rtt = await client.roundTrip(payload);
+    expect(client.data.equals(payload)).toBe(true);
+    expect(rtt).toBeGreaterThanOrEqual(9.75);
+    expect(rtt).toBeLessThanOrEqual(40);
+    // On millisecond ticks the 40 pieces came in ~10 bursts of 4; one every 250 µs, the client
+    // reads most of them apart (a busy machine may still merge a few).
+    expect(client.reads.length).toBeGreaterThanOrEqual(SLICER_MIN_READS);
   });
 
   it('limit_data closes the connection after exactly N bytes', async () => {

@@ -1,4 +1,4 @@
-// A virtual clock and timer wheel for toxic stages, plus a sink that records what comes out,
+// A virtual clock and deadlines for toxic stages, plus a sink that records what comes out,
 // so each toxic's rules are checked exactly, without sleeping.
 import type { Chunk, ChunkSink, Ending, LinkControl, ToxicEnv } from '../../../../electron/engine/faults/network/toxic-stage';
 
@@ -16,15 +16,20 @@ export class ManualEnv implements ToxicEnv {
     return value ?? 0.5;
   };
 
-  setTimer = (fn: () => void, ms: number): unknown => {
+  /** As the scheduler: exactly at `due`, never before (a passed deadline runs on the next advance). */
+  at = (due: number, fn: () => void): unknown => {
     const id = this.nextId++;
-    // As Node: a timer fires no sooner than 1 ms after it is set.
-    this.timers.set(id, { due: this.time + Math.max(ms, 1), fn });
+    this.timers.set(id, { due, fn });
     return id;
   };
 
-  clearTimer = (handle: unknown): void => {
+  cancel = (handle: unknown): void => {
     this.timers.delete(handle as number);
+  };
+
+  /** Runs what is due at the current time (as the scheduler does on an I/O event). */
+  poll = (): void => {
+    this.advance(0);
   };
 
   get pendingTimers(): number {

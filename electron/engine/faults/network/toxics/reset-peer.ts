@@ -35,9 +35,9 @@ export class ResetPeerStage extends HoldingStage {
 
   private arm(): void {
     this.cancel();
-    const wait = (this.triggeredAt ?? this.env.now()) + this.timeout - this.env.now();
-    if (wait <= 0) this.fire();
-    else this.timer = this.env.setTimer(this.fire, Math.ceil(wait));
+    const due = (this.triggeredAt ?? this.env.now()) + this.timeout;
+    if (due <= this.env.now()) this.fire();
+    else this.timer = this.env.at(due, this.fire);
   }
 
   private readonly fire = (): void => {

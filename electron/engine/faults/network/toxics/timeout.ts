@@ -23,7 +23,7 @@ export class TimeoutStage extends HoldingStage {
   update(attributes: ToxicAttributes): void {
     this.cancel();
     const timeout = attributes.timeout ?? 0;
-    if (timeout > 0 && !this.closed) this.timer = this.env.setTimer(this.expire, timeout);
+    if (timeout > 0 && !this.closed) this.timer = this.env.at(this.env.now() + timeout, this.expire);
   }
 
   private readonly expire = (): void => {

@@ -31,12 +31,13 @@ describe('latency toxic', () => {
     stage.push(chunk(env, 'a'));
     env.advance(1);
     stage.push(chunk(env, 'b'));
-    env.advance(68);
+    env.advance(68.95);
     expect(sink.text).toBe('');
-    env.advance(1);
-    expect(sink.data.map((d) => [d.text, d.t - 1_000])).toEqual([
-      ['a', 70],
-      ['b', 70],
+    env.advance(0.05);
+    // 'a' rolled 50 + 0.998 × 20 = 69.96 ms (to the µs, no whole-ms rounding); 'b' (31 ms) waits behind it.
+    expect(sink.data.map((d) => [d.text, Math.round((d.t - 1_000) * 1000) / 1000])).toEqual([
+      ['a', 69.96],
+      ['b', 69.96],
     ]);
   });
 
@@ -88,6 +89,29 @@ describe('latency toxic', () => {
     stage.update({ latency: 20, jitter: 0 });
     env.advance(10);
     expect(sink.data.map((d) => d.t)).toEqual([1_020]);
+  });
+
+  it('a chunk whose time has passed leaves when the next one arrives, without waiting for its deadline to run', () => {
+    const { env, stage, sink } = setup({ latency: 5, jitter: 0 });
+    stage.push(chunk(env, 'a'));
+    env.time += 7.5; // the loop was busy: the deadline at +5 has not run yet
+    stage.push(chunk(env, 'b'));
+    expect(sink.data.map((d) => [d.text, d.t - 1_000, d.at - 1_000])).toEqual([['a', 7.5, 5]]);
+    env.advance(5);
+    expect(sink.data.map((d) => [d.text, d.t - 1_000])).toEqual([
+      ['a', 7.5],
+      ['b', 12.5],
+    ]);
+    expect(env.pendingTimers).toBe(0);
+  });
+
+  it('fractional latency is kept to the microsecond (no whole-millisecond rounding)', () => {
+    const { env, stage, sink } = setup({ latency: 2.375, jitter: 0 });
+    stage.push(chunk(env, 'a', env.time + 0.25));
+    env.advance(2.624);
+    expect(sink.text).toBe('');
+    env.advance(0.01);
+    expect(sink.data[0]?.t).toBe(1_002.625);
   });
 
   it('dispose drops what is held and clears its timer', () => {

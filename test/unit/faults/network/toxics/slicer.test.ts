@@ -49,6 +49,13 @@ describe('slicer toxic', () => {
     expect(sink.data.at(-1)).toMatchObject({ text: 'y'.repeat(10), t: 1_008 });
   });
 
+  it('a delay under a millisecond is kept: 250 µs between pieces', () => {
+    const { env, stage, sink } = setup({ average_size: 10, size_variation: 0, delay: 250 });
+    stage.push(chunk(env, 'x'.repeat(40)));
+    env.advance(0.75);
+    expect(sink.data.map((d) => d.t - 1_000)).toEqual([0, 0.25, 0.5, 0.75]);
+  });
+
   it('with delay 0 all pieces leave at once; the end follows; removal flushes', () => {
     const a = setup({ average_size: 4, size_variation: 0, delay: 0 });
     a.stage.push(chunk(a.env, 'abcdefgh'));

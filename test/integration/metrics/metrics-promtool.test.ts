@@ -109,6 +109,8 @@ describe.skipIf(!promtool && !ci)('/metrics of a real lab, checked by promtool',
       [
         'firedrill_drill_runs_total',
         'firedrill_ejections_total',
+        'firedrill_failover_held_requests_total',
+        'firedrill_failover_refused_writes_total',
         'firedrill_failover_requests_total',
         'firedrill_failovers_promoted_behind_total',
         'firedrill_failovers_total',

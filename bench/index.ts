@@ -12,6 +12,7 @@ const suites: Array<{ name: string; load: () => Promise<{ run: () => Promise<Ben
   { name: 'traffic', load: () => import('./traffic.bench.js') },
   { name: 'balancer', load: () => import('./balancer.bench.js') },
   { name: 'recovery', load: () => import('./recovery.bench.js') },
+  { name: 'failover-hold', load: () => import('./failover-hold.bench.js') },
   { name: 'faults', load: () => import('./faults.bench.js') },
   { name: 'fault-proxy', load: () => import('./fault-proxy.bench.js') },
   { name: 'drills', load: () => import('./drills.bench.js') },

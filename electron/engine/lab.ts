@@ -221,6 +221,8 @@ export class Lab {
       this.balancer.onOutcome((outcome) => {
         metrics.observe(outcome);
         prometheus.observe(outcome);
+        // Held through a failover, or a write told to come back: the incident of the lost node counts it.
+        if (outcome.heldFor !== undefined) this.incidents.requestHeld(outcome);
       }),
     );
     subscriptions.defer(metrics.onTick((tick) => this.events.emit('metrics.tick', tick)));

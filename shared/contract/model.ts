@@ -326,6 +326,23 @@ export const RetrySettings = z
   .strict();
 export type RetrySettings = z.infer<typeof RetrySettings>;
 
+/**
+ * Failover hold (standby topologies): while the lost primary's standby is promoted, idempotent
+ * requests (GET, HEAD, OPTIONS, TRACE, PUT, DELETE) wait for the new primary instead of failing,
+ * up to the topology's deadline counted from the loss; past it they get 503 with Retry-After.
+ * Defaults: a few times each topology's promotion on a busy 2-core machine (hot: a promote call,
+ * tens of ms; warm: a checkpoint drain and a restore; cold: a process spawn and a restore).
+ */
+export const FailoverHoldSettings = z
+  .object({
+    hold: z.boolean().default(true),
+    hotDeadlineMs: z.number().int().min(0).max(600_000).default(1_000),
+    warmDeadlineMs: z.number().int().min(0).max(600_000).default(2_000),
+    coldDeadlineMs: z.number().int().min(0).max(600_000).default(4_000),
+  })
+  .strict();
+export type FailoverHoldSettings = z.infer<typeof FailoverHoldSettings>;
+
 export const BalancerSettings = z
   .object({
     strategy: BalancerStrategy.default('round-robin'),
@@ -336,6 +353,7 @@ export const BalancerSettings = z
     health: HealthCheckSettings.default(HealthCheckSettings.parse({})),
     passive: PassiveDetectionSettings.default(PassiveDetectionSettings.parse({})),
     retry: RetrySettings.default(RetrySettings.parse({})),
+    failover: FailoverHoldSettings.default(FailoverHoldSettings.parse({})),
   })
   .strict();
 export type BalancerSettings = z.infer<typeof BalancerSettings>;
@@ -349,6 +367,7 @@ export const BalancerSettingsPatch = z
     health: patchOf(HealthCheckSettings).optional(),
     passive: patchOf(PassiveDetectionSettings).optional(),
     retry: patchOf(RetrySettings).optional(),
+    failover: patchOf(FailoverHoldSettings).optional(),
   })
   .strict();
 export type BalancerSettingsPatch = z.infer<typeof BalancerSettingsPatch>;
@@ -461,6 +480,27 @@ export const MttrSplit = z.object({
 });
 export type MttrSplit = z.infer<typeof MttrSplit>;
 
+/**
+ * What the balancer's failover hold did for one incident: idempotent requests held until a node
+ * could serve them (sent on, or answered 503 + Retry-After at the deadline), and for how long; and
+ * non-idempotent writes answered 503 + Retry-After because they could not be known to have landed
+ * (or could not be sent) while there was no primary.
+ */
+export const FailoverHeld = z.object({
+  /** Requests held (each counted once, at its end). */
+  requests: z.number().int(),
+  /** Of those, answered below 500 once sent on (to the new primary, or the old one back). */
+  served: z.number().int(),
+  /** Of those, still waiting at the deadline: 503 + Retry-After. */
+  expired: z.number().int(),
+  /** Longest and total time held, ms. */
+  maxMs: z.number(),
+  totalMs: z.number(),
+  /** Non-idempotent writes answered 503 + Retry-After during the failover. */
+  refusedWrites: z.number().int(),
+});
+export type FailoverHeld = z.infer<typeof FailoverHeld>;
+
 export const Incident = z.object({
   id: z.string(),
   nodeId: NodeId,
@@ -483,6 +523,8 @@ export const Incident = z.object({
   failover: z.object({ outcome: z.enum(['promoted', 'promoted-behind', 'held']), to: NodeId.nullable(), reason: z.string().nullable() }).nullable().optional(),
   /** The MTTR split into detection, the drill's holds, operator time and automatic recovery; absent outside a drill's report (and in older reports), null when not recovered. */
   mttrSplit: MttrSplit.nullable().optional(),
+  /** Requests the balancer held through this node's failover (absent when none was held or refused). */
+  held: FailoverHeld.optional(),
   open: z.boolean(),
 });
 export type Incident = z.infer<typeof Incident>;

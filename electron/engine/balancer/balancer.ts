@@ -3,7 +3,7 @@
 // (exit, passive, active). See README.md for the rules in plain words.
 import http from 'node:http';
 import { listenOnLoopback } from '../listen-loopback';
-import { BalancerSettings, BalancerSettingsPatch, type UpstreamSnapshot } from '../../../shared/contract/model';
+import { BalancerSettings, BalancerSettingsPatch, type TopologyKind, type UpstreamSnapshot } from '../../../shared/contract/model';
 import { now } from '../clock';
 import { HealthChecker } from './health-checker';
 import { OutlierDetector } from './outlier-detector';
@@ -38,6 +38,7 @@ export function mergeBalancerSettings(previous: BalancerSettings, p: BalancerSet
     health: { ...previous.health, ...p.health },
     passive: { ...previous.passive, ...p.passive },
     retry: { ...previous.retry, ...p.retry },
+    failover: p.failover ? { ...previous.failover, ...p.failover } : previous.failover,
   };
 }
 
@@ -62,6 +63,7 @@ export class Balancer {
     this.handler = new ProxyHandler(this.pool, this.outlier, this.budget, this.settings);
     this.server = http.createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 60_000, noDelay: true }, this.handler.handle);
     this.server.on('connection', this.handler.connection);
+    this.pool.onRotation = () => this.handler.hold.rotationChanged();
     this.health.configure(this.settings.health);
   }
 
@@ -124,6 +126,24 @@ export class Balancer {
     // A node no probe asks (health checks off, or no health path) is back when its process is.
     if (u.state === 'down' && (!this.settings.health.enabled || !this.health.probes(u))) this.pool.readmit(u, 'lab', now());
     else if (u.state === 'down') this.health.tick();
+  }
+
+  /**
+   * The topology the upstreams serve: in a standby topology a lost primary is failed over, so
+   * idempotent requests for it are held (failover-hold.ts); null or active-active: nothing is held.
+   */
+  setFailoverTopology(kind: TopologyKind | null): void {
+    this.handler.hold.setTopology(kind);
+  }
+
+  /** The failover controller lost primary `nodeId` at `lossAt`: hold for its successor, up to the topology's deadline. */
+  failoverStarted(nodeId: string, lossAt: number): void {
+    this.handler.hold.started(nodeId, lossAt);
+  }
+
+  /** That failover is over: the successor is routed (`ok`), or it failed and held requests are answered now. */
+  failoverEnded(nodeId: string, ok: boolean): void {
+    this.handler.hold.ended(nodeId, ok);
   }
 
   /** Injects an HTTP fault at the hop to `nodeId` (several may be active; the first that fires wins). */

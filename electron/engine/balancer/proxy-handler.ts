@@ -14,6 +14,7 @@ import type { Dispatcher } from 'undici';
 import type { BalancerSettings } from '../../../shared/contract/model';
 import { now } from '../clock';
 import { DeadlineQueue, type DeadlineEntry } from './deadline-queue';
+import { FailoverHold, RETRY_AFTER_S, type HeldRequest } from './failover-hold';
 import { NODE_HEADER, TRIES_HEADER, forwardRequestHeaders, forwardResponseHeaders, type RequestBodyInfo } from './hop-headers';
 import type { OutlierDetector } from './outlier-detector';
 import type { RetryBudget } from './retry-budget';
@@ -88,6 +89,11 @@ function neverReached(code: string): boolean {
   return code === 'ECONNREFUSED' || code === 'upstream-closed';
 }
 
+/** Errors after which the node is gone from the wire (refused, reset, closed): a lost primary looks like this. */
+function lostNode(code: string): boolean {
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'upstream-closed';
+}
+
 /** Errors that say something about the request, not the node. */
 function requestFault(code: string): boolean {
   return code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH' || code === 'client-aborted';
@@ -149,8 +155,8 @@ function onClientSocketClose(this: TrackedSocket): void {
   }
 }
 
-/** One client request, across its tries. */
-class Exchange implements RequestBodyInfo {
+/** One client request, across its tries (and, in a standby topology, the failover hold). */
+class Exchange implements RequestBodyInfo, HeldRequest {
   contentLength = -1;
   chunked = false;
   tries = 0;
@@ -166,6 +172,14 @@ class Exchange implements RequestBodyInfo {
   remaining = -1;
   ended = false;
   olderOnSocket: Exchange | null = null;
+  /** The failover hold: when it started waiting (-1: not held), how long in all, and on which node's failure (null: none). */
+  heldAt = -1;
+  heldMs = -1;
+  failedOn: Upstream | null = null;
+  /** The lost node the hold kept it for, or refused it for (the incident it counts in). */
+  heldFor: string | null = null;
+  /** The balancer's own 503 says when to come back. */
+  retryAfter = false;
   readonly idempotent: boolean;
   readonly opts: Dispatcher.DispatchOptions;
   /** The client's connection, kept here: undici nulls `req.socket` when it destroys a streamed body. */
@@ -305,10 +319,75 @@ class Exchange implements RequestBodyInfo {
   private first(at: number): void {
     const u = this.h.strategy.pick(this.h.pool.rotation, 0, at);
     if (u === null) {
+      const hold = this.h.hold;
+      if (hold.armed) {
+        // Nothing sent yet: an idempotent request waits for the successor; a write is told to come back.
+        if (this.idempotent && this.hold(at, null)) return;
+        if (hold.lost !== null) return this.failoverReply(this.idempotent ? 'failover-deadline' : 'failover-write-refused');
+      }
       this.error = 'no-upstream';
       return this.reply(503);
     }
     this.dispatch(u, at);
+  }
+
+  // ---- the failover hold (failover-hold.ts) ----
+
+  private hold(at: number, failedOn: Upstream | null): boolean {
+    if (!this.h.hold.add(this, at)) return false;
+    if (this.heldMs < 0) this.heldMs = 0;
+    this.failedOn = failedOn;
+    return true;
+  }
+
+  private leaveHold(at: number): void {
+    if (this.heldAt < 0) return;
+    const hold = this.h.hold;
+    // Only a failover announced while it waited names a node (a park that ended in a plain retry names none).
+    this.heldFor = hold.attribution(this.heldAt) ?? this.heldFor;
+    this.heldMs += at - this.heldAt;
+    this.heldAt = -1;
+    hold.remove(this);
+  }
+
+  resumeHeld(at: number, force: boolean): void {
+    const h = this.h;
+    const hold = h.hold;
+    let u: Upstream | null = null;
+    for (const c of h.pool.rotation) {
+      if (!hold.eligible(c, this.failedOn, this.heldAt)) continue;
+      // A node this request has not tried first (the new primary), as a retry would.
+      if (u === null || ((u.bit & this.triedMask) !== 0 && (c.bit & this.triedMask) === 0)) u = c;
+    }
+    if (u === null && !force) return;
+    this.leaveHold(at);
+    const code = this.error;
+    // Forced (a park ran out, the hold disarmed): what an ordinary retry would have done.
+    if (u === null) u = this.tries > 0 && this.tries < h.maxTries ? this.retryTarget(at) : this.tries > 0 ? null : h.strategy.pick(h.pool.rotation, 0, at);
+    if (u === null) {
+      if (this.tries === 0) this.error = 'no-upstream';
+      return this.reply(this.tries === 0 ? 503 : code === 'timeout' ? 504 : 502);
+    }
+    // A request already sent once is sent again: a retry, within the budget.
+    if (this.tries > 0 && !h.budget.tryAcquire(at, h.budgetPercent, h.budgetMinPerSec)) {
+      this.error = 'budget-exhausted';
+      return this.reply(502);
+    }
+    this.dispatch(u, at);
+  }
+
+  expireHeld(at: number): void {
+    this.leaveHold(at);
+    this.failoverReply('failover-deadline');
+  }
+
+  /** The hold's own 503, with Retry-After: held past the deadline, or a write that could not be sent or known to land. */
+  private failoverReply(error: string, node: Upstream | null = this.node): void {
+    this.error = error;
+    this.retryAfter = true;
+    this.node = node;
+    this.heldFor ??= this.h.hold.lost ?? node?.id ?? null;
+    this.reply(503);
   }
 
   private dispatch(u: Upstream, at: number): void {
@@ -381,6 +460,16 @@ class Exchange implements RequestBodyInfo {
       a.upstream.recordLatency(Math.max(at - a.startedAt, h.perTryTimeoutMs), at, h.ewmaDecayMs);
       h.outlier.failure(a.upstream, at, code);
     }
+    // A standby topology's only node gone from the wire: a failover may be on its way (failover-hold.ts).
+    if (h.hold.armed && lostNode(code) && !this.otherNodeInRotation()) {
+      if (!this.idempotent) return this.failoverReply(neverReached(code) ? 'failover-write-refused' : 'failover-write-unknown');
+      // Without a failover announced, a park is only a pause before a retry: none once the tries are spent.
+      if (h.retryEnabled && this.replayable && (h.hold.lost !== null || this.tries < h.maxTries)) {
+        if (this.hold(at, a.upstream)) return;
+        // Past the deadline of a failover still under way: come back later.
+        if (h.hold.lost !== null) return this.failoverReply('failover-deadline');
+      }
+    }
     if (!requestFault(code) && this.mayRetry(!neverReached(code))) {
       const next = this.retryTarget(at);
       if (next !== null) {
@@ -395,6 +484,11 @@ class Exchange implements RequestBodyInfo {
     const h = this.h;
     if (!h.retryEnabled || this.tries >= h.maxTries || !this.replayable || this.clientGone) return false;
     return this.idempotent || !reachedNode;
+  }
+
+  private otherNodeInRotation(): boolean {
+    for (const u of this.h.pool.rotation) if ((u.bit & this.triedMask) === 0) return true;
+    return false;
   }
 
   /** A node not tried yet if one is in rotation, else any node in rotation, else null. */
@@ -452,6 +546,7 @@ class Exchange implements RequestBodyInfo {
     const body = `${status} ${this.error ?? 'error'}\n`;
     const headers = ['content-type', 'text/plain; charset=utf-8', 'content-length', String(Buffer.byteLength(body)), TRIES_HEADER, TRIES[this.tries] ?? String(this.tries)];
     if (this.node !== null) headers.push(NODE_HEADER, this.node.id);
+    if (this.retryAfter) headers.push('retry-after', RETRY_AFTER_S);
     res.writeHead(status, headers);
     res.end(body);
     this.finish(now());
@@ -460,6 +555,7 @@ class Exchange implements RequestBodyInfo {
   private finish(at: number): void {
     if (this.done) return;
     this.done = true;
+    this.leaveHold(at);
     this.leaveSocket();
     const listeners = this.h.listeners;
     if (listeners.size === 0) return;
@@ -474,6 +570,10 @@ class Exchange implements RequestBodyInfo {
       retried: this.tries > 1,
       error: this.error,
     };
+    if (this.heldMs >= 0 || this.retryAfter) {
+      if (this.heldMs >= 0) outcome.heldMs = this.heldMs;
+      outcome.heldFor = this.heldFor;
+    }
     for (const listener of listeners) {
       try {
         listener(outcome);
@@ -491,6 +591,7 @@ export class ProxyHandler {
   /** Active HTTP faults by node id; empty on the normal path, which then pays one size check. */
   readonly httpFaults = new Map<string, HttpFault[]>();
   readonly deadlines: DeadlineQueue<Attempt>;
+  readonly hold: FailoverHold<Exchange>;
   strategy!: Strategy;
   perTryTimeoutMs = 1_000;
   retryEnabled = true;
@@ -506,6 +607,7 @@ export class ProxyHandler {
     settings: BalancerSettings,
   ) {
     this.deadlines = new DeadlineQueue<Attempt>((a, at) => a.exchange.timedOut(a, at));
+    this.hold = new FailoverHold<Exchange>(settings.failover, () => this.pool.rotation);
     this.configure(settings, null);
   }
 
@@ -523,6 +625,7 @@ export class ProxyHandler {
     this.budgetPercent = retry.budgetPercent;
     this.budgetMinPerSec = retry.budgetMinPerSec;
     this.ewmaDecayMs = settings.ewmaDecayMs;
+    if (previous !== null && previous.failover !== settings.failover) this.hold.configure(settings.failover);
   }
 
   /** Registered for the server's 'connection' event. */
@@ -544,5 +647,6 @@ export class ProxyHandler {
 
   dispose(): void {
     this.deadlines.dispose();
+    this.hold.dispose();
   }
 }

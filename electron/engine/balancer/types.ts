@@ -27,8 +27,17 @@ export interface RequestOutcome {
   ok: boolean;
   tries: number;
   retried: boolean;
-  /** 'ECONNREFUSED' | 'ECONNRESET' | 'timeout' | 'no-upstream' | 'budget-exhausted' | 'client-aborted' | ... */
+  /**
+   * 'ECONNREFUSED' | 'ECONNRESET' | 'timeout' | 'no-upstream' | 'budget-exhausted' | 'client-aborted' | ...
+   * and the failover hold's 503s (with Retry-After): 'failover-deadline' (held past the deadline),
+   * 'failover-write-refused' (a non-idempotent write while there was no primary: not sent),
+   * 'failover-write-unknown' (a non-idempotent write cut by the primary's loss: it may have landed).
+   */
   error?: string;
+  /** Set only for a request the failover hold held: how long it waited in all (ms). */
+  heldMs?: number;
+  /** Set for a held request or a write the hold answered 503: the lost node it was about (null when none was named). */
+  heldFor?: string | null;
 }
 
 export interface BalancerListener {

@@ -100,6 +100,8 @@ export class UpstreamPool {
   all: Upstream[] = [];
   /** The nodes strategies choose from; rebuilt on every state change (rare), read on every request. */
   rotation: Upstream[] = [];
+  /** Told after each rebuild that leaves a node in rotation (the failover hold's requests may go on). */
+  onRotation: (() => void) | null = null;
 
   constructor(private readonly listener: BalancerListener) {}
 
@@ -213,6 +215,7 @@ export class UpstreamPool {
 
   private rebuild(): void {
     this.rotation = this.all.filter((u) => u.state === 'in-rotation');
+    if (this.rotation.length > 0) this.onRotation?.();
   }
 
   private retire(u: Upstream): void {

@@ -71,6 +71,15 @@ export class InProcessDataPlane implements DataPlane {
       case 'link-toxic.reverted':
         this.links.revert(message.faultId);
         break;
+      case 'failover.topology':
+        this.balancer.setFailoverTopology(message.kind);
+        break;
+      case 'failover.started':
+        this.balancer.failoverStarted(message.nodeId, message.lossAt);
+        break;
+      case 'failover.ended':
+        this.balancer.failoverEnded(message.nodeId, message.ok);
+        break;
       default:
         throw new Error(`unknown data-plane message ${(message as { type: unknown }).type}`);
     }

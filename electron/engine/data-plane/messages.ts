@@ -1,6 +1,6 @@
 // The data plane's messages: what the engine sends in, what comes out. All plain data (no function,
 // no class instance, no Map), so a worker thread can take them through postMessage unchanged.
-import type { BalancerSettings, BalancerSettingsPatch, UpstreamSnapshot } from '../../../shared/contract/model';
+import type { BalancerSettings, BalancerSettingsPatch, TopologyKind, UpstreamSnapshot } from '../../../shared/contract/model';
 import type { DetectionVia, HttpFault, RequestOutcome, UpstreamTarget } from '../balancer/index';
 import type { FaultToxic } from '../faults/fault-ports';
 import type { LinkKind, LinkProxy } from '../node-links';
@@ -19,7 +19,13 @@ export type PlaneIn =
   | { type: 'http-fault.set'; faultId: string; nodeId: string; fault: HttpFault }
   | { type: 'http-fault.cleared'; faultId: string }
   /** Takes a network fault off its links; in-flight data passes on. Unknown ids are ignored. */
-  | { type: 'link-toxic.reverted'; faultId: string };
+  | { type: 'link-toxic.reverted'; faultId: string }
+  /** The topology the upstreams serve: a standby one arms the failover hold (null, active-active: off). */
+  | { type: 'failover.topology'; kind: TopologyKind | null }
+  /** The failover controller lost the primary at `lossAt` (monotonic ms): idempotent requests wait for its successor. */
+  | { type: 'failover.started'; nodeId: string; lossAt: number }
+  /** That failover is over: its successor routed (`ok`), or it failed (held requests are answered 503 now). */
+  | { type: 'failover.ended'; nodeId: string; ok: boolean };
 
 /** The balancer's upstreams as the data plane last saw them. */
 export interface UpstreamStates {

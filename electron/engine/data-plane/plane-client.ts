@@ -1,7 +1,7 @@
 // The engine's side of the data plane: it sends the messages and keeps its own copy of what it
 // reads back (settings, targets, upstream states, the fault proxies), so no engine code ever reads
 // the balancer's or the proxies' memory, and every read here is synchronous.
-import { BalancerSettings, BalancerSettingsPatch, type BalancerState, type UpstreamSnapshot } from '../../../shared/contract/model';
+import { BalancerSettings, BalancerSettingsPatch, type BalancerState, type TopologyKind, type UpstreamSnapshot } from '../../../shared/contract/model';
 import { mergeBalancerSettings, type BalancerListener } from '../balancer/index';
 import { httpFaultPort } from '../balancer/http-fault-port';
 import type { HttpFaultPort, NetworkFaultPort } from '../faults/fault-ports';
@@ -70,6 +70,20 @@ export class PlaneClient {
 
   nodeStarted(nodeId: string): void {
     this.plane.send({ type: 'node.started', nodeId });
+  }
+
+  /** The topology the upstreams serve: a standby one arms the balancer's failover hold. */
+  setFailoverTopology(kind: TopologyKind | null): void {
+    this.plane.send({ type: 'failover.topology', kind });
+  }
+
+  /** The primary was lost at `lossAt`: the balancer holds idempotent requests for its successor. */
+  failoverStarted(nodeId: string, lossAt: number): void {
+    this.plane.send({ type: 'failover.started', nodeId, lossAt });
+  }
+
+  failoverEnded(nodeId: string, ok: boolean): void {
+    this.plane.send({ type: 'failover.ended', nodeId, ok });
   }
 
   setHttpFault(faultId: string, nodeId: string, fault: HttpFault): void {

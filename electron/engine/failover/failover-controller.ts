@@ -25,6 +25,12 @@ export interface BalancerPort {
   setUpstreams(targets: UpstreamTarget[]): void;
   nodeExited(id: string, at: number): void;
   nodeStarted(id: string): void;
+  /** The topology the upstreams serve: in a standby one the balancer holds idempotent requests through a failover (optional: stand-ins skip it). */
+  setFailoverTopology?(kind: TopologyKind | null): void;
+  /** The primary `nodeId` is lost (at `lossAt`) and its successor on its way: a promoted standby, or itself restarted in place. */
+  failoverStarted?(nodeId: string, lossAt: number): void;
+  /** That failover is over: its successor routed (`ok`), or it failed (nothing to wait for). */
+  failoverEnded?(nodeId: string, ok: boolean): void;
 }
 
 /** What the controller needs of the checkpoint shipper (warm and cold standby). */
@@ -164,6 +170,7 @@ export class FailoverController {
   /** Call once the fleet has started: sets the balancer's upstreams and the checkpoint route. */
   start(): void {
     this.started = true;
+    this.options.balancer.setFailoverTopology?.(this.topology.kind);
     this.refreshUpstreams();
     if (this.shipsCheckpoints && this.primaryId && this.standbyId) this.options.shipper?.setRoute({ from: this.primaryId, to: this.standbyId });
   }
@@ -281,6 +288,7 @@ export class FailoverController {
 
   dispose(): void {
     this.disposed = true;
+    this.options.balancer.setFailoverTopology?.(null);
   }
 
   private get isStateful(): boolean {
@@ -354,6 +362,8 @@ export class FailoverController {
     const failover: Failover = { from, to, lossAt, trigger, awaitingExit: false, inSync, behindReason: inSync ? null : this.behindReason() };
     this.failover = failover;
     this.emit('failover.started', from, { from, to, trigger, lossAt, topology: this.topology.kind, ...(ahead ? { standbyAhead: ahead } : {}) });
+    // Idempotent requests for it wait for the new primary (up to the topology's deadline), rather than fail.
+    this.options.balancer.failoverStarted?.(from, lossAt);
     // Nothing routes to the lost primary again, whatever it does next.
     this.setUpstreams([]);
     // Before the supervisor's restart is spawned (its timer is pending now): it comes back a standby.
@@ -364,6 +374,7 @@ export class FailoverController {
       // No primary now: nothing is routed until an operator promotes one (see README).
       this.failover = null;
       this.primaryId = null;
+      this.options.balancer.failoverEnded?.(from, false);
       this.emit('failover.failed', from, { from, to, error: (error as Error).message, afterMs: round(now() - lossAt) });
     });
   }
@@ -371,6 +382,8 @@ export class FailoverController {
   /** `failover.held`: no promotion for this loss, and why. */
   private held(from: string, standby: string, lossAt: number, trigger: Failover['trigger'], reason: 'standby-behind' | 'primary-serving', action: string, extra: Record<string, unknown> = {}): void {
     const standbyState = this.standbyIsInSync() ? 'in-sync' : this.behindReason();
+    // Restarted in place, it is its own successor: requests wait for it as for a promoted standby.
+    if (action !== 'none') this.options.balancer.failoverStarted?.(from, lossAt);
     this.emit('failover.held', from, { from, standby, trigger, lossAt, reason, standbyState, action, topology: this.topology.kind, ...extra });
   }
 
@@ -444,6 +457,7 @@ export class FailoverController {
     this.failover = null;
     const target = fleet.node(to);
     if (target) this.setUpstreams([{ id: to, port: target.port }]);
+    this.options.balancer.failoverEnded?.(from, target !== undefined);
     const doneAt = now();
     this.emit('failover.done', to, { from, to, trigger: failover.trigger, durationMs: round(doneAt - failover.lossAt) }, doneAt);
     this.options.listener.onFailedOver({ from, to, at: doneAt, kind: this.topology.kind });

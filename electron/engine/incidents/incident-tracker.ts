@@ -1,9 +1,23 @@
 // IncidentTracker: ground-truth stage timestamps of every failure, whether the lab injected it or
 // not (a `kill -9` from a terminal counts), and the MTTD / MTTR derived from them.
-import type { Incident, IncidentStage, LogLine } from '../../../shared/contract/model';
+import type { FailoverHeld, Incident, IncidentStage, LogLine } from '../../../shared/contract/model';
 import { now, type Clock } from '../clock';
 
 export type DetectionVia = 'exit' | 'passive' | 'active' | 'operator';
+
+/** How long before an incident's first stage a request held (or refused) for its node may have arrived and still count in it. */
+const HELD_BEFORE_INCIDENT_MS = 1_000;
+/** Held or refused requests kept while no incident of their node is open yet. */
+const HELD_EARLY_KEPT = 256;
+
+/** What of a request outcome the failover hold's accounting reads. */
+export interface HeldOutcome {
+  startedAt: number;
+  heldFor?: string | null;
+  heldMs?: number;
+  ok: boolean;
+  error?: string;
+}
 
 /** How far behind a detection the process's exit event may arrive and still be its cause. */
 const EXIT_AFTER_DETECTION_MS = 250;
@@ -32,6 +46,8 @@ export class IncidentTracker {
   /** Nodes the lab stopped or restarted on purpose, until they are ready again. */
   private readonly planned = new Set<string>();
   private seq = 0;
+  /** Held or refused requests about a node with no incident yet (its exit not seen yet), the last few. */
+  private heldEarly: HeldOutcome[] = [];
   private readonly limit: number;
   private readonly clock: Clock;
 
@@ -201,6 +217,42 @@ export class IncidentTracker {
     }
   }
 
+  /**
+   * A request the balancer's failover hold held, or a write it answered 503 + Retry-After, for the
+   * loss of `heldFor` (the outcome's fields): counted on that node's latest incident, which may have
+   * closed already (the first held request served is what closes it).
+   */
+  requestHeld(o: HeldOutcome): void {
+    if (!o.heldFor || (o.heldMs === undefined && o.error !== 'failover-write-refused' && o.error !== 'failover-write-unknown')) return;
+    let t: Tracked | undefined;
+    for (let i = this.tracked.length - 1; i >= 0 && !t; i--) if (this.tracked[i]!.incident.nodeId === o.heldFor) t = this.tracked[i];
+    // Only the incident the request lived through: it may have arrived a little before the loss was seen.
+    const start = t ? firstStage(t.incident) : undefined;
+    const recovered = t?.incident.stages.recovered;
+    if (!t || start === undefined || start > o.startedAt + HELD_BEFORE_INCIDENT_MS || (recovered !== undefined && recovered < o.startedAt)) {
+      // A write cut at the kill can be answered before the exit that opens the incident is seen: kept a moment.
+      if (!t || !t.incident.open) {
+        this.heldEarly.push(o);
+        if (this.heldEarly.length > HELD_EARLY_KEPT) this.heldEarly.shift();
+      }
+      return;
+    }
+    this.countHeld(t, o);
+  }
+
+  private countHeld(t: Tracked, o: HeldOutcome): void {
+    const held: FailoverHeld = { ...(t.incident.held ?? { requests: 0, served: 0, expired: 0, maxMs: 0, totalMs: 0, refusedWrites: 0 }) };
+    if (o.heldMs !== undefined) {
+      held.requests++;
+      if (o.ok) held.served++;
+      if (o.error === 'failover-deadline') held.expired++;
+      held.maxMs = Math.max(held.maxMs, round(o.heldMs));
+      held.totalMs = round(held.totalMs + o.heldMs);
+    } else held.refusedWrites++;
+    t.incident.held = held;
+    this.changed(t);
+  }
+
   /** What the ledger check found for this incident's data (lost and stale acknowledged writes). */
   setLedger(incidentId: string, ledger: { lost: number; stale: number }): void {
     const t = this.tracked.find((x) => x.incident.id === incidentId);
@@ -248,6 +300,12 @@ export class IncidentTracker {
     this.trim();
     this.timeline('incident.opened', t, { cause, stage, ...detail }, at);
     if (stage !== 'detected') this.stage(t, stage, at);
+    // What the balancer held or refused for this node just before its loss was seen belongs here.
+    const early = this.heldEarly.filter((o) => o.heldFor === nodeId && o.startedAt >= at - HELD_BEFORE_INCIDENT_MS);
+    if (early.length > 0) {
+      this.heldEarly = this.heldEarly.filter((o) => !early.includes(o));
+      for (const o of early) this.countHeld(t, o);
+    }
     return t;
   }
 
@@ -304,6 +362,13 @@ export class IncidentTracker {
       console.error('incident timeline listener failed:', error);
     }
   }
+}
+
+/** The earliest stage reached: when the incident began, as far as anything saw. */
+function firstStage(incident: Incident): number | undefined {
+  let first: number | undefined;
+  for (const at of Object.values(incident.stages)) if (at !== undefined && (first === undefined || at < first)) first = at;
+  return first;
 }
 
 function copy(incident: Incident): Incident {

@@ -33,6 +33,8 @@ export interface RoutedParts {
  */
 export class EventRouter {
   private routed: RoutedParts | undefined;
+  /** Incidents whose ledger check is under way: later changes to them (held requests counted) start no second one. */
+  private readonly ledgerChecks = new Set<string>();
 
   attach(parts: RoutedParts): void {
     this.routed = parts;
@@ -154,6 +156,9 @@ export class EventRouter {
   readonly incidentChanged = (incident: Incident): void => {
     const { events, traffic } = this.parts;
     events.emit('incident.changed', incident);
-    if (!incident.open && incident.lostWrites === null) void traffic.checkLedgerFor(incident.id);
+    if (!incident.open && incident.lostWrites === null && !this.ledgerChecks.has(incident.id)) {
+      this.ledgerChecks.add(incident.id);
+      void traffic.checkLedgerFor(incident.id).finally(() => this.ledgerChecks.delete(incident.id));
+    }
   };
 }

@@ -224,12 +224,15 @@ export class FleetLifecycle {
   }
 
   /** The balancer as the failover controller sees it: node ports become the ports of their fault proxies. */
-  private proxiedBalancer(): Pick<PlaneClient, 'setUpstreams' | 'nodeExited' | 'nodeStarted'> {
+  private proxiedBalancer(): Pick<PlaneClient, 'setUpstreams' | 'nodeExited' | 'nodeStarted' | 'setFailoverTopology' | 'failoverStarted' | 'failoverEnded'> {
     const { balancer, links } = this.options;
     return {
       setUpstreams: (targets) => balancer.setUpstreams(targets.map((t) => ({ ...t, port: links.balancerPort(t.id) ?? t.port }))),
       nodeExited: (id, at) => balancer.nodeExited(id, at),
       nodeStarted: (id) => balancer.nodeStarted(id),
+      setFailoverTopology: (kind) => balancer.setFailoverTopology(kind),
+      failoverStarted: (id, lossAt) => balancer.failoverStarted(id, lossAt),
+      failoverEnded: (id, ok) => balancer.failoverEnded(id, ok),
     };
   }
 }

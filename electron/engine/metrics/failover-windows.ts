@@ -48,8 +48,9 @@ export class FailoverWindows {
     }
   }
 
-  outcome(startedAt: number, ok: boolean, tries: number): void {
-    const cls: FailoverRequestClass = !ok ? 'failed' : tries > 1 ? 'held' : 'served';
+  /** `held`: the balancer's failover hold kept it until a node could serve it (held, even if sent once). */
+  outcome(startedAt: number, ok: boolean, tries: number, held = false): void {
+    const cls: FailoverRequestClass = !ok ? 'failed' : tries > 1 || held ? 'held' : 'served';
     const inWindow = this.windowAt(startedAt) !== undefined;
     if (inWindow) this.count(cls);
     const i = this.next;

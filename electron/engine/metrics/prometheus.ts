@@ -58,6 +58,8 @@ function sharedProcessRegistry(): Registry {
 /** A bounded `reason` label from an outcome's error text or status. */
 export function errorReason(outcome: Pick<RequestOutcome, 'status' | 'error'>): string {
   const text = (outcome.error ?? '').toLowerCase();
+  // The failover hold's own 503s: failover_deadline, failover_write_refused, failover_write_unknown.
+  if (text.startsWith('failover-')) return text.replace(/-/g, '_');
   if (text.includes('timeout') || text.includes('timed out')) return 'timeout';
   if (text.includes('econnrefused') || text.includes('refused')) return 'refused';
   if (text.includes('econnreset') || text.includes('reset') || text.includes('socket') || text.includes('closed')) return 'reset';
@@ -82,7 +84,7 @@ export function createLabMetrics(options: LabMetricsOptions = {}): LabMetrics {
     contentType: registry.contentType,
     observe(outcome) {
       requests.observe(outcome);
-      events.windows.outcome(outcome.startedAt, outcome.ok, outcome.tries);
+      events.windows.outcome(outcome.startedAt, outcome.ok, outcome.tries, outcome.heldMs !== undefined);
     },
     ejection: (node, via) => requests.ejections.labels(node, via).inc(),
     event: (...event) => events.event(...event),
@@ -97,6 +99,8 @@ class RequestMetrics {
   private readonly retries: Counter;
   private readonly duration: Histogram<'node'>;
   readonly ejections: Counter<'node' | 'via'>;
+  private readonly held: Counter<'result'>;
+  private readonly refusedWrites: Counter;
   // Bound children per label pair: prom-client hashes labels on every call otherwise.
   private readonly requestChildren = new Map<string, Map<number, Counter.Internal>>();
   private readonly durationChildren = new Map<string, Histogram.Internal<'node'>>();
@@ -107,7 +111,20 @@ class RequestMetrics {
     this.retries = new Counter({ name: 'firedrill_retries_total', help: 'Retries made by the balancer (tries beyond the first).', registers });
     this.duration = new Histogram({ name: 'firedrill_request_duration_seconds', help: 'Time from request received to response sent by the balancer, by answering node.', labelNames: ['node'] as const, buckets: DURATION_BUCKETS, registers });
     this.ejections = new Counter({ name: 'firedrill_ejections_total', help: 'Nodes taken out of rotation, by how the fault was detected.', labelNames: ['node', 'via'] as const, registers });
+    this.held = new Counter({
+      name: 'firedrill_failover_held_requests_total',
+      help: 'Idempotent requests the balancer held through a failover (standby topologies), by result: served, failed, expired (503 + Retry-After at the deadline).',
+      labelNames: ['result'] as const,
+      registers,
+    });
+    this.refusedWrites = new Counter({
+      name: 'firedrill_failover_refused_writes_total',
+      help: 'Non-idempotent writes the balancer answered 503 + Retry-After while the primary was lost (not sent, or not known to have landed).',
+      registers,
+    });
     this.retries.inc(0);
+    for (const result of ['served', 'failed', 'expired'] as const) this.held.labels(result).inc(0);
+    this.refusedWrites.inc(0);
   }
 
   observe(outcome: RequestOutcome): void {
@@ -122,6 +139,8 @@ class RequestMetrics {
     timer.observe(outcome.durationMs / 1000);
     if (outcome.tries > 1) this.retries.inc(outcome.tries - 1);
     if (!outcome.ok) this.errors.labels(node, errorReason(outcome)).inc();
+    if (outcome.heldMs !== undefined) this.held.labels(outcome.ok ? 'served' : outcome.error === 'failover-deadline' ? 'expired' : 'failed').inc();
+    else if (outcome.error === 'failover-write-refused' || outcome.error === 'failover-write-unknown') this.refusedWrites.inc();
   }
 }
 

@@ -9,7 +9,7 @@ import { EventRecorder, request, settings } from '../balancer/helpers';
 import { sleep } from '../../../shared/sleep';
 import { RecordingPlane, plainDataProblem, type RecordedIn } from './recording-plane';
 
-const IN_TYPES = ['settings', 'upstreams', 'node.exited', 'node.started', 'http-fault.set', 'http-fault.cleared', 'link-toxic.reverted'] as const;
+const IN_TYPES = ['settings', 'upstreams', 'node.exited', 'node.started', 'http-fault.set', 'http-fault.cleared', 'link-toxic.reverted', 'failover.topology', 'failover.started', 'failover.ended'] as const;
 const OUT_TYPES = ['outcomes', 'upstreams', 'detected', 'ejected', 'readmitted', 'first-served', 'links'] as const;
 // Every message kind is listed (a new one fails to compile until it is).
 const inCovered: Exclude<PlaneInType, (typeof IN_TYPES)[number]> extends never ? true : false = true;
@@ -74,6 +74,17 @@ describe('the in-process data plane', () => {
     client.nodeExited('a', exitAt);
     client.nodeStarted('a');
     await events.waitFor('readmitted', 'a', 3_000, exitAt);
+
+    // A failover in a standby topology: a GET held while nothing is routed, sent on once something is.
+    client.setFailoverTopology('hot-standby');
+    client.failoverStarted('a', now());
+    client.setUpstreams([]);
+    const held = request(client.url, { path: '/' });
+    await sleep(30);
+    client.setUpstreams([{ id: 'b', port: client.balancerPort('b')! }]);
+    client.failoverEnded('a', true);
+    expect((await held).status).toBe(200);
+    client.setFailoverTopology(null);
     await client.close();
 
     const sentTypes = new Set(recording.sent.map((m) => m.type));

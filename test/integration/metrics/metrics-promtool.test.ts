@@ -95,6 +95,10 @@ describe.skipIf(!promtool && !ci)('/metrics of a real lab, checked by promtool',
     process.kill(pidOf(await t.state(), 'p1'), 'SIGKILL');
     await waitFor('the incident to close', () => [...t!.incidents.values()].find((i) => i.nodeId === 'p1' && !i.open && i.mttrMs !== null), 20_000);
     await waitFor('p1 back, as the standby', async () => ((await t!.state()).nodes.find((n) => n.id === 'p1')?.status === 'ready' ? true : undefined), 15_000);
+    // The balancer's failover hold leaves the kill no failed request to count: HTTP errors on s1 make some.
+    const errors = await t.client.request('fault.inject', { type: 'http_error', target: 's1', attributes: { status: 500, share: 1 } });
+    expect((await fetch(new URL('/kv/k1', t.lab.balancerUrl))).status).toBe(500);
+    await t.client.request('fault.revert', { id: errors.id });
     // A fault in effect at the scrape.
     await t.client.request('fault.inject', { type: 'latency', target: 'p1', attributes: { latency: 5 } });
 
@@ -109,6 +113,8 @@ describe.skipIf(!promtool && !ci)('/metrics of a real lab, checked by promtool',
       [
         'firedrill_drill_runs_total',
         'firedrill_ejections_total',
+        'firedrill_failover_held_requests_total',
+        'firedrill_failover_refused_writes_total',
         'firedrill_failover_requests_total',
         'firedrill_failovers_promoted_behind_total',
         'firedrill_failovers_total',

@@ -82,6 +82,13 @@ export function IncidentCard({ incident }: { incident: Incident }) {
           MTTR = {formatMttrSplit(split)}; the system’s own: <strong className="mono">{formatMs(systemMttr(split))}</strong>
         </p>
       ) : null}
+      {incident.held ? (
+        <p className="small muted" data-testid="incident-held" data-requests={incident.held.requests}>
+          Held through the failover: {incident.held.requests} requests, up to {formatMs(incident.held.maxMs)}
+          {incident.held.expired > 0 ? `, ${incident.held.expired} past the deadline (503)` : ''}
+          {incident.held.refusedWrites > 0 ? `; ${incident.held.refusedWrites} writes told to retry (503 Retry-After)` : ''}
+        </p>
+      ) : null}
       <div className="stage-bar" aria-hidden="true">
         {reached.map((stage) => (
           <span key={stage} className={`stage-tick stage-${stage}`} style={{ left: `${(((incident.stages[stage] ?? 0) - (start ?? 0)) / span) * 100}%` }} title={STAGE_WORDS[stage]} />

@@ -12,6 +12,7 @@ import {
   VERDICT_WORDS,
   errorRateOf,
   faultPeriods,
+  heldWords,
   hypothesisBound,
   hypothesisValue,
   incidentStats,
@@ -255,6 +256,7 @@ function incidentsSection(report: DrillReport): string {
         `<div class="incident"><h3>${e(`${incident.id} · ${incident.nodeId} · ${incident.cause}`)}${incident.open ? ' <span class="v v-fail">open</span>' : ''}</h3>\n` +
         `<p class="muted">started at ${e(clockOf(report, incident.stages.injected ?? incident.stages.observed ?? null))} UTC (${e(formatAt(incident.stages.injected ?? incident.stages.observed ?? null))} into the run)${incident.detectedVia ? ` · detected via ${e(incident.detectedVia)}` : ''} · MTTD ${e(formatMs(incident.mttdMs))} · MTTR ${e(formatMs(incident.mttrMs))}</p>\n` +
         (incident.mttrSplit ? `<p class="mttr-split" data-testid="mttr-split-${index}">MTTR ${e(formatMs(incident.mttrMs))} = ${e(formatMttrSplit(incident.mttrSplit))}; the system's part (detection + automatic): <strong>${e(formatMs(systemMttr(incident.mttrSplit)))}</strong></p>\n` : '') +
+        (incident.held ? `<p class="muted" data-testid="held-${index}">${e(heldWords(incident.held))}</p>\n` : '') +
         `${stageBar(incident, index)}</div>`,
     )
     .join('\n');

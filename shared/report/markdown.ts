@@ -3,7 +3,7 @@ import { formatMttrSplit, MTTR_SPLIT_EXPLANATION, systemMttr } from './mttr-spli
 import { formatAfter } from '../words/format.js';
 import { formatAt, formatCount, formatDate, formatMs, formatNumber, formatPercent, formatValue } from './format.js';
 import type { DrillReport } from './model.js';
-import { HYPOTHESIS_LABELS, STAGE_LABELS, VERDICT_WORDS, errorRateOf, faultLabel, hypothesisValue, incidentStats, optionText, stagesOf, stepDuration } from './report-facts.js';
+import { HYPOTHESIS_LABELS, STAGE_LABELS, VERDICT_WORDS, errorRateOf, faultLabel, heldWords, hypothesisValue, incidentStats, optionText, stagesOf, stepDuration } from './report-facts.js';
 
 /**
  * A drill report as Markdown, for a ticket or a wiki page. Strings from the report are escaped so
@@ -137,6 +137,7 @@ function incidentsSection(report: DrillReport): string[] {
     `MTTD mean ${formatMs(summary.mttd.mean)}, max ${formatMs(summary.mttd.max)} · MTTR mean ${formatMs(summary.mttr.mean)}, max ${formatMs(summary.mttr.max)}`,
     '',
     ...mttrSplitLines(report),
+    ...heldLines(report),
     ledgerLine,
     '',
   ];
@@ -153,6 +154,13 @@ function mttrSplitLines(report: DrillReport): string[] {
     mdText(MTTR_SPLIT_EXPLANATION),
     '',
   ];
+}
+
+/** What the failover hold did, per incident that held anything. */
+function heldLines(report: DrillReport): string[] {
+  const held = report.incidents.filter((incident) => incident.held);
+  if (held.length === 0) return [];
+  return [...held.map((incident) => `- ${mdText(incident.id)} on ${mdText(incident.nodeId)}: ${mdText(heldWords(incident.held!))}`), ''];
 }
 
 function predictionsSection(report: DrillReport): string[] {

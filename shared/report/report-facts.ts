@@ -1,4 +1,4 @@
-import type { IncidentStage, TrafficStats } from '../contract/model.js';
+import type { FailoverHeld, IncidentStage, TrafficStats } from '../contract/model.js';
 import type { DrillVerdict, HypothesisCheck, HypothesisName, StepRecord } from '../drill/run.js';
 import { formatCount, formatMs, formatPercent, meanMax } from './format.js';
 import type { DrillReport, ReportFault, ReportIncident } from './model.js';
@@ -113,4 +113,11 @@ export function optionText(options: ReadonlyArray<string>, index: number | null)
   if (index === null) return '—';
   const option = options[index];
   return option === undefined ? `option ${index + 1}` : option;
+}
+
+/** What the balancer's failover hold did for an incident, in one sentence (card, HTML, Markdown). */
+export function heldWords(held: FailoverHeld): string {
+  const expired = held.expired > 0 ? `, ${formatCount(held.expired)} past the deadline (503)` : '';
+  const refused = held.refusedWrites > 0 ? `; ${formatCount(held.refusedWrites)} writes told to retry (503 Retry-After)` : '';
+  return `Held through the failover: ${formatCount(held.requests)} requests, up to ${formatMs(held.maxMs)}${expired}${refused}`;
 }

@@ -1,5 +1,6 @@
 import { IncidentStage, type Incident } from '../../../../shared/contract/model.js';
 import { formatMttrSplit, liveMttrSplit, MTTR_SPLIT_EXPLANATION, systemMttr } from '../../../../shared/report/mttr-split.js';
+import { heldWords } from '../../../../shared/report/report-facts.js';
 import { useStore } from '../../store/store.js';
 import { causeWords, formatAfter, formatClock, formatMs } from '../../format.js';
 import { Term } from '../concepts/term.js';
@@ -84,9 +85,7 @@ export function IncidentCard({ incident }: { incident: Incident }) {
       ) : null}
       {incident.held ? (
         <p className="small muted" data-testid="incident-held" data-requests={incident.held.requests}>
-          Held through the failover: {incident.held.requests} requests, up to {formatMs(incident.held.maxMs)}
-          {incident.held.expired > 0 ? `, ${incident.held.expired} past the deadline (503)` : ''}
-          {incident.held.refusedWrites > 0 ? `; ${incident.held.refusedWrites} writes told to retry (503 Retry-After)` : ''}
+          {heldWords(incident.held)}
         </p>
       ) : null}
       <div className="stage-bar" aria-hidden="true">

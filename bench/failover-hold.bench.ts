@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { Lab } from '../electron/engine/lab';
 import type { Incident, TimelineEvent } from '../shared/contract/model';
 import { sleep } from '../shared/sleep';
-import type { BenchRow } from './index';
+import type { BenchRow } from './stats';
 import { percentile } from './stats';
 
 const TIME_LIMIT_MS = 150_000;

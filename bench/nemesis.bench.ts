@@ -5,7 +5,7 @@
 // Environment: NEMESIS_SCHEDULES, NEMESIS_DEGRADABLE_SCHEDULES, NEMESIS_SEED.
 import { pathToFileURL } from 'node:url';
 import { formatSchedule, runNemesis, type NemesisSummary } from '../test/integration/nemesis/nemesis';
-import type { BenchRow } from './index';
+import type { BenchRow } from './stats';
 import { percentile } from './stats';
 
 const STRICT_SCHEDULES = Number(process.env.NEMESIS_SCHEDULES ?? 200);

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { labNodeSecret } from '../electron/engine/fleet/node-launch';
 import { Lab } from '../electron/engine/lab';
 import type { Incident } from '../shared/contract/model';
-import type { BenchRow } from './index';
+import type { BenchRow } from './stats';
 import { percentile } from './stats';
 import { sleep } from '../shared/sleep';
 

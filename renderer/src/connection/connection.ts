@@ -20,7 +20,6 @@ import {
 } from '../store/actions.js';
 import { useStore } from '../store/store.js';
 import { LAB_CHANGING_COMMANDS, liveGate } from '../replay/live-gate.js';
-import { refreshClassroom } from '../components/classroom/classroom-state.js';
 import { fromBridge } from './bridge.js';
 import { eventsUrl, openSocket } from './socket.js';
 
@@ -148,7 +147,6 @@ async function connect(): Promise<void> {
     document.documentElement.dataset.appState = 'ready';
     void primeLogs(current, snapshot.nodes.map((n) => n.id));
     void resumeDrill(current);
-    void refreshClassroom();
   } catch (error) {
     if (client !== current) return;
     disconnect();

@@ -31,6 +31,11 @@ export async function refreshClassroom(): Promise<void> {
   }
 }
 
+// On every connect (the connection going open), the role is read again: the connection need not know of classroom mode.
+useStore.subscribe((state, prev) => {
+  if (state.connection.status === 'open' && prev.connection.status !== 'open') void refreshClassroom();
+});
+
 /** The teacher's switch: on (loopback) or off. */
 export async function setClassroomOn(on: boolean): Promise<void> {
   const status = await runCommand('classroom', on ? 'classroom.start' : 'classroom.stop', {});

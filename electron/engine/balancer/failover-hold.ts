@@ -48,6 +48,8 @@ export class FailoverHold<R extends HeldRequest> {
   private lastEndedAt = -Infinity;
   private readonly held = new Set<R>();
   private timer: NodeJS.Timeout | null = null;
+  /** When the armed timer fires (Infinity: none). */
+  private timerDue = Infinity;
   private releaseQueued = false;
   private disposed = false;
 
@@ -116,7 +118,10 @@ export class FailoverHold<R extends HeldRequest> {
     if (!this.armed || (this.lost !== null && at >= this.deadlineAt)) return false;
     r.heldAt = at;
     this.held.add(r);
-    this.schedule();
+    // Requests are held in time order, so the armed wake (the failover's deadline, or the oldest park's
+    // end) stays the earliest: no new timer, and no walk over the held, per request.
+    const due = this.lost !== null ? this.deadlineAt : at + PARK_MS;
+    if (this.timer === null || due < this.timerDue) this.schedule();
     return true;
   }
 
@@ -185,6 +190,7 @@ export class FailoverHold<R extends HeldRequest> {
     else for (const r of this.held) due = Math.min(due, r.heldAt + PARK_MS);
     this.timer = setTimeout(() => this.tick(), Math.max(1, Math.ceil(due - now())));
     this.timer.unref();
+    this.timerDue = due;
   }
 
   private tick(): void {
@@ -202,5 +208,6 @@ export class FailoverHold<R extends HeldRequest> {
   private clearTimer(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    this.timerDue = Infinity;
   }
 }

@@ -7,10 +7,10 @@
 //
 // Turning the loop costs CPU while it waits, so it is bounded: the scheduler spins only when a
 // deadline is at most `spinWindowMs` away, and only as long as its turns cost at most `spinShare`
-// of a core in each `budgetWindowMs` (each turn is charged `turnCostMs`: an idle loop turning
-// for nothing, measured on a 2-core VM; on a loop busy with I/O turns are fewer and cost less
-// extra, so the same budget allows more spinning there; an idle turn measured 0.8 µs on the 2-core VM). Past the budget it falls back to plain
-// timers (a release then lands up to ~1 ms late, as before this scheduler) until the next window.
+// of a core in each `budgetWindowMs`. Each turn is charged `turnCostMs`, what an idle turn costs
+// (0.8 µs measured on the 2-core VM; charged 1 µs); a loop busy with I/O takes fewer turns, so the
+// same budget allows more spinning there. Past the budget it falls back to plain timers (a release
+// then lands up to ~1 ms late, as before this scheduler) until the next window.
 
 export interface SchedulerHost {
   /** Milliseconds, monotonic, sub-millisecond (the toxics' clock). */

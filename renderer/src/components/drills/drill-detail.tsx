@@ -43,18 +43,21 @@ export function DrillDetail({ placement = 'side' }: { placement?: 'side' | 'inli
           {detail.id}: {state.message}
         </p>
       ) : null}
-      {state.status === 'ok' ? <DrillPlan detail={state.data} /> : null}
+      {state.status === 'ok' ? <DrillPlan detail={state.data} inline={inline} /> : null}
     </section>
   );
 }
 
-function DrillPlan({ detail }: { detail: Detail }) {
+function DrillPlan({ detail, inline }: { detail: Detail; inline: boolean }) {
   const { summary, spec } = detail;
   const hypothesis = hypothesisLines(spec);
   return (
     <>
       <header className="drill-detail-head">
-        <h2 id="drill-detail-heading">{spec.title}</h2>
+        {/* Inline, the card just above already names the drill: the plan starts with what it teaches, for a shorter way to Run. */}
+        <h2 id="drill-detail-heading" className={inline ? 'visually-hidden' : undefined}>
+          {spec.title}
+        </h2>
         <span className="muted small">
           teaches {conceptById(spec.concept) ? <Term id={spec.concept}>{spec.concept}</Term> : spec.concept} · {summary.source === 'builtin' ? 'built in' : summary.path}
         </span>

@@ -4,9 +4,8 @@ import { stat } from 'node:fs/promises';
 import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type ServerOptions } from 'ws';
-import { listenOnLoopback } from '../engine/listen-loopback.js';
+import { listenOn } from '../engine/listen-loopback.js';
 import {
   ContractError,
   MAX_VIEWERS,
@@ -110,7 +109,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
   sockets.on('error', ignore);
 
-  const port = address === '127.0.0.1' ? await listenOnLoopback(server, options.port ?? 0) : await listenOn(server, options.port ?? 0, address);
+  const port = await listenOn(server, options.port ?? 0, address);
   gate.listening(port);
   return {
     port,
@@ -273,17 +272,6 @@ function ignore(): void {}
 /** An address as it is written in a URL and a Host header (an IPv6 one in brackets). */
 export function hostName(address: string): string {
   return address.includes(':') ? `[${address}]` : address;
-}
-
-/** Listens on one interface address (a classroom's, checked by serve against this machine's interfaces). */
-function listenOn(server: Server, port: number, address: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, address, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }
 
 class BodyTooLarge extends ContractError {}

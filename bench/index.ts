@@ -13,6 +13,7 @@ const suites: Array<{ name: string; load: () => Promise<{ run: () => Promise<Ben
   { name: 'balancer', load: () => import('./balancer.bench.js') },
   { name: 'recovery', load: () => import('./recovery.bench.js') },
   { name: 'failover-hold', load: () => import('./failover-hold.bench.js') },
+  { name: 'responsive', load: () => import('./responsive.bench.js') },
   { name: 'faults', load: () => import('./faults.bench.js') },
   { name: 'fault-proxy', load: () => import('./fault-proxy.bench.js') },
   { name: 'drills', load: () => import('./drills.bench.js') },

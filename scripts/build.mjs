@@ -27,6 +27,7 @@ const entries = [
   { in: 'electron/server/main.ts', out: 'out/server/index.js' },
   { in: 'electron/engine/fleet/reaper-main.ts', out: 'out/reaper/index.js' },
   { in: 'electron/cli/main.ts', out: 'out/cli/index.js' },
+  { in: 'electron/engine/data-plane/worker-main.ts', out: 'out/data-plane/index.js' },
   { in: 'electron/main/index.ts', out: 'out/main/index.js' },
 ];
 

@@ -37,6 +37,11 @@ export function reaperEntry(): string {
   return process.env.FIREDRILL_REAPER_ENTRY ?? join(appRoot(), 'out', 'reaper', 'index.js');
 }
 
+/** The built data plane's thread (data-plane/worker-main.ts): the balancer and the fault proxies. */
+export function dataPlaneEntry(): string {
+  return process.env.FIREDRILL_DATA_PLANE_ENTRY ?? join(appRoot(), 'out', 'data-plane', 'index.js');
+}
+
 export function rendererDir(): string {
   return join(appRoot(), 'out', 'renderer');
 }

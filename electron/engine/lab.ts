@@ -19,7 +19,7 @@ import { FaultRegistry } from './faults/index.js';
 import { FleetSupervisor } from './fleet/index.js';
 import { IncidentTracker } from './incidents/index.js';
 import { MetricsRecorder, createLabMetrics, type LabMetrics } from './metrics/index.js';
-import { InProcessDataPlane, PlaneClient } from './data-plane/index.js';
+import { defaultDataPlane, PlaneClient } from './data-plane/index.js';
 import { DrillService } from './drills/drill-service.js';
 import type { DrillLab } from './drills/drill-lab.js';
 import { reseedLab } from './random.js';
@@ -90,7 +90,7 @@ export class Lab {
       beforeSpawn: (ports) => this.balancer.ensureLinks(ports),
       replicaPort: (id) => this.balancer.replicationPort(id),
     });
-    this.balancer = new PlaneClient({ plane: options.dataPlane?.() ?? new InProcessDataPlane(), listener: router.balancerListener() });
+    this.balancer = new PlaneClient({ plane: options.dataPlane?.() ?? defaultDataPlane(), listener: router.balancerListener(), onRestarted: router.planeRestarted });
     this.faults = new FaultRegistry({ runDir, fleet: this.fleet, network: this.balancer.networkFaults(), http: this.balancer.httpFaults(), listener: router.faultListener() });
     this.incidents = new IncidentTracker({ onTimeline: (kind, nodeId, detail, at) => record(kind, detail, nodeId, at) });
     this.prometheus = createLabMetrics({ nodes: () => this.fleet.nodes(), faults: () => this.faults.list(), upstreams: () => this.balancer.upstreams() });

@@ -36,8 +36,11 @@ export class NodeLinks {
   /** Partitions per proxy: a link stays cut while any partition names it. */
   private readonly cuts = new Map<FaultProxy, number>();
 
-  /** Puts (or keeps) a proxy pair in front of each node; called before the nodes are spawned. */
-  async ensure(ports: ReadonlyMap<string, number>): Promise<void> {
+  /**
+   * Puts (or keeps) a proxy pair in front of each node; called before the nodes are spawned. A new
+   * pair listens on free ports, or on the ones `fixed` names for its node.
+   */
+  async ensure(ports: ReadonlyMap<string, number>, fixed?: Readonly<Record<string, { balancer: number; replication: number }>>): Promise<void> {
     for (const [id, port] of ports) {
       const existing = this.proxies.get(id);
       if (existing) {
@@ -49,7 +52,8 @@ export class NodeLinks {
         balancer: new FaultProxy({ name: `${id}:balancer`, upstreamPort: port }),
         replication: new FaultProxy({ name: `${id}:replication`, upstreamPort: port }),
       };
-      await Promise.all([pair.balancer.listen(0), pair.replication.listen(0)]);
+      const want = fixed && Object.hasOwn(fixed, id) ? fixed[id] : undefined;
+      await Promise.all([pair.balancer.listen(want?.balancer ?? 0), pair.replication.listen(want?.replication ?? 0)]);
       this.proxies.set(id, pair);
     }
     for (const [id, pair] of [...this.proxies]) {

@@ -525,6 +525,11 @@ export const Incident = z.object({
   mttrSplit: MttrSplit.nullable().optional(),
   /** Requests the balancer held through this node's failover (absent when none was held or refused). */
   held: FailoverHeld.optional(),
+  /**
+   * The data plane's thread died while this incident was open and another took over (its sockets,
+   * and the requests in flight on them, ended with it). Absent when it never happened.
+   */
+  planeRestarts: z.array(z.object({ at: z.number(), downMs: z.number().nullable(), reason: z.string() })).optional(),
   open: z.boolean(),
 });
 export type Incident = z.infer<typeof Incident>;

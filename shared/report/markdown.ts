@@ -3,7 +3,7 @@ import { formatMttrSplit, MTTR_SPLIT_EXPLANATION, systemMttr } from './mttr-spli
 import { formatAfter } from '../words/format.js';
 import { formatAt, formatCount, formatDate, formatMs, formatNumber, formatPercent, formatValue } from './format.js';
 import type { DrillReport } from './model.js';
-import { HYPOTHESIS_LABELS, STAGE_LABELS, VERDICT_WORDS, errorRateOf, faultLabel, heldWords, hypothesisValue, incidentStats, optionText, stagesOf, stepDuration } from './report-facts.js';
+import { HYPOTHESIS_LABELS, STAGE_LABELS, VERDICT_WORDS, errorRateOf, faultLabel, heldWords, planeRestartWords, hypothesisValue, incidentStats, optionText, stagesOf, stepDuration } from './report-facts.js';
 
 /**
  * A drill report as Markdown, for a ticket or a wiki page. Strings from the report are escaped so
@@ -156,11 +156,13 @@ function mttrSplitLines(report: DrillReport): string[] {
   ];
 }
 
-/** What the failover hold did, per incident that held anything. */
+/** What the failover hold did, and the data plane's restarts, per incident that has either. */
 function heldLines(report: DrillReport): string[] {
-  const held = report.incidents.filter((incident) => incident.held);
-  if (held.length === 0) return [];
-  return [...held.map((incident) => `- ${mdText(incident.id)} on ${mdText(incident.nodeId)}: ${mdText(heldWords(incident.held!))}`), ''];
+  const lines = report.incidents.flatMap((incident) => [
+    ...(incident.held ? [`- ${mdText(incident.id)} on ${mdText(incident.nodeId)}: ${mdText(heldWords(incident.held))}`] : []),
+    ...(incident.planeRestarts?.length ? [`- ${mdText(incident.id)} on ${mdText(incident.nodeId)}: ${mdText(planeRestartWords(incident.planeRestarts))}`] : []),
+  ]);
+  return lines.length === 0 ? [] : [...lines, ''];
 }
 
 function predictionsSection(report: DrillReport): string[] {

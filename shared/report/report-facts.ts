@@ -115,6 +115,15 @@ export function optionText(options: ReadonlyArray<string>, index: number | null)
   return option === undefined ? `option ${index + 1}` : option;
 }
 
+/** The data plane's restarts during an incident, in one sentence (card, HTML, Markdown). */
+export function planeRestartWords(restarts: ReadonlyArray<{ at?: number; downMs: number | null; reason: string }>): string {
+  const last = restarts[restarts.length - 1];
+  if (!last) return '';
+  const times = restarts.length === 1 ? 'once' : `${formatCount(restarts.length)} times`;
+  const back = last.downMs === null ? 'it died too often and was not restarted: the balancer is down' : `a new thread took its ports back after ${formatMs(last.downMs)}`;
+  return `The data plane's thread died ${times} during this incident (${last.reason}); ${back}. Requests in flight on it ended with it.`;
+}
+
 /** What the balancer's failover hold did for an incident, in one sentence (card, HTML, Markdown). */
 export function heldWords(held: FailoverHeld): string {
   const expired = held.expired > 0 ? `, ${formatCount(held.expired)} past the deadline (503)` : '';

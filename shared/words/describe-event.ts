@@ -192,6 +192,10 @@ export const EVENT_WORDS: Record<string, Words> = {
   'balancer.changed': ({ d }) => `balancer settings changed${d.list('changed').length > 0 ? ` (${d.list('changed').join(', ')})` : ''}${opt(d.str('strategy'), (st) => `: ${st}`)}`,
   'balancer.readmitted': ({ node, d }) => `${node} back in rotation${d.str('via') === 'active' ? ' (health probes pass again)' : d.str('via') === 'timer' ? ' (its ejection ran out)' : ''}`,
   'balancer.first-served': ({ node }) => `${node} answered a request: serving`,
+  'data-plane.restarted': ({ d }) =>
+    d.num('downMs') === null
+      ? `the data plane's thread died too often (${d.str('reason') ?? '?'}): not restarted, the balancer is down`
+      : `the data plane's thread died (${d.str('reason') ?? '?'}); a new one took its ports back after ${ms(d.num('downMs'))}`,
   // failover
   'failover.started': ({ d }) => `failover from ${d.str('from') ?? '?'} to ${d.str('to') ?? '?'} started${opt(d.str('trigger'), (t) => ` (${t})`)}`,
   'failover.fenced': ({ node, d }) => `${node} fenced (${d.str('how') ?? 'SIGKILL'}, ${ms(d.num('ms'))})`,

@@ -6,6 +6,7 @@ import { now } from '../clock';
 import { NodeLinks } from '../node-links';
 import type { DataPlane, NodePort, PlaneListener } from './data-plane';
 import type { FaultToxic, LinkProxy, PlaneIn, PlaneOut, UpstreamStates } from './messages';
+import type { FixedLinkPorts } from './worker-messages';
 
 export interface InProcessDataPlaneOptions {
   settings?: BalancerSettings;
@@ -98,8 +99,9 @@ export class InProcessDataPlane implements DataPlane {
     return bound;
   }
 
-  async ensureLinks(nodes: NodePort[]): Promise<LinkProxy[]> {
-    await this.links.ensure(new Map(nodes.map((n) => [n.id, n.port])));
+  /** `fixed`: a node's proxies take these ports (a restarted data-plane thread takes its predecessor's). */
+  async ensureLinks(nodes: NodePort[], fixed?: Readonly<Record<string, FixedLinkPorts>>): Promise<LinkProxy[]> {
+    await this.links.ensure(new Map(nodes.map((n) => [n.id, n.port])), fixed);
     const links = this.links.list();
     this.emit({ type: 'links', links });
     return links;

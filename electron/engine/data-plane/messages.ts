@@ -45,7 +45,12 @@ export type PlaneOut =
   | { type: 'readmitted'; nodeId: string; at: number; via: 'active' | 'timer' | 'lab' }
   | { type: 'first-served'; nodeId: string; at: number }
   /** The fault proxies, after every change to them (the answer of `ensureLinks`, too). */
-  | { type: 'links'; links: LinkProxy[] };
+  | { type: 'links'; links: LinkProxy[] }
+  /**
+   * The data plane's thread died and a new one took its ports and its state (`downMs` from the death
+   * to listening again); `downMs: null`: it died too often and the plane gave up (worker-plane.ts).
+   */
+  | { type: 'restarted'; at: number; reason: string; downMs: number | null; restarts: number };
 
 export type PlaneInType = PlaneIn['type'];
 export type PlaneOutType = PlaneOut['type'];

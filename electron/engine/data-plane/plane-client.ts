@@ -14,11 +14,16 @@ export interface PlaneClientOptions {
   listener: BalancerListener;
   /** The settings the plane was started with (default: the defaults). */
   settings?: BalancerSettings;
+  /** The data plane's thread died and another took over (`downMs` null: it gave up). */
+  onRestarted?: (e: PlaneRestart) => void;
 }
+
+export type PlaneRestart = Omit<Extract<PlaneOut, { type: 'restarted' }>, 'type'>;
 
 export class PlaneClient {
   private readonly plane: DataPlane;
   private readonly listener: BalancerListener;
+  private readonly onRestarted: ((e: PlaneRestart) => void) | undefined;
   private settings: BalancerSettings;
   private targets: UpstreamTarget[] = [];
   private states: UpstreamStates = { at: 0, upstreams: [], retryBudget: { used: 0, allowed: 0 } };
@@ -32,6 +37,7 @@ export class PlaneClient {
   constructor(options: PlaneClientOptions) {
     this.plane = options.plane;
     this.listener = options.listener;
+    this.onRestarted = options.onRestarted;
     this.settings = BalancerSettings.parse(options.settings ?? {});
     this.unsubscribe = this.plane.subscribe((message) => this.receive(message));
   }
@@ -217,6 +223,8 @@ export class PlaneClient {
         return this.listener.onReadmitted({ nodeId: message.nodeId, at: message.at, via: message.via });
       case 'first-served':
         return this.listener.onFirstServed({ nodeId: message.nodeId, at: message.at });
+      case 'restarted':
+        return this.onRestarted?.({ at: message.at, reason: message.reason, downMs: message.downMs, restarts: message.restarts });
     }
   }
 }

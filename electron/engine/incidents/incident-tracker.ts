@@ -253,6 +253,15 @@ export class IncidentTracker {
     this.changed(t);
   }
 
+  /** The data plane's thread died and another took over (`downMs` null: it gave up): every open incident says so. */
+  planeRestarted(e: { at: number; downMs: number | null; reason: string }): void {
+    for (const t of this.tracked) {
+      if (!t.incident.open) continue;
+      t.incident.planeRestarts = [...(t.incident.planeRestarts ?? []), { at: e.at, downMs: e.downMs === null ? null : round(e.downMs), reason: e.reason }];
+      this.changed(t);
+    }
+  }
+
   /** What the ledger check found for this incident's data (lost and stale acknowledged writes). */
   setLedger(incidentId: string, ledger: { lost: number; stale: number }): void {
     const t = this.tracked.find((x) => x.incident.id === incidentId);

@@ -1,7 +1,7 @@
 // Event routing: what the lab's parts report, sent on to the timeline and to the parts that act on it.
 import type { Incident } from '../../../shared/contract/index.js';
 import type { BalancerListener } from '../balancer/index.js';
-import type { PlaneClient } from '../data-plane/index.js';
+import type { PlaneClient, PlaneRestart } from '../data-plane/index.js';
 import type { FailoverListener } from '../failover/index.js';
 import type { FaultListener, FaultRegistry } from '../faults/index.js';
 import type { FleetListener } from '../fleet/index.js';
@@ -151,6 +151,13 @@ export class EventRouter {
       },
     };
   }
+
+  /** The data plane's thread died and another took over: the timeline says so, and every open incident. */
+  readonly planeRestarted = (e: PlaneRestart): void => {
+    const { record, incidents } = this.parts;
+    record('data-plane.restarted', { reason: e.reason, downMs: e.downMs, restarts: e.restarts }, undefined, e.at);
+    incidents.planeRestarted(e);
+  };
 
   /** An incident changed: the contract hears of it; once it is over, the ledger says what it cost. */
   readonly incidentChanged = (incident: Incident): void => {

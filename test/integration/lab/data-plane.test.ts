@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { InProcessDataPlane } from '../../../electron/engine/data-plane/index.js';
+import { InProcessDataPlane, WorkerDataPlane } from '../../../electron/engine/data-plane/index.js';
 import { startLab, waitFor, type LabUnderTest } from '../../support/lab-client.js';
 import { sleep } from '../../../shared/sleep.js';
+import { request } from '../balancer/helpers.js';
 import { HopPlane, RecordingPlane, plainDataProblem } from '../data-plane/recording-plane.js';
 
 // The lab drives its balancer and fault proxies through the data plane only: what crosses it in a
@@ -66,5 +67,28 @@ describe('lab: the data plane', () => {
     const story = lab.timeline.filter((e) => /^(balancer|failover|node\.(exited|ready))/.test(e.kind)).map((e) => `${e.kind} ${e.nodeId ?? ''}`);
     expect(state.balancer.upstreams.map((u) => [u.id, u.state]), story.join(', ')).toEqual([[primary, 'in-rotation']]);
     expect(state.traffic.stats?.sent).toBeGreaterThan(100);
+  });
+
+  it("the data plane's thread dies mid-incident: a new one takes over, the timeline and the open incident say so, the fault still holds", async () => {
+    let plane: WorkerDataPlane | undefined;
+    t = await startLab({ topology: { kind: 'hot-standby', replication: 'sync' }, dataPlane: () => (plane = new WorkerDataPlane()) });
+    const lab = t;
+    const slow = await lab.client.request('fault.inject', { type: 'latency', target: 'p1', attributes: { latency: 30 } });
+    const open = await waitFor('the fault to open an incident', () => [...lab.incidents.values()].find((i) => i.nodeId === 'p1' && i.open));
+    const url = lab.lab.balancerUrl;
+    await plane!.crash();
+    const restarted = await waitFor('the restart on the timeline', () => lab.timeline.find((e) => e.kind === 'data-plane.restarted'));
+    expect(restarted.detail).toMatchObject({ reason: 'ended by crash()', restarts: 1 });
+    const incident = await waitFor('the incident to say so', () => lab.incidents.get(open.id)?.planeRestarts?.[0]);
+    expect(incident.downMs).toBeLessThan(2_000);
+    // The same port, p1 still routed, and its 30 ms toxic still on its link.
+    const start = performance.now();
+    expect((await request(url, { path: '/healthz' })).status).toBe(200);
+    expect(performance.now() - start).toBeGreaterThanOrEqual(29);
+    await lab.client.request('fault.revert', { id: slow.id });
+    await waitFor('the incident to close', () => lab.incidents.get(open.id)?.open === false);
+    const again = performance.now();
+    expect((await request(url, { path: '/healthz' })).status).toBe(200);
+    expect(performance.now() - again).toBeLessThan(29);
   });
 });

@@ -1,6 +1,6 @@
 import { IncidentStage, type Incident } from '../../../../shared/contract/model.js';
 import { formatMttrSplit, liveMttrSplit, MTTR_SPLIT_EXPLANATION, systemMttr } from '../../../../shared/report/mttr-split.js';
-import { heldWords } from '../../../../shared/report/report-facts.js';
+import { heldWords, planeRestartWords } from '../../../../shared/report/report-facts.js';
 import { useStore } from '../../store/store.js';
 import { causeWords, formatAfter, formatClock, formatMs } from '../../format.js';
 import { Term } from '../concepts/term.js';
@@ -86,6 +86,11 @@ export function IncidentCard({ incident }: { incident: Incident }) {
       {incident.held ? (
         <p className="small muted" data-testid="incident-held" data-requests={incident.held.requests}>
           {heldWords(incident.held)}
+        </p>
+      ) : null}
+      {incident.planeRestarts?.length ? (
+        <p className="small bad" data-testid="incident-plane-restarts">
+          {planeRestartWords(incident.planeRestarts)}
         </p>
       ) : null}
       <div className="stage-bar" aria-hidden="true">

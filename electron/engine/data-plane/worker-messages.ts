@@ -1,0 +1,39 @@
+// What crosses the thread boundary between WorkerDataPlane (the engine's thread) and worker-main.ts
+// (the data plane's thread). Plain data only: postMessage copies it with structuredClone.
+import type { BalancerSettings } from '../../../shared/contract/model';
+import type { ContractErrorBody } from '../../../shared/contract/errors';
+import type { NodePort } from './data-plane';
+import type { FaultToxic, LinkProxy, PlaneIn, PlaneOut } from './messages';
+
+/** The proxies' own ports of a node, for a restarted thread to take them again. */
+export interface FixedLinkPorts {
+  balancer: number;
+  replication: number;
+}
+
+/** What the thread starts with (`workerData`). */
+export interface WorkerStart {
+  settings: BalancerSettings;
+  flushMs?: number;
+  maxBatch?: number;
+  statesMs?: number;
+  /** The engine's `now()` minus `process.hrtime` (ms) when it made the thread: the thread's clock keeps to it. */
+  clockBase: number;
+}
+
+/** The calls whose answer the engine waits for. */
+export type WorkerCall =
+  | { name: 'listen'; port: number }
+  | { name: 'ensureLinks'; nodes: NodePort[]; fixed?: Record<string, FixedLinkPorts> }
+  | { name: 'applyLinkToxic'; faultId: string; nodeId: string; toxic: FaultToxic }
+  | { name: 'close' };
+
+export type ToWorker = { kind: 'in'; message: PlaneIn } | { kind: 'call'; id: number; call: WorkerCall };
+
+export type FromWorker =
+  | { kind: 'out'; message: PlaneOut }
+  | { kind: 'answer'; id: number; value: number | LinkProxy[] | null }
+  /** A ContractError keeps its body (code, message, field) across; anything else is a plain message. */
+  | { kind: 'failed'; id: number; contract: ContractErrorBody | null; message: string }
+  /** The thread has its plane and listens to messages. */
+  | { kind: 'ready' };

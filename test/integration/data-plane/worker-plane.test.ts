@@ -1,0 +1,120 @@
+// The data plane on its own thread (the lab's default), on real sockets: a real worker thread running
+// out/data-plane/index.js (built before the tests), echo upstreams, the real balancer and proxies.
+import { afterEach, describe, expect, it } from 'vitest';
+import { now } from '../../../electron/engine/clock';
+import { PlaneClient, WorkerDataPlane, type PlaneRestart, type WorkerDataPlaneOptions } from '../../../electron/engine/data-plane/index';
+import type { RequestOutcome } from '../../../electron/engine/data-plane/messages';
+import type { BalancerSettingsPatch } from '../../../shared/contract/model';
+import { ContractError } from '../../../shared/contract/errors';
+import { sleep } from '../../../shared/sleep';
+import { EchoUpstream } from '../../support/echo-upstream';
+import { EventRecorder, request, settings } from '../balancer/helpers';
+
+const echoes: EchoUpstream[] = [];
+const clients: PlaneClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await Promise.all(echoes.splice(0).map((e) => e.stop()));
+});
+
+async function threaded(ids: string[], patch: BalancerSettingsPatch = {}, options: WorkerDataPlaneOptions = {}) {
+  const upstreams = await Promise.all(ids.map((id) => EchoUpstream.start({ id })));
+  echoes.push(...upstreams);
+  const plane = new WorkerDataPlane({ ...options, settings: settings(patch) });
+  const restarts: PlaneRestart[] = [];
+  const outcomes: RequestOutcome[] = [];
+  const client = new PlaneClient({ plane, listener: new EventRecorder(), settings: settings(patch), onRestarted: (e) => restarts.push(e) });
+  client.onOutcome((o) => outcomes.push(o));
+  clients.push(client);
+  await client.listen(0);
+  await client.ensureLinks(new Map(upstreams.map((u) => [u.id, u.port])));
+  client.setUpstreams(upstreams.map((u) => ({ id: u.id, port: client.balancerPort(u.id)! })));
+  return { plane, client, restarts, outcomes };
+}
+
+async function until(what: string, done: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const start = performance.now();
+  while (!done()) {
+    if (performance.now() - start > timeoutMs) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await sleep(5);
+  }
+}
+
+describe('the data plane on its own thread', () => {
+  it("stamps outcomes with the engine's clock, and answers a ContractError as one", async () => {
+    const { client, outcomes } = await threaded(['a'], { health: { enabled: false } });
+    const before = now();
+    expect((await request(client.url, { path: '/' })).status).toBe(200);
+    const after = now();
+    await until('the outcome arrives', () => outcomes.length === 1);
+    // Taken on the data plane's thread, inside the engine's own window around the request.
+    expect(outcomes[0]!.startedAt).toBeGreaterThanOrEqual(before);
+    expect(outcomes[0]!.startedAt + outcomes[0]!.durationMs).toBeLessThanOrEqual(after);
+
+    const toxic = { name: 't1', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 5, jitter: 0 }, links: 'all' } as const;
+    await client.applyLinkToxic('t1', 'a', toxic);
+    const twice = await client.applyLinkToxic('t1', 'a', toxic).catch((e: unknown) => e);
+    expect(twice).toBeInstanceOf(ContractError);
+    expect(twice).toMatchObject({ code: 'conflict', field: 'name' });
+  });
+
+  it('replaces a thread that dies: the same ports, the faults and settings it held, and the stream says so', async () => {
+    const { plane, client, restarts } = await threaded(['a', 'b'], {
+      strategy: 'round-robin',
+      health: { enabled: false },
+      passive: { consecutiveFailures: 1_000 },
+      retry: { enabled: false },
+    });
+    client.setHttpFault('f1', 'b', { kind: 'error', status: 503, share: 1 });
+    await client.applyLinkToxic('t1', 'a', { name: 't1', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 40, jitter: 0 }, links: 'balancer' });
+    const url = client.url;
+    const links = client.links();
+    const thread = plane.threadId;
+
+    const crashedAt = now();
+    await plane.crash();
+    await until('the restart is announced', () => restarts.length === 1);
+    expect(plane.threadId).not.toBe(thread);
+    expect(restarts[0]).toMatchObject({ restarts: 1, reason: 'ended by crash()' });
+    expect(restarts[0]!.at).toBeGreaterThan(crashedAt);
+    // Measured here: 25-60 ms from the death to listening again (a thread's start and 5 listens); 2 s for a loaded machine.
+    expect(restarts[0]!.downMs).toBeLessThan(2_000);
+    expect(client.url).toBe(url);
+    expect(client.links()).toEqual(links);
+
+    // What the engine had said still holds on the new thread: round-robin, b's 503, a's 40 ms.
+    const answers = [];
+    for (let i = 0; i < 4; i++) {
+      const start = performance.now();
+      const answer = await request(url, { path: '/' });
+      answers.push({ status: answer.status, ms: performance.now() - start });
+    }
+    expect(answers.filter((a) => a.status === 503)).toHaveLength(2);
+    for (const slow of answers.filter((a) => a.status === 200)) expect(slow.ms).toBeGreaterThanOrEqual(39);
+    // And it forgets what the engine took back.
+    client.clearHttpFault('f1');
+    client.revertLinkToxic('t1');
+    await plane.crash();
+    await until('the second restart is announced', () => restarts.length === 2);
+    for (let i = 0; i < 4; i++) expect((await request(url, { path: '/' })).status).toBe(200);
+  });
+
+  it('gives up after too many deaths in its window: the stream says so, calls fail as closed', async () => {
+    const { plane, client, restarts } = await threaded(['a'], { health: { enabled: false } }, { maxRestarts: 1, restartWindowMs: 60_000 });
+    await plane.crash();
+    await until('the restart is announced', () => restarts.length === 1);
+    await plane.crash();
+    await until('the end is announced', () => restarts.length === 2);
+    expect(restarts[1]).toMatchObject({ downMs: null, restarts: 1 });
+    await expect(client.applyLinkToxic('t1', 'a', { name: 't1', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 5 }, links: 'all' })).rejects.toMatchObject({ code: 'closed' });
+    await expect(request(client.url, { path: '/', timeoutMs: 1_000 })).rejects.toThrow();
+  });
+
+  it('closes its sockets and ends its thread on close', async () => {
+    const { client } = await threaded(['a'], { health: { enabled: false } });
+    const url = client.url;
+    expect((await request(url, { path: '/' })).status).toBe(200);
+    await client.close();
+    await expect(request(url, { path: '/', timeoutMs: 1_000 })).rejects.toThrow();
+  });
+});

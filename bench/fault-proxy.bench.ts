@@ -12,7 +12,7 @@ import { Pool } from 'undici';
 import * as network from '../electron/engine/faults/network/index';
 import { FaultProxy, type ToxicSpec } from '../electron/engine/faults/network/index';
 import { now as clockNow } from '../electron/engine/clock';
-import { InProcessDataPlane, PlaneClient } from '../electron/engine/data-plane/index';
+import { PlaneClient, WorkerDataPlane } from '../electron/engine/data-plane/index';
 import { percentile } from './stats';
 import { sleep } from '../shared/sleep';
 
@@ -191,10 +191,11 @@ const BALANCER_RATE_CAP = 2_000;
 /**
  * The lab's own path: the balancer (through the data plane's messages, as the engine drives it) →
  * the node's balancer-link fault proxy → the server, the toxic applied as a lab fault. At half the
- * balancer's closed-loop max (capped), load generator in this process.
+ * balancer's closed-loop max (capped), load generator in this process, the data plane on its own thread.
  */
 async function throughBalancer(direct: number): Promise<BenchRow[]> {
-  const plane = new InProcessDataPlane();
+  // The lab's default: the balancer and the proxy on the data plane's own thread.
+  const plane = new WorkerDataPlane();
   const noop = (): void => undefined;
   const client = new PlaneClient({ plane, listener: { onDetected: noop, onEjected: noop, onReadmitted: noop, onFirstServed: noop } });
   try {

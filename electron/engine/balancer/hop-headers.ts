@@ -119,80 +119,21 @@ export function forwardRequestHeaders(raw: readonly string[], remoteAddress: str
 type Latin1 = Buffer & { latin1Slice(start?: number, end?: number): string };
 const latin1 = (b: Buffer): string => (b as Latin1).latin1Slice(0, b.length);
 
-/** What a response header name means to the proxy. */
-const enum NameKind {
-  Kept,
-  Dropped,
-  Connection,
-  TransferEncoding,
-  ContentLength,
-}
-
-/** A response header name seen before: its bytes, its string as sent on, and what it means. */
-interface KnownName {
-  readonly bytes: Buffer;
-  readonly name: string;
-  readonly kind: NameKind;
-}
-
-/**
- * Response header names repeat from one response to the next (a node sends the same few), so each
- * is turned into a string, lower-cased and classified once, then found again by its bytes: a byte
- * compare instead of a string copy and a toLowerCase per header per response. A direct-mapped table
- * (a colliding name replaces the one in its slot), so its size is fixed whatever nodes send.
- */
-const KNOWN_SLOTS = 128;
-const MAX_KNOWN_LENGTH = 64;
-const known: Array<KnownName | undefined> = new Array<KnownName | undefined>(KNOWN_SLOTS).fill(undefined);
-
-function nameKind(lower: string): NameKind {
-  if (droppedOnResponse(lower)) {
-    if (lower === 'connection') return NameKind.Connection;
-    if (lower === 'transfer-encoding') return NameKind.TransferEncoding;
-    return NameKind.Dropped;
-  }
-  return lower === 'content-length' ? NameKind.ContentLength : NameKind.Kept;
-}
-
-function knownName(b: Buffer): KnownName {
-  const length = b.length;
-  if (length === 0 || length > MAX_KNOWN_LENGTH) {
-    const name = latin1(b);
-    return { bytes: b, name, kind: nameKind(name.toLowerCase()) };
-  }
-  const slot = (length * 31 + b[0]! * 7 + b[length - 1]!) & (KNOWN_SLOTS - 1);
-  const entry = known[slot];
-  if (entry !== undefined && entry.bytes.length === length) {
-    const bytes = entry.bytes;
-    let i = 0;
-    while (i < length && bytes[i] === b[i]) i++;
-    if (i === length) return entry;
-  }
-  const name = latin1(b);
-  // A copy: `b` is a view into the socket's read buffer, which the table must not keep alive.
-  const fresh: KnownName = { bytes: Buffer.from(b), name, kind: nameKind(name.toLowerCase()) };
-  known[slot] = fresh;
-  return fresh;
-}
-
 /** The headers to send the client, from an upstream's raw response headers (Buffers, as undici gives them). */
 export function forwardResponseHeaders(raw: readonly Buffer[], nodeId: string, tries: string, body?: { remaining: number }): string[] {
   const out: string[] = [];
   let connection: string | undefined;
   let length = -1;
   for (let i = 0; i < raw.length; i += 2) {
-    const { name, kind } = knownName(raw[i]!);
-    if (kind === NameKind.Dropped) continue;
-    if (kind === NameKind.Connection) {
-      connection = latin1(raw[i + 1]!);
-      continue;
-    }
-    if (kind === NameKind.TransferEncoding) {
-      length = -2;
+    const name = latin1(raw[i]!);
+    const lower = name.toLowerCase();
+    if (droppedOnResponse(lower)) {
+      if (lower === 'connection') connection = latin1(raw[i + 1]!);
+      else if (lower === 'transfer-encoding') length = -2;
       continue;
     }
     const value = latin1(raw[i + 1]!);
-    if (length === -1 && kind === NameKind.ContentLength) length = Number(value);
+    if (length === -1 && lower === 'content-length') length = Number(value);
     out.push(name, value);
   }
   if (body !== undefined) body.remaining = length >= 0 && Number.isInteger(length) ? length : -1;

@@ -53,6 +53,7 @@ port.on('message', (data: ToWorker) => {
         id,
         contract: error instanceof ContractError ? error.toBody() : null,
         message: error instanceof Error ? error.message : String(error),
+        code: typeof (error as { code?: unknown } | null)?.code === 'string' ? (error as { code: string }).code : null,
       }),
   );
 });

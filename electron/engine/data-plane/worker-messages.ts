@@ -33,7 +33,7 @@ export type ToWorker = { kind: 'in'; message: PlaneIn } | { kind: 'call'; id: nu
 export type FromWorker =
   | { kind: 'out'; message: PlaneOut }
   | { kind: 'answer'; id: number; value: number | LinkProxy[] | null }
-  /** A ContractError keeps its body (code, message, field) across; anything else is a plain message. */
-  | { kind: 'failed'; id: number; contract: ContractErrorBody | null; message: string }
+  /** A ContractError keeps its body (code, message, field) across; anything else its message and its system code (`EADDRINUSE`). */
+  | { kind: 'failed'; id: number; contract: ContractErrorBody | null; message: string; code: string | null }
   /** The thread has its plane and listens to messages. */
   | { kind: 'ready' };

@@ -155,7 +155,7 @@ export class WorkerDataPlane implements DataPlane {
         this.pending.delete(data.id);
         return;
       case 'failed':
-        this.pending.get(data.id)?.reject(data.contract ? new ContractError(data.contract) : new Error(data.message));
+        this.pending.get(data.id)?.reject(data.contract ? new ContractError(data.contract) : Object.assign(new Error(data.message), data.code ? { code: data.code } : {}));
         this.pending.delete(data.id);
         return;
       case 'ready':

@@ -69,7 +69,8 @@ describe.skipIf(!nginx && !ci)('a fleet of three nginx (the README example)', ()
     ]);
     // The processes are nginx itself (the script exec'd it), on the ports the lab gave them.
     for (const node of state.nodes) expect(readFileSync(`/proc/${node.pid}/comm`, 'utf8').trim()).toBe('nginx');
-    await waitFor('all three in rotation', () => lab.snapshot().balancer.upstreams.every((u) => u.state === 'in-rotation') || undefined, 5_000);
+    // The copy of the data plane's states arrives a message after the targets go in (it runs on its own thread).
+    await waitFor('all three in rotation', () => (lab.snapshot().balancer.upstreams.length === 3 && lab.snapshot().balancer.upstreams.every((u) => u.state === 'in-rotation')) || undefined, 5_000);
     expect(lab.snapshot().balancer.upstreams.map((u) => u.id)).toEqual(['web1', 'web2', 'web3']);
     const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => get(`${lab.balancerUrl}/${i % 2 === 0 ? 'index.html' : 'kv/some-key'}`)));
     expect(answers.filter((a) => a.status !== 200)).toEqual([]);

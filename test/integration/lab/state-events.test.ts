@@ -18,7 +18,10 @@ describe('lab: balancer.changed and ledger.checked', () => {
     const ticks: MetricsTick[] = [];
     lab.client.on('balancer.changed', (state) => changes.push(state));
     lab.client.on('metrics.tick', (tick) => ticks.push(tick));
-    await waitFor('both nodes in rotation', async () => (await lab.state()).balancer.upstreams.every((u) => u.state === 'in-rotation') || undefined);
+    await waitFor('both nodes in rotation', async () => {
+      const { upstreams } = (await lab.state()).balancer;
+      return (upstreams.length === 2 && upstreams.every((u) => u.state === 'in-rotation')) || undefined;
+    });
 
     // A quiet second: ten ticks, no balancer event.
     await sleep(300);

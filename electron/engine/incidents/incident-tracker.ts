@@ -9,6 +9,8 @@ export type DetectionVia = 'exit' | 'passive' | 'active' | 'operator';
 const HELD_BEFORE_INCIDENT_MS = 1_000;
 /** Held or refused requests kept while no incident of their node is open yet. */
 const HELD_EARLY_KEPT = 256;
+/** How far apart a failover's start and the opening of its node's incident may be for one to belong to the other. */
+const TAKEOVER_EARLY_MS = 1_000;
 
 /** What of a request outcome the failover hold's accounting reads. */
 export interface HeldOutcome {
@@ -46,6 +48,8 @@ export class IncidentTracker {
   /** Nodes the lab stopped or restarted on purpose, until they are ready again. */
   private readonly planned = new Set<string>();
   private seq = 0;
+  /** Failovers begun for a node with no incident open yet (see failoverStarted). */
+  private readonly earlyTakeovers = new Map<string, { to: string; at: number }>();
   /** Held or refused requests about a node with no incident yet (its exit not seen yet), the last few. */
   private heldEarly: HeldOutcome[] = [];
   private readonly limit: number;
@@ -119,10 +123,19 @@ export class IncidentTracker {
     if (t) this.stage(t, 'ejected', e.at);
   }
 
-  /** The failover controller began promoting `to` for `from`'s loss: `to`'s progress now counts. */
+  /**
+   * The failover controller began promoting `to` for `from`'s loss: `to`'s progress now counts. The
+   * controller may act on an exit before the incident it belongs to is open (the exit is routed to
+   * the controller first, and the balancer's detection comes a message later from the data plane's
+   * thread): then the takeover waits for the incident that opens for `from` within TAKEOVER_EARLY_MS.
+   */
   failoverStarted(e: { from: string; to: string; at: number }): void {
     const t = this.openFor(e.from);
-    if (!t || t.takeover) return;
+    if (!t) {
+      this.earlyTakeovers.set(e.from, { to: e.to, at: e.at });
+      return;
+    }
+    if (t.takeover) return;
     t.takeover = e.to;
     t.takeoverSince = e.at;
   }
@@ -305,15 +318,21 @@ export class IncidentTracker {
       takeover: null,
       takeoverSince: null,
     };
+    const early = this.earlyTakeovers.get(nodeId);
+    this.earlyTakeovers.delete(nodeId);
+    if (early && Math.abs(early.at - at) <= TAKEOVER_EARLY_MS) {
+      t.takeover = early.to;
+      t.takeoverSince = early.at;
+    }
     this.tracked.push(t);
     this.trim();
     this.timeline('incident.opened', t, { cause, stage, ...detail }, at);
     if (stage !== 'detected') this.stage(t, stage, at);
     // What the balancer held or refused for this node just before its loss was seen belongs here.
-    const early = this.heldEarly.filter((o) => o.heldFor === nodeId && o.startedAt >= at - HELD_BEFORE_INCIDENT_MS);
-    if (early.length > 0) {
-      this.heldEarly = this.heldEarly.filter((o) => !early.includes(o));
-      for (const o of early) this.countHeld(t, o);
+    const heldEarly = this.heldEarly.filter((o) => o.heldFor === nodeId && o.startedAt >= at - HELD_BEFORE_INCIDENT_MS);
+    if (heldEarly.length > 0) {
+      this.heldEarly = this.heldEarly.filter((o) => !heldEarly.includes(o));
+      for (const o of heldEarly) this.countHeld(t, o);
     }
     return t;
   }

@@ -100,6 +100,21 @@ describe('IncidentTracker', () => {
     // Closed ones go first: the open n1 is kept.
     expect(small.incidents().map((i) => i.nodeId)).toEqual(['n1', 'n3', 'n4']);
   });
+
+  it('a failover begun before its incident opened (the controller hears the exit first) still counts its takeover', () => {
+    const { t } = tracker();
+    t.failoverStarted({ from: 'p1', to: 'c1', at: 10 });
+    t.nodeExited('p1', 10);
+    t.nodeStarting('c1', 12);
+    t.nodeRestored('c1', 90);
+    expect(t.openIncident('p1')?.stages).toEqual({ observed: 10, restarted: 12, restored: 90 });
+    // Only for an incident opening about then: a later one of the same node is not that failover's.
+    t.firstServed({ nodeId: 'c1', at: 95 });
+    t.failoverStarted({ from: 'p2', to: 's2', at: 100 });
+    t.nodeExited('p2', 5_000);
+    t.nodeStarting('s2', 5_001);
+    expect(t.openIncident('p2')?.stages).toEqual({ observed: 5_000 });
+  });
 });
 
 describe('IncidentTracker: a detection that beats the exit event', () => {

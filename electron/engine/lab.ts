@@ -143,6 +143,8 @@ export class Lab {
       lab.subscriptions.defer(lab.metrics.start());
       if (options.toxiproxy) await lab.serveToxiproxy(options.toxiproxy);
       if (options.autoStart ?? true) await lab.lifecycle.start();
+      // The first `lab.state` shows the balancer routing to the fleet (its states come from the data plane's thread).
+      await lab.balancer.settled();
     } catch (error) {
       await lab.dispose();
       throw error;
@@ -249,7 +251,7 @@ export class Lab {
   }
 
   private handlers(): CommandHandlers {
-    const fleet = { lifecycle: this.lifecycle, fleet: this.fleet, incidents: this.incidents, snapshot: () => this.snapshot() };
+    const fleet = { lifecycle: this.lifecycle, fleet: this.fleet, incidents: this.incidents, snapshot: () => this.snapshot(), settled: () => this.balancer.settled() };
     return {
       'lab.state': () => this.snapshot(),
       ...fleetCommands(fleet),

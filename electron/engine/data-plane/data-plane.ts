@@ -22,6 +22,11 @@ export interface DataPlane {
   ensureLinks(nodes: NodePort[]): Promise<LinkProxy[]>;
   /** Puts a network fault on a node's links; rejects, with nothing applied, when it cannot. */
   applyLinkToxic(faultId: string, nodeId: string, toxic: FaultToxic): Promise<void>;
+  /**
+   * Resolves once every message sent before it is applied and the upstream states it moved are in
+   * the stream: what a command answers after this, the data plane already does.
+   */
+  settled(): Promise<void>;
   /** Flushes what is pending out, then stops everything: proxies, server, pools, probes, timers. Idempotent. */
   close(): Promise<void>;
 }

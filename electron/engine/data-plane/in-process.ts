@@ -112,6 +112,9 @@ export class InProcessDataPlane implements DataPlane {
     this.links.apply(faultId, nodeId, toxic);
   }
 
+  /** In-process a message is applied, and its states sent, before `send` returns. */
+  async settled(): Promise<void> {}
+
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.flush();

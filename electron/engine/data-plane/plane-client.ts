@@ -158,17 +158,35 @@ export class PlaneClient {
     this.plane.send({ type: 'link-toxic.reverted', faultId });
   }
 
-  /** The fault layer's HTTP port: a fault's toxic becomes the balancer's HttpFault on one node, a message away. */
+  /** The fault layer's HTTP port: a fault's toxic becomes the balancer's HttpFault on one node, a message away (answered once applied). */
   httpFaults(): HttpFaultPort {
-    return httpFaultPort(this);
+    const port = httpFaultPort(this);
+    return {
+      apply: async (faultId, nodeId, toxic) => {
+        port.apply(faultId, nodeId, toxic);
+        await this.settled();
+      },
+      revert: async (faultId) => {
+        port.revert(faultId);
+        await this.settled();
+      },
+    };
   }
 
-  /** The fault layer's network port: toxics and partitions on the proxies, a message away. */
+  /** The fault layer's network port: toxics and partitions on the proxies, a message away (answered once applied). */
   networkFaults(): NetworkFaultPort {
     return {
       apply: (faultId, nodeId, toxic) => this.applyLinkToxic(faultId, nodeId, toxic),
-      revert: (faultId) => this.revertLinkToxic(faultId),
+      revert: async (faultId) => {
+        this.revertLinkToxic(faultId);
+        await this.settled();
+      },
     };
+  }
+
+  /** Resolves once the data plane applied everything sent so far, and this copy has the states it moved. */
+  settled(): Promise<void> {
+    return this.plane.settled();
   }
 
   /** Closes the data plane (it flushes its last outcomes first). */

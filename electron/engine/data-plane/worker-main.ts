@@ -29,6 +29,9 @@ async function answer(call: WorkerCall): Promise<number | null | Awaited<ReturnT
     case 'applyLinkToxic':
       await plane.applyLinkToxic(call.faultId, call.nodeId, call.toxic);
       return null;
+    case 'settled':
+      await plane.settled();
+      return null;
     case 'close':
       await plane.close();
       return null;

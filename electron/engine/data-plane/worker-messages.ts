@@ -26,6 +26,7 @@ export type WorkerCall =
   | { name: 'listen'; port: number }
   | { name: 'ensureLinks'; nodes: NodePort[]; fixed?: Record<string, FixedLinkPorts> }
   | { name: 'applyLinkToxic'; faultId: string; nodeId: string; toxic: FaultToxic }
+  | { name: 'settled' }
   | { name: 'close' };
 
 export type ToWorker = { kind: 'in'; message: PlaneIn } | { kind: 'call'; id: number; call: WorkerCall };

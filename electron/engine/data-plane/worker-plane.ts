@@ -96,6 +96,11 @@ export class WorkerDataPlane implements DataPlane {
     this.toxics.set(faultId, { nodeId, toxic: structuredClone(toxic) });
   }
 
+  /** A round trip behind every message sent before it (one port, in order). A dead or closed plane has nothing to wait for. */
+  async settled(): Promise<void> {
+    await this.call({ name: 'settled' }).catch(() => undefined);
+  }
+
   close(): Promise<void> {
     this.closing ??= (async () => {
       if (!this.gaveUp) {

@@ -34,8 +34,9 @@ export interface NetworkFaultPort {
 
 /** HTTP faults, applied on the balancer's hop to a node (the lab implements it). */
 export interface HttpFaultPort {
-  apply(faultId: string, nodeId: string, toxic: FaultToxic): void;
-  revert(faultId: string): void;
+  /** Resolves once requests see it. */
+  apply(faultId: string, nodeId: string, toxic: FaultToxic): void | Promise<void>;
+  revert(faultId: string): void | Promise<void>;
 }
 
 export interface FaultListener {

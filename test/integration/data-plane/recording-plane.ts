@@ -31,6 +31,9 @@ export class RecordingPlane implements DataPlane {
     this.sent.push({ type: 'link-toxic.applied', faultId, nodeId, toxic });
     return this.inner.applyLinkToxic(faultId, nodeId, toxic);
   }
+  settled(): Promise<void> {
+    return this.inner.settled();
+  }
   close(): Promise<void> {
     return this.inner.close();
   }
@@ -92,6 +95,9 @@ export class HopPlane implements DataPlane {
   }
   applyLinkToxic(faultId: string, nodeId: string, toxic: FaultToxic): Promise<void> {
     return this.hop(() => this.inner.applyLinkToxic(faultId, nodeId, structuredClone(toxic)));
+  }
+  settled(): Promise<void> {
+    return this.hop(() => this.inner.settled());
   }
   close(): Promise<void> {
     return this.hop(() => this.inner.close());

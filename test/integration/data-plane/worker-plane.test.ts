@@ -61,6 +61,21 @@ describe('the data plane on its own thread', () => {
     expect(twice).toMatchObject({ code: 'conflict', field: 'name' });
   });
 
+  it('settled(): once it resolves, what was sent is applied and the copy has the states it moved', async () => {
+    const { client } = await threaded(['a', 'b'], { health: { enabled: false }, retry: { enabled: false } });
+    await client.settled();
+    expect(client.upstreams().map((u) => u.id)).toEqual(['a', 'b']);
+    client.setUpstreams([{ id: 'b', port: client.balancerPort('b')! }]);
+    // A message away: the copy is the old one on the next line ...
+    expect(client.upstreams().map((u) => u.id)).toEqual(['a', 'b']);
+    await client.settled();
+    // ... and the new one once settled.
+    expect(client.upstreams().map((u) => u.id)).toEqual(['b']);
+    client.setHttpFault('f1', 'b', { kind: 'error', status: 503, share: 1 });
+    await client.settled();
+    expect((await request(client.url, { path: '/' })).status).toBe(503);
+  });
+
   it('replaces a thread that dies: the same ports, the faults and settings it held, and the stream says so', async () => {
     const { plane, client, restarts } = await threaded(['a', 'b'], {
       strategy: 'round-robin',

@@ -16,6 +16,7 @@ function scriptedPlane(): DataPlane & { out: PlaneListener; sent: PlaneIn[] } {
     listen: () => Promise.resolve(1),
     ensureLinks: () => Promise.resolve([]),
     applyLinkToxic: () => Promise.resolve(),
+    settled: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };
 }

@@ -10,28 +10,33 @@ export interface FleetCommandsDeps {
   fleet: FleetSupervisor;
   incidents: IncidentTracker;
   snapshot: () => LabSnapshot;
+  /** Resolves once the data plane applied what the command told it (it runs on its own thread). */
+  settled: () => Promise<void>;
 }
 
 /** The fleet and its topology: start, stop, change. */
-export function fleetCommands({ lifecycle, snapshot }: FleetCommandsDeps): Pick<CommandHandlers, 'fleet.start' | 'fleet.stop' | 'topology.set'> {
+export function fleetCommands({ lifecycle, snapshot, settled }: FleetCommandsDeps): Pick<CommandHandlers, 'fleet.start' | 'fleet.stop' | 'topology.set'> {
   return {
     'fleet.start': async ({ fleet }) => {
       await lifecycle.startWith(fleet);
+      await settled();
       return snapshot();
     },
     'fleet.stop': async ({ graceMs }) => {
       await lifecycle.stop(graceMs);
+      await settled();
       return snapshot();
     },
     'topology.set': async (topology) => {
       await lifecycle.setTopology(topology);
+      await settled();
       return snapshot();
     },
   };
 }
 
 /** One node at a time: start, stop, restart, promote, read its logs. */
-export function nodeCommands({ lifecycle, fleet, incidents }: FleetCommandsDeps): Pick<CommandHandlers, 'node.start' | 'node.stop' | 'node.restart' | 'node.promote' | 'node.logs'> {
+export function nodeCommands({ lifecycle, fleet, incidents, settled }: FleetCommandsDeps): Pick<CommandHandlers, 'node.start' | 'node.stop' | 'node.restart' | 'node.promote' | 'node.logs'> {
   return {
     'node.start': ({ id }) => fleet.startNode(id),
     'node.stop': ({ id, graceMs }) => fleet.stopNode(id, graceMs),
@@ -46,7 +51,10 @@ export function nodeCommands({ lifecycle, fleet, incidents }: FleetCommandsDeps)
       const primary = controller.primary;
       if (primary && id === controller.standby && incidents.openIncident(primary)) incidents.detected({ nodeId: primary, via: 'operator', at: now(), reason: `the operator promoted ${id}` });
       try {
-        return await controller.promoteStandby(id);
+        const result = await controller.promoteStandby(id);
+        // Answered once the balancer routes to it: a `lab.state` right after shows the new primary in rotation.
+        await settled();
+        return result;
       } catch (error) {
         throw new ContractError({ code: 'conflict', message: (error as Error).message, field: 'id' });
       }

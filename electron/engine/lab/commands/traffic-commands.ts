@@ -6,7 +6,7 @@ import type { TrafficSession } from '../traffic-session.js';
 
 export interface TrafficCommandsDeps {
   traffic: TrafficSession;
-  balancer: Pick<PlaneClient, 'setSettings'>;
+  balancer: Pick<PlaneClient, 'setSettings' | 'settled'>;
   balancerState: () => BalancerState;
   record: RecordTimeline;
 }
@@ -17,9 +17,11 @@ export function trafficCommands({ traffic, balancer, balancerState, record }: Tr
   'balancer.set' | 'traffic.start' | 'traffic.stop' | 'traffic.set' | 'ledger.check'
 > {
   return {
-    'balancer.set': (patch) => {
+    'balancer.set': async (patch) => {
       const settings = balancer.setSettings(patch);
       record('balancer.changed', { strategy: settings.strategy, changed: Object.keys(patch) });
+      // Answered once the data plane's thread has them: the next request is routed by them.
+      await balancer.settled();
       return balancerState();
     },
     'traffic.start': (patch) => traffic.start(patch),

@@ -209,7 +209,7 @@ await finished;
 const elapsed = performance.now() - started - warmupMs;
 const sorted = Array.from(lat).filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
 const q = (p) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] : NaN;
-process.stdout.write(JSON.stringify({ sent, ok, failed, dropped, p50: q(0.5), p99: q(0.99), achievedRps: measured / (Math.max(elapsed, durationMs) / 1000), errors }));
+process.stdout.write(JSON.stringify({ sent, ok, failed, dropped, p50: q(0.5), p99: q(0.99), achievedRps: measured / ((stopping ? elapsed : Math.max(elapsed, durationMs)) / 1000), errors }));
 await pool.destroy();
 process.exit(0); // stdin (the stop signal) would keep us alive
 `;

@@ -207,7 +207,8 @@ async function throughBalancer(direct: number): Promise<BenchRow[]> {
     const control: ToxicControl = {
       add: (spec) => client.applyLinkToxic(spec.name, 'n1', { ...spec, links: 'balancer' }),
       remove: (name) => client.revertLinkToxic(name),
-      usage: ownUsage,
+      // The process's CPU (threads included); the proxy's scheduler counters live on the data plane's thread, not read here.
+      usage: () => ({ ...ownUsage(), sched: null }),
     };
     await openLoop(port, OVERHEAD_RATE, 1, 16); // warm-up
     const max = await maxRate(port, 2, 256);

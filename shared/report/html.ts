@@ -258,7 +258,7 @@ function incidentsSection(report: DrillReport): string {
         `<p class="muted">started at ${e(clockOf(report, incident.stages.injected ?? incident.stages.observed ?? null))} UTC (${e(formatAt(incident.stages.injected ?? incident.stages.observed ?? null))} into the run)${incident.detectedVia ? ` · detected via ${e(incident.detectedVia)}` : ''} · MTTD ${e(formatMs(incident.mttdMs))} · MTTR ${e(formatMs(incident.mttrMs))}</p>\n` +
         (incident.mttrSplit ? `<p class="mttr-split" data-testid="mttr-split-${index}">MTTR ${e(formatMs(incident.mttrMs))} = ${e(formatMttrSplit(incident.mttrSplit))}; the system's part (detection + automatic): <strong>${e(formatMs(systemMttr(incident.mttrSplit)))}</strong></p>\n` : '') +
         (incident.held ? `<p class="muted" data-testid="held-${index}">${e(heldWords(incident.held))}</p>\n` : '') +
-        (incident.planeRestarts?.length ? `<p data-testid="plane-restarts-${index}">${e(planeRestartWords(incident.planeRestarts))}</p>\n` : '') +
+        (incident.planeRestarts?.length ? `<p data-testid="plane-restarts-${index}">${e(planeRestartWords(incident.planeRestarts, incident.stages.injected ?? incident.stages.observed ?? incident.stages.detected))}</p>\n` : '') +
         `${stageBar(incident, index)}</div>`,
     )
     .join('\n');

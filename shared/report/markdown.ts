@@ -160,7 +160,7 @@ function mttrSplitLines(report: DrillReport): string[] {
 function heldLines(report: DrillReport): string[] {
   const lines = report.incidents.flatMap((incident) => [
     ...(incident.held ? [`- ${mdText(incident.id)} on ${mdText(incident.nodeId)}: ${mdText(heldWords(incident.held))}`] : []),
-    ...(incident.planeRestarts?.length ? [`- ${mdText(incident.id)} on ${mdText(incident.nodeId)}: ${mdText(planeRestartWords(incident.planeRestarts))}`] : []),
+    ...(incident.planeRestarts?.length ? [`- ${mdText(incident.id)} on ${mdText(incident.nodeId)}: ${mdText(planeRestartWords(incident.planeRestarts, incident.stages.injected ?? incident.stages.observed ?? incident.stages.detected))}`] : []),
   ]);
   return lines.length === 0 ? [] : [...lines, ''];
 }

@@ -116,12 +116,14 @@ export function optionText(options: ReadonlyArray<string>, index: number | null)
 }
 
 /** The data plane's restarts during an incident, in one sentence (card, HTML, Markdown). */
-export function planeRestartWords(restarts: ReadonlyArray<{ at?: number; downMs: number | null; reason: string }>): string {
+export function planeRestartWords(restarts: ReadonlyArray<{ at: number; downMs: number | null; reason: string }>, incidentStart?: number): string {
   const last = restarts[restarts.length - 1];
   if (!last) return '';
+  const first = restarts[0] as { at: number };
+  const when = incidentStart === undefined ? '' : `, ${restarts.length === 1 ? '' : 'first '}at +${formatMs(Math.max(0, first.at - incidentStart))}`;
   const times = restarts.length === 1 ? 'once' : `${formatCount(restarts.length)} times`;
   const back = last.downMs === null ? 'it died too often and was not restarted: the balancer is down' : `a new thread took its ports back after ${formatMs(last.downMs)}`;
-  return `The data plane's thread died ${times} during this incident (${last.reason}); ${back}. Requests in flight on it ended with it.`;
+  return `The data plane's thread died ${times} during this incident${when} (${last.reason}); ${back}. Requests in flight on it ended with it.`;
 }
 
 /** What the balancer's failover hold did for an incident, in one sentence (card, HTML, Markdown). */

@@ -24,6 +24,7 @@ describe('the failover hold in words (issue 15)', () => {
 
   it("says when the data plane's thread died during an incident, and how long until a new one served", () => {
     const restarts = [{ at: 1, downMs: 41.6, reason: 'the thread exited with code 1' }];
+    expect(planeRestartWords(restarts, 0.5)).toContain('died once during this incident, at +0.5 ms (the thread exited');
     expect(planeRestartWords(restarts)).toBe("The data plane's thread died once during this incident (the thread exited with code 1); a new thread took its ports back after 42 ms. Requests in flight on it ended with it.");
     expect(planeRestartWords([...restarts, { at: 2, downMs: null, reason: 'boom' }])).toContain('died 2 times during this incident (boom); it died too often and was not restarted');
     const base = makeReport();

@@ -90,7 +90,7 @@ export function IncidentCard({ incident }: { incident: Incident }) {
       ) : null}
       {incident.planeRestarts?.length ? (
         <p className="small bad" data-testid="incident-plane-restarts">
-          {planeRestartWords(incident.planeRestarts)}
+          {planeRestartWords(incident.planeRestarts, start)}
         </p>
       ) : null}
       <div className="stage-bar" aria-hidden="true">

@@ -14,6 +14,9 @@ import type { DataPlane, NodePort, PlaneListener } from './data-plane';
 import type { FaultToxic, HttpFault, LinkProxy, PlaneIn, PlaneOut, UpstreamTarget } from './messages';
 import type { FixedLinkPorts, FromWorker, ToWorker, WorkerCall, WorkerStart } from './worker-messages';
 
+/** The longest a command waits for the data plane's thread to confirm what it was told. */
+const SETTLE_MS = 5_000;
+
 export interface WorkerDataPlaneOptions {
   settings?: BalancerSettings;
   flushMs?: number;
@@ -96,9 +99,14 @@ export class WorkerDataPlane implements DataPlane {
     this.toxics.set(faultId, { nodeId, toxic: structuredClone(toxic) });
   }
 
-  /** A round trip behind every message sent before it (one port, in order). A dead or closed plane has nothing to wait for. */
+  /**
+   * A round trip behind every message sent before it (one port, in order). A dead or closed plane has
+   * nothing to wait for, and a thread too busy to answer in SETTLE_MS holds no command longer than that.
+   */
   async settled(): Promise<void> {
-    await this.call({ name: 'settled' }).catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.call({ name: 'settled' }).catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, SETTLE_MS)))]);
+    clearTimeout(timer);
   }
 
   close(): Promise<void> {

@@ -7,6 +7,8 @@
 // another `vite build` output (DIR/assets) instead of out/renderer; everything else is the same.
 // Diagnostics: FIREDRILL_BENCH_UI_KILLS=N (default 32), FIREDRILL_BENCH_UI_SAMPLES=1 prints every heap
 // sample, FIREDRILL_BENCH_UI_KEEP_TRACE=1 keeps both Chromium traces in a temporary folder.
+// A quick look at the kill figure alone: FIREDRILL_BENCH_UI_ONLY_KILLS=1 stops after it (no long-task,
+// memory or scrub phase); FIREDRILL_BENCH_UI_KILL_TRACE=FILE writes a Chromium trace of the kills to FILE.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -33,6 +35,8 @@ const KILLS = Number(process.env.FIREDRILL_BENCH_UI_KILLS ?? NODES);
 const MEMORY_MINUTES = Number(process.env.FIREDRILL_BENCH_UI_MINUTES ?? 10);
 const TRACE_SECONDS = Number(process.env.FIREDRILL_BENCH_UI_TRACE_SECONDS ?? 60);
 const OTHER_ASSETS = process.env.FIREDRILL_BENCH_UI_ASSETS;
+const ONLY_KILLS = Boolean(process.env.FIREDRILL_BENCH_UI_ONLY_KILLS);
+const KILL_TRACE = process.env.FIREDRILL_BENCH_UI_KILL_TRACE;
 /** One minute; less only for a quick check shorter than two minutes. */
 const WARMUP_MS = Math.min(60_000, MEMORY_MINUTES * 30_000);
 const SAMPLE_EVERY_MS = 30_000;
@@ -161,7 +165,7 @@ class TrafficKeeper {
   }
 }
 
-type StatusChange = { id: string; status: string; mutationAt: number; rafAt: number; paintedAt: number };
+type StatusChange = { id: string; status: string; mutationAt: number; rafAt: number; paintedAt: number; frameDoneAt: number };
 type PageProbe = {
   changes: StatusChange[];
   longTasks: Array<{ start: number; duration: number }>;
@@ -190,16 +194,34 @@ const PROBE_SCRIPT = `(() => {
       if (testId.startsWith('node-status-')) seen.push({ id: testId.slice('node-status-'.length), status: String(record.target.dataset.status) });
     }
     if (seen.length === 0) return;
+    const stamps = { rafAt: 0, paintedAt: 0, frameDoneAt: 0, left: 2 };
+    const done = () => {
+      if (--stamps.left === 0) for (const s of seen) probe.changes.push({ ...s, mutationAt, ...stamps });
+    };
     requestAnimationFrame(() => {
-      const rafAt = now();
+      stamps.rafAt = now();
       const channel = new MessageChannel();
       channel.port1.onmessage = () => {
-        const paintedAt = now();
-        for (const s of seen) probe.changes.push({ ...s, mutationAt, rafAt, paintedAt });
+        stamps.paintedAt = now();
         channel.port1.close();
+        done();
       };
       channel.port2.postMessage(0);
     });
+    // Also the end of the frame that lays the mutation out, which is the current one when the mutation
+    // was made in a rAF callback: a new ResizeObserver is first called in that frame's rendering steps
+    // (after its rAF callbacks, before paint); a message posted from there runs once the frame is done.
+    const resize = new ResizeObserver(() => {
+      resize.disconnect();
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        stamps.frameDoneAt = now();
+        channel.port1.close();
+        done();
+      };
+      channel.port2.postMessage(0);
+    });
+    resize.observe(grid);
   }).observe(grid, { subtree: true, attributes: true, attributeFilter: ['data-status'] });
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) probe.longTasks.push({ start: performance.timeOrigin + e.startTime, duration: e.duration });
@@ -507,12 +529,14 @@ export async function run(): Promise<Row[]> {
     await sleep(5_000);
     const exitToScreen: number[] = [];
     const exitToRaf: number[] = [];
+    const exitToFrameDone: number[] = [];
     const exitToSocket: number[] = [];
     const exitToBenchSocket: number[] = [];
     const benchSocket = await lab.watchNodeChanges();
     const socketToMutation: number[] = [];
     const readyToScreen: number[] = [];
     const shownFirst = new Map<string, number>();
+    if (KILL_TRACE) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     for (let k = 0; k < KILLS; k++) {
       const state = await lab.state();
       const node = state.nodes[(k * 7) % NODES]; // spread over the grid: a1, a8, a15, …
@@ -536,19 +560,21 @@ export async function run(): Promise<Row[]> {
         }
         exitToScreen.push(seen.down.paintedAt - exited.at);
         exitToRaf.push(seen.down.rafAt - exited.at);
+        exitToFrameDone.push(seen.down.frameDoneAt - exited.at);
         shownFirst.set(seen.down.status, (shownFirst.get(seen.down.status) ?? 0) + 1);
       }
       if (ready) readyToScreen.push(seen.up.paintedAt - ready.at);
       await sleep(700 + Math.random() * 600); // out of step with the 10 Hz ticks
     }
     benchSocket.close();
+    if (KILL_TRACE) writeFileSync(KILL_TRACE, await browser.stopTracing());
     const p = (values: number[]) => `${ms(percentile(values, 50))} / ${ms(percentile(values, 99))} / ${ms(Math.max(...values))}`;
     rows.push(
       {
         figure: `${NODES} nodes, 10 Hz: kill -9 → status painted (p50 / p99 / max)`,
         value: p(exitToScreen),
         target: 'p99 ≤ 50 ms (issue 13)',
-        note: `${exitToScreen.length} kills over ${new Set(Array.from({ length: KILLS }, (_, k) => k * 7 % NODES)).size} nodes at ${TRAFFIC_RATE} req/s; engine's node.exited \`at\` → the frame after the data-status mutation (MutationObserver → rAF → message); split (p50): event → node.changed in the page's WebSocket ${ms(percentile(exitToSocket, 50))} (max ${ms(Math.max(...exitToSocket))}; in a Node WebSocket client of the bench's ${ms(percentile(exitToBenchSocket, 50))}, max ${ms(Math.max(...exitToBenchSocket))}), → DOM mutation ${ms(percentile(socketToMutation, 50))} (max ${ms(Math.max(...socketToMutation))}), → next rAF ${ms(percentile(exitToRaf, 50))} from the event; first status shown: ${[...shownFirst].map(([s, n]) => `${s} ×${n}`).join(', ')}; page clock − Date.now() ${clockSkew.toFixed(2)} ms`,
+        note: `${exitToScreen.length} kills over ${new Set(Array.from({ length: KILLS }, (_, k) => k * 7 % NODES)).size} nodes at ${TRAFFIC_RATE} req/s; engine's node.exited \`at\` → the frame after the data-status mutation (MutationObserver → rAF → message); split (p50): event → node.changed in the page's WebSocket ${ms(percentile(exitToSocket, 50))} (max ${ms(Math.max(...exitToSocket))}; in a Node WebSocket client of the bench's ${ms(percentile(exitToBenchSocket, 50))}, max ${ms(Math.max(...exitToBenchSocket))}), → DOM mutation ${ms(percentile(socketToMutation, 50))} (max ${ms(Math.max(...socketToMutation))}), → next rAF ${ms(percentile(exitToRaf, 50))} from the event; the end of the frame that laid the mutation out (ResizeObserver → message, one frame earlier than the figure when the page changes the DOM in a rAF callback) p50 ${ms(percentile(exitToFrameDone, 50))}, p99 ${ms(percentile(exitToFrameDone, 99))}; first status shown: ${[...shownFirst].map(([s, n]) => `${s} ×${n}`).join(', ')}; page clock − Date.now() ${clockSkew.toFixed(2)} ms`,
       },
       {
         figure: `${NODES} nodes, 10 Hz: node ready → status painted (p50 / p99 / max)`,
@@ -557,6 +583,10 @@ export async function run(): Promise<Row[]> {
         note: `the same ${readyToScreen.length} restarts; engine's node.ready \`at\` → painted`,
       },
     );
+    if (ONLY_KILLS) {
+      rows.push({ figure: 'context', value: `load avg ${loadavg().map((l) => l.toFixed(2)).join(' ')}`, note: 'FIREDRILL_BENCH_UI_ONLY_KILLS: the kill phase alone' });
+      return rows;
+    }
 
     // ---- long tasks: 60 s on the Lab view, then on the Charts view ----
     await sleep(3_000);

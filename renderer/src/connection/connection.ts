@@ -18,6 +18,7 @@ import {
   setPending,
   showToast,
 } from '../store/actions.js';
+import { liveQueue } from '../store/apply-queue.js';
 import { useStore } from '../store/store.js';
 import { LAB_CHANGING_COMMANDS, liveGate } from '../replay/live-gate.js';
 import { fromBridge } from './bridge.js';
@@ -30,6 +31,17 @@ const BACKOFF_MIN_MS = 250;
 const BACKOFF_MAX_MS = 5_000;
 /** Long enough for `fleet.start`, which waits until every node is ready or failed. */
 const REQUEST_TIMEOUT_MS = 120_000;
+
+/**
+ * A live lab event's store change, queued for the next frame (apply-queue.ts). Dropped in replay, on
+ * arrival and again when applied: a replay that began meanwhile reads the lab again on its way back.
+ */
+function later(apply: () => void): void {
+  if (liveGate.held) return;
+  liveQueue.push(() => {
+    if (!liveGate.held) apply();
+  });
+}
 
 let client: ContractClient | null = null;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -73,23 +85,25 @@ async function connect(): Promise<void> {
     // Payloads are checked against the contract here, at the renderer's boundary.
     current.on('fleet.changed', (payload) => {
       const fleet = events['fleet.changed'].safeParse(payload);
-      if (!fleet.success || liveGate.held) return;
-      applyFleet(fleet.data);
-      // A fleet started by someone else (a drill rebuilding the topology, the CLI) may have other
-      // nodes: read the lab again so nodes of the old fleet do not linger.
-      if (fleet.data.status === 'running') void refreshSnapshot(current);
+      if (!fleet.success) return;
+      later(() => {
+        applyFleet(fleet.data);
+        // A fleet started by someone else (a drill rebuilding the topology, the CLI) may have other
+        // nodes: read the lab again so nodes of the old fleet do not linger.
+        if (fleet.data.status === 'running') void refreshSnapshot(current);
+      });
     }),
     current.on('node.changed', (payload) => {
       const node = events['node.changed'].safeParse(payload);
-      if (node.success && !liveGate.held) applyNode(node.data);
+      if (node.success) later(() => applyNode(node.data));
     }),
     current.on('timeline.event', (payload) => {
       const event = events['timeline.event'].safeParse(payload);
-      if (event.success && !liveGate.held) addTimelineEvents([event.data]);
+      if (event.success) later(() => addTimelineEvents([event.data]));
     }),
     current.on('log.batch', (payload) => {
       const batch = events['log.batch'].safeParse(payload);
-      if (batch.success) addLogBatch(batch.data);
+      if (batch.success) liveQueue.push(() => addLogBatch(batch.data));
     }),
     current.on('metrics.tick', (payload) => {
       const tick = events['metrics.tick'].safeParse(payload);
@@ -101,35 +115,37 @@ async function connect(): Promise<void> {
     }),
     current.on('balancer.changed', (payload) => {
       const balancer = events['balancer.changed'].safeParse(payload);
-      if (balancer.success && !liveGate.held) applyBalancer(balancer.data);
+      if (balancer.success) later(() => applyBalancer(balancer.data));
     }),
     current.on('ledger.checked', (payload) => {
       const counts = events['ledger.checked'].safeParse(payload);
-      if (counts.success && !liveGate.held) applyLedger(counts.data);
+      if (counts.success) later(() => applyLedger(counts.data));
     }),
     current.on('incident.changed', (payload) => {
       const incident = events['incident.changed'].safeParse(payload);
-      if (incident.success && !liveGate.held) applyIncident(incident.data);
+      if (incident.success) later(() => applyIncident(incident.data));
     }),
     current.on('traffic.changed', (payload) => {
       const traffic = events['traffic.changed'].safeParse(payload);
-      if (traffic.success && !liveGate.held) applyTraffic(traffic.data);
+      if (traffic.success) later(() => applyTraffic(traffic.data));
     }),
     current.on('fault.changed', (payload) => {
       const fault = events['fault.changed'].safeParse(payload);
-      if (fault.success && !liveGate.held) applyFaults([fault.data]);
+      if (fault.success) later(() => applyFaults([fault.data]));
     }),
     current.on('drill.step', (payload) => {
       const status = events['drill.step'].safeParse(payload);
-      if (status.success) applyDrillRun(status.data);
+      if (status.success) liveQueue.push(() => applyDrillRun(status.data));
     }),
     current.on('drill.verdict', (payload) => {
       const status = events['drill.verdict'].safeParse(payload);
       if (!status.success) return;
-      applyDrillRun(status.data);
-      // Elsewhere in the app, the end of a drill would pass unseen.
-      const { verdict, title } = status.data;
-      if (useStore.getState().ui.view !== 'drills') showToast(`Drill “${title}”: ${verdict ?? 'finished'}. Its report is in Reports.`, verdict === 'pass' ? 'info' : 'error');
+      liveQueue.push(() => {
+        applyDrillRun(status.data);
+        // Elsewhere in the app, the end of a drill would pass unseen.
+        const { verdict, title } = status.data;
+        if (useStore.getState().ui.view !== 'drills') showToast(`Drill “${title}”: ${verdict ?? 'finished'}. Its report is in Reports.`, verdict === 'pass' ? 'info' : 'error');
+      });
     }),
     () => transport.close(),
   );
@@ -160,6 +176,7 @@ async function primeLogs(current: ContractClient, nodeIds: string[]): Promise<vo
     if (useStore.getState().logs.rings[id]) continue;
     try {
       const { lines } = await current.request('node.logs', { id, limit: 300 });
+      liveQueue.flush();
       if (client !== current || useStore.getState().logs.rings[id]) return;
       addLogBatch({ lines, dropped: 0 });
     } catch {
@@ -181,6 +198,7 @@ async function refreshSnapshot(current: ContractClient): Promise<void> {
 async function resumeDrill(current: ContractClient): Promise<void> {
   try {
     const { run } = commands['drill.status'].result.parse(await current.request('drill.status', {}));
+    liveQueue.flush();
     if (client === current && run) applyDrillRun(run);
   } catch {
     // an engine without drills: the Drills view says so itself
@@ -217,7 +235,10 @@ export async function runCommand<K extends CommandName>(target: string, name: K,
   }
   setPending(target, name);
   try {
-    return await current.request(name, params);
+    const result = await current.request(name, params);
+    // The answer is newer than every event received before it: those go in first.
+    liveQueue.flush();
+    return result;
   } catch (error) {
     showToast(`${name}: ${messageOf(error)}`);
     return undefined;
@@ -230,7 +251,9 @@ export async function runCommand<K extends CommandName>(target: string, name: K,
 export async function query<K extends CommandName>(name: K, params: CommandParams<K>): Promise<CommandResult<K>> {
   const current = client;
   if (!current) throw new Error('not connected to the engine');
-  return commands[name].result.parse(await current.request(name, params)) as CommandResult<K>;
+  const result = commands[name].result.parse(await current.request(name, params)) as CommandResult<K>;
+  liveQueue.flush();
+  return result;
 }
 
 export function messageOf(error: unknown): string {

@@ -20,6 +20,7 @@ import { INCIDENTS_CAP } from './incidents-slice.js';
 import { LogRing } from './log-ring.js';
 import { nodeRecord } from './node-record.js';
 import { LOG_RING_CAPACITY } from './logs-slice.js';
+import { liveQueue } from './apply-queue.js';
 import type { ReportHistory, ReportsSlice } from './reports-slice.js';
 import { useStore } from './store.js';
 import { TIMELINE_CAP } from './timeline-slice.js';
@@ -37,6 +38,8 @@ export function setConnection(patch: Partial<ConnectionSlice['connection']>): vo
  * merged (they are the lab at that instant, not news); logs, pending commands and the timeline's zero stay.
  */
 export function applySnapshot(snapshot: LabSnapshot, { replace = false }: { replace?: boolean } = {}): void {
+  // Live events received before this snapshot go in first: none of them may land on top of it.
+  liveQueue.flush();
   setState((s) => {
     const sameRun = s.lab.runDir === snapshot.runDir && !replace;
     const nodes = nodeRecord<NodeSnapshot>();

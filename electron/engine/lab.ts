@@ -125,7 +125,7 @@ export class Lab {
     });
     this.host = new ContractHost(this.handlers(), (listener) => this.events.add((...event: AnyEvent) => listener(event[0], event[1])), { now });
     // The store runs the last added first: added in reverse, they are taken down in the order listed.
-    for (const step of this.teardownOrder().reverse()) this.teardown.defer(step);
+    for (const step of this.teardownOrder().reverse()) this.teardown.defer(() => slowStepWarned(step));
   }
 
   static async create(options: LabOptions = {}): Promise<Lab> {
@@ -262,6 +262,21 @@ export class Lab {
       ...recordingCommands(this.recording, this.reports),
       ...classroomCommands(this.classroom),
     };
+  }
+}
+
+/** A teardown step still running after this long is named in a warning (and again every as long). */
+const SLOW_STEP_MS = 10_000;
+
+/** Runs one teardown step; one that takes long says which it is, so a lab slow to stop can be told why. */
+async function slowStepWarned(step: () => void | Promise<void>): Promise<void> {
+  const started = performance.now();
+  const timer = setInterval(() => process.emitWarning(`lab teardown: ${step.toString().slice(0, 80)} still running after ${Math.round(performance.now() - started)} ms`), SLOW_STEP_MS);
+  timer.unref();
+  try {
+    await step();
+  } finally {
+    clearInterval(timer);
   }
 }
 

@@ -45,11 +45,9 @@ port.on('message', (data: ToWorker) => {
   }
   const { id, call } = data;
   answer(call).then(
-    (value) => {
-      post({ kind: 'answer', id, value });
-      // Closed: nothing keeps the thread; it ends once its last handle is gone.
-      if (call.name === 'close') port.close();
-    },
+    // Closed or not, the thread ends when the engine terminates it (worker-plane.ts): never by itself
+    // while the engine may be terminating it.
+    (value) => post({ kind: 'answer', id, value }),
     (error: unknown) =>
       post({
         kind: 'failed',

@@ -113,9 +113,16 @@ export class WorkerDataPlane implements DataPlane {
     this.closing ??= (async () => {
       if (!this.gaveUp) {
         // The thread flushes its last outcomes, closes its sockets and answers; a hung one is ended anyway.
-        await Promise.race([this.call({ name: 'close' }, true).catch(() => undefined), new Promise((r) => setTimeout(r, 5_000).unref())]);
+        await Promise.race([this.call({ name: 'close' }, true).catch(() => undefined), new Promise((r) => setTimeout(r, SETTLE_MS).unref())]);
       }
-      await this.worker.terminate();
+      // Bounded too: a lab's teardown must end (the contract fuzz's overran 30 s here twice, in this step).
+      let timer: NodeJS.Timeout | undefined;
+      const ended = await Promise.race([this.worker.terminate().then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), SETTLE_MS)))]);
+      clearTimeout(timer);
+      if (!ended) {
+        process.emitWarning(`the data plane's thread did not end within ${SETTLE_MS} ms of terminate(); going on without waiting for it`);
+        this.worker.unref();
+      }
     })();
     return this.closing;
   }

@@ -194,7 +194,7 @@ const BALANCER_RATE_CAP = 2_000;
  * balancer's closed-loop max (capped), load generator in this process, the data plane on its own thread.
  */
 async function throughBalancer(direct: number): Promise<BenchRow[]> {
-  // The lab's default: the balancer and the proxy on the data plane's own thread.
+  // The balancer and the proxy on the data plane's own thread (FIREDRILL_DATA_PLANE=thread).
   const plane = new WorkerDataPlane();
   const noop = (): void => undefined;
   const client = new PlaneClient({ plane, listener: { onDetected: noop, onEjected: noop, onReadmitted: noop, onFirstServed: noop } });

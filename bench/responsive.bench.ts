@@ -1,6 +1,6 @@
 // The engine stays responsive while its balancer is saturated (issue 15): `firedrill serve` with the
 // default lab (3 active-active nodes), once with the data plane on the engine's thread
-// (FIREDRILL_DATA_PLANE=in-process) and once on its own thread (the default), in one run. wrk
+// (FIREDRILL_DATA_PLANE=in-process, the default) and once on its own (=thread), in one run. wrk
 // floods the balancer (-t1 -c32) while this process asks the engine for `lab.state` (the UI's first
 // and heaviest read, over the web host's HTTP API) every 50 ms, one at a time.
 // Standalone: node --import tsx bench/responsive.bench.ts
@@ -24,8 +24,7 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
 async function serve(plane: 'in-process' | 'thread'): Promise<{ child: ChildProcess; url: string; token: string; dirs: string[] }> {
   const dirs = [mkdtempSync(join(tmpdir(), 'fd-bench-resp-run-')), mkdtempSync(join(tmpdir(), 'fd-bench-resp-reports-'))];
   const env: NodeJS.ProcessEnv = { ...process.env, FIREDRILL_RUN_DIR: dirs[0], FIREDRILL_REPORTS_DIR: dirs[1] };
-  if (plane === 'in-process') env.FIREDRILL_DATA_PLANE = 'in-process';
-  else delete env.FIREDRILL_DATA_PLANE;
+  env.FIREDRILL_DATA_PLANE = plane;
   const child = spawn(process.execPath, [CLI, 'serve', '--json', '--port', '0', '--topology', 'active-active'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr = (stderr + c).slice(-2000)));
@@ -107,7 +106,7 @@ export async function run(): Promise<BenchRow[]> {
       await sleep(500); // wrk's connections are open and busy
       const loaded = await sample(s.url, s.token, performance.now() + (FLOOD_S - 1) * 1_000);
       const rps = await flood.done;
-      const label = plane === 'thread' ? 'data plane on its own thread (default)' : 'data plane on the engine thread';
+      const label = plane === 'thread' ? 'data plane on its own thread (FIREDRILL_DATA_PLANE=thread)' : 'data plane on the engine thread (default)';
       rows.push({
         figure: `lab.state under a wrk flood, ${label}`,
         value: `p99 ${ms(percentile(loaded, 99))}`,

@@ -9,10 +9,11 @@ export { PlaneClient, type PlaneClientOptions, type PlaneRestart } from './plane
 export { WorkerDataPlane, type WorkerDataPlaneOptions } from './worker-plane';
 
 /**
- * The lab's data plane: on its own thread (worker-plane.ts), or on the engine's with
- * `FIREDRILL_DATA_PLANE=in-process` (to compare, or where threads cannot load the bundle).
+ * The lab's data plane: on the engine's thread, or on its own (worker-plane.ts) with
+ * `FIREDRILL_DATA_PLANE=thread`. Not the default yet: in full test runs a thread sometimes did not
+ * end within 5 s of terminate() (see README.md), which is not understood.
  */
 export function defaultDataPlane(): DataPlane {
-  return process.env.FIREDRILL_DATA_PLANE === 'in-process' ? new InProcessDataPlane() : new WorkerDataPlane();
+  return process.env.FIREDRILL_DATA_PLANE === 'thread' ? new WorkerDataPlane() : new InProcessDataPlane();
 }
 export type * from './messages';

@@ -32,7 +32,7 @@ async function echo(options: EchoUpstreamOptions): Promise<EchoUpstream> {
 /** A plane behind a recorder, a client with an event recorder, listening, with a proxy pair in front of each upstream. */
 type MakePlane = (options: InProcessDataPlaneOptions) => DataPlane;
 const inProcess: MakePlane = (options) => new InProcessDataPlane(options);
-// The lab's default: the same plane on its own thread (out/data-plane/index.js: built before the tests).
+// The same plane on its own thread (FIREDRILL_DATA_PLANE=thread; out/data-plane/index.js: built before the tests).
 const onThread: MakePlane = (options) => new WorkerDataPlane(options);
 
 async function plane(upstreams: EchoUpstream[], patch: BalancerSettingsPatch = {}, options: InProcessDataPlaneOptions = {}, make = inProcess) {

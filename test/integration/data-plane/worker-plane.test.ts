@@ -1,4 +1,4 @@
-// The data plane on its own thread (the lab's default), on real sockets: a real worker thread running
+// The data plane on its own thread (FIREDRILL_DATA_PLANE=thread), on real sockets: a real worker thread running
 // out/data-plane/index.js (built before the tests), echo upstreams, the real balancer and proxies.
 import { afterEach, describe, expect, it } from 'vitest';
 import { now } from '../../../electron/engine/clock';

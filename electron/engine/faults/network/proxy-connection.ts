@@ -20,11 +20,20 @@ export interface ConnectionOwner {
 
 type State = 'held' | 'connecting' | 'open' | 'closing' | 'closed';
 
-/** RST when the socket is connected; a plain destroy otherwise (never throws). */
+/**
+ * RST when the socket is connected; a plain destroy otherwise (never throws).
+ *
+ * Not after `end()` until 'finish': libuv's uv_tcp_close_reset refuses a stream whose shutdown is
+ * still queued (EINVAL), and Node (20 at least) marks the handle closing all the same, so the socket
+ * emits 'error' and never 'close', its handle is never freed, and a worker thread holding it never
+ * ends (`terminate()` spins in its handle cleanup: the threaded data plane's hang, by gdb). A
+ * graceful close (a toxic's, a node's FIN passed on) and a reset before the FIN went out: 4 times in
+ * one full test run on the thread. Such a socket is destroyed instead (the peer sees FIN or RST).
+ */
 export function resetSocket(socket: Socket): void {
   if (socket.destroyed) return;
   try {
-    if (socket.connecting) socket.destroy();
+    if (socket.connecting || (socket.writableEnded && !socket.writableFinished)) socket.destroy();
     else socket.resetAndDestroy();
   } catch {
     socket.destroy();

@@ -53,7 +53,9 @@ describe('durability across kill -9', () => {
     expect(server.all('checkpoint.rejected')).toEqual([]);
     const { entries } = await server.dump();
     expect(missingWrites(acked, entries)).toEqual([]);
-    expect(missingWrites(new Map([...first].slice(20)), entries)).toEqual([]);
+    // Not `[...first].slice(20)`: the map is in the order of the acknowledgements, which a busy machine
+    // reorders (a19 acknowledged after a20 was once taken for a lost write).
+    expect(missingWrites(new Map([...first].filter(([key]) => Number(key.slice(1)) >= 20)), entries)).toEqual([]);
     for (let i = 0; i < 20; i++) expect(entries[`a${i}`]).toBeUndefined();
     // Only the kept generations remain, and the WAL behind the oldest one was pruned.
     await server.kill('SIGTERM');

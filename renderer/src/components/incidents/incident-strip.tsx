@@ -83,22 +83,27 @@ function useHeightHeld(ref: RefObject<HTMLElement | null>, shown: boolean, dismi
     if (!el || !shown) return;
     let width = Number.NaN;
     let held = 0;
+    let frame = 0;
     const observer = new ResizeObserver(() => {
       const box = el.getBoundingClientRect();
-      let h = box.height;
       if (box.width !== width) {
         width = box.width;
         held = 0;
-        el.style.minHeight = '';
-        h = el.getBoundingClientRect().height;
+        // Back to the content's own height, in the next frame: a size changed inside this callback
+        // would be a ResizeObserver loop. The observer then comes back with that height.
+        if (el.style.minHeight !== '') {
+          frame = requestAnimationFrame(() => (el.style.minHeight = ''));
+          return;
+        }
       }
-      if (h > held) {
-        held = h;
-        el.style.minHeight = `${h}px`;
+      if (box.height > held) {
+        held = box.height;
+        el.style.minHeight = `${box.height}px`;
       }
     });
     observer.observe(el);
     return () => {
+      cancelAnimationFrame(frame);
       observer.disconnect();
       el.style.minHeight = '';
     };

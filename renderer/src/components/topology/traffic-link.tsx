@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { memo, useRef } from 'react';
 import { useMetricsFrame } from '../../metrics/use-metrics-frame.js';
 import { LINK_WORDS, type LinkState } from './link-state.js';
 
@@ -71,7 +71,25 @@ function dashOffset(speed: Flow, at: number, moving: boolean): number {
  * flows along it (width, speed of the dashes) is written straight to the SVG, once per animation
  * frame that brought a tick, from the metrics ring, and only when it changes what is drawn.
  */
-export function TrafficLink({ from, to, shape, state, rpsOf, moving = true, label, testId }: Props) {
+export const TrafficLink = memo(TrafficLinkDrawn, sameLink);
+
+/** The same link drawn the same way: the topology passes new points on each of its renders (any node or balancer event). */
+function sameLink(a: Props, b: Props): boolean {
+  return (
+    a.from.x === b.from.x &&
+    a.from.y === b.from.y &&
+    a.to.x === b.to.x &&
+    a.to.y === b.to.y &&
+    a.shape === b.shape &&
+    a.state === b.state &&
+    a.rpsOf === b.rpsOf &&
+    a.moving === b.moving &&
+    a.label === b.label &&
+    a.testId === b.testId
+  );
+}
+
+function TrafficLinkDrawn({ from, to, shape, state, rpsOf, moving = true, label, testId }: Props) {
   const path = useRef<SVGPathElement>(null);
   const drawn = useRef({ width: Number.NaN, offset: 0 });
   useMetricsFrame((tick) => {

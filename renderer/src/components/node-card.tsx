@@ -47,7 +47,7 @@ export function NodeCard({ id }: { id: string }) {
     >
       <header className="node-card-head">
         <h3 className="node-id">{id}</h3>
-        <span className={`role role-${node.role}`} data-testid={`node-role-${id}`}>
+        <span className={`role role-${node.role}`} data-testid={`node-role-${id}`} title={node.role}>
           {node.role}
         </span>
         <StatusBadge id={id} testId={`node-status-${id}`} />

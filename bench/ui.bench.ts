@@ -9,6 +9,8 @@
 // sample, FIREDRILL_BENCH_UI_KEEP_TRACE=1 keeps both Chromium traces in a temporary folder.
 // A quick look at the kill figure alone: FIREDRILL_BENCH_UI_ONLY_KILLS=1 stops after it (no long-task,
 // memory or scrub phase); FIREDRILL_BENCH_UI_KILL_TRACE=FILE writes a Chromium trace of the kills to FILE.
+// A/B in one lab: FIREDRILL_BENCH_UI_ALTERNATE=DIR reloads the page every 8 kills, taking turns between
+// the page's own build (or FIREDRILL_BENCH_UI_ASSETS) and the build in DIR, and gives the kill figure of each.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -35,6 +37,9 @@ const KILLS = Number(process.env.FIREDRILL_BENCH_UI_KILLS ?? NODES);
 const MEMORY_MINUTES = Number(process.env.FIREDRILL_BENCH_UI_MINUTES ?? 10);
 const TRACE_SECONDS = Number(process.env.FIREDRILL_BENCH_UI_TRACE_SECONDS ?? 60);
 const OTHER_ASSETS = process.env.FIREDRILL_BENCH_UI_ASSETS;
+const ALTERNATE_ASSETS = process.env.FIREDRILL_BENCH_UI_ALTERNATE;
+/** Kills in a row on one build before the page is reloaded with the other (FIREDRILL_BENCH_UI_ALTERNATE). */
+const ALTERNATE_EVERY = 8;
 const ONLY_KILLS = Boolean(process.env.FIREDRILL_BENCH_UI_ONLY_KILLS);
 const KILL_TRACE = process.env.FIREDRILL_BENCH_UI_KILL_TRACE;
 /** One minute; less only for a quick check shorter than two minutes. */
@@ -507,15 +512,17 @@ export async function run(): Promise<Row[]> {
     // tsx (esbuild keepNames) may wrap functions passed to the page in __name(): give the page one.
     await page.addInitScript('globalThis.__name ??= (fn) => fn;');
     await page.addInitScript(SOCKET_PROBE_SCRIPT);
-    if (OTHER_ASSETS) {
-      const files = readdirSync(join(OTHER_ASSETS, 'assets'));
+    // The build the page loads its script and stylesheet from: undefined is the page's own (out/renderer).
+    let assets = OTHER_ASSETS;
+    if (OTHER_ASSETS || ALTERNATE_ASSETS) {
       await page.route(
         (url) => url.pathname.startsWith('/assets/') && !url.pathname.endsWith('.map'),
         async (route) => {
+          if (!assets) return route.continue();
           const ext = extname(new URL(route.request().url()).pathname);
-          const file = files.find((f) => f.endsWith(ext));
+          const file = readdirSync(join(assets, 'assets')).find((f) => f.endsWith(ext));
           if (!file) return route.continue();
-          await route.fulfill({ body: readFileSync(join(OTHER_ASSETS, 'assets', file)), contentType: ext === '.css' ? 'text/css' : 'text/javascript' });
+          await route.fulfill({ body: readFileSync(join(assets, 'assets', file)), contentType: ext === '.css' ? 'text/css' : 'text/javascript' });
         },
       );
     }
@@ -536,8 +543,20 @@ export async function run(): Promise<Row[]> {
     const socketToMutation: number[] = [];
     const readyToScreen: number[] = [];
     const shownFirst = new Map<string, number>();
+    const byBuild = new Map<string, { exitToScreen: number[]; readyToScreen: number[]; loads: number[] }>();
     if (KILL_TRACE) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     for (let k = 0; k < KILLS; k++) {
+      if (ALTERNATE_ASSETS && k % ALTERNATE_EVERY === 0) {
+        assets = (k / ALTERNATE_EVERY) % 2 === 0 ? OTHER_ASSETS : ALTERNATE_ASSETS;
+        await page.reload();
+        await page.locator('html[data-app-state="ready"]').waitFor({ state: 'attached', timeout: 60_000 });
+        await page.waitForFunction(showsNodeCards, NODES, { timeout: 60_000, polling: 250 });
+        await page.evaluate(PROBE_SCRIPT);
+        await sleep(3_000);
+      }
+      const build = assets ?? 'out/renderer';
+      if (!byBuild.has(build)) byBuild.set(build, { exitToScreen: [], readyToScreen: [], loads: [] });
+      const mine = byBuild.get(build)!;
       const state = await lab.state();
       const node = state.nodes[(k * 7) % NODES]; // spread over the grid: a1, a8, a15, …
       if (!node || node.status !== 'ready' || node.pid === null) continue;
@@ -559,11 +578,16 @@ export async function run(): Promise<Row[]> {
           socketToMutation.push(seen.down.mutationAt - arrived.at);
         }
         exitToScreen.push(seen.down.paintedAt - exited.at);
+        mine.exitToScreen.push(seen.down.paintedAt - exited.at);
+        mine.loads.push(loadavg()[0] ?? Number.NaN);
         exitToRaf.push(seen.down.rafAt - exited.at);
         exitToFrameDone.push(seen.down.frameDoneAt - exited.at);
         shownFirst.set(seen.down.status, (shownFirst.get(seen.down.status) ?? 0) + 1);
       }
-      if (ready) readyToScreen.push(seen.up.paintedAt - ready.at);
+      if (ready) {
+        readyToScreen.push(seen.up.paintedAt - ready.at);
+        mine.readyToScreen.push(seen.up.paintedAt - ready.at);
+      }
       await sleep(700 + Math.random() * 600); // out of step with the 10 Hz ticks
     }
     benchSocket.close();
@@ -583,6 +607,16 @@ export async function run(): Promise<Row[]> {
         note: `the same ${readyToScreen.length} restarts; engine's node.ready \`at\` → painted`,
       },
     );
+    if (ALTERNATE_ASSETS) {
+      for (const [build, f] of byBuild) {
+        rows.push({
+          figure: `A/B, build ${build}: kill -9 → status painted (p50 / p99 / max); ready → painted (p50 / p99)`,
+          value: `${p(f.exitToScreen)}; ${ms(percentile(f.readyToScreen, 50))} / ${ms(percentile(f.readyToScreen, 99))}`,
+          target: 'p99 ≤ 50 ms (issue 13)',
+          note: `${f.exitToScreen.length} kills in blocks of ${ALTERNATE_EVERY}, the builds taking turns in the same lab; 1-min load average at its kills ${Math.min(...f.loads).toFixed(1)}–${Math.max(...f.loads).toFixed(1)}`,
+        });
+      }
+    }
     if (ONLY_KILLS) {
       rows.push({ figure: 'context', value: `load avg ${loadavg().map((l) => l.toFixed(2)).join(' ')}`, note: 'FIREDRILL_BENCH_UI_ONLY_KILLS: the kill phase alone' });
       return rows;

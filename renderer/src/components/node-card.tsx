@@ -47,7 +47,7 @@ export function NodeCard({ id }: { id: string }) {
     >
       <header className="node-card-head">
         <h3 className="node-id">{id}</h3>
-        <span className={`role role-${node.role}`} data-testid={`node-role-${id}`}>
+        <span className={`role role-${node.role}`} data-testid={`node-role-${id}`} title={node.role}>
           {node.role}
         </span>
         <StatusBadge id={id} testId={`node-status-${id}`} />
@@ -58,12 +58,16 @@ export function NodeCard({ id }: { id: string }) {
           <LiveNumber testId={`node-rps-${id}`} read={(t) => t.perNode[id]?.requestsPerSec ?? 0} format={formatNumber} /> <span className="muted small">req/s</span>
         </span>
       </div>
-      <UpstreamReason id={id} />
-      {view.unnoticed ? (
-        <p className="node-unnoticed small" data-testid={`node-unnoticed-${id}`}>
-          Not answering: the balancer still routes to it and has not noticed yet.
-        </p>
-      ) : null}
+      {/* In a compact grid this keeps its height whether a note is shown or not (styles.css): a kill
+          or an ejection then changes this card, not the place of every card after it. */}
+      <div className="node-notes">
+        <UpstreamReason id={id} />
+        {view.unnoticed ? (
+          <p className="node-unnoticed small" data-testid={`node-unnoticed-${id}`} title="Not answering: the balancer still routes to it and has not noticed yet.">
+            Not answering: the balancer still routes to it and has not noticed yet.
+          </p>
+        ) : null}
+      </div>
       <dl className="node-facts">
         <dt>pid</dt>
         <dd data-testid={`node-pid-${id}`}>{node.pid ?? '—'}</dd>

@@ -1,5 +1,5 @@
-import { useMemo } from 'react';
-import type { Incident } from '../../../shared/contract/model.js';
+import { memo, useMemo } from 'react';
+import type { Incident, TimelineEvent } from '../../../shared/contract/model.js';
 import { describeEvent, type EventContext } from '../../../shared/words/describe-event.js';
 import { afterIncident, formatClock, type IncidentSpan } from '../../../shared/words/format.js';
 import { useStore } from '../store/store.js';
@@ -20,11 +20,14 @@ export function incidentSpans(incidents: readonly Incident[]): IncidentSpan[] {
 export function TimelineList() {
   const events = useStore((s) => s.timeline.events);
   const faults = useStore((s) => s.faults);
-  const settings = useStore((s) => s.balancer.state?.settings);
+  // The two numbers the words use, not the settings objects: each balancer.changed brings new ones,
+  // mostly with the same values, and a new context would draw every row again.
+  const fall = useStore((s) => (s.balancer.state?.settings.health.enabled ? s.balancer.state.settings.health.fall : null));
+  const failures = useStore((s) => (s.balancer.state?.settings.passive.enabled ? s.balancer.state.settings.passive.consecutiveFailures : null));
   const incidents = useStore((s) => s.incidents);
   const context = useMemo<EventContext>(
-    () => ({ faults, health: settings?.health.enabled ? settings.health : null, passive: settings?.passive.enabled ? settings.passive : null }),
-    [faults, settings],
+    () => ({ faults, health: fall === null ? null : { fall }, passive: failures === null ? null : { consecutiveFailures: failures } }),
+    [faults, fall, failures],
   );
   const spans = useMemo(() => incidentSpans(incidents), [incidents]);
   const newestFirst = events.slice(-SHOWN).reverse();
@@ -35,30 +38,37 @@ export function TimelineList() {
         <p className="muted">Nothing has happened yet.</p>
       ) : (
         <ol className="timeline-list timeline-words" data-testid="timeline-list">
-          {newestFirst.map((e) => {
-            const after = afterIncident(e.at, spans);
-            return (
-              <li key={e.seq} className="timeline-item" data-testid="timeline-item" data-kind={e.kind} data-node={e.nodeId ?? ''} data-seq={e.seq}>
-                <time className="timeline-at" dateTime={new Date(Math.round(e.at)).toISOString()}>
-                  {formatClock(e.at)}
-                </time>
-                <span className="timeline-node">{e.nodeId ?? 'lab'}</span>
-                <details className="timeline-disclosure">
-                  <summary>
-                    <span className="timeline-text" data-testid="timeline-text">
-                      {describeEvent(e, context)}
-                    </span>
-                    {after ? <span className="timeline-after muted"> · {after}</span> : null}
-                  </summary>
-                  <pre className="timeline-json" data-testid="timeline-json">
-                    {JSON.stringify({ kind: e.kind, nodeId: e.nodeId, detail: e.detail }, null, 2)}
-                  </pre>
-                </details>
-              </li>
-            );
-          })}
+          {newestFirst.map((e) => (
+            <TimelineRow key={e.seq} event={e} context={context} after={afterIncident(e.at, spans)} />
+          ))}
         </ol>
       )}
     </section>
   );
 }
+
+/**
+ * One row; drawn again only when its event, its context or its "after" changes: every new event
+ * used to describe and stringify all 200 rows shown, in the frame that paints the event.
+ */
+const TimelineRow = memo(function TimelineRow({ event: e, context, after }: { event: TimelineEvent; context: EventContext; after: string | null }) {
+  return (
+    <li className="timeline-item" data-testid="timeline-item" data-kind={e.kind} data-node={e.nodeId ?? ''} data-seq={e.seq}>
+      <time className="timeline-at" dateTime={new Date(Math.round(e.at)).toISOString()}>
+        {formatClock(e.at)}
+      </time>
+      <span className="timeline-node">{e.nodeId ?? 'lab'}</span>
+      <details className="timeline-disclosure">
+        <summary>
+          <span className="timeline-text" data-testid="timeline-text">
+            {describeEvent(e, context)}
+          </span>
+          {after ? <span className="timeline-after muted"> · {after}</span> : null}
+        </summary>
+        <pre className="timeline-json" data-testid="timeline-json">
+          {JSON.stringify({ kind: e.kind, nodeId: e.nodeId, detail: e.detail }, null, 2)}
+        </pre>
+      </details>
+    </li>
+  );
+});

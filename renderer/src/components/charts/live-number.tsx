@@ -25,8 +25,14 @@ export function LiveNumber({ read, format, testId, className = '' }: Props) {
     if (!span) return;
     const value = tick && connected ? read(tick) : null;
     const text = value === null ? '—' : format(value);
-    if (span.textContent !== text) span.textContent = text;
-    span.dataset.value = value === null ? '' : String(value);
+    // The text node is kept and its data changed: replacing it (textContent) removes and inserts a
+    // node, which lays out more than a changed text. Neither is written when it has not changed.
+    const shown = span.firstChild;
+    if (shown instanceof Text && span.childNodes.length === 1) {
+      if (shown.data !== text) shown.data = text;
+    } else span.textContent = text;
+    const raw = value === null ? '' : String(value);
+    if (span.dataset.value !== raw) span.dataset.value = raw;
   };
   useMetricsFrame(draw);
   // A change of connection redraws at once (no tick comes while disconnected).

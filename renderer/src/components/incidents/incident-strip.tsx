@@ -1,4 +1,4 @@
-import { useSyncExternalStore, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, useSyncExternalStore, type ReactNode, type RefObject } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Incident, IncidentStage } from '../../../../shared/contract/model.js';
 import { formatMs } from '../../format.js';
@@ -58,16 +58,56 @@ type Props = {
  * → recovered, each filling in with its milliseconds since the injection as the engine reports it.
  */
 export function IncidentStrip({ actions }: Props) {
-  useSyncExternalStore(subscribe, () => version);
+  const dismissals = useSyncExternalStore(subscribe, () => version);
   const items = useStore(useShallow((s) => stripIncidents(s.incidents, (id) => dismissed.has(id))));
+  const strip = useRef<HTMLElement>(null);
+  useHeightHeld(strip, items.length > 0, dismissals);
   if (items.length === 0) return null;
   return (
-    <section className="incident-strip" aria-label="Incidents" data-testid="incident-strip">
+    <section className="incident-strip" aria-label="Incidents" data-testid="incident-strip" ref={strip}>
       {items.map((incident) => (
         <IncidentStripItem key={incident.id} incident={incident} actions={actions?.(incident)} />
       ))}
     </section>
   );
+}
+
+/**
+ * Holds the tallest height the element has had at its width as its min-height: a row coming and going
+ * (an incident opens beside the last closed one, then closes) would otherwise move everything under
+ * it, the whole topology, twice per incident. A new width or a dismissal lets it shrink again.
+ */
+function useHeightHeld(ref: RefObject<HTMLElement | null>, shown: boolean, dismissals: number): void {
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el || !shown) return;
+    let width = Number.NaN;
+    let held = 0;
+    let frame = 0;
+    const observer = new ResizeObserver(() => {
+      const box = el.getBoundingClientRect();
+      if (box.width !== width) {
+        width = box.width;
+        held = 0;
+        // Back to the content's own height, in the next frame: a size changed inside this callback
+        // would be a ResizeObserver loop. The observer then comes back with that height.
+        if (el.style.minHeight !== '') {
+          frame = requestAnimationFrame(() => (el.style.minHeight = ''));
+          return;
+        }
+      }
+      if (box.height > held) {
+        held = box.height;
+        el.style.minHeight = `${box.height}px`;
+      }
+    });
+    observer.observe(el);
+    return () => {
+      cancelAnimationFrame(frame);
+      observer.disconnect();
+      el.style.minHeight = '';
+    };
+  }, [ref, shown, dismissals]);
 }
 
 /** One incident's row of markers. */

@@ -4,7 +4,7 @@ import type { NodeSnapshot } from '../../../../shared/contract/model.js';
 import { useStore } from '../../store/store.js';
 import { balancerLinkState, replicationLinkState } from './link-state.js';
 import { nodeViewsIn } from './node-views.js';
-import { TrafficLink } from './traffic-link.js';
+import { MOVING_DASHES_MAX, TrafficLink } from './traffic-link.js';
 import type { Box } from './use-anchor-boxes.js';
 
 /** The SVG under the boxes: balancer → every node, and primary → standby where the topology replicates. */
@@ -41,6 +41,7 @@ export function TopologyLinks({ boxes }: { boxes: Record<string, Box> }) {
             to={{ x: box.x + box.w / 2, y: box.y }}
             state={balancerLinkState(view, faults)}
             rpsOf={node.id}
+            moving={nodes.length <= MOVING_DASHES_MAX}
           />
         );
       })}

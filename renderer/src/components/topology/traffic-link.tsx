@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { memo, useRef } from 'react';
 import { useMetricsFrame } from '../../metrics/use-metrics-frame.js';
 import { LINK_WORDS, type LinkState } from './link-state.js';
 
@@ -12,6 +12,8 @@ type Props = {
   state: LinkState;
   /** Node whose requests/s set the width and speed (the balancer's links); none: a fixed width. */
   rpsOf?: string | undefined;
+  /** Whether the dashes move with the flow; when false only the width shows it (see MOVING_DASHES_MAX). */
+  moving?: boolean;
   label?: string | undefined;
   testId: string;
 };
@@ -49,11 +51,18 @@ const STEP_MS: Record<Exclude<Flow, 'still'>, number> = { slow: 400, medium: 200
 const reducedMotion = typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : null;
 
 /**
+ * Above this many links the dashes stand still and the width alone shows the flow: every step of
+ * the dashes repaints every link, and 64 links from the balancer cover the whole stage, so each
+ * step re-rasterised the stage (in software raster, most of a frame) 2.5 to 10 times a second.
+ */
+export const MOVING_DASHES_MAX = 16;
+
+/**
  * The dash offset of a flowing link at a tick: taken from the tick's time, so every link steps on
  * the same frame (one repaint for all of them) rather than each on its own CSS animation clock.
  */
-function dashOffset(speed: Flow, at: number): number {
-  if (speed === 'still' || reducedMotion?.matches) return 0;
+function dashOffset(speed: Flow, at: number, moving: boolean): number {
+  if (!moving || speed === 'still' || reducedMotion?.matches) return 0;
   return -(Math.floor(at / STEP_MS[speed]) % 4) * STEP_PX;
 }
 
@@ -62,7 +71,25 @@ function dashOffset(speed: Flow, at: number): number {
  * flows along it (width, speed of the dashes) is written straight to the SVG, once per animation
  * frame that brought a tick, from the metrics ring, and only when it changes what is drawn.
  */
-export function TrafficLink({ from, to, shape, state, rpsOf, label, testId }: Props) {
+export const TrafficLink = memo(TrafficLinkDrawn, sameLink);
+
+/** The same link drawn the same way: the topology passes new points on each of its renders (any node or balancer event). */
+function sameLink(a: Props, b: Props): boolean {
+  return (
+    a.from.x === b.from.x &&
+    a.from.y === b.from.y &&
+    a.to.x === b.to.x &&
+    a.to.y === b.to.y &&
+    a.shape === b.shape &&
+    a.state === b.state &&
+    a.rpsOf === b.rpsOf &&
+    a.moving === b.moving &&
+    a.label === b.label &&
+    a.testId === b.testId
+  );
+}
+
+function TrafficLinkDrawn({ from, to, shape, state, rpsOf, moving = true, label, testId }: Props) {
   const path = useRef<SVGPathElement>(null);
   const drawn = useRef({ width: Number.NaN, offset: 0 });
   useMetricsFrame((tick) => {
@@ -76,12 +103,14 @@ export function TrafficLink({ from, to, shape, state, rpsOf, label, testId }: Pr
     }
     const speed = speedFor(rps);
     if (el.dataset.flow !== speed) el.dataset.flow = speed;
-    const offset = tick ? dashOffset(speed, tick.at) : 0;
+    const offset = tick ? dashOffset(speed, tick.at, moving) : 0;
     if (offset !== drawn.current.offset) {
       drawn.current.offset = offset;
       el.style.strokeDashoffset = `${offset}px`;
     }
-    el.dataset.rps = rps.toFixed(1);
+    // Written only when it changes: a write of the same value still queues a mutation and a style check.
+    const shown = rps.toFixed(1);
+    if (el.dataset.rps !== shown) el.dataset.rps = shown;
   });
   const { d, mid } = curve(from, to, shape);
   const { x, y } = mid;

@@ -73,10 +73,11 @@ for (const drill of drills) {
     let doneByHand = 0;
     for (let stop = await drillsPage.nextStop(90_000); stop !== 'verdict'; stop = await drillsPage.nextStop(90_000)) {
       const prompt = page.locator(`[data-testid="drill-prompt"][data-step="${stop.step}"]`);
-      if (stop.kind === 'continue') {
-        await prompt.getByTestId('drill-continue').click();
-      } else if (stop.kind === 'predict') {
-        await prompt.getByTestId('drill-option-0').click();
+      if (stop.kind === 'continue' || stop.kind === 'predict') {
+        await prompt.getByTestId(stop.kind === 'continue' ? 'drill-continue' : 'drill-option-0').click();
+        // Gone before the next look: the answered prompt can stay on screen a moment (until the run's
+        // next status), and a second click on it then waited for a button that never came back.
+        await expect(prompt).toHaveCount(0, { timeout: 10_000 });
       } else {
         const act = actOf(drill, stop.step);
         // The prompt says what and where, from the step's own command.

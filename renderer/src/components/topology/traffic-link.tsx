@@ -73,20 +73,19 @@ function dashOffset(speed: Flow, at: number, moving: boolean): number {
  */
 export const TrafficLink = memo(TrafficLinkDrawn, sameLink);
 
-/** The same link drawn the same way: the topology passes new points on each of its renders (any node or balancer event). */
+/**
+ * The same link drawn the same way: the topology passes new points on each of its renders (any node or
+ * balancer event), so points compare by their coordinates and every other prop by identity (a prop
+ * added later is compared too, never forgotten).
+ */
 function sameLink(a: Props, b: Props): boolean {
-  return (
-    a.from.x === b.from.x &&
-    a.from.y === b.from.y &&
-    a.to.x === b.to.x &&
-    a.to.y === b.to.y &&
-    a.shape === b.shape &&
-    a.state === b.state &&
-    a.rpsOf === b.rpsOf &&
-    a.moving === b.moving &&
-    a.label === b.label &&
-    a.testId === b.testId
-  );
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof Props)[]);
+  for (const key of keys) {
+    if (key === 'from' || key === 'to') {
+      if (a[key].x !== b[key].x || a[key].y !== b[key].y) return false;
+    } else if (a[key] !== b[key]) return false;
+  }
+  return true;
 }
 
 function TrafficLinkDrawn({ from, to, shape, state, rpsOf, moving = true, label, testId }: Props) {

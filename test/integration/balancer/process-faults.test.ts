@@ -22,12 +22,14 @@ afterEach(() => {
   stopped.clear();
 });
 
+const EXIT_NOTICE_BOUND_MS = 150;
+
 async function fleet(n = 3): Promise<ServerHandle[]> {
   return Promise.all(Array.from({ length: n }, (_, i) => servers.started({ nodeId: `n${i + 1}`, dataDir: null, args: ['--role', 'stateless', '--watch-parent'] })));
 }
 
 describe('real processes behind the balancer', () => {
-  it('kill -9 with the supervisor\'s exit notice: detected via exit within 50 ms, 0 failed GETs', async () => {
+  it('kill -9 with the supervisor\'s exit notice: detected via exit within 150 ms even on a busy machine, 0 failed GETs', async () => {
     const nodes = await fleet();
     const { balancer, events } = await lab.balancer({ retry: { perTryTimeoutMs: 1_000 } });
     balancer.setUpstreams(nodes.map((s) => ({ id: s.nodeId, port: s.port })));
@@ -42,11 +44,16 @@ describe('real processes behind the balancer', () => {
 
     expect(result.failed).toEqual([]);
     expect(result.ok).toBe(600);
+    // The exit notice comes through this process's own event loop (SIGCHLD, then 'exit'), so on a
+    // busy machine it is as late as that loop: about 6 ms here when quiet, 52.5 ms once in a CI full
+    // run with two suites on two cores. `via: 'exit'` is what this test is about; the bound only
+    // catches a notice that is lost or waits on something else. The MTTD figure is `npm run bench`'s.
     const first = events.of('detected', victim.nodeId)[0]!;
+    console.log(`exit notice: detected ${(first.at - killedAt).toFixed(1)} ms after the kill, via ${first.via}`);
     expect(first.at - killedAt).toBeGreaterThanOrEqual(0);
-    expect(first.at - killedAt).toBeLessThan(50);
+    expect(first.at - killedAt).toBeLessThan(EXIT_NOTICE_BOUND_MS);
     const exit = events.of('detected', victim.nodeId).find((e) => e.via === 'exit')!;
-    expect(exit.at - killedAt).toBeLessThan(50);
+    expect(exit.at - killedAt).toBeLessThan(EXIT_NOTICE_BOUND_MS);
     expect(events.of('ejected', victim.nodeId)).toHaveLength(1);
     expect(balancer.snapshot().upstreams.find((u) => u.id === victim.nodeId)!.state).toBe('down');
     expect(result.byNode.get(victim.nodeId)).toBeGreaterThan(40); // it served its third until the kill (~66)

@@ -27,9 +27,10 @@ describe('passive detection (outlier ejection)', () => {
 
     const back = await events.waitFor('readmitted', 'bad', 2_000);
     expect(back.via).toBe('timer');
-    // Measured on a 2-core machine: the timer fires within a few ms of untilAt.
+    // Measured on a 2-core machine: the timer fires within a few ms of untilAt (bounded at 150 ms
+    // for a busy machine; the second ejection below lasts 400 ms, so the two stay apart).
     expect(back.at - ejected.untilAt!).toBeGreaterThanOrEqual(-1);
-    expect(back.at - ejected.untilAt!).toBeLessThan(50);
+    expect(back.at - ejected.untilAt!).toBeLessThan(150);
 
     // Fails again at once: the second ejection lasts twice as long.
     for (let i = 0; i < 6 && events.of('ejected', 'bad').length < 2; i++) await request(balancer.url, { path: '/' });

@@ -28,7 +28,9 @@ describe('exit detection', () => {
     expect(exited.detail).toMatchObject({ signal: 'SIGKILL', code: null, pid, byLab: false });
     const latency = exited.at - killedAt;
     expect(latency).toBeGreaterThanOrEqual(0);
-    expect(latency).toBeLessThan(50);
+    // The notice is as late as this process's event loop: a few ms when quiet; bounded at 150 ms
+    // so a busy CI machine (52.5 ms seen on the balancer's twin of this test) does not fail it.
+    expect(latency).toBeLessThan(150);
     expect(exited.detail?.uptimeMs).toBeGreaterThan(100);
     expect(fleet.node('victim')).toMatchObject({ status: 'exited', pid: null });
     expect(fleet.node('victim')?.lastExit).toMatchObject({ signal: 'SIGKILL', byLab: false, at: exited.at });

@@ -89,7 +89,7 @@ describe('live toxic changes on open connections', () => {
     const rolls = [0.9]; // one roll: toxicity 0.95 → affected
     const proxy = await lab.proxy(echo.port, () => rolls.shift() ?? 0.5);
     const client = await lab.client(proxy.port);
-    expect(await client.roundTrip('a')).toBeLessThan(20);
+    expect(await client.roundTrip('a')).toBeLessThan(55); // not delayed: below the 60 ms toxic even on a busy machine
     proxy.addToxic({ name: 'lag', type: 'latency', stream: 'upstream', toxicity: 0.95, attributes: { latency: 60, jitter: 0 } });
     expect(await client.roundTrip('b')).toBeGreaterThanOrEqual(60);
     proxy.updateToxic('lag', { latency: 120 });

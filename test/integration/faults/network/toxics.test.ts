@@ -171,25 +171,26 @@ describe('toxics through the proxy, against an echo server', () => {
     expect(performance.now() - removed).toBeLessThan(100);
   });
 
-  it('slow_close delays the FIN by `delay` (300 ms + ≤ 50 ms); without it the FIN is prompt', async () => {
+  it('slow_close delays the FIN by `delay` (300 ms, ≤ 150 ms late on a busy machine); without it the FIN is prompt', async () => {
     const echo = await lab.echo();
     const proxy = await lab.proxy(echo.port);
     const plain = await lab.client(proxy.port);
     let sent = performance.now();
     plain.socket.end('bye');
     await plain.until(() => plain.endedAt !== null, 2_000, 'FIN');
-    expect((plain.endedAt ?? 0) - sent).toBeLessThan(50);
+    // Prompt: a few ms when quiet; bounded well below the 300 ms delay so a busy machine passes.
+    expect((plain.endedAt ?? 0) - sent).toBeLessThan(150);
 
     proxy.addToxic({ name: 'linger', type: 'slow_close', stream: 'downstream', toxicity: 1, attributes: { delay: 300 } });
     const slow = await lab.client(proxy.port);
     sent = performance.now();
     slow.socket.end('bye');
     await slow.until(() => slow.received === 3, 1_000, 'data');
-    expect(performance.now() - sent).toBeLessThan(50); // data is not delayed
+    expect(performance.now() - sent).toBeLessThan(150); // data is not delayed (the FIN is, 300 ms)
     await slow.until(() => slow.endedAt !== null, 2_000, 'FIN');
     const finAfter = (slow.endedAt ?? 0) - sent;
     expect(finAfter).toBeGreaterThanOrEqual(300);
-    expect(finAfter).toBeLessThanOrEqual(350);
+    expect(finAfter).toBeLessThanOrEqual(450);
   });
 
   it('slicer: the client gets many more, smaller reads, and every byte in order', async () => {
@@ -218,7 +219,7 @@ describe('toxics through the proxy, against an echo server', () => {
     const rtt = await client.roundTrip(payload);
     expect(client.data.equals(payload)).toBe(true);
     expect(rtt).toBeGreaterThanOrEqual(9.75);
-    expect(rtt).toBeLessThanOrEqual(40);
+    expect(rtt).toBeLessThanOrEqual(100); // a busy machine's timers run late; the reads below tell ticks from 250 µs
     // On millisecond ticks the 40 pieces came in ~10 bursts of 4; one every 250 µs, the client
     // reads most of them apart (a busy machine may still merge a few).
     expect(client.reads.length).toBeGreaterThanOrEqual(SLICER_MIN_READS);

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test as base, type Page } from '@playwright/test';
+import { expect, test as base, type Page, type TestInfo } from '@playwright/test';
 import { parse } from 'yaml';
 import { LabProcess } from './lab-process.js';
 import { AppShell } from './pages/app-shell.js';
@@ -24,14 +24,14 @@ const library = fileURLToPath(new URL('../../drills/library', import.meta.url));
 const files = (await readdir(library)).filter((f) => f.endsWith('.yaml')).sort();
 const drills: Drill[] = await Promise.all(files.map(async (f) => parse(await readFile(join(library, f), 'utf8')) as Drill));
 
-const test = base.extend<object, { sharedLab: LabProcess }>({
+const test = base.extend<object, { sharedLab: LabProcess & { reportsDir: string } }>({
   sharedLab: [
     // eslint-disable-next-line no-empty-pattern -- Playwright requires the fixtures argument to be destructured
     async ({}, use, workerInfo) => {
       const reports = await mkdtemp(join(tmpdir(), 'firedrill-e2e-reports-'));
       const lab = await LabProcess.start(join(workerInfo.project.outputDir, `drills-manual-serve-${workerInfo.workerIndex}.log`), { env: { FIREDRILL_REPORTS_DIR: reports } });
       try {
-        await use(lab);
+        await use(Object.assign(lab, { reportsDir: reports }));
       } finally {
         await lab.stop();
         await rm(reports, { recursive: true, force: true });
@@ -109,11 +109,29 @@ for (const drill of drills) {
     const verdict = drillsPage.verdict();
     const reason = String(await page.getByTestId('drill-verdict-reason').textContent());
     const failed = await page.locator('[data-testid^="drill-expectation-"][data-verdict="fail"], [data-testid^="drill-hypothesis-"][data-verdict="fail"]').allTextContents();
-    expect(await verdict.getAttribute('data-verdict'), `${drill.id}: ${reason} ${failed.join(' | ')}`).toBe('pass');
+    const verdictIs = await verdict.getAttribute('data-verdict');
+    if (verdictIs !== 'pass') await attachReport(testInfo, sharedLab.reportsDir, drill.id);
+    expect(verdictIs, `${drill.id}: ${reason} ${failed.join(' | ')}`).toBe('pass');
     expect(doneByHand, 'every act was seen by the drill itself').toBe(0);
     // The run's own settings stay behind with the lab; the next drill sets up its own.
     await page.getByTestId('drill-back').click();
   });
+}
+
+/**
+ * A failed walk keeps what the run saw: its settings, upstream states on the timeline and last events,
+ * from the report the lab wrote (the reports folder is removed with the shared lab).
+ */
+async function attachReport(testInfo: TestInfo, reportsDir: string, drillId: string): Promise<void> {
+  const runs = (await readdir(reportsDir)).filter((name) => name.includes(drillId)).sort();
+  const newest = runs.at(-1);
+  const report = newest
+    ? ((await readFile(join(reportsDir, newest, 'report.json'), 'utf8').then(JSON.parse, () => null)) as { balancer: unknown; timeline: unknown[]; traffic: unknown; reason: string } | null)
+    : null;
+  if (!report) return console.log(`${drillId} failed; no report of it in ${reportsDir} yet`);
+  const tail = report.timeline.slice(-60);
+  console.log(`${drillId} failed: ${report.reason}\nbalancer: ${JSON.stringify(report.balancer)}\ntraffic: ${JSON.stringify(report.traffic)}\nlast ${tail.length} events:\n${tail.map((e) => JSON.stringify(e)).join('\n')}`);
+  await testInfo.attach(`${drillId}-report.json`, { body: JSON.stringify(report, null, 2), contentType: 'application/json' });
 }
 
 function actOf(drill: Drill, step: number): Act {

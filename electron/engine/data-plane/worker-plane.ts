@@ -248,6 +248,8 @@ export class WorkerDataPlane implements DataPlane {
     const diedAt = now();
     const reason = this.lastError ? `${this.lastError.message}` : `the thread exited with code ${code}`;
     this.lastError = null;
+    // Also on stderr: the serve log and a terminal keep it when the timeline is gone.
+    process.emitWarning(`the data plane's thread ended (${reason}); starting another on its ports`);
     for (const call of this.pending.values()) call.reject(new Error(`the data plane's thread ended (${reason})`));
     this.pending.clear();
 

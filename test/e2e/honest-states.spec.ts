@@ -142,10 +142,16 @@ test('the strip after a kill of the primary in hot standby: detected, failed ove
   await page.waitForTimeout(1_500);
   await expect(item).toBeVisible();
   await item.getByTestId('incident-strip-dismiss').click();
-  await expect(page.getByTestId('incident-strip-item')).toHaveCount(0);
+  // Only this incident: on a busy machine a second, real one can follow (seen twice on 2 cores with
+  // Chromium beside the lab: s1's 150 ms probes timed out while it sent p1 its log, s1 was ejected,
+  // still answered through the balancer, so no failover, and came back). It has its own item.
+  const strip = page.locator(`[data-testid="incident-strip-item"][data-node="${primary}"]`);
+  await expect(strip).toHaveCount(0);
   await ui.shell.goTo('incidents');
   await ui.shell.goTo('lab');
-  await expect(page.getByTestId('incident-strip-item'), 'a dismissed incident stays dismissed').toHaveCount(0);
+  await expect(strip, 'a dismissed incident stays dismissed').toHaveCount(0);
+  const others = await page.getByTestId('incident-strip-item').evaluateAll((els) => els.map((el) => `${el.getAttribute('data-node')} (${el.getAttribute('data-incident')})`));
+  if (others.length > 0) testInfo.annotations.push({ type: 'another incident', description: others.join(', ') });
 });
 
 test('disconnected: the whole view greys and says so; live numbers read "—"', async ({ lab, labPage, ui, page }, testInfo) => {

@@ -76,3 +76,36 @@ test('the view says so when the engine goes away', async ({ lab, labPage, page }
   await expect(page.getByTestId(`node-restart-${id}`)).toBeDisabled();
   await labPage.screenshot(testInfo, 'disconnected');
 });
+
+test('more than 6 nodes: compact cards, each with its facts in one brief line where a note would go; a note takes its place', async ({ lab, labPage, page }, testInfo) => {
+  await labPage.expectAllReady();
+  // Three nodes: full cards, the facts listed, no brief.
+  const first = (await lab.state()).nodes[0]!.id;
+  await expect(page.getByTestId(`node-pid-${first}`)).toBeVisible();
+  await expect(page.getByTestId(`node-brief-${first}`)).toBeHidden();
+
+  const post = (command: string, params: unknown) =>
+    fetch(new URL(`/api/commands/${command}`, lab.url), { method: 'POST', headers: { authorization: `Bearer ${lab.token}`, 'content-type': 'application/json' }, body: JSON.stringify(params) });
+  expect((await post('topology.set', { kind: 'active-active', nodes: 8 })).status).toBe(200);
+  await expect(page.getByTestId('node-grid')).toHaveClass(/compact/);
+  await expect(page.getByTestId('serving-count')).toHaveText('8/8 serving', { timeout: 30_000 });
+  const state = await lab.state();
+  for (const node of state.nodes) {
+    await expect(page.getByTestId(`node-pid-${node.id}`)).toBeHidden();
+    await expect(page.getByTestId(`node-brief-${node.id}`)).toHaveText(`pid ${node.pid} · port ${node.port} · ${node.restarts} restarts`);
+  }
+  // Every card of a row keeps one height, brief or note (a note coming must not move the row).
+  const heights = await page.locator('[data-testid^="node-card-"]').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().height));
+  expect(new Set(heights.map((h) => Math.round(h))).size, `card heights ${heights.join(', ')}`).toBe(1);
+  // A paused node's note (why the balancer took it out) takes the brief's place, in the same room.
+  expect((await post('fault.inject', { type: 'pause', target: 'a2' })).status).toBe(200);
+  await expect(page.getByTestId('node-upstream-reason-a2')).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByTestId('node-brief-a2')).toHaveCount(0);
+  const during = await page.locator('[data-testid^="node-card-"]').evaluateAll((els) => els.map((el) => Math.round(el.getBoundingClientRect().height)));
+  expect(new Set(during).size, `card heights with a note ${during.join(', ')}`).toBe(1);
+  expect((await post('fault.halt', {})).status).toBe(200);
+  await expect(page.getByTestId('node-role-a1')).toHaveText('stateless');
+  const role = await page.getByTestId('node-role-a1').evaluate((el) => el.scrollWidth <= el.clientWidth);
+  expect(role, 'the role is shown whole beside "running"').toBe(true);
+  await labPage.screenshot(testInfo, 'lab-compact');
+});

@@ -62,6 +62,13 @@ export function NodeCard({ id }: { id: string }) {
           or an ejection then changes this card, not the place of every card after it. */}
       <div className="node-notes">
         <UpstreamReason id={id} />
+        {view.reason === null && !view.unnoticed ? (
+          // Only in a compact grid, where the facts below are hidden: the band then says something.
+          <p className="node-brief muted small" data-testid={`node-brief-${id}`}>
+            pid {node.pid ?? '—'} · port {node.port} · {node.restarts} {node.restarts === 1 ? 'restart' : 'restarts'}
+            {node.lastExit ? ` · last exit ${formatExit(node.lastExit)}` : ''}
+          </p>
+        ) : null}
         {view.unnoticed ? (
           <p className="node-unnoticed small" data-testid={`node-unnoticed-${id}`} title="Not answering: the balancer still routes to it and has not noticed yet.">
             Not answering: the balancer still routes to it and has not noticed yet.

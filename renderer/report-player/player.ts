@@ -6,7 +6,7 @@ import type { FaultRecord, Incident, NodeSnapshot, TimelineEvent, UpstreamSnapsh
 import type { Recording } from '../../shared/replay/recording.js';
 import { ReplayCursor, type ReplayState } from '../../shared/replay/replay.js';
 import { describeEvent, type EventContext } from '../../shared/words/describe-event.js';
-import { afterIncident, formatAfter, formatClock, type IncidentSpan } from '../../shared/words/format.js';
+import { afterIncident, formatAfter, formatClock, incidentSpans, type IncidentSpan } from '../../shared/words/format.js';
 
 /** Playback speeds offered: real time, a quarter, a tenth. */
 const SPEEDS: ReadonlyArray<{ label: string; factor: number }> = [
@@ -61,11 +61,7 @@ function placeWords(upstream: UpstreamSnapshot | undefined): { key: string; word
 }
 
 function spansOf(state: ReplayState): IncidentSpan[] {
-  return state.incidents.flatMap((incident) => {
-    const times = Object.values(incident.stages).filter((t): t is number => t !== undefined);
-    const start = incident.stages.injected ?? (times.length > 0 ? Math.min(...times) : undefined);
-    return start === undefined ? [] : [{ cause: incident.cause, start, end: incident.stages.recovered ?? null }];
-  });
+  return incidentSpans(state.incidents);
 }
 
 class Player {
@@ -229,7 +225,7 @@ class Player {
     const context: EventContext = { faults: state.faults, health: state.balancer.settings.health.enabled ? state.balancer.settings.health : null, passive: state.balancer.settings.passive.enabled ? state.balancer.settings.passive : null };
     const since = state.timeline.filter((event) => event.at >= this.from).slice(-SENTENCES_SHOWN);
     const rows = since.map((event) => {
-      const after = afterIncident(event.at, spans);
+      const after = afterIncident(event.at, spans, event.nodeId);
       const row = el('li', { 'data-kind': event.kind, 'data-node': event.nodeId ?? '' });
       row.append(el('span', { class: 'at' }, formatClock(event.at, 'utc')), el('span', {}, describeEvent(event, context)));
       if (after) row.append(el('span', { class: 'muted' }, ` · ${after}`));

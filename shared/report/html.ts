@@ -451,7 +451,7 @@ export function reportIncidentSpans(report: DrillReport): IncidentSpan[] {
     const points = stagesOf(incident);
     const first = points[0];
     if (!first) return [];
-    return [{ cause: incident.cause, start: first.atMs - first.sinceStartMs, end: incident.stages.recovered ?? null }];
+    return [{ cause: incident.cause, start: first.atMs - first.sinceStartMs, end: incident.stages.recovered ?? null, nodeId: incident.nodeId }];
   });
 }
 
@@ -459,7 +459,7 @@ function timelineSection(report: DrillReport): string {
   const context = eventContext(report);
   const spans = reportIncidentSpans(report);
   const rows = report.timeline.map((event) => {
-    const after = afterIncident(event.atMs, spans);
+    const after = afterIncident(event.atMs, spans, event.nodeId);
     return (
       `<li><span class="at">${e(formatClock(report.startedAt + event.atMs, 'utc'))}</span><span class="node">${e(event.nodeId ?? 'lab')}</span>` +
       `<details><summary>${e(describeEvent(event, context))}${after ? ` <span class="muted">· ${e(after)}</span>` : ''}</summary>` +

@@ -128,18 +128,35 @@ export interface IncidentSpan {
   cause: string;
   start: number;
   end: number | null;
+  /** The node the incident is about (an event of that node reads its time after this incident first). */
+  nodeId?: string | null;
+}
+
+/** Incidents (live, or a recording's) as spans: from the fault, else the first stage seen, to recovered. */
+export function incidentSpans(incidents: ReadonlyArray<{ nodeId: string; cause: string; stages: Partial<Record<string, number>> }>): IncidentSpan[] {
+  return incidents.flatMap((incident) => {
+    const times = Object.values(incident.stages).filter((t): t is number => t !== undefined);
+    const start = incident.stages.injected ?? (times.length > 0 ? Math.min(...times) : undefined);
+    return start === undefined ? [] : [{ cause: incident.cause, start, end: incident.stages.recovered ?? null, nodeId: incident.nodeId }];
+  });
 }
 
 /**
  * The time of `at` after the start of the incident it falls in (the latest one started by then, and
  * not yet recovered): "+1.204 s after the kill"; null outside any incident or at its very start.
+ * With `nodeId`, that node's own incident comes first (a freeze of a3 and a kill of a5 a moment
+ * later: a3's ejection is "after the freeze"); another node's is used only when it has none (the
+ * standby's promotion reads its time after the primary's kill).
  */
-export function afterIncident(at: number, incidents: ReadonlyArray<IncidentSpan>): string | null {
+export function afterIncident(at: number, incidents: ReadonlyArray<IncidentSpan>, nodeId?: string | null): string | null {
   let found: IncidentSpan | null = null;
+  let own: IncidentSpan | null = null;
   for (const incident of incidents) {
     if (incident.start > at || (incident.end !== null && incident.end < at)) continue;
     if (!found || incident.start > found.start) found = incident;
+    if (nodeId && incident.nodeId === nodeId && (!own || incident.start > own.start)) own = incident;
   }
-  if (!found || at - found.start < 0.5) return null;
-  return formatAfter(at - found.start, causeWords(found.cause));
+  const chosen = own ?? found;
+  if (!chosen || at - chosen.start < 0.5) return null;
+  return formatAfter(at - chosen.start, causeWords(chosen.cause));
 }

@@ -1,20 +1,11 @@
 import { memo, useMemo } from 'react';
-import type { Incident, TimelineEvent } from '../../../shared/contract/model.js';
+import type { TimelineEvent } from '../../../shared/contract/model.js';
 import { describeEvent, type EventContext } from '../../../shared/words/describe-event.js';
-import { afterIncident, formatClock, type IncidentSpan } from '../../../shared/words/format.js';
+import { afterIncident, formatClock, incidentSpans } from '../../../shared/words/format.js';
 import { useStore } from '../store/store.js';
 
 /** Rows drawn at once; the store keeps more (TIMELINE_CAP). */
 const SHOWN = 200;
-
-/** An incident's span for "+1.204 s after the kill": from the fault (or the first stage seen) to recovered. */
-export function incidentSpans(incidents: readonly Incident[]): IncidentSpan[] {
-  return incidents.flatMap((incident) => {
-    const times = Object.values(incident.stages).filter((t): t is number => t !== undefined);
-    const start = incident.stages.injected ?? (times.length > 0 ? Math.min(...times) : undefined);
-    return start === undefined ? [] : [{ cause: incident.cause, start, end: incident.stages.recovered ?? null }];
-  });
-}
 
 /** The timeline in words, newest first: a wall clock, the node, a sentence, the time after the incident it belongs to; the event's JSON a click away. */
 export function TimelineList() {
@@ -39,7 +30,7 @@ export function TimelineList() {
       ) : (
         <ol className="timeline-list timeline-words" data-testid="timeline-list">
           {newestFirst.map((e) => (
-            <TimelineRow key={e.seq} event={e} context={context} after={afterIncident(e.at, spans)} />
+            <TimelineRow key={e.seq} event={e} context={context} after={afterIncident(e.at, spans, e.nodeId)} />
           ))}
         </ol>
       )}

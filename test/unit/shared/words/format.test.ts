@@ -102,6 +102,17 @@ describe('afterIncident', () => {
     expect(afterIncident(2_204, spans)).toBe('+1.204 s after the kill');
     expect(afterIncident(10_312, spans)).toBe('+312 ms after the freeze');
   });
+  it('an event of a node reads its time after that node\'s own incident, else the latest one', () => {
+    const two = [
+      { cause: 'fault:pause', start: 1_000, end: null, nodeId: 'a3' },
+      { cause: 'fault:kill', start: 1_010, end: null, nodeId: 'a5' },
+    ];
+    expect(afterIncident(1_300, two, 'a3')).toBe('+300 ms after the freeze');
+    expect(afterIncident(1_300, two, 'a5')).toBe('+290 ms after the kill');
+    // The standby's promotion belongs to the primary's kill; a lab event to the latest incident.
+    expect(afterIncident(1_300, two, 's1')).toBe('+290 ms after the kill');
+    expect(afterIncident(1_300, two, null)).toBe('+290 ms after the kill');
+  });
   it('is null outside every incident, and at its very start', () => {
     expect(afterIncident(500, spans)).toBeNull();
     expect(afterIncident(3_001, spans)).toBeNull();

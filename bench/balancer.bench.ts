@@ -358,7 +358,7 @@ export async function run(): Promise<BenchRow[]> {
   const nodes: Node[] = [];
   const recorder = new Recorder();
   // The balancer as the lab drives it: through its data plane (outcomes batched out, states copied back),
-  // on its own thread (FIREDRILL_DATA_PLANE=thread); and the same on this thread (the lab's default), for comparison.
+  // on its own thread (the lab's default); and the same on this thread (FIREDRILL_DATA_PLANE=in-process), for comparison.
   const balancer = new PlaneClient({ plane: new WorkerDataPlane(), listener: recorder });
   const inProcess = new PlaneClient({ plane: new InProcessDataPlane(), listener: new Recorder() });
   try {

@@ -118,7 +118,14 @@ export function IncidentStripItem({ incident, actions }: { incident: Incident; a
   return (
     <article className={`strip-incident${incident.open ? ' open' : ''}`} data-testid="incident-strip-item" data-incident={incident.id} data-node={incident.nodeId} data-open={incident.open}>
       <header className="strip-head">
-        <span className={`status ${incident.open ? 'status-warn' : 'status-ok'}`}>{incident.open ? 'incident' : 'recovered'}</span>
+        {/* Closed without a recovery (a false alarm: the node still answered, nothing failed over) is "over", not "recovered". */}
+        <span
+          className={`status ${incident.open ? 'status-warn' : 'status-ok'}`}
+          data-testid="strip-outcome"
+          title={incident.failover?.reason ?? undefined}
+        >
+          {incident.open ? 'incident' : incident.stages.recovered !== undefined ? 'recovered' : 'over'}
+        </span>
         <span className="mono strip-node">{incident.nodeId}</span>
         <span className="muted small strip-cause">{incident.cause}</span>
       </header>

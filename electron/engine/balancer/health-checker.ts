@@ -17,11 +17,19 @@ export class HealthChecker {
   private readonly clients = new Map<Upstream, Pool>();
   private timer: NodeJS.Timeout | null = null;
   private settings: HealthCheckSettings | null = null;
+  /**
+   * Bumped by every `configure` and `close`: a probe sent before judges nothing. Turning checks off
+   * destroys the probes' pools, and a probe still out then failed with UND_ERR_DESTROYED, counted
+   * against a healthy node and, with checks off, nothing ever put it back (its lab answered 503 to
+   * every request: seen in the lab's tests and a drill walked by hand, 1 run in 12 here).
+   */
+  private generation = 0;
 
   constructor(private readonly pool: UpstreamPool) {}
 
   /** (Re)starts probing with these settings; stops when they say disabled. */
   configure(settings: HealthCheckSettings): void {
+    this.generation++;
     this.stopTimer();
     this.settings = settings;
     if (!settings.enabled) {
@@ -59,6 +67,7 @@ export class HealthChecker {
   }
 
   async close(): Promise<void> {
+    this.generation++;
     this.stopTimer();
     this.settings = null;
     await this.closeClients();
@@ -81,6 +90,7 @@ export class HealthChecker {
       this.clients.set(u, client);
     }
     const epoch = u.healthEpoch;
+    const generation = this.generation;
     const abort = new AbortController();
     let timedOutAt = 0;
     let settled = false;
@@ -114,7 +124,7 @@ export class HealthChecker {
           clearTimeout(timer);
           if (check) clearImmediate(check);
           res.body.dump().catch(() => undefined);
-          if (u.healthEpoch !== epoch) return;
+          if (u.healthEpoch !== epoch || generation !== this.generation) return;
           if (timedOutAt !== 0) return this.fail(u, timedOutAt, `no answer to ${path} within ${settings.timeoutMs} ms`);
           if (res.statusCode >= 200 && res.statusCode < 400) this.pass(u, at);
           else this.fail(u, at, `${path} answered ${res.statusCode}`);
@@ -124,7 +134,7 @@ export class HealthChecker {
           settled = true;
           clearTimeout(timer);
           if (check) clearImmediate(check);
-          if (u.healthEpoch !== epoch) return;
+          if (u.healthEpoch !== epoch || generation !== this.generation) return;
           const code = (error as { code?: string }).code ?? String(error);
           this.fail(u, at, timedOutAt ? `no answer to ${path} within ${settings.timeoutMs} ms` : `${path}: ${code}`);
         },
@@ -133,7 +143,7 @@ export class HealthChecker {
 
   private pass(u: Upstream, at: number): void {
     const settings = this.settings;
-    if (!settings || u.removed) return;
+    if (!settings?.enabled || u.removed) return;
     u.healthFails = 0;
     u.healthPasses++;
     this.pool.clearDetected(u, 'active');
@@ -146,7 +156,7 @@ export class HealthChecker {
 
   private fail(u: Upstream, at: number, reason: string): void {
     const settings = this.settings;
-    if (!settings || u.removed) return;
+    if (!settings?.enabled || u.removed) return;
     u.healthPasses = 0;
     u.healthFails++;
     if (u.healthFails < settings.fall) return;

@@ -49,4 +49,31 @@ describe('active checks across a restart', () => {
     expect(after, JSON.stringify(recorder.events)).toEqual([]);
     expect(balancer.snapshot().upstreams[0]).toMatchObject({ id: 'n1', state: 'in-rotation' });
   });
+
+  it('turning the checks off while probes are out: they judge nothing, the node stays in rotation (and is routed to)', async () => {
+    // /readyz answers after 200 ms and a probe goes out every 20 ms: about ten are out at any time.
+    const server = http.createServer((req, res) => {
+      if (req.url === '/readyz') setTimeout(() => res.end('ready'), 200);
+      else res.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    server.on('connection', (socket) => closers.push(async () => void socket.destroy()));
+    const recorder = new EventRecorder();
+    const balancer = new Balancer({ listener: recorder });
+    closers.push(() => balancer.close());
+    balancer.setSettings({ health: { intervalMs: 20, timeoutMs: 1_000, rise: 1, fall: 1 } });
+    balancer.setUpstreams([{ id: 'n1', port: (server.address() as AddressInfo).port }]);
+    const port = await balancer.listen(0);
+    await sleep(300); // the first answers have come back; more are out
+
+    const offAt = now();
+    balancer.setSettings({ health: { enabled: false } });
+    await sleep(400); // every probe that was out has failed (its pool destroyed) or been answered
+    const after = recorder.events.filter((e) => e.at >= offAt && (e.kind === 'detected' || e.kind === 'ejected'));
+    expect(after, JSON.stringify(after)).toEqual([]);
+    expect(balancer.snapshot().upstreams[0]).toMatchObject({ id: 'n1', state: 'in-rotation' });
+    const answer = await fetch(`http://127.0.0.1:${port}/kv/k`);
+    expect(answer.status).toBe(200);
+  });
 });

@@ -86,11 +86,23 @@ describe('lab: a failover no idempotent client sees (hot standby)', () => {
   });
 
   it('with the hold off (balancer.set failover.hold false), the same kill fails GETs, as before', async () => {
-    const { incident, stats } = await killUnderGets(false);
-    expect(incident.failover?.outcome).toBe('promoted');
-    expect(stats.reads.failed).toBeGreaterThan(0);
-    expect(incident.held?.requests ?? 0).toBe(0);
-    console.log(`no hold: ${stats.reads.failed} of ${stats.sent} GETs failed`);
+    // The control: without the hold, GETs sent in the gap fail (6–15 of 900 here, in 4 runs of 5;
+    // once, 0: a gap shorter than the 3.3 ms between two GETs). So a second kill, in a fresh lab, if
+    // the first found nothing to fail: two empty gaps in a row would mean the hold is still on.
+    const tries: string[] = [];
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (attempt > 0) {
+        await t?.close();
+        t = undefined;
+      }
+      const { incident, stats } = await killUnderGets(false);
+      expect(incident.failover?.outcome).toBe('promoted');
+      expect(incident.held?.requests ?? 0).toBe(0);
+      tries.push(`${stats.reads.failed} of ${stats.sent} GETs failed (MTTR ${incident.mttrMs} ms)`);
+      if (stats.reads.failed > 0) break;
+    }
+    console.log(`no hold: ${tries.join('; then ')}`);
+    expect(tries.at(-1), tries.join('; ')).not.toMatch(/^0 of/);
   });
 
   for (const kind of ['warm-standby', 'cold-standby'] as const) {

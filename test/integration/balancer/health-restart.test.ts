@@ -16,25 +16,34 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
+/** A node on a real socket, answered by `handler`, and a balancer probing it with `health`; both closed after the test. */
+async function probed(handler: http.RequestListener, health: { intervalMs: number; timeoutMs: number; rise: number; fall: number }): Promise<{ balancer: Balancer; recorder: EventRecorder }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  server.on('connection', (socket) => closers.push(async () => void socket.destroy()));
+  const recorder = new EventRecorder();
+  const balancer = new Balancer({ listener: recorder });
+  closers.push(() => balancer.close());
+  balancer.setSettings({ health });
+  balancer.setUpstreams([{ id: 'n1', port: (server.address() as AddressInfo).port }]);
+  return { balancer, recorder };
+}
+
 describe('active checks across a restart', () => {
   it('a probe sent while the node restored, answered after nodeStarted, does not count', async () => {
     let restoring = true;
     // While restoring: /readyz answers 503, slowly (a busy restore); once ready: 200 at once.
-    const server = http.createServer((req, res) => {
-      if (!restoring) return res.end('ready');
-      setTimeout(() => {
-        res.statusCode = 503;
-        res.end('not ready');
-      }, 300);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    server.on('connection', (socket) => closers.push(async () => void socket.destroy()));
-    const recorder = new EventRecorder();
-    const balancer = new Balancer({ listener: recorder });
-    closers.push(() => balancer.close());
-    balancer.setSettings({ health: { intervalMs: 50, timeoutMs: 1_000, rise: 1, fall: 2 } });
-    balancer.setUpstreams([{ id: 'n1', port: (server.address() as AddressInfo).port }]);
+    const { balancer, recorder } = await probed(
+      (req, res) => {
+        if (!restoring) return res.end('ready');
+        setTimeout(() => {
+          res.statusCode = 503;
+          res.end('not ready');
+        }, 300);
+      },
+      { intervalMs: 50, timeoutMs: 1_000, rise: 1, fall: 2 },
+    );
 
     balancer.nodeExited('n1', now());
     // Let several 503s fall due (the node is down: seen failing, as it should be) and more go out.
@@ -52,18 +61,13 @@ describe('active checks across a restart', () => {
 
   it('turning the checks off while probes are out: they judge nothing, the node stays in rotation (and is routed to)', async () => {
     // /readyz answers after 200 ms and a probe goes out every 20 ms: about ten are out at any time.
-    const server = http.createServer((req, res) => {
-      if (req.url === '/readyz') setTimeout(() => res.end('ready'), 200);
-      else res.end('ok');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    server.on('connection', (socket) => closers.push(async () => void socket.destroy()));
-    const recorder = new EventRecorder();
-    const balancer = new Balancer({ listener: recorder });
-    closers.push(() => balancer.close());
-    balancer.setSettings({ health: { intervalMs: 20, timeoutMs: 1_000, rise: 1, fall: 1 } });
-    balancer.setUpstreams([{ id: 'n1', port: (server.address() as AddressInfo).port }]);
+    const { balancer, recorder } = await probed(
+      (req, res) => {
+        if (req.url === '/readyz') setTimeout(() => res.end('ready'), 200);
+        else res.end('ok');
+      },
+      { intervalMs: 20, timeoutMs: 1_000, rise: 1, fall: 1 },
+    );
     const port = await balancer.listen(0);
     await sleep(300); // the first answers have come back; more are out
 

@@ -143,7 +143,7 @@ export class HealthChecker {
 
   private pass(u: Upstream, at: number): void {
     const settings = this.settings;
-    if (!settings?.enabled || u.removed) return;
+    if (!settings || u.removed) return;
     u.healthFails = 0;
     u.healthPasses++;
     this.pool.clearDetected(u, 'active');
@@ -156,7 +156,7 @@ export class HealthChecker {
 
   private fail(u: Upstream, at: number, reason: string): void {
     const settings = this.settings;
-    if (!settings?.enabled || u.removed) return;
+    if (!settings || u.removed) return;
     u.healthPasses = 0;
     u.healthFails++;
     if (u.healthFails < settings.fall) return;

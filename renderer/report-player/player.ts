@@ -60,10 +60,6 @@ function placeWords(upstream: UpstreamSnapshot | undefined): { key: string; word
   return { key: upstream.state, words: PLACE_WORDS[upstream.state] ?? upstream.state };
 }
 
-function spansOf(state: ReplayState): IncidentSpan[] {
-  return incidentSpans(state.incidents);
-}
-
 class Player {
   private readonly cursor: ReplayCursor;
   private readonly from: number;
@@ -198,7 +194,7 @@ class Player {
     const state = this.cursor.state;
     const offset = state.at - this.from;
     this.bar.value = String(Math.round(offset));
-    const spans = spansOf(state);
+    const spans = incidentSpans(state.incidents);
     const after = afterIncident(state.at, spans);
     this.clock.textContent = `${formatClock(state.at, 'utc')} UTC · ${formatAfter(offset, 'the start')}${after ? ` · ${after}` : ''}`;
     this.root.dataset.at = String(Math.round(offset));

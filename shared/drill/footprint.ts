@@ -71,6 +71,7 @@ export function drillFootprint(spec: DrillSpec): DrillFootprint {
     if ('wait' in step) lengthMs += step.wait;
     if ('expect' in step && step.expect.within !== undefined) lengthMs += step.expect.within;
     if ('fault' in step && step.fault.inject) faults.push(`${step.fault.inject.type} on ${step.fault.inject.target}`);
+    if ('fault' in step && step.fault.after) lengthMs += step.fault.after.within + (step.fault.after.delayMs ?? 0);
     if ('action' in step && step.action.do?.command === 'traffic.set') {
       const params = step.action.do.params as { rate?: number; valueBytes?: number; readShare?: number };
       const at = ['steps', index, 'action', 'do', 'params'];

@@ -4,7 +4,7 @@
 // `says:` in the file is worded by its author instead.
 import type { FaultInject, FaultType } from '../contract/model.js';
 import type { HypothesisName } from './run.js';
-import { stepKindOf, type ActionCommand, type ActionStep, type DrillHypothesis, type DrillMetric, type DrillSpec, type DrillStep, type DrillStop, type ExpectStep, type FaultStep, type StepKind } from './schema.js';
+import { stepKindOf, type ActionCommand, type ActionStep, type DrillHypothesis, type DrillMetric, type DrillSpec, type DrillStep, type DrillStop, type ExpectStep, type FaultAfter, type FaultStep, type StepKind } from './schema.js';
 
 /** `recent.*` and `node.share` look back this far unless the step says otherwise (as the runner does). */
 export const RECENT_WINDOW_MS = 2_000;
@@ -215,11 +215,21 @@ const faultWords: Record<FaultType, (f: FaultInject, a: Record<string, unknown>)
 
 const generation = (a: Record<string, unknown>): string => (typeof a.generation === 'number' && a.generation > 0 ? `generation-${a.generation}` : 'newest');
 
+/** A fault's moment: "1 s after p1 writes a checkpoint", "as soon as s1 is promoted to primary". */
+export function afterWords(after: FaultAfter): string {
+  const delay = after.delayMs ?? 0;
+  return `${delay > 0 ? `${durationWords(delay)} after` : 'as soon as'} ${eventWords(after.event, after.node)}`;
+}
+
 function faultSentence(step: FaultStep): string {
   if (step.revert !== undefined) return `revert the fault “${step.revert}”`;
   if (step.halt) return 'revert every fault';
   const f = step.inject as FaultInject;
-  const extras = [f.toxicity < 1 ? `on ${percentWords(f.toxicity)} of the connections` : '', f.durationMs !== undefined ? `for ${durationWords(f.durationMs)}` : ''].filter(Boolean);
+  const extras = [
+    f.toxicity < 1 ? `on ${percentWords(f.toxicity)} of the connections` : '',
+    f.durationMs !== undefined ? `for ${durationWords(f.durationMs)}` : '',
+    step.after ? afterWords(step.after) : '',
+  ].filter(Boolean);
   return `inject: ${faultWords[f.type](f, f.attributes ?? {})}${extras.length ? ` (${extras.join(', ')})` : ''}`;
 }
 

@@ -113,11 +113,28 @@ export const SayStep = z.string().min(1).max(4_000);
 /** A pause, in ms (all of a drill's waits together: DrillLimits.waitsMs). */
 export const WaitStep = Ms;
 
-/** `{ inject: FaultInject, as?: name }`, `{ revert: name }` (a fault injected `as` that name) or `{ halt: true }`. */
+/**
+ * A fault's moment, when the lesson needs one: the fault waits for the next `event` (on `node`) seen
+ * from when it is due, at most `within` ms, then `delayMs` more. "Kill p1 1 s after its next
+ * checkpoint" makes a warm standby lose writes every time, however late the learner clicks Continue.
+ */
+export const FaultAfter = z
+  .object({
+    event: EventKind,
+    node: NodeId.optional(),
+    within: z.number().int().min(1).max(DrillLimits.withinMs, `a fault may wait for an event at most ${formatDuration(DrillLimits.withinMs)}`),
+    /** Not scaled by the short profile: it is timed against the event, not against the drill. */
+    delayMs: z.number().int().min(0).max(60_000).optional(),
+  })
+  .strict();
+export type FaultAfter = z.infer<typeof FaultAfter>;
+
+/** `{ inject: FaultInject, as?: name, after?: FaultAfter }`, `{ revert: name }` (a fault injected `as` that name) or `{ halt: true }`. */
 export const FaultStep = z
   .object({
     inject: FaultInject.optional(),
     as: DrillName.optional(),
+    after: FaultAfter.optional(),
     revert: DrillName.optional(),
     halt: z.literal(true).optional(),
   })
@@ -125,6 +142,7 @@ export const FaultStep = z
   .superRefine((value, ctx) => {
     exactlyOne(value, ['inject', 'revert', 'halt'], ctx, 'a fault step');
     if (value.as !== undefined && value.inject === undefined) ctx.addIssue({ code: 'custom', path: ['as'], message: '`as` names an injected fault: use it with `inject`' });
+    if (value.after !== undefined && value.inject === undefined) ctx.addIssue({ code: 'custom', path: ['after'], message: '`after` times an injected fault: use it with `inject`' });
     if (value.inject?.durationMs !== undefined && value.inject.durationMs > DrillLimits.faultMs) {
       ctx.addIssue({ code: 'custom', path: ['inject', 'durationMs'], message: `a fault in a drill may last at most ${formatDuration(DrillLimits.faultMs)}` });
     }

@@ -287,6 +287,7 @@ export class DrillRun {
     for (const step of this.options.spec.steps) {
       if ('wait' in step) total += step.wait * scale;
       if ('expect' in step) total += step.expect.within ?? INCIDENT_WAIT_MS;
+      if ('fault' in step && step.fault.after) total += step.fault.after.within + (step.fault.after.delayMs ?? 0);
     }
     return Math.min(Math.round(total), 3_600_000);
   }

@@ -17,6 +17,7 @@ export function drillNodeRefs(spec: DrillSpec): NodeRef[] {
   spec.steps.forEach((step, index) => {
     const at = `steps.${index}`;
     if ('fault' in step && step.fault.inject) refs.push({ field: `${at}.fault.inject.target`, id: step.fault.inject.target });
+    if ('fault' in step && step.fault.after?.node !== undefined) refs.push({ field: `${at}.fault.after.node`, id: step.fault.after.node });
     if ('expect' in step && step.expect.node !== undefined) refs.push({ field: `${at}.expect.node`, id: step.expect.node });
     if ('action' in step && step.action.do) {
       const params = step.action.do.params as { id?: unknown; weights?: Record<string, unknown> };

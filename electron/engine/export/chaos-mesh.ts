@@ -12,6 +12,7 @@ import {
   type ChaosMeshGap,
   type LabelSelector,
 } from '../../../shared/drill/chaos-mesh/options.js';
+import { afterWords } from '../../../shared/drill/plain.js';
 import { stripControls } from '../../../shared/drill/plain-text.js';
 import { stepKindOf, type DrillSpec, type DrillStep } from '../../../shared/drill/schema.js';
 import { fleetForTopology } from '../failover/topology.js';
@@ -284,6 +285,9 @@ function faultStep(ctx: SerialContext, i: number, f: Extract<DrillStep, { fault:
   if (mapped === null) {
     draft.pending.push(`step ${n} (fault ${inject.type} on ${inject.target}): Chaos Mesh has no equivalent; left out`);
     return null;
+  }
+  if (f.after) {
+    draft.gap(n, 'approximate', `${inject.type} on ${inject.target} is timed ${afterWords(f.after)} in the drill; a workflow cannot wait for an event, so it injects at its place in the sequence`);
   }
   if (mapped.kind === 'IOChaos') {
     const restartAt = steps.findIndex((later, j) => j > i && restartsNode(later, inject.target));

@@ -77,6 +77,15 @@ describe('drill files', () => {
     expect(parseDrill(drill(['  - fault: { inject: { type: pause, target: a1 }, as: slow }', '  - fault: { revert: slow }']), 'd.yaml').steps).toHaveLength(2);
   });
 
+  it('checks a fault’s `after`: only with inject, its own fields, a bounded wait', () => {
+    const timed = '{ event: log.checkpoint.written, node: a1, within: 4000, delayMs: 1000 }';
+    expect(parseDrill(drill([`  - fault: { inject: { type: kill, target: a1 }, after: ${timed} }`]), 'd.yaml').steps).toHaveLength(1);
+    expect(errorOf(drill([`  - fault: { halt: true, after: ${timed} }`])).message).toMatch(/steps\.0\.fault\.after: `after` times an injected fault: use it with `inject`/);
+    expect(errorOf(drill(['  - fault: { inject: { type: kill, target: a1 }, after: { event: log.checkpoint.written } }'])).message).toMatch(/steps\.0\.fault\.after\.within/);
+    expect(errorOf(drill(['  - fault: { inject: { type: kill, target: a1 }, after: { event: x.y, within: 500000 } }'])).message).toMatch(/a fault may wait for an event at most/);
+    expect(errorOf(drill(['  - fault: { inject: { type: kill, target: a1 }, after: { event: x.y, within: 5, delay: 3 } }'])).message).toMatch(/steps\.0\.fault\.after\.delay: Unrecognized key/);
+  });
+
   it('checks expect, predict and action steps', () => {
     expect(errorOf(drill(['  - expect: { event: failover.done }'])).message).toMatch(/steps\.0\.expect\.within: an expected event needs `within`/);
     expect(errorOf(drill(['  - expect: { metric: traffic.lost, max: 0 }'])).message).toMatch(/steps\.0\.expect\.metric: Invalid option/);

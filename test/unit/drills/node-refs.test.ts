@@ -12,7 +12,7 @@ const spec = DrillSpec.parse({
   balancer: { weights: { a1: 2 } },
   steps: [
     { say: 'hello' },
-    { fault: { inject: { type: 'kill', target: 'a2' } } },
+    { fault: { inject: { type: 'kill', target: 'a2' }, after: { event: 'node.ready', node: 'a1', within: 1000 } } },
     { expect: { event: 'incident.detected', within: 1000, node: 'a2' } },
     { expect: { metric: 'node.share', node: 'a3', min: 0.1 } },
     { action: { text: 'restart it', do: { command: 'node.restart', params: { id: 'a2' } } } },
@@ -27,6 +27,7 @@ describe('drill node references', () => {
     expect(drillNodeRefs(spec)).toEqual([
       { field: 'balancer.weights.a1', id: 'a1' },
       { field: 'steps.1.fault.inject.target', id: 'a2' },
+      { field: 'steps.1.fault.after.node', id: 'a1' },
       { field: 'steps.2.expect.node', id: 'a2' },
       { field: 'steps.3.expect.node', id: 'a3' },
       { field: 'steps.4.action.do.params.id', id: 'a2' },

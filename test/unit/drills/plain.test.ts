@@ -105,6 +105,7 @@ describe('plain sentences', () => {
     expect(stepSentences(drill('library/frozen-node-active-vs-passive-detection.yaml'))).toContain('check that the slowest 1 % of the requests take at least 900 ms (since the drill began)');
     expect(stepSentences(drill('library/retry-storm-without-budget.yaml'))).toContain('inject: make a1 answer 503 to 50 % of the requests');
     expect(stepSentences(drill('library/hot-standby-async-replication.yaml'))).toContain('inject: throttle the traffic to s1 to 2 KB/s');
+    expect(stepSentences(drill('library/warm-standby.yaml'))).toContain('inject: kill p1 with SIGKILL (1 s after p1 writes a checkpoint)');
     expect(stepSentences(drill('library/periodic-vs-event-driven-checkpoints.yaml'))).toContain(
       'your turn: Raise the traffic to 300 requests per second, 60 % of them writes. (the lab can do it for you: change the traffic: 300 requests per second, 40 % reads)',
     );

@@ -135,6 +135,56 @@ describe('drill step units', () => {
     expect(asked).toHaveLength(1);
   });
 
+  describe('fault `after`: its moment, not the Continue click', () => {
+    const kill = { type: 'kill', target: 'p1' } as never;
+    const after = { event: 'log.checkpoint.written', node: 'p1', within: 2_000, delayMs: 150 };
+
+    it('waits for the next event on the node (not one already seen, not another node’s), then the delay from that event', async () => {
+      const { context, recorder, calls } = play();
+      recorder.timeline(event('log.checkpoint.written', now() - 5, 'p1')); // before the step: not it
+      let checkpointAt = 0;
+      setTimeout(() => recorder.timeline(event('log.checkpoint.written', now(), 's1')), 20); // another node: not it
+      setTimeout(() => {
+        checkpointAt = now();
+        recorder.timeline(event('log.checkpoint.written', checkpointAt, 'p1'));
+      }, 80);
+      const injecting = stepUnits.fault.perform({ inject: kill, after }, context);
+      await sleep(150);
+      expect(calls, 'nothing injected before the moment').toEqual([]);
+      await injecting;
+      const injectedAt = context.anchor().at;
+      expect(calls.map((c) => c[0])).toEqual(['fault.inject']);
+      expect(checkpointAt).toBeGreaterThan(0);
+      // 150 ms after the checkpoint, give or take a busy machine's timer.
+      expect(injectedAt - checkpointAt).toBeGreaterThanOrEqual(145); // a timer may fire up to a millisecond early
+      expect(injectedAt - checkpointAt).toBeLessThan(400);
+    });
+
+    it('learning mode: the wait for the moment starts after Continue', async () => {
+      let release = (): void => {};
+      const { context, recorder, calls } = play({ pauseBeforeFaults: true, operator: () => new Promise((resolve) => (release = () => resolve({}))) });
+      const injecting = stepUnits.fault.perform({ inject: kill, after: { ...after, delayMs: 0 } }, context);
+      await sleep(20);
+      recorder.timeline(event('log.checkpoint.written', now(), 'p1')); // while the learner reads: not it
+      release();
+      await sleep(60);
+      expect(calls).toEqual([]);
+      const checkpointAt = now();
+      recorder.timeline(event('log.checkpoint.written', checkpointAt, 'p1'));
+      await injecting;
+      expect(calls.map((c) => c[0])).toEqual(['fault.inject']);
+      expect(context.anchor().at).toBeGreaterThanOrEqual(checkpointAt);
+    });
+
+    it('fails the step, injecting nothing, when the moment does not come in time', async () => {
+      const { context, calls } = play();
+      await expect(stepUnits.fault.perform({ inject: kill, after: { ...after, within: 100 } }, context)).rejects.toThrow(
+        'the fault was to be injected 150 ms after p1 writes a checkpoint, and that was not seen within 100 ms of the step',
+      );
+      expect(calls).toEqual([]);
+    });
+  });
+
   describe('expect event', () => {
     it('passes on an event already seen after the anchor, and counts from the anchor', async () => {
       const { context, recorder, expectations } = play();

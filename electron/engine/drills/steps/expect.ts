@@ -1,21 +1,19 @@
 // `expect`: an event within a time of the anchor (the latest fault or action), or a metric
 // within bounds. Either way the result joins the run's expectations, and the step passes or fails
 // with it (a failed expectation fails the verdict, not the run: the steps go on).
-import type { TimelineEvent, TrafficStats } from '../../../../shared/contract/model.js';
+import type { TrafficStats } from '../../../../shared/contract/model.js';
 import type { ExpectationResult } from '../../../../shared/drill/run.js';
 import { durationWords, eventWords, expectationSentence, RECENT_WINDOW_MS } from '../../../../shared/drill/plain.js';
 import type { DrillMetric, ExpectStep } from '../../../../shared/drill/schema.js';
 import { now } from '../../clock.js';
 import { percent } from '../hypothesis.js';
 import type { RunRecorder } from '../run-recorder.js';
-import { round, type StepContext, type StepUnit } from './step-unit.js';
+import { round, waitForTimeline, type Seen, type StepContext, type StepUnit } from './step-unit.js';
 
 /** How long a metric expectation on an incident waits for that incident to reach the stage. */
 export const INCIDENT_WAIT_MS = 10_000;
 /** A missed event's sentence lists at most this many of the events seen instead. */
 const SEEN_INSTEAD = 6;
-
-type Seen = Pick<TimelineEvent, 'kind' | 'at' | 'nodeId'>;
 
 export const expectStep: StepUnit<'expect'> = {
   kind: 'expect',
@@ -77,30 +75,6 @@ function seenInstead(events: readonly Seen[], since: number, anchor: { at: numbe
 
 /** +0.4 s, −120 ms: a time from the anchor. */
 const signed = (ms: number): string => `${ms < 0 ? '−' : '+'}${durationWords(Math.abs(round(ms)))}`;
-
-/** The first timeline event from now on that matches, or undefined at the deadline; rejects when the run aborts. */
-function waitForTimeline(context: StepContext, matches: (e: Seen) => boolean, deadline: number): Promise<Seen | undefined> {
-  return new Promise((resolve, reject) => {
-    const { signal } = context;
-    const done = (value: Seen | undefined): void => {
-      clearTimeout(timer);
-      stop();
-      signal.removeEventListener('abort', onAbort);
-      resolve(value);
-    };
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      stop();
-      reject(signal.reason);
-    };
-    const stop = context.recorder.onTimeline((e) => {
-      if (matches(e)) done(e);
-    });
-    const timer = setTimeout(() => done(undefined), Math.max(0, deadline - now()));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** One metric as read now: its value (null: nothing to measure), what it was read over, and its unit. */
 interface Reading {

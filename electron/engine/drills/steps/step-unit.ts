@@ -1,8 +1,9 @@
 // The shape every step file implements: how the step is listed before it runs, and how it is
 // played. The run (drill-run.ts) is the sequencer; a step gets only what its context hands it.
-import type { LedgerCounts } from '../../../../shared/contract/model.js';
+import type { LedgerCounts, TimelineEvent } from '../../../../shared/contract/model.js';
 import type { ExpectationResult, OperatorWait, PredictionRecord, StepRecord } from '../../../../shared/drill/run.js';
 import type { DrillStep, StepKind } from '../../../../shared/drill/schema.js';
+import { now } from '../../clock.js';
 import type { DrillLab } from '../drill-lab.js';
 import type { RunRecorder } from '../run-recorder.js';
 
@@ -101,4 +102,31 @@ export function firstLine(text: string): string {
 /** Two decimals, for measured values in words and in expectation results. */
 export function round(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+/** A timeline event as a step matches it. */
+export type Seen = Pick<TimelineEvent, 'kind' | 'at' | 'nodeId'>;
+
+/** The first timeline event from now on that matches, or undefined at the deadline; rejects when the run aborts. */
+export function waitForTimeline(context: StepContext, matches: (e: Seen) => boolean, deadline: number): Promise<Seen | undefined> {
+  return new Promise((resolve, reject) => {
+    const { signal } = context;
+    const done = (value: Seen | undefined): void => {
+      clearTimeout(timer);
+      stop();
+      signal.removeEventListener('abort', onAbort);
+      resolve(value);
+    };
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      stop();
+      reject(signal.reason);
+    };
+    const stop = context.recorder.onTimeline((e) => {
+      if (matches(e)) done(e);
+    });
+    const timer = setTimeout(() => done(undefined), Math.max(0, deadline - now()));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

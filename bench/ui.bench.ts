@@ -9,6 +9,8 @@
 // sample, FIREDRILL_BENCH_UI_KEEP_TRACE=1 keeps both Chromium traces in a temporary folder.
 // A quick look at the kill figure alone: FIREDRILL_BENCH_UI_ONLY_KILLS=1 stops after it (no long-task,
 // memory or scrub phase); FIREDRILL_BENCH_UI_KILL_TRACE=FILE writes a Chromium trace of the kills to FILE.
+// The scrub alone: FIREDRILL_BENCH_UI_ONLY_SCRUB=1 (after the kills and FIREDRILL_BENCH_UI_MINUTES of
+// recording); FIREDRILL_BENCH_UI_SCRUB_PROFILE=FILE writes the page's CPU profile while it is scrubbed.
 // A/B in one lab: FIREDRILL_BENCH_UI_ALTERNATE=DIR reloads the page every 8 kills, taking turns between
 // the page's own build (or FIREDRILL_BENCH_UI_ASSETS) and the build in DIR, and gives the kill figure of each.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -41,6 +43,10 @@ const ALTERNATE_ASSETS = process.env.FIREDRILL_BENCH_UI_ALTERNATE;
 /** Kills in a row on one build before the page is reloaded with the other (FIREDRILL_BENCH_UI_ALTERNATE). */
 const ALTERNATE_EVERY = 8;
 const ONLY_KILLS = Boolean(process.env.FIREDRILL_BENCH_UI_ONLY_KILLS);
+/** The kill phase, FIREDRILL_BENCH_UI_MINUTES of recording with traffic flowing, then the scrub (no long-task or memory phase). */
+const ONLY_SCRUB = Boolean(process.env.FIREDRILL_BENCH_UI_ONLY_SCRUB);
+/** A CPU profile of the page while it is scrubbed (a .cpuprofile for Chromium's DevTools); the profiler slows the page, so not the recorded figure. */
+const SCRUB_PROFILE = process.env.FIREDRILL_BENCH_UI_SCRUB_PROFILE;
 const KILL_TRACE = process.env.FIREDRILL_BENCH_UI_KILL_TRACE;
 /** One minute; less only for a quick check shorter than two minutes. */
 const WARMUP_MS = Math.min(60_000, MEMORY_MINUTES * 30_000);
@@ -449,6 +455,11 @@ async function scrubRows(page: Page, session: CDPSession): Promise<Row[]> {
     return box.x + 2 + tri * (box.width - 4);
   };
   await page.mouse.move(xAt(0), y);
+  if (SCRUB_PROFILE) {
+    await session.send('Profiler.enable');
+    await session.send('Profiler.setSamplingInterval', { interval: 250 });
+    await session.send('Profiler.start');
+  }
   await page.mouse.down();
   const startedAt = (await page.evaluate('performance.timeOrigin + performance.now()')) as number;
   const started = performance.now();
@@ -469,6 +480,7 @@ async function scrubRows(page: Page, session: CDPSession): Promise<Row[]> {
   await Promise.allSettled(sent);
   await page.mouse.move(xAt(performance.now() - started), y);
   await page.mouse.up();
+  if (SCRUB_PROFILE) writeFileSync(SCRUB_PROFILE, JSON.stringify((await session.send('Profiler.stop')).profile));
   const endedAt = (await page.evaluate('performance.timeOrigin + performance.now()')) as number;
   await sleep(500);
   const painted = ((await page.evaluate('window.__uiBenchScrub')) as number[]).filter((t) => t >= startedAt && t <= endedAt + 100);
@@ -635,6 +647,13 @@ export async function run(): Promise<Row[]> {
     }
     if (ONLY_KILLS) {
       rows.push({ figure: 'context', value: `load avg ${loadavg().map((l) => l.toFixed(2)).join(' ')}`, note: 'FIREDRILL_BENCH_UI_ONLY_KILLS: the kill phase alone' });
+      return rows;
+    }
+    if (ONLY_SCRUB) {
+      console.error(`(ui: FIREDRILL_BENCH_UI_ONLY_SCRUB: ${MEMORY_MINUTES} min of recording, then the scrub)`);
+      await sleep(MEMORY_MINUTES * 60_000);
+      rows.push(...(await scrubRows(page, session)));
+      rows.push({ figure: 'context', value: `load avg ${loadavg().map((l) => l.toFixed(2)).join(' ')}`, note: `FIREDRILL_BENCH_UI_ONLY_SCRUB: kills, ${MEMORY_MINUTES} min of recording, the scrub${SCRUB_PROFILE ? '; PROFILED, not the recorded figure' : ''}` });
       return rows;
     }
 

@@ -10,7 +10,8 @@
 // A quick look at the kill figure alone: FIREDRILL_BENCH_UI_ONLY_KILLS=1 stops after it (no long-task,
 // memory or scrub phase); FIREDRILL_BENCH_UI_KILL_TRACE=FILE writes a Chromium trace of the kills to FILE.
 // The scrub alone: FIREDRILL_BENCH_UI_ONLY_SCRUB=1 (after the kills and FIREDRILL_BENCH_UI_MINUTES of
-// recording); FIREDRILL_BENCH_UI_SCRUB_PROFILE=FILE writes the page's CPU profile while it is scrubbed.
+// recording); FIREDRILL_BENCH_UI_SCRUB_PROFILE=FILE writes the page's CPU profile while it is scrubbed,
+// FIREDRILL_BENCH_UI_SCRUB_TRACE=FILE a Chromium trace of it.
 // A/B in one lab: FIREDRILL_BENCH_UI_ALTERNATE=DIR reloads the page every 8 kills, taking turns between
 // the page's own build (or FIREDRILL_BENCH_UI_ASSETS) and the build in DIR, and gives the kill figure of each.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -47,6 +48,8 @@ const ONLY_KILLS = Boolean(process.env.FIREDRILL_BENCH_UI_ONLY_KILLS);
 const ONLY_SCRUB = Boolean(process.env.FIREDRILL_BENCH_UI_ONLY_SCRUB);
 /** A CPU profile of the page while it is scrubbed (a .cpuprofile for Chromium's DevTools); the profiler slows the page, so not the recorded figure. */
 const SCRUB_PROFILE = process.env.FIREDRILL_BENCH_UI_SCRUB_PROFILE;
+/** A Chromium trace of the scrub (style, layout, paint beside the script), written to this file. */
+const SCRUB_TRACE = process.env.FIREDRILL_BENCH_UI_SCRUB_TRACE;
 const KILL_TRACE = process.env.FIREDRILL_BENCH_UI_KILL_TRACE;
 /** One minute; less only for a quick check shorter than two minutes. */
 const WARMUP_MS = Math.min(60_000, MEMORY_MINUTES * 30_000);
@@ -439,7 +442,7 @@ const SCRUB_MOVES_IN_FLIGHT = 4;
  * each one awaited, as before 2026-12-06 evening, a busy page answered 3–4 a second and the figure
  * measured the driver, not the page.
  */
-async function scrubRows(page: Page, session: CDPSession): Promise<Row[]> {
+async function scrubRows(browser: Browser, page: Page, session: CDPSession): Promise<Row[]> {
   await showView(page, 'lab');
   await page.getByTestId('replay-enter').click();
   await page.locator('[data-testid="replay-scrubber"][data-mode="replay"]').waitFor({ state: 'attached', timeout: 60_000 });
@@ -460,6 +463,7 @@ async function scrubRows(page: Page, session: CDPSession): Promise<Row[]> {
     await session.send('Profiler.setSamplingInterval', { interval: 250 });
     await session.send('Profiler.start');
   }
+  if (SCRUB_TRACE) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
   await page.mouse.down();
   const startedAt = (await page.evaluate('performance.timeOrigin + performance.now()')) as number;
   const started = performance.now();
@@ -481,6 +485,7 @@ async function scrubRows(page: Page, session: CDPSession): Promise<Row[]> {
   await page.mouse.move(xAt(performance.now() - started), y);
   await page.mouse.up();
   if (SCRUB_PROFILE) writeFileSync(SCRUB_PROFILE, JSON.stringify((await session.send('Profiler.stop')).profile));
+  if (SCRUB_TRACE) writeFileSync(SCRUB_TRACE, await browser.stopTracing());
   const endedAt = (await page.evaluate('performance.timeOrigin + performance.now()')) as number;
   await sleep(500);
   const painted = ((await page.evaluate('window.__uiBenchScrub')) as number[]).filter((t) => t >= startedAt && t <= endedAt + 100);
@@ -652,8 +657,8 @@ export async function run(): Promise<Row[]> {
     if (ONLY_SCRUB) {
       console.error(`(ui: FIREDRILL_BENCH_UI_ONLY_SCRUB: ${MEMORY_MINUTES} min of recording, then the scrub)`);
       await sleep(MEMORY_MINUTES * 60_000);
-      rows.push(...(await scrubRows(page, session)));
-      rows.push({ figure: 'context', value: `load avg ${loadavg().map((l) => l.toFixed(2)).join(' ')}`, note: `FIREDRILL_BENCH_UI_ONLY_SCRUB: kills, ${MEMORY_MINUTES} min of recording, the scrub${SCRUB_PROFILE ? '; PROFILED, not the recorded figure' : ''}` });
+      rows.push(...(await scrubRows(browser, page, session)));
+      rows.push({ figure: 'context', value: `load avg ${loadavg().map((l) => l.toFixed(2)).join(' ')}`, note: `FIREDRILL_BENCH_UI_ONLY_SCRUB: kills, ${MEMORY_MINUTES} min of recording, the scrub${SCRUB_PROFILE ? '; PROFILED, not the recorded figure' : SCRUB_TRACE ? '; TRACED, not the recorded figure' : ''}` });
       return rows;
     }
 
@@ -706,7 +711,7 @@ export async function run(): Promise<Row[]> {
       note: `drift ${drift >= 0 ? '+' : ''}${drift.toFixed(1)} %, largest deviation from the first ${spread.toFixed(1)} %; ${samples.length} samples every ${SAMPLE_EVERY_MS / 1000} s after ${WARMUP_MS / 60_000} min warm-up, each after HeapProfiler.collectGarbage (CDP Runtime.getHeapUsage); DOM nodes ${first.nodes} → ${last.nodes}, listeners ${first.listeners} → ${last.listeners}; renderer RSS ${mib(first.rss)} → ${mib(last.rss)}; ${traffic.restarts} traffic restarts${short ? '; SHORT RUN, not the recorded figure' : ''}`,
     });
     if (process.env.FIREDRILL_BENCH_UI_SAMPLES) console.error(samples.map((s) => `${((s.at - first.at) / 1000).toFixed(0)} s: ${mib(s.used)} nodes ${s.nodes} rss ${mib(s.rss)}`).join('\n'));
-    rows.push(...(await scrubRows(page, session)));
+    rows.push(...(await scrubRows(browser, page, session)));
     const errors = [...pageErrors, ...(await probeOf(page, (p) => p.errors))];
     rows.push({
       figure: 'context',

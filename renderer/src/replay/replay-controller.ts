@@ -13,7 +13,7 @@ import { openNodeActions } from '../store/ui-actions.js';
 import { liveGate } from './live-gate.js';
 import { firstFaultAt, incidentMarks } from './marks.js';
 import { Playback } from './playback.js';
-import { frameAt } from './replay-frames.js';
+import { framesBetween } from './replay-frames.js';
 import { fetchInStretches } from './stretches.js';
 import { CHART_WINDOW_MS, planTicks, TickIndex } from './tick-window.js';
 
@@ -190,7 +190,7 @@ function feedTicks(at: number): void {
     lastRefill = now;
     resetMetrics();
   }
-  for (let i = plan.from; i <= plan.to; i++) pushFrame(frameAt(ticks.ticks, i));
+  framesBetween(ticks.ticks, plan.from, plan.to, pushFrame);
   if (plan.reset || plan.to >= plan.from) shownTick = plan.to;
 }
 

@@ -48,3 +48,55 @@ export function frameAt(ticks: readonly MetricsTick[], i: number): MetricsFrame 
   };
 }
 
+
+/**
+ * The frames of `ticks[from..to]`, in order, each equal to `frameAt(ticks, i)`: a refill of the
+ * charts' minute (~620 frames at once after a jump). The per-node counts are carried over a sliding
+ * second instead of summed again for each frame: counts are whole numbers, so adding the new tick
+ * and taking away the one that left gives the very sums frameAt makes, at a tenth of the lookups.
+ */
+export function framesBetween(ticks: readonly MetricsTick[], from: number, to: number, emit: (frame: MetricsFrame) => void): void {
+  if (from > to) return;
+  const sums = new Map<string, { requests: number; errors: number }>();
+  const add = (tick: MetricsTick, sign: 1 | -1): void => {
+    for (const id in tick.perNode) {
+      if (!Object.hasOwn(tick.perNode, id)) continue;
+      const node = tick.perNode[id];
+      let sum = sums.get(id);
+      if (!sum) sums.set(id, (sum = { requests: 0, errors: 0 }));
+      sum.requests += sign * (node?.requests ?? 0);
+      sum.errors += sign * (node?.errors ?? 0);
+    }
+  };
+  let first = from;
+  for (let k = from; k <= to; k++) {
+    const tick = ticks[k]!;
+    const since = tick.at - RATE_WINDOW_MS;
+    if (k === from) {
+      while (first > 0 && ticks[first - 1]!.at > since) first--;
+      for (let j = first; j < k; j++) add(ticks[j]!, 1);
+    } else {
+      while (first < k && ticks[first]!.at <= since) add(ticks[first++]!, -1);
+    }
+    add(tick, 1);
+    let requests = 0;
+    let errors = 0;
+    let retries = 0;
+    let ms = 0;
+    for (let j = first; j <= k; j++) {
+      const t = ticks[j]!;
+      requests += t.requests;
+      errors += t.errors;
+      retries += t.retries;
+      ms += t.windowMs;
+    }
+    const perNode = nodeRecord<NodeFrame>();
+    for (const id in tick.perNode) {
+      if (!Object.hasOwn(tick.perNode, id)) continue;
+      const n = tick.perNode[id]!;
+      const sum = sums.get(id)!;
+      perNode[id] = { requestsPerSec: ratePerSec(sum.requests, ms), errorsPerSec: ratePerSec(sum.errors, ms), inflight: n.inflight, p50: n.p50, p99: n.p99 };
+    }
+    emit({ at: tick.at, requestsPerSec: ratePerSec(requests, ms), errorsPerSec: ratePerSec(errors, ms), retriesPerSec: ratePerSec(retries, ms), inflight: tick.inflight, acked: tick.acked, latency: tick.latency, perNode });
+  }
+}

@@ -17,6 +17,7 @@ import type { ConnectionSlice } from './connection-slice.js';
 import { isRunning, type DrillDetail, type DrillLibrary, type DrillRunOptions, type DrillSlice, type Loadable } from './drill-slice.js';
 import { FAULTS_CAP, isActive } from './faults-slice.js';
 import { INCIDENTS_CAP } from './incidents-slice.js';
+import { keepSame, keepSameItems } from './keep-same.js';
 import { LogRing } from './log-ring.js';
 import { nodeRecord } from './node-record.js';
 import { LOG_RING_CAPACITY } from './logs-slice.js';
@@ -42,9 +43,16 @@ export function applySnapshot(snapshot: LabSnapshot, { replace = false }: { repl
   liveQueue.flush();
   setState((s) => {
     const sameRun = s.lab.runDir === snapshot.runDir && !replace;
+    // What the snapshot says again keeps the store's object (keep-same.ts): a replay's jump to another
+    // keyframe then draws again only the cards, rows and charts whose content changed.
     const nodes = nodeRecord<NodeSnapshot>();
-    for (const node of snapshot.nodes) nodes[node.id] = node;
-    const nodeIds = snapshot.nodes.map((n) => n.id);
+    for (const node of snapshot.nodes) nodes[node.id] = keepSame(s.lab.nodes[node.id], node);
+    const freshIds = snapshot.nodes.map((n) => n.id);
+    const nodeIds = freshIds.length === s.lab.nodeIds.length && freshIds.every((id, i) => id === s.lab.nodeIds[i]) ? s.lab.nodeIds : freshIds;
+    const balancer = keepSame(s.balancer.state, snapshot.balancer);
+    const trafficState = keepSame(s.traffic.state, snapshot.traffic);
+    const timeline = mergeTimeline(sameRun ? s.timeline : { events: [], originAt: replace ? s.timeline.originAt : null }, snapshot.timeline);
+    const events = keepSameItems(s.timeline.events, timeline.events, (e) => e.seq);
     const selected = s.logs.selectedNodeId;
     return {
       lab: {
@@ -59,11 +67,11 @@ export function applySnapshot(snapshot: LabSnapshot, { replace = false }: { repl
         nodes,
         pending: sameRun || replace ? s.lab.pending : nodeRecord(),
       },
-      balancer: { state: snapshot.balancer, upstreams: upstreamsOf(snapshot.balancer, nodeIds) },
-      traffic: { state: snapshot.traffic, ledger: snapshot.traffic.ledger.checkedAt === null ? null : snapshot.traffic.ledger },
-      incidents: capIncidents(upsertAll(sameRun ? s.incidents : [], snapshot.incidents)),
-      faults: capFaults(upsertAll(sameRun ? s.faults : [], snapshot.faults).sort((a, b) => a.injectedAt - b.injectedAt)),
-      timeline: mergeTimeline(sameRun ? s.timeline : { events: [], originAt: replace ? s.timeline.originAt : null }, snapshot.timeline),
+      balancer: balancer === s.balancer.state && nodeIds === s.lab.nodeIds ? s.balancer : { state: balancer, upstreams: upstreamsOf(balancer, nodeIds) },
+      traffic: trafficState === s.traffic.state ? s.traffic : { state: trafficState, ledger: trafficState.ledger.checkedAt === null ? null : trafficState.ledger },
+      incidents: keepSameItems(s.incidents, capIncidents(upsertAll(sameRun ? s.incidents : [], snapshot.incidents)), (i) => i.id),
+      faults: keepSameItems(s.faults, capFaults(upsertAll(sameRun ? s.faults : [], snapshot.faults).sort((a, b) => a.injectedAt - b.injectedAt)), (f) => f.id),
+      timeline: events === s.timeline.events && timeline.originAt === s.timeline.originAt ? s.timeline : { events, originAt: timeline.originAt },
       logs: {
         ...(sameRun || replace ? s.logs : { rings: nodeRecord<LogRing>(), revision: nodeRecord<number>(), engineDropped: 0 }),
         selectedNodeId: selected !== null && nodes[selected] ? selected : (nodeIds[0] ?? null),

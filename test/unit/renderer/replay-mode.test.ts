@@ -252,5 +252,12 @@ describe('replay mode: the charts read the same numbers as live', () => {
     }
     const rates = new RollingRates();
     ticks.forEach((tick, i) => expect(frameAt(ticks, i), `tick ${i}`).toEqual(rates.smooth(tick)));
+    // A refill (a sliding sum over the same ticks) makes the very same frames, from any tick on.
+    const { framesBetween } = (await import(`${replay}replay-frames`)) as { framesBetween: (ticks: MetricsTick[], from: number, to: number, emit: (frame: unknown) => void) => void };
+    for (const [from, to] of [[0, 59], [17, 44], [31, 31], [5, 4]] as const) {
+      const frames: unknown[] = [];
+      framesBetween(ticks, from, to, (frame) => frames.push(frame));
+      expect(frames, `ticks ${from}..${to}`).toEqual(ticks.slice(from, to + 1).map((_, k) => frameAt(ticks, from + k)));
+    }
   });
 });

@@ -18,7 +18,7 @@ interface State {
   reports: { selected: string[]; viewer: { kind: string; id?: string; state: { status: string } } | null };
 }
 type Actions = {
-  applySnapshot(snapshot: LabSnapshot): void;
+  applySnapshot(snapshot: LabSnapshot, options?: { replace?: boolean }): void;
   applyBalancer(state: BalancerState): void;
   applyLedger(counts: LedgerCounts): void;
   applyFaults(faults: FaultRecord[]): void;
@@ -94,6 +94,35 @@ describe('renderer store actions', () => {
       actions.applySnapshot(snapshot('/run/2', ['p1'], { timeline: [event(7)] }));
       expect(state().timeline.events.map((e) => e.seq)).toEqual([7]);
       expect(state().lab.pending.p1).toBeUndefined();
+    });
+
+    it('a snapshot saying the same again (a replay jump to another keyframe) keeps the store’s objects; what changed is new', () => {
+      const lab = (p1Status: string, faultStatus: FaultRecord['status']) =>
+        snapshot('/run/1', ['p1', 's1'], {
+          nodes: [{ ...node('p1'), status: p1Status } as NodeSnapshot, node('s1')],
+          incidents: [incident('inc-1')],
+          faults: [fault('f-1', faultStatus, 5)],
+          timeline: [event(1), event(2)],
+        });
+      actions.applySnapshot(lab('running', 'active'), { replace: true });
+      const first = state();
+      actions.applySnapshot(lab('running', 'active'), { replace: true });
+      const again = state();
+      expect(again.lab.nodes.p1).toBe(first.lab.nodes.p1);
+      expect(again.lab.nodeIds).toBe(first.lab.nodeIds);
+      expect(again.balancer).toBe(first.balancer);
+      expect(again.incidents).toBe(first.incidents);
+      expect(again.faults).toBe(first.faults);
+      expect(again.timeline).toBe(first.timeline);
+      actions.applySnapshot(lab('exited', 'reverted'), { replace: true });
+      const changed = state();
+      expect(changed.lab.nodes.p1).not.toBe(first.lab.nodes.p1);
+      expect(changed.lab.nodes.p1?.status).toBe('exited');
+      expect(changed.lab.nodes.s1).toBe(first.lab.nodes.s1);
+      expect(changed.faults).not.toBe(first.faults);
+      expect(changed.faults[0]?.status).toBe('reverted');
+      expect(changed.incidents).toBe(first.incidents);
+      expect(changed.timeline.events[1]).toBe(first.timeline.events[1]);
     });
   });
 

@@ -141,9 +141,11 @@ function ScrubBar({ at, startedAt, endedAt, percent, keyframes, incidents }: Bar
   const bar = useRef<HTMLDivElement>(null);
   const pendingX = useRef<number | null>(null);
   const frame = useRef(0);
+  /** The bar's box, read once per drag: reading it each frame forced a layout of the page just changed. */
+  const dragBox = useRef<DOMRect | null>(null);
 
   const instantAt = (clientX: number): number => {
-    const box = bar.current?.getBoundingClientRect();
+    const box = dragBox.current ?? bar.current?.getBoundingClientRect();
     if (!box || box.width === 0) return at;
     return startedAt + ((clientX - box.left) / box.width) * (endedAt - startedAt);
   };
@@ -157,7 +159,11 @@ function ScrubBar({ at, startedAt, endedAt, percent, keyframes, incidents }: Bar
   };
   const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
     e.currentTarget.setPointerCapture(e.pointerId);
+    dragBox.current = e.currentTarget.getBoundingClientRect();
     seek(instantAt(e.clientX));
+  };
+  const onDragEnd = () => {
+    dragBox.current = null;
   };
   const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
     if (e.currentTarget.hasPointerCapture(e.pointerId)) seekSoon(e.clientX);
@@ -187,6 +193,7 @@ function ScrubBar({ at, startedAt, endedAt, percent, keyframes, incidents }: Bar
       aria-valuetext={clockTime(at)}
       onPointerDown={onPointerDown}
       onPointerMove={onPointerMove}
+      onLostPointerCapture={onDragEnd}
       onKeyDown={onKeyDown}
     >
       <div className="replay-bar-fill" style={{ width: percent(at) }} />

@@ -463,7 +463,7 @@ async function scrubRows(browser: Browser, page: Page, session: CDPSession): Pro
     await session.send('Profiler.setSamplingInterval', { interval: 250 });
     await session.send('Profiler.start');
   }
-  if (SCRUB_TRACE) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+  if (SCRUB_TRACE) await browser.startTracing(page, { categories: [...TRACE_CATEGORIES, 'disabled-by-default-devtools.timeline.invalidationTracking'] });
   await page.mouse.down();
   const startedAt = (await page.evaluate('performance.timeOrigin + performance.now()')) as number;
   const started = performance.now();

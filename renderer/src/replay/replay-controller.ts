@@ -42,10 +42,12 @@ let generation = 0;
 
 function patchReplay(patch: Partial<ReplaySlice['replay']>): void {
   useStore.setState((s) => ({ replay: { ...s.replay, ...patch } }));
-  const mode = useStore.getState().replay.mode;
+  const mode = useStore.getState().replay.mode === 'live' ? 'live' : 'replay';
+  // Only when it changes: the root's attributes are what every replay style hangs on, and a scrub patches 30 times a second.
   const root = document.documentElement;
-  root.classList.toggle('replay', mode !== 'live');
-  root.dataset.mode = mode === 'live' ? 'live' : 'replay';
+  if (root.dataset.mode === mode) return;
+  root.classList.toggle('replay', mode === 'replay');
+  root.dataset.mode = mode;
 }
 
 /** Enters replay (or moves within it, fetching again when the source differs). */

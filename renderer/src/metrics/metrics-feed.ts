@@ -45,10 +45,14 @@ export function onMetricsFrame(listener: (tick: MetricsFrame | null) => void): U
   return frameListeners.add(listener);
 }
 
-/** A new run: the old series mean nothing there. */
-export function resetMetrics(): void {
+/**
+ * A new run: the old series mean nothing there. `tell: false` when frames follow at once (a replay's
+ * refill): the views then go from the old frame to the new one, not through an empty one between
+ * (every link's width and every card's req/s drawn at zero and back, twice per refill at 64 nodes).
+ */
+export function resetMetrics({ tell = true }: { tell?: boolean } = {}): void {
   metricsRing.clear();
   rates.clear();
   latest = null;
-  frameListeners.emit(null);
+  if (tell) frameListeners.emit(null);
 }

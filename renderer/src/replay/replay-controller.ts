@@ -190,7 +190,8 @@ function feedTicks(at: number): void {
       return;
     }
     lastRefill = now;
-    resetMetrics();
+    // Views hear of it at the next frame, with the refilled minute; told at once only if nothing follows.
+    resetMetrics({ tell: plan.to < plan.from });
   }
   framesBetween(ticks.ticks, plan.from, plan.to, pushFrame);
   if (plan.reset || plan.to >= plan.from) shownTick = plan.to;

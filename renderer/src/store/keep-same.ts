@@ -22,13 +22,12 @@ export function keepSame<T extends object>(prev: T | null | undefined, next: T):
  * `next` with each item that says the same as `prev`'s item of the same key kept as `prev`'s;
  * `prev` itself when the two hold the same items in the same order.
  */
-export function keepSameItems<T extends object>(prev: readonly T[], next: readonly T[], key: (item: T) => string | number, same: (a: T, b: T) => boolean = (a, b) => keepSame(a, b) === a): T[] {
+export function keepSameItems<T extends object>(prev: readonly T[], next: readonly T[], key: (item: T) => string | number): T[] {
   const byKey = new Map<string | number, T>();
   for (const item of prev) byKey.set(key(item), item);
   let identical = prev.length === next.length;
   const out = next.map((item, i) => {
-    const old = byKey.get(key(item));
-    const kept = old !== undefined && (old === item || same(old, item)) ? old : item;
+    const kept = keepSame(byKey.get(key(item)), item);
     if (kept !== prev[i]) identical = false;
     return kept;
   });

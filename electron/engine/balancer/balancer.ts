@@ -42,6 +42,9 @@ export function mergeBalancerSettings(previous: BalancerSettings, p: BalancerSet
   };
 }
 
+/** The reason a detection via 'exit' gives. */
+export const EXIT_REASON = 'process exited';
+
 export class Balancer {
   private settings: BalancerSettings;
   private targets: UpstreamTarget[] = [];
@@ -110,7 +113,7 @@ export class Balancer {
     u.healthPasses = 0;
     u.healthEpoch++;
     this.outlier.cancel(u);
-    this.pool.detect(u, 'exit', at, 'process exited');
+    this.pool.detect(u, 'exit', at, EXIT_REASON);
     this.pool.eject(u, 'exit', at, null);
   }
 

@@ -2,7 +2,7 @@
 // reads back (settings, targets, upstream states, the fault proxies), so no engine code ever reads
 // the balancer's or the proxies' memory, and every read here is synchronous.
 import { BalancerSettings, BalancerSettingsPatch, type BalancerState, type TopologyKind, type UpstreamSnapshot } from '../../../shared/contract/model';
-import { mergeBalancerSettings, type BalancerListener } from '../balancer/index';
+import { EXIT_REASON, mergeBalancerSettings, type BalancerListener } from '../balancer/index';
 import { httpFaultPort } from '../balancer/http-fault-port';
 import type { HttpFaultPort, NetworkFaultPort } from '../faults/fault-ports';
 import type { DataPlane } from './data-plane';
@@ -70,7 +70,14 @@ export class PlaneClient {
     return structuredClone(this.settings);
   }
 
+  /**
+   * The supervisor saw a routed node's process exit at `at`. The exit is its own detection: it is
+   * reported here, at once, before anything the engine does about it (a failover it starts next), as
+   * the balancer would report it. The data plane is told to take the node out; its own report of
+   * the detection is not passed on (a thread's reply comes a message later, after that failover).
+   */
   nodeExited(nodeId: string, at: number): void {
+    if (this.routes(nodeId)) this.listener.onDetected({ nodeId, via: 'exit', at, reason: EXIT_REASON });
     this.plane.send({ type: 'node.exited', nodeId, at });
   }
 
@@ -234,6 +241,8 @@ export class PlaneClient {
         this.setLinks(message.links);
         return;
       case 'detected':
+        // An exit's detection was reported by `nodeExited`, at the exit.
+        if (message.via === 'exit') return;
         return this.listener.onDetected({ nodeId: message.nodeId, via: message.via, at: message.at, reason: message.reason });
       case 'ejected':
         return this.listener.onEjected({ nodeId: message.nodeId, via: message.via, at: message.at, untilAt: message.untilAt });

@@ -124,10 +124,10 @@ export class IncidentTracker {
   }
 
   /**
-   * The failover controller began promoting `to` for `from`'s loss: `to`'s progress now counts. The
-   * controller may act on an exit before the incident it belongs to is open (the exit is routed to
-   * the controller first, and the balancer's detection comes a message later from the data plane's
-   * thread): then the takeover waits for the incident that opens for `from` within TAKEOVER_EARLY_MS.
+   * The failover controller began promoting `to` for `from`'s loss: `to`'s progress now counts. If
+   * the controller acted before the incident it belongs to is open (the plane client reports an
+   * exit's detection at the exit, so the lab's own planes never do this; a listener wired otherwise
+   * may), the takeover waits for the incident that opens for `from` within TAKEOVER_EARLY_MS.
    */
   failoverStarted(e: { from: string; to: string; at: number }): void {
     const t = this.openFor(e.from);

@@ -34,13 +34,14 @@ async function threaded(ids: string[], patch: BalancerSettingsPatch = {}, option
   const plane = new WorkerDataPlane({ ...options, settings: settings(patch) });
   const restarts: PlaneRestart[] = [];
   const outcomes: RequestOutcome[] = [];
-  const client = new PlaneClient({ plane, listener: new EventRecorder(), settings: settings(patch), onRestarted: (e) => restarts.push(e) });
+  const listener = new EventRecorder();
+  const client = new PlaneClient({ plane, listener, settings: settings(patch), onRestarted: (e) => restarts.push(e) });
   client.onOutcome((o) => outcomes.push(o));
   clients.push(client);
   await client.listen(0);
   await client.ensureLinks(new Map(upstreams.map((u) => [u.id, u.port])));
   client.setUpstreams(upstreams.map((u) => ({ id: u.id, port: client.balancerPort(u.id)! })));
-  return { plane, client, restarts, outcomes };
+  return { plane, client, listener, restarts, outcomes };
 }
 
 async function until(what: string, done: () => boolean, timeoutMs = 5_000): Promise<void> {
@@ -85,6 +86,23 @@ describe('the data plane on its own thread', () => {
     client.setHttpFault('f1', 'b', { kind: 'error', status: 503, share: 1 });
     await client.settled();
     expect((await request(client.url, { path: '/' })).status).toBe(503);
+  });
+
+  it('reports an exit as detected at once, before nodeExited returns, and once: the thread takes the node out', async () => {
+    const { client, listener } = await threaded(['a', 'b'], { health: { enabled: false } });
+    const at = now();
+    client.nodeExited('a', at);
+    // Synchronously: whatever the engine does next about the exit (a failover) comes after it.
+    expect(listener.of('detected', 'a')).toEqual([{ kind: 'detected', nodeId: 'a', via: 'exit', at, reason: 'process exited' }]);
+    await listener.waitFor('ejected', 'a');
+    await client.settled();
+    expect(client.upstreams().find((u) => u.id === 'a')?.state).toBe('down');
+    // The thread's own report of the detection was not passed on a second time.
+    expect(listener.of('detected')).toHaveLength(1);
+    // A node the balancer does not route to is not its detection.
+    client.nodeExited('c', now());
+    await client.settled();
+    expect(listener.of('detected')).toHaveLength(1);
   });
 
   it('replaces a thread that dies: the same ports, the faults and settings it held, and the stream says so', async () => {

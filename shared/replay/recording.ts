@@ -3,13 +3,19 @@
 import { z } from 'zod';
 import { LabSnapshot } from '../contract/model.js';
 
-/** The format's name: a report's sidecar file and `recording.get` both carry it. */
-export const RECORDING_FORMAT = 'firedrill.recording/1';
+/**
+ * The format's name: a report's sidecar file and `recording.get` both carry it. Version 2 keeps
+ * each `metrics.tick` packed (`packed-tick.ts`); version 1 (reports written before 2026-12-07) kept
+ * it as emitted. Both are read.
+ */
+export const RECORDING_FORMAT = 'firedrill.recording/2';
+export const RECORDING_FORMATS = ['firedrill.recording/1', RECORDING_FORMAT] as const;
 
 /**
  * One event as the lab emitted it: `event` is its name in the contract (`node.changed`,
- * `metrics.tick`, ...), `payload` exactly what was emitted. Kept by name, unchecked, so an event
- * added to the contract is recorded (and carried) without a change here.
+ * `metrics.tick`, ...), `payload` what was emitted (a `metrics.tick` packed: `PackedTick`, in
+ * version 2). Kept by name, unchecked, so an event added to the contract is recorded (and carried)
+ * without a change here.
  */
 export const RecordingEntry = z.object({
   /** The recording's own order: every entry and keyframe numbered as they came. */
@@ -27,7 +33,7 @@ export const Keyframe = z.object({
   /** The seq of the last entry this state already holds (entries with a larger seq come after it). */
   after: z.number().int(),
   state: LabSnapshot,
-  /** What a replay shows that `lab.state` does not hold: the latest metrics tick and drill status by then. */
+  /** What a replay shows that `lab.state` does not hold: the latest metrics tick (as emitted) and drill status by then. */
   carried: z.object({ metrics: z.unknown().optional(), drill: z.unknown().optional() }).default({}),
 });
 export type Keyframe = z.infer<typeof Keyframe>;
@@ -38,7 +44,7 @@ export type Keyframe = z.infer<typeof Keyframe>;
  * under their own cap, in `logs`.
  */
 export const Recording = z.object({
-  format: z.literal(RECORDING_FORMAT),
+  format: z.enum(RECORDING_FORMATS),
   startedAt: z.number(),
   endedAt: z.number(),
   keyframes: z.array(Keyframe),

@@ -2,6 +2,7 @@
 // entries after it; and a cursor that steps through it frame by frame. Pure: no clock, no I/O.
 import type { BalancerState, FaultRecord, FleetState, Incident, IncidentStage, LabSnapshot, LedgerCounts, MetricsTick, NodeSnapshot, TimelineEvent, TrafficState } from '../contract/model.js';
 import type { DrillRunStatus } from '../drill/run.js';
+import { isPackedTick, unpackTick, type RecordedTick } from './packed-tick.js';
 import type { Keyframe, Recording, RecordingEntry } from './recording.js';
 
 /** The lab as it was at `at`: `lab.state`'s shape, plus the latest metrics tick and drill status by then. */
@@ -42,6 +43,7 @@ class Draft {
     private readonly timelineLimit: number,
     carried?: { metrics: MetricsTick | null; drill: DrillRunStatus | null },
   ) {
+    // Held as recorded (packed, in a recording/2) while the draft moves; unpacked by `view()`.
     const metrics = (keyframe.carried.metrics as MetricsTick | undefined) ?? carried?.metrics ?? null;
     const drill = (keyframe.carried.drill as DrillRunStatus | undefined) ?? carried?.drill ?? null;
     this.state = { ...keyframe.state, at: keyframe.at, seq: keyframe.after, metrics, drill };
@@ -61,7 +63,7 @@ class Draft {
         break;
       }
       case 'metrics.tick':
-        s.metrics = payload as MetricsTick;
+        s.metrics = payload as RecordedTick as MetricsTick;
         break;
       case 'node.changed':
         upsert(this.own('nodes'), payload as NodeSnapshot, false);
@@ -100,7 +102,7 @@ class Draft {
     if (s.timeline.length > this.timelineLimit) s.timeline = s.timeline.slice(-this.timelineLimit);
     this.owned.clear();
     const incidents = s.incidents.some((i) => reachedAfter(i, s.at)) ? s.incidents.map((i) => (reachedAfter(i, s.at) ? asOf(i, s.at) : i)) : s.incidents;
-    const view = { ...s, incidents };
+    const view = { ...s, incidents, metrics: s.metrics && unpacked(s.metrics) };
     this.state = { ...s };
     return view;
   }
@@ -130,6 +132,16 @@ class Draft {
     }
     return this.state[field];
   }
+}
+
+/** Each packed tick unpacked once, however many views show it. */
+const unpackedTicks = new WeakMap<object, MetricsTick>();
+
+function unpacked(tick: RecordedTick): MetricsTick {
+  if (!isPackedTick(tick)) return tick;
+  let out = unpackedTicks.get(tick);
+  if (!out) unpackedTicks.set(tick, (out = unpackTick(tick)));
+  return out;
 }
 
 function upsert<T extends { id: string }>(list: T[], item: T, newFirst: boolean): void {

@@ -1,6 +1,6 @@
 // A lab without processes for the recording's and the replayer's tests and bench: a state held in
 // memory, events emitted by hand into a real LabRecording, and a clock the test moves.
-import type { LabSnapshot, NodeSnapshot, TimelineEvent, UpstreamSnapshot } from '../../shared/contract/model.js';
+import type { LabSnapshot, MetricsTick, NodeMetrics, NodeSnapshot, TimelineEvent, UpstreamSnapshot } from '../../shared/contract/model.js';
 import { BalancerSettings, LedgerCounts, TrafficSettings } from '../../shared/contract/model.js';
 import { LabRecording, type RecordingSettings } from '../../electron/engine/recording/lab-recording.js';
 
@@ -28,11 +28,21 @@ export function syntheticSnapshot(ids: string[], roles: Record<string, NodeSnaps
   };
 }
 
-/** A metrics tick of the size the lab emits for these nodes (its fields are opaque to the recording). */
-export function syntheticTick(at: number, ids: string[]): Record<string, unknown> {
-  const perNode: Record<string, unknown> = {};
-  for (const id of ids) perNode[id] = { requests: 12, errors: 0, retries: 0, inflight: 1, p50: 1.2, p99: 4.5, requestsPerSec: 120, errorsPerSec: 0 };
-  return { at, windowMs: 100, requests: 12 * ids.length, errors: 0, retries: 0, inflight: ids.length, acked: 0, latency: { p50: 1.2, p90: 3, p99: 4.5, max: 9, count: 12 * ids.length }, perNode };
+/**
+ * A metrics tick as the lab emits it for these nodes: its fields, and numbers that look like real
+ * ones (a histogram's latencies to the microsecond, 3 significant digits; counts that vary), so what
+ * the recording weighs here is what it weighs in a lab.
+ */
+export function syntheticTick(at: number, ids: string[]): MetricsTick {
+  const perNode: Record<string, NodeMetrics> = {};
+  const k = Math.round(at / 100);
+  let requests = 0;
+  ids.forEach((id, i) => {
+    const n = 10 + ((k + i) % 5);
+    requests += n;
+    perNode[id] = { requests: n, errors: (k + i) % 97 === 0 ? 1 : 0, retries: 0, inflight: (k + i) % 3, p50: (400 + ((k * 37 + i * 11) % 600)) / 1000, p99: (2048 + ((k * 53 + i * 7) % 2000) * 2) / 1000 };
+  });
+  return { at, windowMs: 100, requests, errors: 0, retries: 0, inflight: ids.length, acked: 0, latency: { p50: 0.712, p90: 2.31, p99: 4.502, max: 9.87, count: requests }, perNode };
 }
 
 /** The lab's state held in memory, its events recorded by a real LabRecording on a clock the test moves. */

@@ -1,6 +1,7 @@
 // The lab's recording: everything it emits, with the engine time of each, in keyframe segments,
 // bounded by age and by bytes; and the captures that keep a whole drill run for its report.
-import { ContractError, type LabSnapshot, type Unsubscribe } from '../../../shared/contract/index.js';
+import { ContractError, type LabSnapshot, type MetricsTick, type Unsubscribe } from '../../../shared/contract/index.js';
+import { packTick, type PackedTick } from '../../../shared/replay/packed-tick.js';
 import { RECORDING_FORMAT, type Keyframe, type Recording, type RecordingEntry, type RecordingInfo, type RecordingRange } from '../../../shared/replay/recording.js';
 import { now as clockNow, type Clock } from '../clock.js';
 import type { Disposable } from '../disposables.js';
@@ -55,6 +56,7 @@ interface Segment {
 /** Events not in `lab.state` that a replay carries from keyframe to keyframe: the latest of each. */
 const CARRIED: Record<string, 'metrics' | 'drill'> = { 'metrics.tick': 'metrics', 'drill.step': 'drill', 'drill.verdict': 'drill' };
 const LOG_EVENT = 'log.batch';
+const TICK_EVENT = 'metrics.tick';
 /** Keyframes taken for a change no event describes come at most this often. */
 
 /** A drill run's stretch, kept whole from its start (a keyframe) until `end()`. */
@@ -94,6 +96,7 @@ export class LabRecording implements Disposable {
   private readonly captures = new Set<Capture>();
   private readonly carried: Keyframe['carried'] = {};
   private seq = 0;
+  private lastTickIds: string[] | undefined;
   private bytes = 0;
   private logBytes = 0;
   private dropped = { segments: 0, logBatches: 0 };
@@ -119,11 +122,11 @@ export class LabRecording implements Disposable {
 
   /** Records one event as it is emitted. Cheap: a push and a size estimate, sampled. */
   record(name: string, payload: unknown): void {
-    const entry: RecordingEntry = { seq: ++this.seq, at: this.now(), event: name, payload };
+    const entry: RecordingEntry = { seq: ++this.seq, at: this.now(), event: name, payload: name === TICK_EVENT ? this.pack(payload as MetricsTick) : payload };
     if (name === LOG_EVENT) return this.recordLog(entry);
     const carried = CARRIED[name];
     if (carried) this.carried[carried] = payload;
-    const bytes = this.sizes.estimate(name, payload);
+    const bytes = this.sizes.estimate(name, entry.payload);
     const segment = this.segments[this.segments.length - 1];
     if (!segment) return;
     segment.entries.push(entry);
@@ -244,6 +247,13 @@ export class LabRecording implements Disposable {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.captures.clear();
+  }
+
+  /** A metrics tick packed (a third of its weight); consecutive ticks of the same nodes share one id list. */
+  private pack(tick: MetricsTick): PackedTick {
+    const packed = packTick(tick, this.lastTickIds);
+    this.lastTickIds = packed.ids;
+    return packed;
   }
 
   private recordLog(entry: RecordingEntry): void {

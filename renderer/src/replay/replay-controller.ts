@@ -2,6 +2,7 @@
 // the store the very actions the live connection uses (applySnapshot, and the metrics feed for the
 // charts), while live events are held back at the gate. Going back to live reads the lab again.
 import type { MetricsTick } from '../../../shared/contract/model.js';
+import { unpackTick, type RecordedTick } from '../../../shared/replay/packed-tick.js';
 import type { Recording } from '../../../shared/replay/recording.js';
 import type { ReplayState } from '../../../shared/replay/replay.js';
 import { messageOf, query } from '../connection/connection.js';
@@ -29,8 +30,11 @@ export type ReplayRequest = {
   speed?: ReplaySpeed;
 };
 
-/** Past this much, the live recording is fetched around the instant asked for, not whole. */
-export const MAX_FETCH_BYTES = 24 * 2 ** 20;
+/**
+ * Past this much, the live recording is fetched around the instant asked for, not whole: 30 minutes
+ * of 64 nodes weigh about 40 MiB as JSON (metrics ticks packed), about 55 MB once parsed.
+ */
+export const MAX_FETCH_BYTES = 48 * 2 ** 20;
 
 let playback: Playback | null = null;
 let ticks: TickIndex | null = null;
@@ -292,7 +296,7 @@ async function refillLiveTicks(mine: number): Promise<void> {
       const info = await query('recording.info', {});
       const until = firstAt ?? info.endedAt;
       const recording = await query('recording.get', { from: Math.max(info.startedAt ?? until, until - CHART_WINDOW_MS), to: until });
-      before = recording.entries.filter((e) => e.event === 'metrics.tick').map((e) => e.payload as MetricsTick);
+      before = recording.entries.filter((e) => e.event === 'metrics.tick').map((e) => unpackTick(e.payload as RecordedTick));
     } catch {
       // without the recording, the charts start from the ticks held
     }

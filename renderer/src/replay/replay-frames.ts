@@ -1,31 +1,38 @@
 // The charts' frames of recorded ticks, computed straight from the recording: the same sums, in
 // the same order, as RollingRates (so the same numbers), without keeping a rolling list. A jump
 // refills a minute of frames at once; RollingRates' closures over every node cost several times more there.
-import type { MetricsTick } from '../../../shared/contract/model.js';
+import { NODE_STRIDE, type PackedTick } from '../../../shared/replay/packed-tick.js';
 import { ratePerSec } from '../../../shared/rates.js';
 import { RATE_WINDOW_MS, type MetricsFrame, type NodeFrame } from '../metrics/rolling-rates.js';
 import { nodeRecord } from '../store/node-record.js';
 
+// A node's numbers in a packed tick, from its first: requests, errors, retries, inflight, p50, p99.
+const REQUESTS = 0;
+const ERRORS = 1;
+const INFLIGHT = 3;
+const P50 = 4;
+const P99 = 5;
+
 /** The frame RollingRates makes of `ticks[i]` when it has been fed the ticks before it: rates over the last second. */
-export function frameAt(ticks: readonly MetricsTick[], i: number): MetricsFrame {
+export function frameAt(ticks: readonly PackedTick[], i: number): MetricsFrame {
   const from = ticks[i]!.at - RATE_WINDOW_MS;
   let first = i;
   while (first > 0 && ticks[first - 1]!.at > from) first--;
   return frameOf(ticks, first, i, (id) => {
     const sum = { requests: 0, errors: 0 };
     for (let k = first; k <= i; k++) {
-      const own = ticks[k]!.perNode;
-      if (!Object.hasOwn(own, id)) continue;
-      const node = own[id];
-      sum.requests += node?.requests ?? 0;
-      sum.errors += node?.errors ?? 0;
+      const { ids, nodes } = ticks[k]!;
+      const at = ids.indexOf(id);
+      if (at < 0) continue;
+      sum.requests += nodes[at * NODE_STRIDE + REQUESTS]!;
+      sum.errors += nodes[at * NODE_STRIDE + ERRORS]!;
     }
     return sum;
   });
 }
 
 /** The frame of `ticks[i]` over the second `ticks[first..i]`, each node's counts over it from `countsOf`. */
-function frameOf(ticks: readonly MetricsTick[], first: number, i: number, countsOf: (id: string) => { requests: number; errors: number }): MetricsFrame {
+function frameOf(ticks: readonly PackedTick[], first: number, i: number, countsOf: (id: string) => { requests: number; errors: number }): MetricsFrame {
   const tick = ticks[i]!;
   let requests = 0;
   let errors = 0;
@@ -39,11 +46,10 @@ function frameOf(ticks: readonly MetricsTick[], first: number, i: number, counts
     ms += t.windowMs;
   }
   const perNode = nodeRecord<NodeFrame>();
-  for (const id in tick.perNode) {
-    if (!Object.hasOwn(tick.perNode, id)) continue;
-    const n = tick.perNode[id]!;
-    const counts = countsOf(id);
-    perNode[id] = { requestsPerSec: ratePerSec(counts.requests, ms), errorsPerSec: ratePerSec(counts.errors, ms), inflight: n.inflight, p50: n.p50, p99: n.p99 };
+  const { ids, nodes } = tick;
+  for (let n = 0, k = 0; n < ids.length; n++, k += NODE_STRIDE) {
+    const counts = countsOf(ids[n]!);
+    perNode[ids[n]!] = { requestsPerSec: ratePerSec(counts.requests, ms), errorsPerSec: ratePerSec(counts.errors, ms), inflight: nodes[k + INFLIGHT]!, p50: nodes[k + P50]!, p99: nodes[k + P99]! };
   }
   return {
     at: tick.at,
@@ -64,17 +70,16 @@ function frameOf(ticks: readonly MetricsTick[], first: number, i: number, counts
  * and taking away the one that left gives the very sums frameAt makes, looking a node up twice per
  * tick (in and out of the second), not once per tick of the second.
  */
-export function framesBetween(ticks: readonly MetricsTick[], from: number, to: number, emit: (frame: MetricsFrame) => void): void {
+export function framesBetween(ticks: readonly PackedTick[], from: number, to: number, emit: (frame: MetricsFrame) => void): void {
   if (from > to) return;
   const sums = new Map<string, { requests: number; errors: number }>();
-  const add = (tick: MetricsTick, sign: 1 | -1): void => {
-    for (const id in tick.perNode) {
-      if (!Object.hasOwn(tick.perNode, id)) continue;
-      const node = tick.perNode[id];
-      let sum = sums.get(id);
-      if (!sum) sums.set(id, (sum = { requests: 0, errors: 0 }));
-      sum.requests += sign * (node?.requests ?? 0);
-      sum.errors += sign * (node?.errors ?? 0);
+  const add = (tick: PackedTick, sign: 1 | -1): void => {
+    const { ids, nodes } = tick;
+    for (let n = 0, k = 0; n < ids.length; n++, k += NODE_STRIDE) {
+      let sum = sums.get(ids[n]!);
+      if (!sum) sums.set(ids[n]!, (sum = { requests: 0, errors: 0 }));
+      sum.requests += sign * nodes[k + REQUESTS]!;
+      sum.errors += sign * nodes[k + ERRORS]!;
     }
   };
   let first = from;

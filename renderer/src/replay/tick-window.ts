@@ -1,20 +1,25 @@
 // Which recorded metrics ticks the charts need to show the minute up to an instant: the few new
 // ones when playback moves forward, the whole window again after a jump.
-import type { MetricsTick } from '../../../shared/contract/model.js';
+import { isPackedTick, packTick, type PackedTick, type RecordedTick } from '../../../shared/replay/packed-tick.js';
 import type { Recording } from '../../../shared/replay/recording.js';
 
 /** The charts draw 60 s; a little more so the rates over the first second are already whole. */
 export const CHART_WINDOW_MS = 62_000;
 
-/** A recording's metrics ticks, by time. */
+/** A recording's metrics ticks, by time, packed (an older recording's are packed here: one form to read). */
 export class TickIndex {
-  readonly ticks: MetricsTick[] = [];
+  readonly ticks: PackedTick[] = [];
   private readonly ats: number[] = [];
 
   constructor(recording: Recording) {
+    let ids: string[] | undefined;
     for (const entry of recording.entries) {
       if (entry.event !== 'metrics.tick') continue;
-      const tick = entry.payload as MetricsTick;
+      const recorded = entry.payload as RecordedTick;
+      const tick = isPackedTick(recorded) ? recorded : packTick(recorded, ids);
+      // Parsed from JSON, every tick has its own copy of the same ids: one list for all (the same strings, in the same order).
+      if (ids !== undefined && tick.ids !== ids && sameIds(tick.ids, ids)) tick.ids = ids;
+      ids = tick.ids;
       // Entries are in emission order; a tick out of time order is dropped rather than drawn backwards.
       if (this.ats.length > 0 && entry.at < this.ats[this.ats.length - 1]!) continue;
       this.ticks.push(tick);
@@ -45,6 +50,12 @@ export class TickIndex {
   atOf(index: number): number {
     return this.ats[index] ?? Number.NaN;
   }
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** What to feed the metrics ring: `reset` it first or not, then the ticks with index from..to (inclusive; none when from > to). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ContractError } from '../../../shared/contract/errors.js';
 import type { Incident, LabSnapshot, MetricsTick } from '../../../shared/contract/model.js';
+import { packTick, unpackTick, type PackedTick } from '../../../shared/replay/packed-tick.js';
 import type { Recording } from '../../../shared/replay/recording.js';
 import { stateAt, type ReplayCursor, type ReplayState } from '../../../shared/replay/replay.js';
 import { SyntheticLab, T0, syntheticUpstream } from '../../support/synthetic-lab.js';
@@ -24,7 +25,7 @@ interface Playback {
 }
 const { Playback, MAX_FRAME_GAP_MS } = (await import(`${replay}playback`)) as { Playback: new (recording: Recording, at: number) => Playback; MAX_FRAME_GAP_MS: number };
 interface TickIndex {
-  readonly ticks: MetricsTick[];
+  readonly ticks: PackedTick[];
   lastAtOrBefore(t: number): number;
   atOf(i: number): number;
 }
@@ -139,6 +140,19 @@ describe('replay mode: playback by a clock passed in', () => {
 });
 
 describe('replay mode: the charts get the minute up to the instant', () => {
+  it('indexes the ticks packed, one id list for all, from a recording/2 as from a recording/1 (ticks as emitted)', () => {
+    const { lab } = failover();
+    const v2 = lab.recording.get();
+    // As parsed from JSON: every tick with its own copy of the ids.
+    const parsed = JSON.parse(JSON.stringify(v2)) as Recording;
+    const v1: Recording = { ...parsed, format: 'firedrill.recording/1', entries: parsed.entries.map((e) => (e.event === 'metrics.tick' ? { ...e, payload: unpackTick(e.payload as PackedTick) } : e)) };
+    const a = new TickIndex(parsed);
+    const b = new TickIndex(v1);
+    expect(b.ticks).toEqual(a.ticks);
+    expect(new Set(a.ticks.map((t) => t.ids)).size).toBe(1);
+    expect(new Set(b.ticks.map((t) => t.ids)).size).toBe(1);
+  });
+
   it('feeds only the new ticks moving forward, the whole window after a jump or going back', () => {
     const { lab, injected } = failover();
     const index = new TickIndex(lab.recording.get());
@@ -238,7 +252,7 @@ describe('replay mode: the store shows an instant', () => {
 
 describe('replay mode: the charts read the same numbers as live', () => {
   it('frameAt makes of each recorded tick what RollingRates made of it live (nodes coming and going)', async () => {
-    const { frameAt } = (await import(`${replay}replay-frames`)) as { frameAt: (ticks: MetricsTick[], i: number) => unknown };
+    const { frameAt } = (await import(`${replay}replay-frames`)) as { frameAt: (ticks: PackedTick[], i: number) => unknown };
     const { RollingRates } = (await import(`${'../../../renderer/src/metrics/'}rolling-rates`)) as { RollingRates: new () => { smooth(tick: MetricsTick): unknown } };
     const node = (requests: number, errors: number) => ({ requests, errors, retries: 0, inflight: requests % 3, p50: requests / 7, p99: requests / 3 });
     const ticks: MetricsTick[] = [];
@@ -250,14 +264,16 @@ describe('replay mode: the charts read the same numbers as live', () => {
       if (i > 30) perNode['constructor'] = node(2, 1); // an id a plain object would answer itself
       ticks.push({ at: T0 + i * 100 + jitter(), windowMs: 100 + (i % 3) * 7 - (i % 2) * 3.3, requests: i * 4 + 1, errors: i % 4, retries: i % 2, inflight: 1, acked: i, latency: { p50: 1, p90: 2, p99: 3, max: 4, count: i }, perNode });
     }
+    // As a recording keeps them: packed.
+    const packed = ticks.map((tick) => packTick(tick));
     const rates = new RollingRates();
-    ticks.forEach((tick, i) => expect(frameAt(ticks, i), `tick ${i}`).toEqual(rates.smooth(tick)));
+    ticks.forEach((tick, i) => expect(frameAt(packed, i), `tick ${i}`).toEqual(rates.smooth(tick)));
     // A refill (a sliding sum over the same ticks) makes the very same frames, from any tick on.
-    const { framesBetween } = (await import(`${replay}replay-frames`)) as { framesBetween: (ticks: MetricsTick[], from: number, to: number, emit: (frame: unknown) => void) => void };
+    const { framesBetween } = (await import(`${replay}replay-frames`)) as { framesBetween: (ticks: PackedTick[], from: number, to: number, emit: (frame: unknown) => void) => void };
     for (const [from, to] of [[0, 59], [17, 44], [31, 31], [5, 4]] as const) {
       const frames: unknown[] = [];
-      framesBetween(ticks, from, to, (frame) => frames.push(frame));
-      expect(frames, `ticks ${from}..${to}`).toEqual(ticks.slice(from, to + 1).map((_, k) => frameAt(ticks, from + k)));
+      framesBetween(packed, from, to, (frame) => frames.push(frame));
+      expect(frames, `ticks ${from}..${to}`).toEqual(packed.slice(from, to + 1).map((_, k) => frameAt(packed, from + k)));
     }
   });
 });

@@ -38,7 +38,9 @@ export class LatencyHistogram {
     if (!(us > 0)) us = 0;
     else if (us > MAX_LATENCY_US) us = MAX_LATENCY_US;
     this.hist.recordValue(us);
-    if (ms > this.maxMs) this.maxMs = Math.min(ms, MAX_LATENCY_US / 1000);
+    // To the microsecond, as the histogram holds it: a clock's last digits mean nothing here, and
+    // percentiles capped by the max (a window of one request) would carry them into every tick.
+    if (us / 1000 > this.maxMs) this.maxMs = us / 1000;
   }
 
   /** Latency at a percentile (0..100), ms; 0 when empty. */

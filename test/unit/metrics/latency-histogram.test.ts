@@ -26,6 +26,14 @@ describe('LatencyHistogram', () => {
     expect(h.summary()).toEqual({ p50: 0, p90: 0, p99: 0, max: 0, count: 0 });
   });
 
+  it('keeps the max to the microsecond, and every percentile a window of one request reads from it', () => {
+    const h = new LatencyHistogram(2);
+    h.record(1.23456789012);
+    expect(h.max).toBe(1.235);
+    expect(h.summary()).toMatchObject({ p50: 1.235, p99: 1.235, max: 1.235 });
+    expect(JSON.stringify(h.summary())).toBe('{"p50":1.235,"p90":1.235,"p99":1.235,"max":1.235,"count":1}');
+  });
+
   it('adds one histogram into another', () => {
     const a = new LatencyHistogram(2);
     const b = new LatencyHistogram(2);

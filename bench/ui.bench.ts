@@ -442,7 +442,9 @@ const SCRUB_MOVES_IN_FLIGHT = 4;
  * each one awaited, as before 2026-12-06 evening, a busy page answered 3–4 a second and the figure
  * measured the driver, not the page.
  */
-async function scrubRows(browser: Browser, page: Page, session: CDPSession): Promise<Row[]> {
+async function scrubRows(browser: Browser, page: Page, session: CDPSession, lab: ServeProcess): Promise<Row[]> {
+  const info = await lab.call<{ startedAt: number | null; endedAt: number; bytes: number; logBytes: number }>('recording.info', {});
+  const heldMin = info.startedAt === null ? 0 : (info.endedAt - info.startedAt) / 60_000;
   await showView(page, 'lab');
   const entering = performance.now();
   await page.getByTestId('replay-enter').click();
@@ -501,7 +503,7 @@ async function scrubRows(browser: Browser, page: Page, session: CDPSession): Pro
       figure: `replay: scrubbing a ${(spanMs / 60_000).toFixed(1)}-min recording of ${NODES} nodes (instants painted per second)`,
       value: `${(painted.length / seconds).toFixed(1)} frames/s`,
       target: '≥ 30 frames/s (issue 13)',
-      note: `Replay clicked → the recording fetched and shown in ${(enterMs / 1000).toFixed(1)} s; a ${SCRUB_SECONDS} s mouse drag over the whole bar (${moves} moves sent every 16 ms, ≤ ${SCRUB_MOVES_IN_FLIGHT} unanswered; ${skipped} ticks skipped with ${SCRUB_MOVES_IN_FLIGHT} out; a sweep every 4 s); gap between painted instants p50 ${gaps.length ? ms(percentile(gaps, 50)) : '—'}, p99 ${gaps.length ? ms(percentile(gaps, 99)) : '—'}, max ${gaps.length ? ms(Math.max(...gaps)) : '—'}; long tasks meanwhile: ${longTasks.length}${longTasks.length ? ` (longest ${ms(Math.max(...longTasks.map((t) => t.duration)))})` : ''}`,
+      note: `the lab held ${heldMin.toFixed(1)} min weighing ${mib(info.bytes)} (estimated as JSON; logs apart, ${mib(info.logBytes)}); Replay clicked → the recording fetched and shown in ${(enterMs / 1000).toFixed(1)} s; a ${SCRUB_SECONDS} s mouse drag over the whole bar (${moves} moves sent every 16 ms, ≤ ${SCRUB_MOVES_IN_FLIGHT} unanswered; ${skipped} ticks skipped with ${SCRUB_MOVES_IN_FLIGHT} out; a sweep every 4 s); gap between painted instants p50 ${gaps.length ? ms(percentile(gaps, 50)) : '—'}, p99 ${gaps.length ? ms(percentile(gaps, 99)) : '—'}, max ${gaps.length ? ms(Math.max(...gaps)) : '—'}; long tasks meanwhile: ${longTasks.length}${longTasks.length ? ` (longest ${ms(Math.max(...longTasks.map((t) => t.duration)))})` : ''}`,
     },
   ];
 }
@@ -659,7 +661,7 @@ export async function run(): Promise<Row[]> {
     if (ONLY_SCRUB) {
       console.error(`(ui: FIREDRILL_BENCH_UI_ONLY_SCRUB: ${MEMORY_MINUTES} min of recording, then the scrub)`);
       await sleep(MEMORY_MINUTES * 60_000);
-      rows.push(...(await scrubRows(browser, page, session)));
+      rows.push(...(await scrubRows(browser, page, session, lab)));
       rows.push({ figure: 'context', value: `load avg ${loadavg().map((l) => l.toFixed(2)).join(' ')}`, note: `FIREDRILL_BENCH_UI_ONLY_SCRUB: kills, ${MEMORY_MINUTES} min of recording, the scrub${SCRUB_PROFILE ? '; PROFILED, not the recorded figure' : SCRUB_TRACE ? '; TRACED, not the recorded figure' : ''}` });
       return rows;
     }
@@ -713,7 +715,7 @@ export async function run(): Promise<Row[]> {
       note: `drift ${drift >= 0 ? '+' : ''}${drift.toFixed(1)} %, largest deviation from the first ${spread.toFixed(1)} %; ${samples.length} samples every ${SAMPLE_EVERY_MS / 1000} s after ${WARMUP_MS / 60_000} min warm-up, each after HeapProfiler.collectGarbage (CDP Runtime.getHeapUsage); DOM nodes ${first.nodes} → ${last.nodes}, listeners ${first.listeners} → ${last.listeners}; renderer RSS ${mib(first.rss)} → ${mib(last.rss)}; ${traffic.restarts} traffic restarts${short ? '; SHORT RUN, not the recorded figure' : ''}`,
     });
     if (process.env.FIREDRILL_BENCH_UI_SAMPLES) console.error(samples.map((s) => `${((s.at - first.at) / 1000).toFixed(0)} s: ${mib(s.used)} nodes ${s.nodes} rss ${mib(s.rss)}`).join('\n'));
-    rows.push(...(await scrubRows(browser, page, session)));
+    rows.push(...(await scrubRows(browser, page, session, lab)));
     const errors = [...pageErrors, ...(await probeOf(page, (p) => p.errors))];
     rows.push({
       figure: 'context',

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { LiveStats } from '../components/charts/live-stats.js';
-import { NodeCharts, SingleNodeChart } from '../components/charts/node-charts.js';
+import { MANY_NODES, NodeCharts, SingleNodeChart } from '../components/charts/node-charts.js';
 import { OverallCharts } from '../components/charts/overall-charts.js';
 import { useStore } from '../store/store.js';
 
@@ -11,6 +11,9 @@ const WINDOWS = [60, 120, 180] as const;
 export function ChartsView() {
   const [windowSec, setWindowSec] = useState<number>(60);
   const ids = useStore(useShallow((s) => s.lab.nodeIds));
+  // Without a GPU every canvas redrawn in a frame is rasterised and copied to the compositor then:
+  // with many nodes the charts take turns (live, each at least 3 times a second).
+  const many = ids.length > MANY_NODES;
   return (
     <div className="view-stack">
       <section className="panel" aria-labelledby="charts-heading">
@@ -25,7 +28,7 @@ export function ChartsView() {
           </div>
         </header>
         <LiveStats />
-        <OverallCharts windowSec={windowSec} height={200} />
+        <OverallCharts windowSec={windowSec} height={200} redrawEvery={many ? 2 : 1} />
         <p className="muted small">Shaded: periods when a fault was active (the band’s top edge marks each one).</p>
       </section>
       <section className="panel" aria-labelledby="node-charts-heading">
@@ -33,7 +36,7 @@ export function ChartsView() {
         <NodeCharts windowSec={windowSec} height={180} />
         <div className="chart-grid">
           {ids.map((id) => (
-            <SingleNodeChart key={id} id={id} windowSec={windowSec} />
+            <SingleNodeChart key={id} id={id} windowSec={windowSec} redrawEvery={many ? 3 : 1} />
           ))}
         </div>
       </section>

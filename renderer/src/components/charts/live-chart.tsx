@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { metricsRing, onMetricsFrame } from '../../metrics/metrics-feed.js';
 import { useStore } from '../../store/store.js';
+import { ChartTurns } from './chart-turns.js';
 import { markIncidents, shadeFaults } from './fault-shading.js';
 import { useSystemDark } from './use-color-scheme.js';
 
@@ -28,8 +29,9 @@ type Props = {
   /** The y axis shows at least 0 … this, so a quiet series is not blown up into noise. */
   minRange?: number;
   /**
-   * Redraw on every n-th metrics frame only (default 1): for charts of many lines, which take turns
-   * so that no frame redraws more than one of them.
+   * Redraw on every n-th metrics frame only (default 1): charts shown many at once take turns, so
+   * that a frame redraws a share of them. Without a GPU each redrawn canvas is rasterised and copied
+   * to the compositor in the frame (the Charts view's long tasks were mostly that commit).
    */
   redrawEvery?: number;
   testId: string;
@@ -37,6 +39,7 @@ type Props = {
 
 /** Each chart's turn among those that redraw every n-th frame: charts made together get consecutive turns. */
 let nextTurn = 0;
+
 
 /** A theme colour as canvas needs it: custom properties hold light-dark(), so let a probe element resolve it. */
 function resolveColor(el: Element, name: string): string {
@@ -130,26 +133,21 @@ export function LiveChart({ title, unit, series, faultsOf, windowSec = 60, heigh
     // A chart scrolled out of view is not redrawn (the Charts view holds one per node): each redrawn
     // canvas costs a raster and a commit in the frame. It catches up as soon as it is back in view.
     let visible = true;
-    let stale = false;
-    let frames = nextTurn++;
-    const redraw = () => {
-      chart.setData(data());
-      stale = false;
-    };
+    const turns = new ChartTurns(redrawEvery, nextTurn++, () => chart.setData(data()), () => visible);
     const seen = new IntersectionObserver(
       (entries) => {
         visible = entries[entries.length - 1]?.isIntersecting ?? visible;
-        if (visible && stale) redraw();
+        if (visible) turns.shown();
       },
       { rootMargin: '100px' },
     );
     seen.observe(el);
     const stop = onMetricsFrame(() => {
-      if (visible && ++frames % redrawEvery === 0) redraw();
-      else stale = true;
+      turns.frame();
       el.dataset.points = String(visible ? chart.data[0].length : data()[0].length);
     });
     return () => {
+      turns.dispose();
       stop();
       seen.disconnect();
       resize.disconnect();

@@ -5,8 +5,8 @@ import { metricsRing } from '../../metrics/metrics-feed.js';
 import { useStore } from '../../store/store.js';
 import { LiveChart, type ChartSeries } from './live-chart.js';
 
-/** Past this many nodes the by-node charts draw thinner lines, less often (see below). */
-const MANY_NODES = 8;
+/** Past this many nodes the charts draw less often, taking turns (and the by-node ones thinner lines, see below). */
+export const MANY_NODES = 8;
 
 /**
  * One line per node. With many nodes, 1 px wide: 32 lines of 600 points each, and without a GPU a
@@ -33,8 +33,8 @@ export function NodeCharts({ windowSec = 60, height = 170 }: { windowSec?: numbe
   );
 }
 
-/** One node alone: its requests and p99, only its own faults shaded. */
-export function SingleNodeChart({ id, windowSec = 60 }: { id: string; windowSec?: number }) {
+/** One node alone: its requests and p99, only its own faults shaded. With many nodes they take turns (`redrawEvery` 3). */
+export function SingleNodeChart({ id, windowSec = 60, redrawEvery = 1 }: { id: string; windowSec?: number; redrawEvery?: number }) {
   const series = useMemo<ChartSeries[]>(
     () => [
       { label: 'req/s', color: 0, values: () => metricsRing.nodeSeries(id, 'rps') },
@@ -43,5 +43,5 @@ export function SingleNodeChart({ id, windowSec = 60 }: { id: string; windowSec?
     ],
     [id],
   );
-  return <LiveChart testId={`chart-node-${id}`} title={id} unit="req/s · p99 ms · errors/s" series={series} faultsOf={id} windowSec={windowSec} height={140} minRange={5} />;
+  return <LiveChart testId={`chart-node-${id}`} redrawEvery={redrawEvery} title={id} unit="req/s · p99 ms · errors/s" series={series} faultsOf={id} windowSec={windowSec} height={140} minRange={5} />;
 }

@@ -128,12 +128,22 @@ export function LiveChart({ title, unit, series, faultsOf, windowSec = 60, heigh
       data(),
       el,
     );
+    el.dataset.points = String(chart.data[0].length);
     const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(200, el.clientWidth), height }));
     resize.observe(el);
     // A chart scrolled out of view is not redrawn (the Charts view holds one per node): each redrawn
     // canvas costs a raster and a commit in the frame. It catches up as soon as it is back in view.
     let visible = true;
-    const turns = new ChartTurns(redrawEvery, nextTurn++, () => chart.setData(data()), () => visible);
+    // `data-points`: the points drawn (out of view: the points it would draw), for tests and tools.
+    const turns = new ChartTurns(
+      redrawEvery,
+      nextTurn++,
+      () => {
+        chart.setData(data());
+        el.dataset.points = String(chart.data[0].length);
+      },
+      () => visible,
+    );
     const seen = new IntersectionObserver(
       (entries) => {
         visible = entries[entries.length - 1]?.isIntersecting ?? visible;
@@ -144,7 +154,7 @@ export function LiveChart({ title, unit, series, faultsOf, windowSec = 60, heigh
     seen.observe(el);
     const stop = onMetricsFrame(() => {
       turns.frame();
-      el.dataset.points = String(visible ? chart.data[0].length : data()[0].length);
+      if (!visible) el.dataset.points = String(data()[0].length);
     });
     return () => {
       turns.dispose();

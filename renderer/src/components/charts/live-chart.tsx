@@ -40,7 +40,6 @@ type Props = {
 /** Each chart's turn among those that redraw every n-th frame: charts made together get consecutive turns. */
 let nextTurn = 0;
 
-
 /** A theme colour as canvas needs it: custom properties hold light-dark(), so let a probe element resolve it. */
 function resolveColor(el: Element, name: string): string {
   const probe = document.createElement('span');

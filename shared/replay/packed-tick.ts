@@ -44,7 +44,7 @@ export function packTick(tick: MetricsTick, previousIds?: readonly string[]): Pa
     ids.push(id);
     nodes.push(n.requests, n.errors, n.retries, n.inflight, n.p50, n.p99);
   }
-  const same = previousIds !== undefined && previousIds.length === ids.length && ids.every((id, i) => previousIds[i] === id);
+  const same = previousIds !== undefined && sameIds(ids, previousIds);
   return {
     at: tick.at,
     windowMs: tick.windowMs,
@@ -57,6 +57,13 @@ export function packTick(tick: MetricsTick, previousIds?: readonly string[]): Pa
     ids: same ? (previousIds as string[]) : ids,
     nodes,
   };
+}
+
+/** The same ids in the same order: a tick that may share the list of the one before it. */
+export function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The tick as the lab emitted it (a null-prototype `perNode`: a node may be called "constructor"). */

@@ -1,6 +1,6 @@
 // Which recorded metrics ticks the charts need to show the minute up to an instant: the few new
 // ones when playback moves forward, the whole window again after a jump.
-import { isPackedTick, packTick, type PackedTick, type RecordedTick } from '../../../shared/replay/packed-tick.js';
+import { isPackedTick, packTick, sameIds, type PackedTick, type RecordedTick } from '../../../shared/replay/packed-tick.js';
 import type { Recording } from '../../../shared/replay/recording.js';
 
 /** The charts draw 60 s; a little more so the rates over the first second are already whole. */
@@ -50,12 +50,6 @@ export class TickIndex {
   atOf(index: number): number {
     return this.ats[index] ?? Number.NaN;
   }
-}
-
-function sameIds(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** What to feed the metrics ring: `reset` it first or not, then the ticks with index from..to (inclusive; none when from > to). */

@@ -15,6 +15,8 @@ import type { BalancerListener, DetectionVia } from '../electron/engine/balancer
 import { InProcessDataPlane, PlaneClient, WorkerDataPlane } from '../electron/engine/data-plane/index';
 import { now } from '../electron/engine/clock';
 import { sleep } from '../shared/sleep';
+import { availableParallelism } from 'node:os';
+import { recentNode } from '../test/support/recent-node';
 import { freePort } from './stats';
 
 interface BenchRow {
@@ -232,11 +234,11 @@ function openLoop(url: string, rate: number, durationMs: number, warmupMs = 0, p
 
 // ---- proxies --------------------------------------------------------------------------------
 
-async function startNginx(tool: string, dir: string, port: number, upstreams: number[]): Promise<ChildProcess> {
+async function startNginx(tool: string, dir: string, port: number, upstreams: number[], workers = 1): Promise<ChildProcess> {
   for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) rmSync(join(dir, sub), { recursive: true, force: true });
   writeFileSync(
     join(dir, 'nginx.conf'),
-    `worker_processes 1;
+    `worker_processes ${workers};
 pid ${dir}/nginx.pid;
 error_log ${dir}/nginx-error.log warn;
 events { worker_connections 4096; }
@@ -265,11 +267,11 @@ ${upstreams.map((p) => `    server 127.0.0.1:${p};`).join('\n')}
   return child;
 }
 
-async function startHaproxy(tool: string, dir: string, port: number, upstreams: number[]): Promise<ChildProcess> {
+async function startHaproxy(tool: string, dir: string, port: number, upstreams: number[], threads = 1): Promise<ChildProcess> {
   writeFileSync(
     join(dir, 'haproxy.cfg'),
     `global
-  nbthread 1
+  nbthread ${threads}
   maxconn 8192
 defaults
   mode http
@@ -291,6 +293,27 @@ ${upstreams.map((p, i) => `  server n${i + 1} 127.0.0.1:${p}`).join('\n')}
   const child = track(spawn(tool, ['-f', join(dir, 'haproxy.cfg'), '-db'], { stdio: 'ignore' }));
   await waitListening(port);
   return child;
+}
+
+/**
+ * The lab's balancer with `workers` workers sharing its port, in a process of its own under a Node
+ * with SO_REUSEPORT (bench/balancer-workers.ts); null, with the reason, where there is none.
+ */
+async function startBalancerWorkers(upstreams: number[], workers: number): Promise<{ child: ChildProcess; port: number; running: number; note: string | null; node: string } | { missing: string }> {
+  const node = recentNode(root);
+  if ('missing' in node) return node;
+  const child = track(spawn(node.path, ['--import', 'tsx', join(root, 'bench', 'balancer-workers.ts'), JSON.stringify({ ports: upstreams, workers })], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] }));
+  const line = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const timer = setTimeout(() => reject(new Error('the balancer with workers did not listen in 30 s')), 30_000);
+    lines.once('line', (l) => {
+      clearTimeout(timer);
+      resolve(l);
+    });
+    child.once('exit', (code) => reject(new Error(`the balancer with workers exited (${code})`)));
+  });
+  const { port, workers: w, node: version } = JSON.parse(line) as { port: number; workers: { running: number; note: string | null }; node: string };
+  return { child, port, running: w.running, note: w.note, node: version };
 }
 
 // ---- drills ---------------------------------------------------------------------------------
@@ -423,6 +446,54 @@ export async function run(): Promise<BenchRow[]> {
       );
     } else {
       rows.push({ figure: 'closed loop (direct, balancer, nginx, HAProxy)', value: 'skipped', note: 'wrk not installed' });
+    }
+
+    // The same with every core: the balancer's workers (the lab's default, one per core), nginx's
+    // worker processes and HAProxy's threads, one per core each, in interleaved rounds.
+    if (tools.wrk && tools.nginx) {
+      const cores = availableParallelism();
+      const wrkTool = tools.wrk;
+      const many = await startBalancerWorkers(ports, cores);
+      if ('missing' in many) rows.push({ figure: `balancer throughput / nginx (${cores} workers each)`, value: 'skipped', note: `needs a Node with SO_REUSEPORT: ${many.missing}` });
+      else {
+        const started: ChildProcess[] = [many.child];
+        const allCores: Array<{ name: string; url: string }> = [{ name: `Firedrill balancer, ${many.running} workers`, url: `http://127.0.0.1:${many.port}/kv/k` }];
+        const nginxPort = await freePort();
+        const nginxDir = mkdtempSync(join(dir, 'nginx-all-'));
+        started.push(await startNginx(tools.nginx, nginxDir, nginxPort, ports, cores));
+        allCores.push({ name: `nginx, ${cores} workers`, url: `http://127.0.0.1:${nginxPort}/kv/k` });
+        if (tools.haproxy) {
+          const haproxyPort = await freePort();
+          const haproxyDir = mkdtempSync(join(dir, 'haproxy-all-'));
+          started.push(await startHaproxy(tools.haproxy, haproxyDir, haproxyPort, ports, cores));
+          allCores.push({ name: `HAProxy, ${cores} threads`, url: `http://127.0.0.1:${haproxyPort}/kv/k` });
+        }
+        for (const t of allCores) await wrk(wrkTool, t.url, 1);
+        const results = new Map<string, WrkResult[]>(allCores.map((t) => [t.name, []]));
+        for (let round = 0; round < ROUNDS; round++) for (const t of allCores) results.get(t.name)!.push(await wrk(wrkTool, t.url, ROUND_S));
+        const median = new Map<string, number>();
+        for (const t of allCores) {
+          const all = results.get(t.name)!.sort((a, b) => a.rps - b.rps);
+          const mid = all[Math.floor(all.length / 2)]!;
+          median.set(t.name, mid.rps);
+          rows.push({
+            figure: `closed loop, all cores: ${t.name}`,
+            value: rps(mid.rps),
+            note: `p50 ${ms(mid.p50)}, p99 ${ms(mid.p99)} (median of ${ROUNDS} × ${ROUND_S} s, wrk -t1 -c${WRK_CONNECTIONS}; rounds ${all.map((r) => Math.round(r.rps)).join(' / ')})${mid.errors ? `; ${mid.errors}` : ''}`,
+          });
+        }
+        const ours = median.get(allCores[0]!.name)!;
+        const nginxAll = median.get(`nginx, ${cores} workers`)!;
+        const haproxyAll = median.get(`HAProxy, ${cores} threads`) ?? NaN;
+        rows.push({
+          figure: `balancer throughput / nginx (${cores} workers each)`,
+          value: `${(ours / nginxAll).toFixed(2)}×`,
+          target: '≥ 1.0× nginx, ≥ 0.9× HAProxy',
+          note: `/ HAProxy ${(ours / haproxyAll).toFixed(2)}×; the balancer under Node ${many.node} with ${many.running} of ${cores} workers${many.note ? ` (${many.note})` : ''}, in a process of its own (the lab's engine thread there only counts outcomes); wrk, 3 nodes and the proxy share ${cores} cores`,
+        });
+        many.child.stdin!.end();
+        await Promise.all(started.map((c) => stop(c, 'SIGTERM')));
+      }
     }
 
     // Added p50 over direct, open loop (the client is its own process): at half the balancer's

@@ -343,6 +343,14 @@ export const FailoverHoldSettings = z
   .strict();
 export type FailoverHoldSettings = z.infer<typeof FailoverHoldSettings>;
 
+/**
+ * How many threads serve the balancer's port (each a whole balancer; the kernel spreads connections
+ * among them): `auto`, one per core. More than one needs SO_REUSEPORT from Node (≥ 22.12, Linux);
+ * where it is missing the lab runs one and says why (`BalancerState.workers`).
+ */
+export const BalancerWorkerCount = z.union([z.literal('auto'), z.number().int().min(1).max(64)]);
+export type BalancerWorkerCount = z.infer<typeof BalancerWorkerCount>;
+
 export const BalancerSettings = z
   .object({
     strategy: BalancerStrategy.default('round-robin'),
@@ -354,6 +362,7 @@ export const BalancerSettings = z
     passive: PassiveDetectionSettings.default(PassiveDetectionSettings.parse({})),
     retry: RetrySettings.default(RetrySettings.parse({})),
     failover: FailoverHoldSettings.default(FailoverHoldSettings.parse({})),
+    workers: BalancerWorkerCount.default('auto'),
   })
   .strict();
 export type BalancerSettings = z.infer<typeof BalancerSettings>;
@@ -368,6 +377,7 @@ export const BalancerSettingsPatch = z
     passive: patchOf(PassiveDetectionSettings).optional(),
     retry: patchOf(RetrySettings).optional(),
     failover: patchOf(FailoverHoldSettings).optional(),
+    workers: BalancerWorkerCount.optional(),
   })
   .strict();
 export type BalancerSettingsPatch = z.infer<typeof BalancerSettingsPatch>;
@@ -570,11 +580,17 @@ export const MetricsTick = z.object({
 });
 export type MetricsTick = z.infer<typeof MetricsTick>;
 
+/** The balancer's workers: `running` threads share its port, of `asked`; `note` says why fewer. */
+export const BalancerWorkers = z.object({ asked: z.number().int(), running: z.number().int(), note: z.string().nullable() });
+export type BalancerWorkers = z.infer<typeof BalancerWorkers>;
+
 export const BalancerState = z.object({
   url: z.string().nullable(),
   settings: BalancerSettings,
   upstreams: z.array(UpstreamSnapshot),
   retryBudget: z.object({ used: z.number(), allowed: z.number() }),
+  /** Absent in reports written before 2026-12-07: one worker. */
+  workers: BalancerWorkers.default({ asked: 1, running: 1, note: null }),
 });
 export type BalancerState = z.infer<typeof BalancerState>;
 

@@ -22,7 +22,7 @@ export function syntheticSnapshot(ids: string[], roles: Record<string, NodeSnaps
   return {
     version: 'test', runDir: '/tmp/run', fleet: { name: 'synthetic', status: 'running' }, topology: null,
     nodes: ids.map((id, i) => syntheticNode(id, roles[id] ?? 'stateless', 10_000 + i)),
-    balancer: { url: 'http://127.0.0.1:1', settings: BalancerSettings.parse({}), upstreams: ids.filter((id) => roles[id] !== 'standby').map((id, i) => syntheticUpstream(id, 10_000 + i)), retryBudget: { used: 0, allowed: 10 } },
+    balancer: { url: 'http://127.0.0.1:1', settings: BalancerSettings.parse({}), upstreams: ids.filter((id) => roles[id] !== 'standby').map((id, i) => syntheticUpstream(id, 10_000 + i)), retryBudget: { used: 0, allowed: 10 }, workers: { asked: 1, running: 1, note: null } },
     traffic: { running: false, settings: TrafficSettings.parse({}), startedAt: null, stats: null, ledger },
     incidents: [], faults: [], timeline: [],
   };

@@ -15,7 +15,20 @@ import { UpstreamPool } from './upstream-pool';
 export interface BalancerOptions {
   settings?: BalancerSettings;
   listener: BalancerListener;
+  /**
+   * One of several balancer workers on one port (multi-plane.ts): the `lead` (the default, and the
+   * only one when alone) probes and ends passive ejections; a `follower` routes, detects passively
+   * on its own traffic, and follows the lead's decisions (`mirror`).
+   */
+  role?: BalancerRole;
 }
+
+export type BalancerRole = 'lead' | 'follower';
+
+/** What another balancer worker decided about a node, for this one to follow without reporting it again. */
+export type UpstreamMirror =
+  | { nodeId: string; change: 'ejected'; via: 'passive' | 'active'; at: number; untilAt: number | null; strikes?: number }
+  | { nodeId: string; change: 'readmitted'; via: 'active' | 'timer' | 'lab'; at: number };
 
 export interface BalancerSnapshot {
   url: string;
@@ -39,6 +52,7 @@ export function mergeBalancerSettings(previous: BalancerSettings, p: BalancerSet
     passive: { ...previous.passive, ...p.passive },
     retry: { ...previous.retry, ...p.retry },
     failover: p.failover ? { ...previous.failover, ...p.failover } : previous.failover,
+    workers: p.workers ?? previous.workers,
   };
 }
 
@@ -57,22 +71,28 @@ export class Balancer {
   private port = 0;
   private closing: Promise<void> | null = null;
   private readonly httpFaultIndex = new Map<string, { nodeId: string; fault: HttpFault }>();
+  private readonly role: BalancerRole;
 
   constructor(options: BalancerOptions) {
     this.settings = BalancerSettings.parse(options.settings ?? {});
+    this.role = options.role ?? 'lead';
     this.pool = new UpstreamPool(options.listener);
-    this.outlier = new OutlierDetector(this.pool, () => this.settings);
+    this.outlier = new OutlierDetector(this.pool, () => this.settings, this.role === 'lead');
     this.health = new HealthChecker(this.pool);
     this.handler = new ProxyHandler(this.pool, this.outlier, this.budget, this.settings);
     this.server = http.createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 60_000, noDelay: true }, this.handler.handle);
     this.server.on('connection', this.handler.connection);
     this.pool.onRotation = () => this.handler.hold.rotationChanged();
-    this.health.configure(this.settings.health);
+    this.health.configure(this.probing(this.settings.health));
   }
 
-  /** Listens on 127.0.0.1 only; 0 picks a free port. Resolves with the port. */
-  async listen(port = 0): Promise<number> {
-    this.port = await listenOnLoopback(this.server, port);
+  /**
+   * Listens on 127.0.0.1 only; 0 picks a free port. Resolves with the port. `reusePort`: other
+   * workers may listen on the same port and the kernel spreads connections among them (Node ≥ 22.12
+   * on Linux; elsewhere the next worker's listen fails, and multi-plane.ts runs one).
+   */
+  async listen(port = 0, options: { reusePort?: boolean } = {}): Promise<number> {
+    this.port = await listenOnLoopback(this.server, port, options);
     return this.port;
   }
 
@@ -99,7 +119,7 @@ export class Balancer {
     this.handler.configure(next, previous);
     if (p.weights) this.pool.applyWeights(next.weights, this.targets);
     if (p.health) {
-      this.health.configure(next.health);
+      this.health.configure(this.probing(next.health));
       if (!next.health.enabled) this.readmitWithoutHealth();
     }
     return next;
@@ -115,6 +135,26 @@ export class Balancer {
     this.outlier.cancel(u);
     this.pool.detect(u, 'exit', at, EXIT_REASON);
     this.pool.eject(u, 'exit', at, null);
+  }
+
+  /**
+   * Follows what another balancer worker decided and reported (multi-plane.ts): nothing is reported
+   * again. Only a node in the state the decision left is changed (an exit since wins over an ejection).
+   */
+  mirror(m: UpstreamMirror): void {
+    const u = this.pool.get(m.nodeId);
+    if (!u) return;
+    if (m.change === 'ejected') {
+      this.pool.markDetected(u, m.via);
+      if (u.state !== 'in-rotation') return;
+      if (m.strikes !== undefined) u.passiveStrikes = m.strikes;
+      this.pool.eject(u, m.via, m.at, m.untilAt, true);
+      if (m.via === 'passive' && m.untilAt !== null) this.outlier.endAt(u, m.untilAt);
+      return;
+    }
+    if (u.state === 'in-rotation' || (u.state === 'down' && !u.running)) return;
+    this.outlier.cancel(u);
+    this.pool.readmit(u, m.via, m.at, true);
   }
 
   /** The supervisor restarted it: back through active health (`rise`), or at once without health checks. */
@@ -181,10 +221,26 @@ export class Balancer {
     };
   }
 
-  /** Stops the server, the probes and every timer, and closes every upstream connection. */
-  close(): Promise<void> {
-    this.closing ??= this.shutdown();
+  /**
+   * Stops the server, the probes and every timer, and closes every upstream connection. `drainMs`:
+   * first stop taking connections and give the requests in flight up to that long (a worker retired
+   * while the others go on, multi-plane.ts); without it they are cut at once.
+   */
+  close(drainMs = 0): Promise<void> {
+    this.closing ??= this.drain(drainMs).then(() => this.shutdown());
     return this.closing;
+  }
+
+  private async drain(ms: number): Promise<void> {
+    if (ms <= 0 || !this.server.listening) return;
+    let timer: NodeJS.Timeout | undefined;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // Keep-alive connections between requests go now; the others when their response is out.
+    this.server.closeIdleConnections();
+    const idle = setInterval(() => this.server.closeIdleConnections(), 50);
+    await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearInterval(idle);
+    clearTimeout(timer);
   }
 
   private async shutdown(): Promise<void> {
@@ -193,6 +249,11 @@ export class Balancer {
     this.outlier.dispose();
     this.handler.dispose();
     await Promise.all([this.health.close(), this.pool.close(), this.server.listening ? closed : Promise.resolve()]);
+  }
+
+  /** A follower never probes: the lead does, and its ejections and readmissions reach it as mirrors. */
+  private probing(health: BalancerSettings['health']): BalancerSettings['health'] {
+    return this.role === 'lead' ? health : { ...health, enabled: false };
   }
 
   /** With active checks off nothing else would bring back nodes they took out, or restarted ones. */

@@ -10,9 +10,14 @@ import type { Upstream, UpstreamPool } from './upstream-pool';
 export class OutlierDetector {
   private readonly timers = new Map<Upstream, NodeJS.Timeout>();
 
+  /**
+   * `timed` false: a follower among several balancer workers (multi-plane.ts) ejects on its own
+   * traffic but leaves the ejection's end to the lead worker, which runs its timer with its health checks.
+   */
   constructor(
     private readonly pool: UpstreamPool,
     private readonly settings: () => BalancerSettings,
+    private readonly timed = true,
   ) {}
 
   /**
@@ -44,7 +49,12 @@ export class OutlierDetector {
     u.passiveStrikes++;
     const duration = Math.min(passive.baseEjectionMs * 2 ** (u.passiveStrikes - 1), passive.maxEjectionMs);
     this.pool.eject(u, 'passive', at, at + duration);
-    this.schedule(u, duration);
+    if (this.timed) this.schedule(u, duration);
+  }
+
+  /** Another worker ejected `u` until `untilAt`: this one ends the ejection then (the lead's part). */
+  endAt(u: Upstream, untilAt: number): void {
+    if (this.timed) this.schedule(u, Math.max(0, untilAt - now()));
   }
 
   /** Passive ejections end by their timer; an exit or a readmission by the lab cancels it. */

@@ -43,8 +43,11 @@ export interface RequestOutcome {
 export interface BalancerListener {
   /** A node seen failing; each way (exit, passive, active) is its own event, once per incident. */
   onDetected(e: { nodeId: string; via: DetectionVia; at: number; reason: string }): void;
-  /** A node taken out of rotation (only on the way out: a node already out is not ejected again). */
-  onEjected(e: { nodeId: string; via: DetectionVia; at: number; untilAt: number | null }): void;
+  /**
+   * A node taken out of rotation (only on the way out: a node already out is not ejected again);
+   * `strikes`, for a passive ejection: its passive ejections in a row (its time doubles with each).
+   */
+  onEjected(e: { nodeId: string; via: DetectionVia; at: number; untilAt: number | null; strikes?: number }): void;
   onReadmitted(e: { nodeId: string; at: number; via: 'active' | 'timer' | 'lab' }): void;
   /** The first successful response from a node after it was (re)admitted: "recovered". */
   onFirstServed(e: { nodeId: string; at: number }): void;

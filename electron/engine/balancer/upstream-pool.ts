@@ -159,8 +159,16 @@ export class UpstreamPool {
     u.detected &= ~DETECTED[via];
   }
 
-  /** Takes a node out: `ejected` (passive / active) or `down` (its process exited). */
-  eject(u: Upstream, via: DetectionVia, at: number, untilAt: number | null): void {
+  /** A detection another balancer worker reported (multi-plane.ts): this one does not report it again this incident. */
+  markDetected(u: Upstream, via: DetectionVia): void {
+    u.detected |= DETECTED[via];
+  }
+
+  /**
+   * Takes a node out: `ejected` (passive / active) or `down` (its process exited). `quiet`: another
+   * balancer worker decided it and reported it (multi-plane.ts); this one follows without a report.
+   */
+  eject(u: Upstream, via: DetectionVia, at: number, untilAt: number | null, quiet = false): void {
     const wasIn = u.state === 'in-rotation';
     u.state = via === 'exit' ? 'down' : 'ejected';
     u.ejectedVia = via;
@@ -168,10 +176,12 @@ export class UpstreamPool {
     if (!wasIn) return;
     u.ejections++;
     this.rebuild();
-    safely(() => this.listener.onEjected({ nodeId: u.id, via, at, untilAt }));
+    if (quiet) return;
+    const strikes = via === 'passive' ? u.passiveStrikes : undefined;
+    safely(() => this.listener.onEjected({ nodeId: u.id, via, at, untilAt, ...(strikes !== undefined ? { strikes } : {}) }));
   }
 
-  readmit(u: Upstream, via: 'active' | 'timer' | 'lab', at: number): void {
+  readmit(u: Upstream, via: 'active' | 'timer' | 'lab', at: number, quiet = false): void {
     if (u.state === 'in-rotation' || u.removed) return;
     u.state = 'in-rotation';
     u.ejectedUntil = null;
@@ -181,7 +191,7 @@ export class UpstreamPool {
     u.readmittedAt = at;
     u.awaitingFirstServe = true;
     this.rebuild();
-    safely(() => this.listener.onReadmitted({ nodeId: u.id, at, via }));
+    if (!quiet) safely(() => this.listener.onReadmitted({ nodeId: u.id, at, via }));
   }
 
   /** A successful response from `u` at `at`: the first one since its (re)admission is reported. */

@@ -16,8 +16,8 @@ export interface DataPlane {
   send(message: PlaneIn): void;
   /** Every message out, in order; returns the unsubscribe function. */
   subscribe(listener: PlaneListener): () => void;
-  /** The balancer listens on 127.0.0.1 (0: a free port). Resolves with the port. */
-  listen(port: number): Promise<number>;
+  /** The balancer listens on 127.0.0.1 (0: a free port). Resolves with the port. `reusePort`: see listen-loopback.ts. */
+  listen(port: number, options?: { reusePort?: boolean }): Promise<number>;
   /** Puts (or keeps) a proxy pair in front of each node and closes the others. Resolves with every proxy. */
   ensureLinks(nodes: NodePort[]): Promise<LinkProxy[]>;
   /** Puts a network fault on a node's links; rejects, with nothing applied, when it cannot. */

@@ -1,7 +1,7 @@
 // The data plane on the engine's own thread: today's Balancer and NodeLinks, unchanged, behind the
 // DataPlane messages. Outcomes leave in batches; upstream states after every change and while they move.
 import type { BalancerSettings } from '../../../shared/contract/model';
-import { Balancer, type RequestOutcome } from '../balancer/index';
+import { Balancer, type BalancerRole, type RequestOutcome } from '../balancer/index';
 import { now } from '../clock';
 import { NodeLinks } from '../node-links';
 import type { DataPlane, NodePort, PlaneListener } from './data-plane';
@@ -16,6 +16,8 @@ export interface InProcessDataPlaneOptions {
   maxBatch?: number;
   /** How often upstream states are compared with the last sent, to send them when they moved (default 50 ms). */
   statesMs?: number;
+  /** One of several balancer workers (multi-plane.ts): the lead (default) or a follower. */
+  role?: BalancerRole;
 }
 
 export class InProcessDataPlane implements DataPlane {
@@ -36,9 +38,10 @@ export class InProcessDataPlane implements DataPlane {
     this.maxBatch = options.maxBatch ?? 256;
     this.balancer = new Balancer({
       ...(options.settings ? { settings: options.settings } : {}),
+      ...(options.role ? { role: options.role } : {}),
       listener: {
         onDetected: (e) => this.event({ type: 'detected', nodeId: e.nodeId, via: e.via, at: e.at, reason: e.reason }),
-        onEjected: (e) => this.event({ type: 'ejected', nodeId: e.nodeId, via: e.via, at: e.at, untilAt: e.untilAt }),
+        onEjected: (e) => this.event({ type: 'ejected', nodeId: e.nodeId, via: e.via, at: e.at, untilAt: e.untilAt, ...(e.strikes !== undefined ? { strikes: e.strikes } : {}) }),
         onReadmitted: (e) => this.event({ type: 'readmitted', nodeId: e.nodeId, at: e.at, via: e.via }),
         onFirstServed: (e) => this.event({ type: 'first-served', nodeId: e.nodeId, at: e.at }),
       },
@@ -81,6 +84,11 @@ export class InProcessDataPlane implements DataPlane {
       case 'failover.ended':
         this.balancer.failoverEnded(message.nodeId, message.ok);
         break;
+      case 'upstream.mirror': {
+        const { type: _type, ...mirror } = message;
+        this.balancer.mirror(mirror);
+        break;
+      }
       default:
         throw new Error(`unknown data-plane message ${(message as { type: unknown }).type}`);
     }
@@ -93,8 +101,8 @@ export class InProcessDataPlane implements DataPlane {
     return () => this.listeners.delete(listener);
   }
 
-  async listen(port: number): Promise<number> {
-    const bound = await this.balancer.listen(port);
+  async listen(port: number, options: { reusePort?: boolean } = {}): Promise<number> {
+    const bound = await this.balancer.listen(port, options);
     this.statesIfMoved();
     return bound;
   }
@@ -115,13 +123,14 @@ export class InProcessDataPlane implements DataPlane {
   /** In-process a message is applied, and its states sent, before `send` returns. */
   async settled(): Promise<void> {}
 
-  close(): Promise<void> {
+  /** `drainMs`: the balancer stops taking connections and gives those in flight up to that long (Balancer.close). */
+  close(drainMs = 0): Promise<void> {
     this.closing ??= (async () => {
       this.flush();
       clearInterval(this.statesTimer);
       await this.links.close();
       this.emit({ type: 'links', links: [] });
-      await this.balancer.close();
+      await this.balancer.close(drainMs);
       this.flush();
     })();
     return this.closing;

@@ -1,11 +1,11 @@
 // The data plane's messages: what the engine sends in, what comes out. All plain data (no function,
 // no class instance, no Map), so a worker thread can take them through postMessage unchanged.
-import type { BalancerSettings, BalancerSettingsPatch, TopologyKind, UpstreamSnapshot } from '../../../shared/contract/model';
-import type { DetectionVia, HttpFault, RequestOutcome, UpstreamTarget } from '../balancer/index';
+import type { BalancerSettings, BalancerSettingsPatch, BalancerWorkers, TopologyKind, UpstreamSnapshot } from '../../../shared/contract/model';
+import type { DetectionVia, HttpFault, RequestOutcome, UpstreamMirror, UpstreamTarget } from '../balancer/index';
 import type { FaultToxic } from '../faults/fault-ports';
 import type { LinkKind, LinkProxy } from '../node-links';
 
-export type { DetectionVia, FaultToxic, HttpFault, LinkKind, LinkProxy, RequestOutcome, UpstreamTarget };
+export type { DetectionVia, FaultToxic, HttpFault, LinkKind, LinkProxy, RequestOutcome, UpstreamMirror, UpstreamTarget };
 
 /** In: fire and forget, applied in the order sent. */
 export type PlaneIn =
@@ -25,7 +25,9 @@ export type PlaneIn =
   /** The failover controller lost the primary at `lossAt` (monotonic ms): idempotent requests wait for its successor. */
   | { type: 'failover.started'; nodeId: string; lossAt: number }
   /** That failover is over: its successor routed (`ok`), or it failed (held requests are answered 503 now). */
-  | { type: 'failover.ended'; nodeId: string; ok: boolean };
+  | { type: 'failover.ended'; nodeId: string; ok: boolean }
+  /** Another balancer worker ejected or readmitted a node (multi-plane.ts): follow it, report nothing. */
+  | ({ type: 'upstream.mirror' } & UpstreamMirror);
 
 /** The balancer's upstreams as the data plane last saw them. */
 export interface UpstreamStates {
@@ -41,7 +43,7 @@ export type PlaneOut =
   /** After every change the data plane makes or is told of, and every `statesMs` while they move (in flight, averages). */
   | ({ type: 'upstreams' } & UpstreamStates)
   | { type: 'detected'; nodeId: string; via: DetectionVia; at: number; reason: string }
-  | { type: 'ejected'; nodeId: string; via: DetectionVia; at: number; untilAt: number | null }
+  | { type: 'ejected'; nodeId: string; via: DetectionVia; at: number; untilAt: number | null; strikes?: number }
   | { type: 'readmitted'; nodeId: string; at: number; via: 'active' | 'timer' | 'lab' }
   | { type: 'first-served'; nodeId: string; at: number }
   /** The fault proxies, after every change to them (the answer of `ensureLinks`, too). */
@@ -50,7 +52,10 @@ export type PlaneOut =
    * The data plane's thread died and a new one took its ports and its state (`downMs` from the death
    * to listening again); `downMs: null`: it died too often and the plane gave up (worker-plane.ts).
    */
-  | { type: 'restarted'; at: number; reason: string; downMs: number | null; restarts: number };
+  | { type: 'restarted'; at: number; reason: string; downMs: number | null; restarts: number }
+  /** How many balancer workers serve the port, of how many asked, and why fewer (multi-plane.ts). */
+  | ({ type: 'workers' } & BalancerWorkers);
+
 
 export type PlaneInType = PlaneIn['type'];
 export type PlaneOutType = PlaneOut['type'];

@@ -1,11 +1,12 @@
 // The engine's side of the data plane: it sends the messages and keeps its own copy of what it
 // reads back (settings, targets, upstream states, the fault proxies), so no engine code ever reads
 // the balancer's or the proxies' memory, and every read here is synchronous.
-import { BalancerSettings, BalancerSettingsPatch, type BalancerState, type TopologyKind, type UpstreamSnapshot } from '../../../shared/contract/model';
+import { BalancerSettings, BalancerSettingsPatch, type BalancerState, type BalancerWorkers, type TopologyKind, type UpstreamSnapshot } from '../../../shared/contract/model';
 import { EXIT_REASON, mergeBalancerSettings, type BalancerListener } from '../balancer/index';
 import { httpFaultPort } from '../balancer/http-fault-port';
 import type { HttpFaultPort, NetworkFaultPort } from '../faults/fault-ports';
 import type { DataPlane } from './data-plane';
+import { askedWorkers } from './worker-count';
 import type { FaultToxic, HttpFault, LinkKind, LinkProxy, PlaneOut, RequestOutcome, UpstreamStates, UpstreamTarget } from './messages';
 
 export interface PlaneClientOptions {
@@ -30,6 +31,8 @@ export class PlaneClient {
   private linkList: LinkProxy[] = [];
   private readonly linkPorts = new Map<string, number>();
   private port = 0;
+  /** As the multi-worker plane last said; a plane that says nothing runs one balancer. */
+  private workers: BalancerWorkers | null = null;
   private readonly outcomeListeners = new Set<(outcome: RequestOutcome) => void>();
   private readonly changeListeners = new Set<() => void>();
   private readonly unsubscribe: () => void;
@@ -118,7 +121,13 @@ export class PlaneClient {
   }
 
   state(): BalancerState {
-    return { url: this.url, settings: structuredClone(this.settings), upstreams: structuredClone(this.states.upstreams), retryBudget: { ...this.states.retryBudget } };
+    return { url: this.url, settings: structuredClone(this.settings), upstreams: structuredClone(this.states.upstreams), retryBudget: { ...this.states.retryBudget }, workers: this.workersState() };
+  }
+
+  private workersState(): BalancerWorkers {
+    if (this.workers) return { ...this.workers };
+    const asked = askedWorkers(this.settings.workers);
+    return { asked, running: 1, note: asked > 1 ? "this data plane runs one balancer (FIREDRILL_DATA_PLANE=in-process, or the thread's bundle missing)" : null };
   }
 
   /**
@@ -250,6 +259,12 @@ export class PlaneClient {
         return this.listener.onReadmitted({ nodeId: message.nodeId, at: message.at, via: message.via });
       case 'first-served':
         return this.listener.onFirstServed({ nodeId: message.nodeId, at: message.at });
+      case 'workers': {
+        const moved = this.workers?.running !== message.running || this.workers?.asked !== message.asked || this.workers?.note !== message.note;
+        this.workers = { asked: message.asked, running: message.running, note: message.note };
+        if (moved) this.changed();
+        return;
+      }
       case 'restarted':
         return this.onRestarted?.({ at: message.at, reason: message.reason, downMs: message.downMs, restarts: message.restarts });
     }

@@ -13,6 +13,7 @@ alignClock(start.clockBase);
 
 const plane = new InProcessDataPlane({
   settings: start.settings,
+  ...(start.role ? { role: start.role } : {}),
   ...(start.flushMs !== undefined ? { flushMs: start.flushMs } : {}),
   ...(start.maxBatch !== undefined ? { maxBatch: start.maxBatch } : {}),
   ...(start.statesMs !== undefined ? { statesMs: start.statesMs } : {}),
@@ -23,7 +24,7 @@ plane.subscribe((message) => post({ kind: 'out', message }));
 async function answer(call: WorkerCall): Promise<number | null | Awaited<ReturnType<InProcessDataPlane['ensureLinks']>>> {
   switch (call.name) {
     case 'listen':
-      return plane.listen(call.port);
+      return plane.listen(call.port, call.reusePort ? { reusePort: true } : {});
     case 'ensureLinks':
       return plane.ensureLinks(call.nodes, call.fixed);
     case 'applyLinkToxic':
@@ -33,7 +34,7 @@ async function answer(call: WorkerCall): Promise<number | null | Awaited<ReturnT
       await plane.settled();
       return null;
     case 'close':
-      await plane.close();
+      await plane.close(call.drainMs);
       return null;
   }
 }

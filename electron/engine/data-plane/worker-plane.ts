@@ -5,13 +5,14 @@
 // engine has said that still holds (settings, targets, faults, exits, failovers), then the stream
 // says `restarted`. Requests in flight on the dead thread end with it: their sockets close.
 import { Worker } from 'node:worker_threads';
-import { BalancerSettings, type TopologyKind } from '../../../shared/contract/model';
+import type { BalancerSettings } from '../../../shared/contract/model';
 import { ContractError } from '../../../shared/contract/errors';
 import { dataPlaneEntry } from '../app-paths';
-import { mergeBalancerSettings } from '../balancer/index';
+import type { BalancerRole } from '../balancer/index';
 import { clockBase, now } from '../clock';
 import type { DataPlane, NodePort, PlaneListener } from './data-plane';
-import type { FaultToxic, HttpFault, LinkProxy, PlaneIn, PlaneOut, UpstreamTarget } from './messages';
+import type { FaultToxic, LinkProxy, PlaneIn, PlaneOut } from './messages';
+import { PlaneMemory } from './plane-memory';
 import type { FixedLinkPorts, FromWorker, ToWorker, WorkerCall, WorkerStart } from './worker-messages';
 
 /** The longest a command waits for the data plane's thread to confirm what it was told. */
@@ -24,6 +25,8 @@ export interface WorkerDataPlaneOptions {
   statesMs?: number;
   /** The bundled thread (default `out/data-plane/index.js`, see ../app-paths.ts). */
   entry?: string;
+  /** One of several balancer workers (multi-plane.ts): the lead (default) or a follower. */
+  role?: BalancerRole;
   /** Restarts allowed within `restartWindowMs` before the plane gives up (default 5 in 30 s). */
   maxRestarts?: number;
   restartWindowMs?: number;
@@ -47,21 +50,17 @@ export class WorkerDataPlane implements DataPlane {
   private gaveUp = false;
 
   // What still holds of what the engine said, for a new thread to be told again.
-  private settings: BalancerSettings;
-  private targets: UpstreamTarget[] | null = null;
-  private topology: TopologyKind | null | undefined;
-  private readonly httpFaults = new Map<string, { nodeId: string; fault: HttpFault }>();
+  private readonly memory: PlaneMemory;
   private readonly toxics = new Map<string, { nodeId: string; toxic: FaultToxic }>();
-  private readonly exited = new Map<string, number>();
-  private readonly failovers = new Map<string, number>();
   private port: number | null = null;
+  private reusePort = false;
   private linkNodes: NodePort[] | null = null;
   private linkPorts: Record<string, FixedLinkPorts> = {};
 
   constructor(options: WorkerDataPlaneOptions = {}) {
     this.options = options;
     this.entry = options.entry ?? dataPlaneEntry();
-    this.settings = BalancerSettings.parse(options.settings ?? {});
+    this.memory = new PlaneMemory(options.settings);
     this.worker = this.spawn();
   }
 
@@ -72,7 +71,8 @@ export class WorkerDataPlane implements DataPlane {
 
   send(message: PlaneIn): void {
     if (this.closing || this.gaveUp) return;
-    this.remember(message);
+    this.memory.remember(message);
+    if (message.type === 'link-toxic.reverted') this.toxics.delete(message.faultId);
     this.post({ kind: 'in', message });
   }
 
@@ -81,9 +81,11 @@ export class WorkerDataPlane implements DataPlane {
     return () => this.listeners.delete(listener);
   }
 
-  async listen(port: number): Promise<number> {
-    const bound = (await this.call({ name: 'listen', port })) as number;
+  async listen(port: number, options: { reusePort?: boolean } = {}): Promise<number> {
+    const reusePort = options.reusePort === true;
+    const bound = (await this.call({ name: 'listen', port, ...(reusePort ? { reusePort } : {}) })) as number;
     this.port = bound;
+    this.reusePort = reusePort;
     return bound;
   }
 
@@ -109,11 +111,12 @@ export class WorkerDataPlane implements DataPlane {
     clearTimeout(timer);
   }
 
-  close(): Promise<void> {
+  /** `drainMs`: the balancer stops taking connections and gives those in flight up to that long first. */
+  close(drainMs = 0): Promise<void> {
     this.closing ??= (async () => {
       if (!this.gaveUp) {
         // The thread flushes its last outcomes, closes its sockets and answers; a hung one is ended anyway.
-        await Promise.race([this.call({ name: 'close' }, true).catch(() => undefined), new Promise((r) => setTimeout(r, SETTLE_MS).unref())]);
+        await Promise.race([this.call({ name: 'close', ...(drainMs > 0 ? { drainMs } : {}) }, true).catch(() => undefined), new Promise((r) => setTimeout(r, SETTLE_MS + drainMs).unref())]);
       }
       // Bounded too: a lab's teardown must end (the contract fuzz's overran 30 s here twice, in this step).
       let timer: NodeJS.Timeout | undefined;
@@ -135,8 +138,9 @@ export class WorkerDataPlane implements DataPlane {
 
   private spawn(): Worker {
     const start: WorkerStart = {
-      settings: this.settings,
+      settings: this.memory.settings,
       clockBase: clockBase(),
+      ...(this.options.role ? { role: this.options.role } : {}),
       ...(this.options.flushMs !== undefined ? { flushMs: this.options.flushMs } : {}),
       ...(this.options.maxBatch !== undefined ? { maxBatch: this.options.maxBatch } : {}),
       ...(this.options.statesMs !== undefined ? { statesMs: this.options.statesMs } : {}),
@@ -193,42 +197,6 @@ export class WorkerDataPlane implements DataPlane {
     }
   }
 
-  /** Keeps what a new thread must be told again; what a later message undoes is forgotten. */
-  private remember(message: PlaneIn): void {
-    switch (message.type) {
-      case 'settings':
-        this.settings = mergeBalancerSettings(this.settings, message.patch);
-        return;
-      case 'upstreams':
-        this.targets = message.targets.map((t) => ({ ...t }));
-        return;
-      case 'node.exited':
-        this.exited.set(message.nodeId, message.at);
-        return;
-      case 'node.started':
-        this.exited.delete(message.nodeId);
-        return;
-      case 'http-fault.set':
-        this.httpFaults.set(message.faultId, { nodeId: message.nodeId, fault: { ...message.fault } });
-        return;
-      case 'http-fault.cleared':
-        this.httpFaults.delete(message.faultId);
-        return;
-      case 'link-toxic.reverted':
-        this.toxics.delete(message.faultId);
-        return;
-      case 'failover.topology':
-        this.topology = message.kind;
-        return;
-      case 'failover.started':
-        this.failovers.set(message.nodeId, message.lossAt);
-        return;
-      case 'failover.ended':
-        this.failovers.delete(message.nodeId);
-        return;
-    }
-  }
-
   private fixedPorts(nodes: NodePort[]): Record<string, FixedLinkPorts> | undefined {
     const fixed = Object.fromEntries(nodes.filter((n) => Object.hasOwn(this.linkPorts, n.id)).map((n) => [n.id, this.linkPorts[n.id] as FixedLinkPorts]));
     return Object.keys(fixed).length > 0 ? fixed : undefined;
@@ -263,15 +231,11 @@ export class WorkerDataPlane implements DataPlane {
     this.restarts.push(diedAt);
     this.worker = this.spawn();
     // Told in the order it first happened: the settings went with workerData; then what routes, what failed.
-    if (this.topology !== undefined) this.post({ kind: 'in', message: { type: 'failover.topology', kind: this.topology } });
-    if (this.targets) this.post({ kind: 'in', message: { type: 'upstreams', targets: this.targets } });
-    for (const [nodeId, at] of this.exited) this.post({ kind: 'in', message: { type: 'node.exited', nodeId, at } });
-    for (const [nodeId, lossAt] of this.failovers) this.post({ kind: 'in', message: { type: 'failover.started', nodeId, lossAt } });
-    for (const [faultId, f] of this.httpFaults) this.post({ kind: 'in', message: { type: 'http-fault.set', faultId, nodeId: f.nodeId, fault: f.fault } });
+    for (const message of this.memory.replay()) this.post({ kind: 'in', message });
     try {
       if (this.linkNodes) await this.call({ name: 'ensureLinks', nodes: this.linkNodes, fixed: this.linkPorts });
       for (const [faultId, t] of this.toxics) await this.call({ name: 'applyLinkToxic', faultId, nodeId: t.nodeId, toxic: t.toxic });
-      if (this.port !== null) await this.call({ name: 'listen', port: this.port });
+      if (this.port !== null) await this.call({ name: 'listen', port: this.port, ...(this.reusePort ? { reusePort: true } : {}) });
     } catch (error) {
       // The new thread could not take everything back (a port taken meanwhile): say so; it runs with what it has.
       this.deliver({ type: 'restarted', at: now(), reason: `${reason}; taking its ports back failed: ${error instanceof Error ? error.message : String(error)}`, downMs: now() - diedAt, restarts: this.restarts.length });

@@ -34,7 +34,7 @@ const node: NodeSnapshot = {
   nextStartAt: null,
 };
 const ledger = { acked: 0, checked: 0, lost: 0, stale: 0, checkedAt: null };
-const balancer = { url: null, settings: BalancerSettings.parse({}), upstreams: [], retryBudget: { used: 0, allowed: 0 } };
+const balancer = { url: null, settings: BalancerSettings.parse({}), upstreams: [], retryBudget: { used: 0, allowed: 0 }, workers: { asked: 1, running: 1, note: null } };
 const traffic = { running: false, settings: TrafficSettings.parse({}), startedAt: null, stats: null, ledger };
 const snapshot: LabSnapshot = {
   version: '0',

@@ -21,7 +21,13 @@ const GROUPS = [
 
 const fieldsByGroup = Object.fromEntries(GROUPS.map((g) => [g.key, fieldsOf(g.schema)])) as Record<(typeof GROUPS)[number]['key'], ReturnType<typeof fieldsOf>>;
 
-/** Strategy, health checks, passive detection and retries, changed live with `balancer.set`. */
+/** The worker counts offered (and the one in force, whatever it is). */
+function workerChoices(current: Settings['workers']): Settings['workers'][] {
+  const choices: Settings['workers'][] = ['auto', 1, 2, 3, 4, 6, 8, 12, 16];
+  return choices.includes(current) ? choices : [...choices, current];
+}
+
+/** Strategy, workers, health checks, passive detection and retries, changed live with `balancer.set`. */
 export function BalancerSettings() {
   const settings = useStore((s) => s.balancer.state?.settings);
   if (!settings) return null;
@@ -33,6 +39,8 @@ function BalancerForm({ settings }: { settings: Settings }) {
   const open = useStore((s) => s.connection.status === 'open');
   const busy = useStore((s) => s.lab.pending.balancer !== undefined);
   const [strategy, setStrategy] = useState(settings.strategy);
+  const [workers, setWorkers] = useState(settings.workers);
+  const running = useStore((s) => s.balancer.state?.workers);
   const [values, setValues] = useState(() => ({
     health: valuesFrom(fieldsByGroup.health, settings.health),
     passive: valuesFrom(fieldsByGroup.passive, settings.passive),
@@ -44,6 +52,7 @@ function BalancerForm({ settings }: { settings: Settings }) {
     const patch: BalancerSettingsPatch = {};
     const found: Record<string, Record<string, string>> = {};
     if (strategy !== settings.strategy) patch.strategy = strategy;
+    if (workers !== settings.workers) patch.workers = workers;
     for (const group of GROUPS) {
       const next = objectFrom(fieldsByGroup[group.key], values[group.key]);
       const parsed = group.schema.safeParse(next);
@@ -81,6 +90,22 @@ function BalancerForm({ settings }: { settings: Settings }) {
             ))}
           </select>
         </label>
+        <label className="field">
+          <span className="field-label">workers</span>
+          <select data-testid="settings-workers" value={String(workers)} onChange={(e) => setWorkers(e.currentTarget.value === 'auto' ? 'auto' : Number(e.currentTarget.value))}>
+            {workerChoices(settings.workers).map((w) => (
+              <option key={w} value={String(w)}>
+                {w === 'auto' ? 'auto (one per core)' : w}
+              </option>
+            ))}
+          </select>
+        </label>
+        {running && (
+          <p className="small muted" data-testid="settings-workers-running">
+            {running.running === 1 ? 'One balancer thread serves' : `${running.running} balancer threads share`} the port
+            {running.running < running.asked ? ` (${running.asked} asked): ${running.note ?? 'the others could not start'}` : '.'}
+          </p>
+        )}
         {GROUPS.map((group) => (
           <div key={group.key}>
             <p className="group-term small">

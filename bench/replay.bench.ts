@@ -67,7 +67,7 @@ export async function run(): Promise<BenchRow[]> {
     { figure: 'replay: one frame forward (cursor.next)', value: `${usPerFrame.toFixed(2)} µs`, note: `${frames} frames` },
     { figure: 'replay: 1/10x playback step (p50 / p99)', value: `${ms(percentile(tenth, 50))} / ${ms(percentile(tenth, 99))}` },
     { figure: 'replay mode, a jump: the lab at t (Playback.seek) (p50 / p99)', value: `${ms(percentile(ui.seek, 50))} / ${ms(percentile(ui.seek, 99))}`, target: 'p99 ≤ 33 ms (30 frames/s)', note: 'every frame of a drag; React render not included' },
-    { figure: `replay mode, a jump: the charts' minute refilled, ${NODES} nodes (p50 / p99)`, value: `${ms(percentile(ui.refill, 50))} / ${ms(percentile(ui.refill, 99))}`, note: `~620 frames (framesBetween: sliding per-node sums) into a MetricsRing; at most every 120 ms while dragging (REFILL_EVERY_MS); p99 includes GC of this process's ${MINUTES}-min recording` },
+    { figure: `replay mode, a jump: the charts' minute refilled, ${NODES} nodes (p50 / p99)`, value: `${ms(percentile(ui.refill, 50))} / ${ms(percentile(ui.refill, 99))}`, note: `~620 frames (framesInto: sliding per-node sums written straight into a MetricsRing); at most every 120 ms while dragging (REFILL_EVERY_MS); p99 includes GC of this process's ${MINUTES}-min recording` },
     { figure: 'replay mode, a drag (2 s steps): seek + the new ticks (p50 / p99)', value: `${ms(percentile(ui.drag, 50))} / ${ms(percentile(ui.drag, 99))}`, target: 'p99 ≤ 33 ms' },
     { figure: 'replay mode, 1x playback frame (16 ms): seek + the new ticks (p50 / p99)', value: `${ms(percentile(ui.play, 50))} / ${ms(percentile(ui.play, 99))}` },
   ];
@@ -75,7 +75,7 @@ export async function run(): Promise<BenchRow[]> {
 
 /**
  * The renderer's share of a replay frame (renderer/src/replay): Playback.seek, then planTicks and
- * the ticks' frames (framesBetween) into a MetricsRing, as the controller feeds the charts.
+ * the ticks' frames (framesInto) into a MetricsRing, as the controller feeds the charts.
  * Loaded by a path tsc does not follow (the renderer is type-checked by the web config).
  */
 async function rendererFrames(recording: ReturnType<SyntheticLab['recording']['get']>, random: () => number): Promise<{ seek: number[]; refill: number[]; drag: number[]; play: number[] }> {
@@ -83,8 +83,9 @@ async function rendererFrames(recording: ReturnType<SyntheticLab['recording']['g
   type Plan = { reset: boolean; from: number; to: number };
   const { Playback } = (await import(`${renderer}replay/playback`)) as { Playback: new (r: typeof recording, at: number) => { seek(t: number): { at: number } } };
   const { TickIndex, planTicks } = (await import(`${renderer}replay/tick-window`)) as { TickIndex: new (r: typeof recording) => { ticks: unknown[] }; planTicks: (index: unknown, shown: number, t: number) => Plan };
-  const { framesBetween } = (await import(`${renderer}replay/replay-frames`)) as { framesBetween: (ticks: unknown[], from: number, to: number, emit: (frame: unknown) => void) => void };
-  const { MetricsRing } = (await import(`${renderer}metrics/metrics-ring`)) as { MetricsRing: new (capacity: number) => { push(frame: unknown): void; clear(): void } };
+  type Ring = { clear(): void };
+  const { framesInto } = (await import(`${renderer}replay/replay-frames`)) as { framesInto: (ticks: unknown[], from: number, to: number, ring: Ring) => unknown };
+  const { MetricsRing } = (await import(`${renderer}metrics/metrics-ring`)) as { MetricsRing: new (capacity: number) => Ring };
   const playback = new Playback(recording, recording.startedAt);
   const index = new TickIndex(recording);
   const ring = new MetricsRing(1_800);
@@ -93,7 +94,7 @@ async function rendererFrames(recording: ReturnType<SyntheticLab['recording']['g
     const state = playback.seek(t);
     const plan = planTicks(index, shown, state.at);
     if (plan.reset) ring.clear();
-    framesBetween(index.ticks, plan.from, plan.to, (f) => ring.push(f));
+    framesInto(index.ticks, plan.from, plan.to, ring);
     if (plan.reset || plan.to >= plan.from) shown = plan.to;
   };
   const span = recording.endedAt - recording.startedAt;

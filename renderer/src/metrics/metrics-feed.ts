@@ -24,10 +24,13 @@ export function pushTick(tick: MetricsTick): void {
   if (frame === 0) frame = requestAnimationFrame(flush);
 }
 
-/** Takes a frame already made of a tick (a replay computes them from its recording: replay/replay-frames.ts). */
-export function pushFrame(shown: MetricsFrame): void {
-  metricsRing.push(shown);
-  latest = shown;
+/**
+ * Frames written into the ring by a replay (replay/replay-frames.ts framesInto, straight from its
+ * recording); `newest` is the last of them. Views are told at the next animation frame, as for ticks.
+ */
+export function framesWritten(newest: MetricsFrame | null): void {
+  if (newest === null) return;
+  latest = newest;
   if (frame === 0) frame = requestAnimationFrame(flush);
 }
 

@@ -29,6 +29,8 @@ export class MetricsRing {
   private readonly nodes = new Map<string, Record<NodeSeries, Column>>();
   private next = 0;
   private count = 0;
+  /** pushValues' columns for the last id list it was given (the same list object, ticks after ticks), and the ring's nodes not in it. */
+  private aligned: { ids: readonly string[]; size: number; columns: Array<Record<NodeSeries, Column>>; absent: Array<Record<NodeSeries, Column>> } | null = null;
 
   constructor(readonly capacity: number) {
     this.time = new Column(capacity);
@@ -66,6 +68,38 @@ export class MetricsRing {
     this.count = Math.min(this.count + 1, this.capacity);
   }
 
+  /**
+   * What `push` writes for a frame, given as numbers: the overall series, and per node of `ids` its
+   * rps, errors, p50 and p99 at [4n … 4n+3] of `perNode`. No frame object: a replay's refill writes
+   * ~620 frames of 64 nodes at once (replay/replay-frames.ts framesInto), and a record of 64 per
+   * frame was most of its time and all of its garbage. Nodes of the ring not in `ids` get zeros, as in `push`.
+   */
+  pushValues(at: number, rps: number, errors: number, retries: number, p50: number, p99: number, ids: readonly string[], perNode: Float64Array): void {
+    const i = this.next;
+    this.time.write(i, at / 1000);
+    this.overall.rps.write(i, rps);
+    this.overall.errors.write(i, errors);
+    this.overall.retries.write(i, retries);
+    this.overall.p50.write(i, p50);
+    this.overall.p99.write(i, p99);
+    const { columns, absent } = this.alignedWith(ids);
+    for (let n = 0, k = 0; n < columns.length; n++, k += 4) {
+      const c = columns[n]!;
+      c.rps.write(i, perNode[k]!);
+      c.errors.write(i, perNode[k + 1]!);
+      c.p50.write(i, perNode[k + 2]!);
+      c.p99.write(i, perNode[k + 3]!);
+    }
+    for (const c of absent) {
+      c.rps.write(i, 0);
+      c.errors.write(i, 0);
+      c.p50.write(i, 0);
+      c.p99.write(i, 0);
+    }
+    this.next = (i + 1) % this.capacity;
+    this.count = Math.min(this.count + 1, this.capacity);
+  }
+
   /** Tick times in seconds (epoch), oldest first: the x values every series lines up with. */
   times(): Float64Array {
     return this.view(this.time);
@@ -85,6 +119,22 @@ export class MetricsRing {
     this.next = 0;
     this.count = 0;
     this.nodes.clear();
+    this.aligned = null;
+  }
+
+  /** The columns of each of `ids` (made for new ones, in their order, as `push` does) and of the ring's other nodes. */
+  private alignedWith(ids: readonly string[]): { columns: Array<Record<NodeSeries, Column>>; absent: Array<Record<NodeSeries, Column>> } {
+    const cached = this.aligned;
+    if (cached && cached.ids === ids && cached.size === this.nodes.size) return cached;
+    const columns = ids.map((id) => {
+      let c = this.nodes.get(id);
+      if (!c) this.nodes.set(id, (c = this.columns(NODE_SERIES)));
+      return c;
+    });
+    const named = new Set(ids);
+    const absent = [...this.nodes].filter(([id]) => !named.has(id)).map(([, c]) => c);
+    this.aligned = { ids, size: this.nodes.size, columns, absent };
+    return this.aligned;
   }
 
   private view(column: Column): Float64Array {

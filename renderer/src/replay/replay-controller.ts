@@ -6,7 +6,7 @@ import { unpackTick, type RecordedTick } from '../../../shared/replay/packed-tic
 import type { Recording } from '../../../shared/replay/recording.js';
 import type { ReplayState } from '../../../shared/replay/replay.js';
 import { messageOf, query } from '../connection/connection.js';
-import { pushFrame, pushTick, resetMetrics } from '../metrics/metrics-feed.js';
+import { framesWritten, metricsRing, pushTick, resetMetrics } from '../metrics/metrics-feed.js';
 import { applySnapshot, showToast } from '../store/actions.js';
 import type { ReplaySlice, ReplaySource, ReplaySpeed } from '../store/replay-slice.js';
 import { useStore } from '../store/store.js';
@@ -14,7 +14,7 @@ import { openNodeActions } from '../store/ui-actions.js';
 import { liveGate } from './live-gate.js';
 import { firstFaultAt, incidentMarks } from './marks.js';
 import { Playback } from './playback.js';
-import { framesBetween } from './replay-frames.js';
+import { framesInto } from './replay-frames.js';
 import { fetchInStretches } from './stretches.js';
 import { CHART_WINDOW_MS, planTicks, TickIndex } from './tick-window.js';
 
@@ -197,7 +197,7 @@ function feedTicks(at: number): void {
     // Views hear of it at the next frame, with the refilled minute; told at once only if nothing follows.
     resetMetrics({ tell: plan.to < plan.from });
   }
-  framesBetween(ticks.ticks, plan.from, plan.to, pushFrame);
+  framesWritten(framesInto(ticks.ticks, plan.from, plan.to, metricsRing));
   if (plan.reset || plan.to >= plan.from) shownTick = plan.to;
 }
 

@@ -3,6 +3,7 @@
 // refills a minute of frames at once; RollingRates' closures over every node cost several times more there.
 import { NODE_STRIDE, type PackedTick } from '../../../shared/replay/packed-tick.js';
 import { ratePerSec } from '../../../shared/rates.js';
+import type { MetricsRing } from '../metrics/metrics-ring.js';
 import { RATE_WINDOW_MS, type MetricsFrame, type NodeFrame } from '../metrics/rolling-rates.js';
 import { nodeRecord } from '../store/node-record.js';
 
@@ -63,16 +64,19 @@ function frameOf(ticks: readonly PackedTick[], first: number, i: number, countsO
   };
 }
 
+/** A node's requests and errors over the second before a tick, carried from tick to tick. */
+type Counts = { requests: number; errors: number };
+
 /**
- * The frames of `ticks[from..to]`, in order, each equal to `frameAt(ticks, i)`: a refill of the
- * charts' minute (~620 frames at once after a jump). The per-node counts are carried over a sliding
- * second instead of summed again for each frame: counts are whole numbers, so adding the new tick
- * and taking away the one that left gives the very sums frameAt makes, looking a node up twice per
- * tick (in and out of the second), not once per tick of the second.
+ * Visits `ticks[from..to]` in order, each with the first tick of its second and every node's counts
+ * over that second. The counts are carried over a sliding second instead of summed again for each
+ * tick: counts are whole numbers, so adding the new tick and taking away the one that left gives the
+ * very sums frameAt makes, looking a node up twice per tick (in and out of the second), not once per
+ * tick of the second.
  */
-export function framesBetween(ticks: readonly PackedTick[], from: number, to: number, emit: (frame: MetricsFrame) => void): void {
+function slide(ticks: readonly PackedTick[], from: number, to: number, visit: (k: number, first: number, sums: Map<string, Counts>) => void): void {
   if (from > to) return;
-  const sums = new Map<string, { requests: number; errors: number }>();
+  const sums = new Map<string, Counts>();
   const add = (tick: PackedTick, sign: 1 | -1): void => {
     const { ids, nodes } = tick;
     for (let n = 0, k = 0; n < ids.length; n++, k += NODE_STRIDE) {
@@ -93,6 +97,40 @@ export function framesBetween(ticks: readonly PackedTick[], from: number, to: nu
       while (first < k && ticks[first]!.at <= since) add(ticks[first++]!, -1);
     }
     add(tick, 1);
-    emit(frameOf(ticks, first, k, (id) => sums.get(id)!));
+    visit(k, first, sums);
   }
+}
+
+/**
+ * The frames of `ticks[from..to]` written straight into `ring`, as `ring.push(frameAt(ticks, i))`
+ * would write each (the same numbers), without making them: a refill of the charts' minute after a
+ * jump is ~620 frames of up to 64 nodes. Returns the newest frame, made (the live numbers read it), or null.
+ */
+export function framesInto(ticks: readonly PackedTick[], from: number, to: number, ring: MetricsRing): MetricsFrame | null {
+  let perNode = new Float64Array(0);
+  slide(ticks, from, to, (k, first, sums) => {
+    const tick = ticks[k]!;
+    let requests = 0;
+    let errors = 0;
+    let retries = 0;
+    let ms = 0;
+    for (let j = first; j <= k; j++) {
+      const t = ticks[j]!;
+      requests += t.requests;
+      errors += t.errors;
+      retries += t.retries;
+      ms += t.windowMs;
+    }
+    const { ids, nodes } = tick;
+    if (perNode.length < ids.length * 4) perNode = new Float64Array(ids.length * 4);
+    for (let n = 0, k4 = 0, kn = 0; n < ids.length; n++, k4 += 4, kn += NODE_STRIDE) {
+      const counts = sums.get(ids[n]!)!;
+      perNode[k4] = ratePerSec(counts.requests, ms);
+      perNode[k4 + 1] = ratePerSec(counts.errors, ms);
+      perNode[k4 + 2] = nodes[kn + P50]!;
+      perNode[k4 + 3] = nodes[kn + P99]!;
+    }
+    ring.pushValues(tick.at, ratePerSec(requests, ms), ratePerSec(errors, ms), ratePerSec(retries, ms), tick.latency.p50, tick.latency.p99, ids, perNode);
+  });
+  return from > to ? null : frameAt(ticks, to);
 }

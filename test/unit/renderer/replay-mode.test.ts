@@ -250,6 +250,8 @@ describe('replay mode: the store shows an instant', () => {
   });
 });
 
+type Ring = { push(frame: unknown): void; times(): Float64Array; series(name: string): Float64Array; nodeSeries(id: string, name: string): Float64Array; nodeIds(): string[] };
+
 describe('replay mode: the charts read the same numbers as live', () => {
   it('frameAt makes of each recorded tick what RollingRates made of it live (nodes coming and going)', async () => {
     const { frameAt } = (await import(`${replay}replay-frames`)) as { frameAt: (ticks: PackedTick[], i: number) => unknown };
@@ -268,12 +270,35 @@ describe('replay mode: the charts read the same numbers as live', () => {
     const packed = ticks.map((tick) => packTick(tick));
     const rates = new RollingRates();
     ticks.forEach((tick, i) => expect(frameAt(packed, i), `tick ${i}`).toEqual(rates.smooth(tick)));
-    // A refill (a sliding sum over the same ticks) makes the very same frames, from any tick on.
-    const { framesBetween } = (await import(`${replay}replay-frames`)) as { framesBetween: (ticks: PackedTick[], from: number, to: number, emit: (frame: unknown) => void) => void };
-    for (const [from, to] of [[0, 59], [17, 44], [31, 31], [5, 4]] as const) {
-      const frames: unknown[] = [];
-      framesBetween(packed, from, to, (frame) => frames.push(frame));
-      expect(frames, `ticks ${from}..${to}`).toEqual(packed.slice(from, to + 1).map((_, k) => frameAt(packed, from + k)));
+    // A refill (a sliding sum over the same ticks, written straight into the ring) writes what pushing
+    // each frame would, from any tick on, into an empty ring or after what it holds; with the ticks'
+    // own id lists, or one list shared by a run of ticks (as a recording parsed and indexed has them).
+    const { framesInto } = (await import(`${replay}replay-frames`)) as { framesInto: (ticks: PackedTick[], from: number, to: number, ring: Ring) => unknown };
+    const { MetricsRing, OVERALL_SERIES, NODE_SERIES } = (await import(`${'../../../renderer/src/metrics/'}metrics-ring`)) as {
+      MetricsRing: new (capacity: number) => Ring;
+      OVERALL_SERIES: readonly string[];
+      NODE_SERIES: readonly string[];
+    };
+    const contents = (ring: Ring) => ({
+      times: [...ring.times()],
+      overall: OVERALL_SERIES.map((name) => [...ring.series(name)]),
+      nodes: ring.nodeIds().map((id) => [id, ...NODE_SERIES.map((name) => [...ring.nodeSeries(id, name)])]),
+    });
+    const shared = ticks.reduce<PackedTick[]>((out, tick) => [...out, packTick(tick, out[out.length - 1]?.ids)], []);
+    expect(shared[1]!.ids).toBe(shared[0]!.ids);
+    for (const run of [packed, shared]) {
+      for (const [before, from, to] of [[-1, 0, 59], [-1, 17, 44], [-1, 31, 31], [-1, 5, 4], [9, 10, 40], [35, 36, 59]] as const) {
+        const written = new MetricsRing(50);
+        const pushed = new MetricsRing(50);
+        for (let k = 0; k <= before; k++) {
+          written.push(frameAt(run, k));
+          pushed.push(frameAt(run, k));
+        }
+        const newest = framesInto(run, from, to, written);
+        for (let k = from; k <= to; k++) pushed.push(frameAt(run, k));
+        expect(contents(written), `ticks ${from}..${to} after ${before + 1}`).toEqual(contents(pushed));
+        expect(newest).toEqual(from > to ? null : frameAt(run, to));
+      }
     }
   });
 });

@@ -25,6 +25,7 @@ export async function startLab(options: Omit<LabOptions, 'runDir'>): Promise<Lab
   client.on('timeline.event', (e) => timeline.push(e));
   client.on('incident.changed', (i) => incidents.set(i.id, i));
   await client.request('lab.state', {}); // subscriptions are in place once this is answered
+  await withWorkers(client);
   return {
     lab,
     client,
@@ -37,6 +38,21 @@ export async function startLab(options: Omit<LabOptions, 'runDir'>): Promise<Lab
       await removeDir(runDir);
     },
   };
+}
+
+/**
+ * FIREDRILL_TEST_WORKERS=N (scripts/test-workers.ts, under a Node with SO_REUSEPORT): the lab runs N
+ * balancer workers, checked, so a test that passes there passed with them.
+ */
+async function withWorkers(client: ContractClient): Promise<void> {
+  const asked = Number(process.env.FIREDRILL_TEST_WORKERS ?? '');
+  if (!Number.isInteger(asked) || asked < 1) return;
+  await client.request('balancer.set', { workers: asked });
+  const state = await waitFor(`${asked} balancer workers`, async () => {
+    const { balancer } = await client.request('lab.state', {});
+    return balancer.workers.running === asked || balancer.workers.note !== null ? balancer : undefined;
+  });
+  if (state.workers.running !== asked) throw new Error(`FIREDRILL_TEST_WORKERS=${asked}: the lab runs ${state.workers.running}: ${state.workers.note}`);
 }
 
 export function pidOf(state: LabSnapshot, id: string): number {

@@ -29,8 +29,12 @@ export class MetricsRing {
   private readonly nodes = new Map<string, Record<NodeSeries, Column>>();
   private next = 0;
   private count = 0;
-  /** pushValues' columns for the last id list it was given (the same list object, ticks after ticks), and the ring's nodes not in it. */
-  private aligned: { ids: readonly string[]; size: number; columns: Array<Record<NodeSeries, Column>>; absent: Array<Record<NodeSeries, Column>> } | null = null;
+  /**
+   * pushValues' columns for each id list it was given (the same list objects, shared by runs of
+   * ticks: replay/tick-window.ts), and the ring's nodes not in it; valid while the ring's nodes stay the same.
+   */
+  private aligned = new Map<readonly string[], { columns: Array<Record<NodeSeries, Column>>; absent: Array<Record<NodeSeries, Column>> }>();
+  private alignedSize = 0;
 
   constructor(readonly capacity: number) {
     this.time = new Column(capacity);
@@ -119,22 +123,28 @@ export class MetricsRing {
     this.next = 0;
     this.count = 0;
     this.nodes.clear();
-    this.aligned = null;
+    this.aligned.clear();
   }
 
   /** The columns of each of `ids` (made for new ones, in their order, as `push` does) and of the ring's other nodes. */
   private alignedWith(ids: readonly string[]): { columns: Array<Record<NodeSeries, Column>>; absent: Array<Record<NodeSeries, Column>> } {
-    const cached = this.aligned;
-    if (cached && cached.ids === ids && cached.size === this.nodes.size) return cached;
+    if (this.alignedSize !== this.nodes.size) this.aligned.clear();
+    const cached = this.aligned.get(ids);
+    if (cached) return cached;
     const columns = ids.map((id) => {
       let c = this.nodes.get(id);
       if (!c) this.nodes.set(id, (c = this.columns(NODE_SERIES)));
       return c;
     });
+    // New nodes change every list's absent ones.
+    if (this.alignedSize !== this.nodes.size) this.aligned.clear();
+    this.alignedSize = this.nodes.size;
     const named = new Set(ids);
-    const absent = [...this.nodes].filter(([id]) => !named.has(id)).map(([, c]) => c);
-    this.aligned = { ids, size: this.nodes.size, columns, absent };
-    return this.aligned;
+    const aligned = { columns, absent: [...this.nodes].filter(([id]) => !named.has(id)).map(([, c]) => c) };
+    // Bounded: a live ring fed lists that are each new would otherwise keep them all.
+    if (this.aligned.size >= 16) this.aligned.clear();
+    this.aligned.set(ids, aligned);
+    return aligned;
   }
 
   private view(column: Column): Float64Array {

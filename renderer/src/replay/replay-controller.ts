@@ -8,7 +8,7 @@ import type { ReplayState } from '../../../shared/replay/replay.js';
 import { messageOf, query } from '../connection/connection.js';
 import { framesWritten, metricsRing, pushTick, resetMetrics } from '../metrics/metrics-feed.js';
 import { applySnapshot, showToast } from '../store/actions.js';
-import type { ReplaySlice, ReplaySource, ReplaySpeed } from '../store/replay-slice.js';
+import { replayInstant, type ReplaySlice, type ReplaySource, type ReplaySpeed } from '../store/replay-slice.js';
 import { useStore } from '../store/store.js';
 import { openNodeActions } from '../store/ui-actions.js';
 import { liveGate } from './live-gate.js';
@@ -44,8 +44,12 @@ let frame = 0;
 /** Bumped by every enter and exit: an answer for an older request is dropped. */
 let generation = 0;
 
-function patchReplay(patch: Partial<ReplaySlice['replay']>): void {
-  useStore.setState((s) => ({ replay: { ...s.replay, ...patch } }));
+/** Sets what changed: the instant in its own store (replayInstant), the rest in the app's store only when some of it moved. */
+function patchReplay(patch: Partial<ReplaySlice['replay']> & { at?: number }): void {
+  const { at, ...rest } = patch;
+  if (at !== undefined && at !== replayInstant.getState().at) replayInstant.setState({ at });
+  const current = useStore.getState().replay;
+  if ((Object.keys(rest) as Array<keyof typeof rest>).some((key) => current[key] !== rest[key])) useStore.setState((s) => ({ replay: { ...s.replay, ...rest } }));
   const mode = useStore.getState().replay.mode === 'live' ? 'live' : 'replay';
   // Only when it changes: the root's attributes are what every replay style hangs on, and a scrub patches 30 times a second.
   const root = document.documentElement;

@@ -6,6 +6,9 @@ import type { Recording } from '../../../shared/replay/recording.js';
 /** The charts draw 60 s; a little more so the rates over the first second are already whole. */
 export const CHART_WINDOW_MS = 62_000;
 
+/** How many distinct id lists a TickIndex keeps to share with the ticks that follow. */
+const RECENT_ID_LISTS = 8;
+
 /** A recording's metrics ticks, by time, packed (an older recording's are packed here: one form to read). */
 export class TickIndex {
   readonly ticks: PackedTick[] = [];
@@ -13,12 +16,22 @@ export class TickIndex {
 
   constructor(recording: Recording) {
     let ids: string[] | undefined;
+    // The id lists seen lately, newest first: ticks alternate between a few (a node with no requests
+    // in a window is left out of it), and the charts' ring aligns its columns once per list object.
+    const recent: string[][] = [];
     for (const entry of recording.entries) {
       if (entry.event !== 'metrics.tick') continue;
       const recorded = entry.payload as RecordedTick;
       const tick = isPackedTick(recorded) ? recorded : packTick(recorded, ids);
       // Parsed from JSON, every tick has its own copy of the same ids: one list for all (the same strings, in the same order).
-      if (ids !== undefined && tick.ids !== ids && sameIds(tick.ids, ids)) tick.ids = ids;
+      if (tick.ids !== ids) {
+        const same = recent.find((list) => list === tick.ids || sameIds(tick.ids, list));
+        if (same) tick.ids = same;
+        else {
+          recent.unshift(tick.ids);
+          if (recent.length > RECENT_ID_LISTS) recent.pop();
+        }
+      }
       ids = tick.ids;
       // Entries are in emission order; a tick out of time order is dropped rather than drawn backwards.
       if (this.ats.length > 0 && entry.at < this.ats[this.ats.length - 1]!) continue;

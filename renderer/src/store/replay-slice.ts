@@ -1,4 +1,4 @@
-import type { StateCreator } from 'zustand';
+import { createStore, useStore as useVanillaStore, type StateCreator } from 'zustand';
 import type { Store } from './store.js';
 
 /** Playback speeds the scrubber offers: 1×, ¼×, 1⁄10×. */
@@ -22,8 +22,7 @@ export type ReplaySlice = {
     /** Keyframe instants: the cheapest places to jump to, marked on the bar. */
     keyframes: number[];
     incidents: ReplayIncidentMark[];
-    /** The instant shown. */
-    at: number;
+    /** (The instant shown is `replayInstant`'s, below.) */
     playing: boolean;
     speed: ReplaySpeed;
     /** Engine time minus this page's clock when the recording was fetched: how far live is ahead of `at`. */
@@ -34,8 +33,18 @@ export type ReplaySlice = {
 };
 
 export const createReplaySlice: StateCreator<Store, [], [], ReplaySlice> = () => ({
-  replay: { mode: 'live', source: null, startedAt: 0, endedAt: 0, keyframes: [], incidents: [], at: 0, playing: false, speed: 1, clockOffset: 0, error: null },
+  replay: { mode: 'live', source: null, startedAt: 0, endedAt: 0, keyframes: [], incidents: [], playing: false, speed: 1, clockOffset: 0, error: null },
 });
+
+/**
+ * The instant replay shows, in a store of its own: it moves at every frame of a drag or of playback,
+ * and only the scrubber and the banner read it. In the app's store every subscriber's selector ran
+ * at each of those frames (64 node cards' among them): a third of a scrub frame's script at 64 nodes.
+ */
+export const replayInstant = createStore<{ at: number }>(() => ({ at: 0 }));
+
+/** The instant shown in replay (engine time, epoch ms). */
+export const useReplayAt = (): number => useVanillaStore(replayInstant, (s) => s.at);
 
 /** In replay (or on the way to it): what the view shows is not the live lab, and it must not be acted on. */
 export const isReplaying = (s: Store): boolean => s.replay.mode !== 'live';

@@ -139,6 +139,14 @@ describe('replay mode: playback by a clock passed in', () => {
   });
 });
 
+/** The tick without one node (a window in which it served nothing). */
+function dropNode(tick: MetricsTick, id: string | null): MetricsTick {
+  if (id === null) return tick;
+  const perNode = { ...tick.perNode };
+  delete perNode[id];
+  return { ...tick, perNode };
+}
+
 describe('replay mode: the charts get the minute up to the instant', () => {
   it('indexes the ticks packed, one id list for all, from a recording/2 as from a recording/1 (ticks as emitted)', () => {
     const { lab } = failover();
@@ -151,6 +159,12 @@ describe('replay mode: the charts get the minute up to the instant', () => {
     expect(b.ticks).toEqual(a.ticks);
     expect(new Set(a.ticks.map((t) => t.ids)).size).toBe(1);
     expect(new Set(b.ticks.map((t) => t.ids)).size).toBe(1);
+    // Ticks alternating between lists (a node with no request in a window is left out of it): one object per list.
+    let n = 0;
+    const alternating: Recording = { ...v1, entries: v1.entries.map((e) => (e.event === 'metrics.tick' ? { ...e, payload: dropNode(e.payload as MetricsTick, n++ % 3 === 1 ? 'p1' : n % 5 === 0 ? 's1' : null) } : e)) };
+    const c = new TickIndex(JSON.parse(JSON.stringify(alternating)) as Recording);
+    expect(new Set(c.ticks.map((t) => t.ids.join())).size).toBe(3);
+    expect(new Set(c.ticks.map((t) => t.ids)).size).toBe(3);
   });
 
   it('feeds only the new ticks moving forward, the whole window after a jump or going back', () => {

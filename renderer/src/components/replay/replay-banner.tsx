@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'react';
 import { clockTime, spanText } from '../../replay/clock.js';
 import { backToLive } from '../../replay/replay-controller.js';
+import { useReplayAt } from '../../store/replay-slice.js';
 import { useStore } from '../../store/store.js';
 
 /** Across the whole app in replay: which instant is shown, how far live is ahead, and the way back. */
 export function ReplayBanner() {
   const mode = useStore((s) => s.replay.mode);
-  const at = useStore((s) => s.replay.at);
+  const at = useReplayAt();
   const clockOffset = useStore((s) => s.replay.clockOffset);
   const source = useStore((s) => s.replay.source);
   const [now, setNow] = useState(() => Date.now());

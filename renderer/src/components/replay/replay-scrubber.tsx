@@ -4,7 +4,7 @@ import { IncidentStage, type Incident } from '../../../../shared/contract/model.
 import { clockTime, faultOffset } from '../../replay/clock.js';
 import { faultNear } from '../../replay/marks.js';
 import { backToLive, enterReplay, seek, setSpeed, stepBack, stepForward, togglePlay } from '../../replay/replay-controller.js';
-import { REPLAY_SPEEDS, type ReplaySpeed } from '../../store/replay-slice.js';
+import { REPLAY_SPEEDS, useReplayAt, type ReplaySpeed } from '../../store/replay-slice.js';
 import { useStore } from '../../store/store.js';
 
 const SPEED_WORDS: Record<ReplaySpeed, string> = { 1: '1×', 0.25: '¼×', 0.1: '1⁄10×' };
@@ -54,8 +54,9 @@ export function ReplayScrubber() {
 }
 
 function ReplayControls() {
-  const { at, startedAt, endedAt, playing, speed, keyframes, incidents } = useStore(
-    useShallow((s) => ({ at: s.replay.at, startedAt: s.replay.startedAt, endedAt: s.replay.endedAt, playing: s.replay.playing, speed: s.replay.speed, keyframes: s.replay.keyframes, incidents: s.replay.incidents })),
+  const at = useReplayAt();
+  const { startedAt, endedAt, playing, speed, keyframes, incidents } = useStore(
+    useShallow((s) => ({ startedAt: s.replay.startedAt, endedAt: s.replay.endedAt, playing: s.replay.playing, speed: s.replay.speed, keyframes: s.replay.keyframes, incidents: s.replay.incidents })),
   );
   const near = faultNear(incidents, at);
   // The store holds the incidents as they stood at `at` (only the stages reached by then).

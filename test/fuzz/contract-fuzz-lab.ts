@@ -154,11 +154,11 @@ export async function baselineOf(f: FuzzLab): Promise<LabBaseline> {
 export async function restoreSettings(f: FuzzLab, baseline: LabBaseline): Promise<void> {
   const state = JSON.parse((await f.http('GET', '/api/state')).body) as LabSnapshot;
   const weights = Object.fromEntries(state.nodes.map((n) => [n.id, baseline.balancer.weights[n.id] ?? 1]));
-  const { strategy, ewmaDecayMs, health, passive, retry, failover } = baseline.balancer;
+  const { strategy, ewmaDecayMs, health, passive, retry, failover, workers } = baseline.balancer;
   for (const [name, params] of [
     ['traffic.stop', {}],
     ['fault.halt', {}],
-    ['balancer.set', { strategy, ewmaDecayMs, health, passive, retry, failover, weights }],
+    ['balancer.set', { strategy, ewmaDecayMs, health, passive, retry, failover, workers, weights }],
     ['traffic.set', baseline.traffic],
   ] as const) {
     const reply = await f.command(name, params);

@@ -30,3 +30,14 @@ export interface DataPlane {
   /** Flushes what is pending out, then stops everything: proxies, server, pools, probes, timers. Idempotent. */
   close(): Promise<void>;
 }
+
+/** Tells every subscriber: one that throws is named in a warning, and the others are still told (one broken subscriber must not break the data plane). */
+export function deliverTo(listeners: Iterable<PlaneListener>, message: PlaneOut): void {
+  for (const listener of listeners) {
+    try {
+      listener(message);
+    } catch (error) {
+      process.emitWarning(`data-plane subscriber threw on ${message.type}: ${String(error)}`);
+    }
+  }
+}

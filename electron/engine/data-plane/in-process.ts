@@ -4,7 +4,7 @@ import type { BalancerSettings } from '../../../shared/contract/model';
 import { Balancer, type BalancerRole, type RequestOutcome } from '../balancer/index';
 import { now } from '../clock';
 import { NodeLinks } from '../node-links';
-import type { DataPlane, NodePort, PlaneListener } from './data-plane';
+import { deliverTo, type DataPlane, type NodePort, type PlaneListener } from './data-plane';
 import type { FaultToxic, LinkProxy, PlaneIn, PlaneOut, UpstreamStates } from './messages';
 import type { FixedLinkPorts } from './worker-messages';
 
@@ -181,13 +181,6 @@ export class InProcessDataPlane implements DataPlane {
   }
 
   private deliver(message: PlaneOut): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(message);
-      } catch (error) {
-        // One broken subscriber must not break the data plane (the Balancer's own listeners are guarded the same way).
-        process.emitWarning(`data-plane subscriber threw on ${message.type}: ${String(error)}`);
-      }
-    }
+    deliverTo(this.listeners, message);
   }
 }

@@ -10,7 +10,7 @@
 // live; where this Node cannot share a port, one runs and `workers` says why.
 import type { UpstreamSnapshot, UpstreamState } from '../../../shared/contract/model';
 import { now } from '../clock';
-import type { DataPlane, NodePort, PlaneListener } from './data-plane';
+import { deliverTo, type DataPlane, type NodePort, type PlaneListener } from './data-plane';
 import type { DetectionVia, FaultToxic, LinkProxy, PlaneIn, PlaneOut, UpstreamStates } from './messages';
 import { PlaneMemory } from './plane-memory';
 import { askedWorkers, reusePortMissing } from './worker-count';
@@ -18,6 +18,16 @@ import { WorkerDataPlane, type WorkerDataPlaneOptions } from './worker-plane';
 
 /** A retired worker's requests in flight get this long to finish before its connections are cut. */
 export const RETIRE_DRAIN_MS = 2_000;
+
+/** The longest a command waits on workers joining or leaving beyond a drain (a thread that never answers holds nothing longer). */
+const SETTLE_MS = 5_000;
+
+/** `promise`, or nothing after `ms`: a wait that cannot hang. */
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
 
 export interface MultiWorkerDataPlaneOptions extends Omit<WorkerDataPlaneOptions, 'role'> {
   /** Cores for `workers: auto` (default: this machine's). */
@@ -102,14 +112,15 @@ export class MultiWorkerDataPlane implements DataPlane {
     return this.lead.plane.applyLinkToxic(faultId, nodeId, toxic);
   }
 
+  /** Once the workers asked for run (a retired one may take RETIRE_DRAIN_MS) and each applied what was sent. */
   async settled(): Promise<void> {
-    await this.resizing;
+    await within(this.resizing, RETIRE_DRAIN_MS + SETTLE_MS);
     await Promise.all(this.members().map((m) => m.plane.settled()));
   }
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.resizing.catch(() => undefined);
+      await within(this.resizing, RETIRE_DRAIN_MS + SETTLE_MS);
       const members = this.members();
       await Promise.all(members.map((m) => m.plane.close()));
       for (const m of members) m.unsubscribe();
@@ -260,12 +271,6 @@ export class MultiWorkerDataPlane implements DataPlane {
   }
 
   private deliver(message: PlaneOut): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(message);
-      } catch (error) {
-        process.emitWarning(`data-plane subscriber threw on ${message.type}: ${String(error)}`);
-      }
-    }
+    deliverTo(this.listeners, message);
   }
 }

@@ -10,7 +10,7 @@ import { ContractError } from '../../../shared/contract/errors';
 import { dataPlaneEntry } from '../app-paths';
 import type { BalancerRole } from '../balancer/index';
 import { clockBase, now } from '../clock';
-import type { DataPlane, NodePort, PlaneListener } from './data-plane';
+import { deliverTo, type DataPlane, type NodePort, type PlaneListener } from './data-plane';
 import type { FaultToxic, LinkProxy, PlaneIn, PlaneOut } from './messages';
 import { PlaneMemory } from './plane-memory';
 import type { FixedLinkPorts, FromWorker, ToWorker, WorkerCall, WorkerStart } from './worker-messages';
@@ -188,13 +188,7 @@ export class WorkerDataPlane implements DataPlane {
   }
 
   private deliver(message: PlaneOut): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(message);
-      } catch (error) {
-        process.emitWarning(`data-plane subscriber threw on ${message.type}: ${String(error)}`);
-      }
-    }
+    deliverTo(this.listeners, message);
   }
 
   private fixedPorts(nodes: NodePort[]): Record<string, FixedLinkPorts> | undefined {

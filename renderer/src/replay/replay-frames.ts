@@ -32,9 +32,8 @@ export function frameAt(ticks: readonly PackedTick[], i: number): MetricsFrame {
   });
 }
 
-/** The frame of `ticks[i]` over the second `ticks[first..i]`, each node's counts over it from `countsOf`. */
-function frameOf(ticks: readonly PackedTick[], first: number, i: number, countsOf: (id: string) => { requests: number; errors: number }): MetricsFrame {
-  const tick = ticks[i]!;
+/** The lab's counts over `ticks[first..i]`, and the time they span. */
+function overall(ticks: readonly PackedTick[], first: number, i: number): { requests: number; errors: number; retries: number; ms: number } {
   let requests = 0;
   let errors = 0;
   let retries = 0;
@@ -46,6 +45,13 @@ function frameOf(ticks: readonly PackedTick[], first: number, i: number, countsO
     retries += t.retries;
     ms += t.windowMs;
   }
+  return { requests, errors, retries, ms };
+}
+
+/** The frame of `ticks[i]` over the second `ticks[first..i]`, each node's counts over it from `countsOf`. */
+function frameOf(ticks: readonly PackedTick[], first: number, i: number, countsOf: (id: string) => { requests: number; errors: number }): MetricsFrame {
+  const tick = ticks[i]!;
+  const { requests, errors, retries, ms } = overall(ticks, first, i);
   const perNode = nodeRecord<NodeFrame>();
   const { ids, nodes } = tick;
   for (let n = 0, k = 0; n < ids.length; n++, k += NODE_STRIDE) {
@@ -110,17 +116,7 @@ export function framesInto(ticks: readonly PackedTick[], from: number, to: numbe
   let perNode = new Float64Array(0);
   slide(ticks, from, to, (k, first, sums) => {
     const tick = ticks[k]!;
-    let requests = 0;
-    let errors = 0;
-    let retries = 0;
-    let ms = 0;
-    for (let j = first; j <= k; j++) {
-      const t = ticks[j]!;
-      requests += t.requests;
-      errors += t.errors;
-      retries += t.retries;
-      ms += t.windowMs;
-    }
+    const { requests, errors, retries, ms } = overall(ticks, first, k);
     const { ids, nodes } = tick;
     if (perNode.length < ids.length * 4) perNode = new Float64Array(ids.length * 4);
     for (let n = 0, k4 = 0, kn = 0; n < ids.length; n++, k4 += 4, kn += NODE_STRIDE) {

@@ -214,32 +214,47 @@ const scenarios: Array<[string, () => Promise<void>]> = [
     },
   ],
   [
-    'the count follows the setting, live: 2 → 1 → 2, every request answered',
+    'the count follows the setting, live: 2 → 1 → 2; growing drops nothing, shrinking at most a connection being accepted',
     async () => {
       const l = await lab({ workers: 2, health: { enabled: false } });
       try {
-        const failures: number[] = [];
+        // A new connection per request, all the while: the kernel hands each to one worker's listener.
+        let phase = 'two';
+        const failures: string[] = [];
+        let answered = 0;
         let going = true;
         const load = (async () => {
           while (going) {
-            const r = await get(l.client.url).catch(() => ({ status: 0 }));
-            if (r.status !== 200) failures.push(r.status);
+            const at = phase;
+            const r = await get(l.client.url).catch((error: NodeJS.ErrnoException) => ({ status: 0, body: error.code ?? String(error) }));
+            if (r.status === 200) answered++;
+            else failures.push(`${at}: ${r.status} ${r.body}`);
           }
         })();
         await sleep(100);
+        phase = 'shrinking';
         l.client.setSettings({ workers: 1 });
         await l.client.settled();
+        phase = 'one';
         assert.deepEqual(l.client.state().workers, { asked: 1, running: 1, note: null });
         assert.equal(l.plane.planes.length, 1);
         await sleep(100);
+        phase = 'growing';
         l.client.setSettings({ workers: 2 });
         await l.client.settled();
+        phase = 'two again';
         assert.deepEqual(l.client.state().workers, { asked: 2, running: 2, note: null });
         watchAgain(l);
         await sleep(100);
         going = false;
         await load;
-        assert.deepEqual(failures, []);
+        // A listener that closes drops the connections the kernel had queued for it (SO_REUSEPORT;
+        // Linux's net.ipv4.tcp_migrate_req would move them, off by default): a retired worker may
+        // reset one or two being accepted at that instant. Nothing else fails.
+        const outsideShrink = failures.filter((f) => !f.startsWith('shrinking:'));
+        assert.deepEqual(outsideShrink, [], failures.join('; '));
+        assert.ok(failures.length <= 3 && failures.every((f) => /ECONNRESET|socket hang up/.test(f)), failures.join('; '));
+        assert.ok(answered > 50, `answered ${answered}`);
         await spread(l, 80);
         assert.ok((l.byWorker.get(1) ?? 0) > 0, `the new worker serves: ${[...l.byWorker]}`);
       } finally {

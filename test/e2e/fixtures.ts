@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { test as base } from '@playwright/test';
 import { LabProcess } from './lab-process.js';
 import { AppShell } from './pages/app-shell.js';
@@ -23,6 +23,19 @@ export const test = base.extend<{ lab: LabProcess; labPage: LabPage; ui: LabUi }
     try {
       await use(lab);
     } finally {
+      // A failed test leaves the engine's own account beside its screenshot: incidents, nodes, events.
+      if (testInfo.status !== testInfo.expectedStatus) {
+        const state = await Promise.race([lab.state().catch((e: unknown) => ({ unavailable: String(e) })), new Promise((r) => setTimeout(() => r({ unavailable: 'no answer in 5 s' }), 5_000))]);
+        const path = testInfo.outputPath('lab-state.json');
+        await writeFile(path, JSON.stringify(state, null, 1)).catch(() => undefined);
+        await testInfo.attach('lab-state', { path, contentType: 'application/json' }).catch(() => undefined);
+        const incidents = (state as { incidents?: Array<{ id: string; nodeId: string; cause: string; open: boolean; stages: Record<string, number> }> }).incidents ?? [];
+        for (const i of incidents) {
+          const start = Math.min(...Object.values(i.stages));
+          const stages = Object.entries(i.stages).map(([k, v]) => `${k} +${Math.round(v - start)}`).join(', ');
+          console.log(`lab-state: ${i.id} ${i.nodeId} ${i.cause} ${i.open ? 'open' : 'closed'}: ${stages}`);
+        }
+      }
       await lab.stop();
     }
   },

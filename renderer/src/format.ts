@@ -1,7 +1,7 @@
 import type { NodeExit } from '../../shared/contract/model.js';
 import { formatClock, formatDuration } from '../../shared/words/format.js';
 
-export { causeWords, formatAfter, formatClock, formatPercent } from '../../shared/words/format.js';
+export { causeWords, formatAfter, formatClock, formatPercent, incidentStart } from '../../shared/words/format.js';
 
 /**
  * @deprecated A bare "+01:07.104" since the lab's origin says nothing a person can place: use

@@ -132,11 +132,17 @@ export interface IncidentSpan {
   nodeId?: string | null;
 }
 
+/** Where an incident's clock starts: its injection, else the earliest stage seen (a detection can precede the exit it was about). */
+export function incidentStart(incident: { stages: Partial<Record<string, number>> }): number | undefined {
+  if (incident.stages.injected !== undefined) return incident.stages.injected;
+  const times = Object.values(incident.stages).filter((t): t is number => t !== undefined);
+  return times.length > 0 ? Math.min(...times) : undefined;
+}
+
 /** Incidents (live, or a recording's) as spans: from the fault, else the first stage seen, to recovered. */
 export function incidentSpans(incidents: ReadonlyArray<{ nodeId: string; cause: string; stages: Partial<Record<string, number>> }>): IncidentSpan[] {
   return incidents.flatMap((incident) => {
-    const times = Object.values(incident.stages).filter((t): t is number => t !== undefined);
-    const start = incident.stages.injected ?? (times.length > 0 ? Math.min(...times) : undefined);
+    const start = incidentStart(incident);
     return start === undefined ? [] : [{ cause: incident.cause, start, end: incident.stages.recovered ?? null, nodeId: incident.nodeId }];
   });
 }

@@ -1,6 +1,7 @@
 import type { Page, TestInfo } from '@playwright/test';
 import { expect, test } from './fixtures.js';
 import type { LabPage } from './pages/lab-page.js';
+import { ReplayBar } from './pages/replay-bar.js';
 
 // Issue 13: a node's process and its place in the balancer are shown apart, and every count comes
 // from them; an incident stays on the Lab view as a strip; a lost engine greys the view.
@@ -143,6 +144,15 @@ test('the strip after a kill of the primary in hot standby: detected, failed ove
   await testInfo.attach('strip-chart-markers', { path: chartShot, contentType: 'image/png' });
   await page.evaluate('window.scrollTo(0, 0)');
   await atWidths(page, labPage, testInfo, 'strip');
+
+  // Replayed from where it is watched: the strip's own button, 1 s before the kill, at ¼×; L is live again.
+  const replay = new ReplayBar(page);
+  await item.getByTestId('incident-replay').click();
+  await replay.expectReplaying();
+  await expect(replay.scrubber()).toHaveAttribute('data-speed', '0.25');
+  await expect(page.getByTestId('replay-fault-offset')).toContainText('before the fault');
+  await replay.backToLiveByKey('l');
+  await expect(page.locator('html')).toHaveAttribute('data-mode', 'live');
 
   // It stays until dismissed.
   await page.waitForTimeout(1_500);

@@ -2,14 +2,8 @@
 // (each at its fault's injection) and how far the instant shown is from the nearest fault.
 import type { FaultRecord, Incident } from '../../../shared/contract/model.js';
 import type { Recording } from '../../../shared/replay/recording.js';
+import { incidentStart } from '../../../shared/words/format.js';
 import type { ReplayIncidentMark } from '../store/replay-slice.js';
-
-/** Where an incident's clock starts: its injection, else the earliest stage seen. */
-function startOf(incident: Incident): number | undefined {
-  if (incident.stages.injected !== undefined) return incident.stages.injected;
-  const times = Object.values(incident.stages).filter((t): t is number => t !== undefined);
-  return times.length > 0 ? Math.min(...times) : undefined;
-}
 
 /** Every incident the recording knows of (from its keyframes and `incident.changed` entries), oldest first, within its extent. */
 export function incidentMarks(recording: Recording): ReplayIncidentMark[] {
@@ -18,7 +12,7 @@ export function incidentMarks(recording: Recording): ReplayIncidentMark[] {
   for (const e of recording.entries) if (e.event === 'incident.changed') byId.set((e.payload as Incident).id, e.payload as Incident);
   const marks: ReplayIncidentMark[] = [];
   for (const incident of byId.values()) {
-    const at = startOf(incident);
+    const at = incidentStart(incident);
     if (at === undefined || at < recording.startedAt || at > recording.endedAt) continue;
     marks.push({ id: incident.id, nodeId: incident.nodeId, cause: incident.cause, at });
   }

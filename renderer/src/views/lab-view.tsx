@@ -3,6 +3,7 @@ import { MANY_NODES } from '../components/charts/node-charts.js';
 import { OverallCharts } from '../components/charts/overall-charts.js';
 import { IncidentStrip } from '../components/incidents/incident-strip.js';
 import { LogPanel } from '../components/log-panel.js';
+import { replayIncidentAction } from '../components/replay/replay-buttons.js';
 import { ReplayScrubber } from '../components/replay/replay-scrubber.js';
 import { TimelineList } from '../components/timeline-list.js';
 import { TopologyView } from '../components/topology/topology-view.js';
@@ -14,7 +15,7 @@ export function LabView() {
   const many = useStore((s) => s.lab.nodeIds.length > MANY_NODES);
   return (
     <div className="view-stack">
-      <IncidentStrip />
+      <IncidentStrip actions={replayIncidentAction} />
       <TopologyView />
       <ReplayScrubber />
       <section className="panel" aria-label="Live metrics">

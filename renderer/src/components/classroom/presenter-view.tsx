@@ -2,6 +2,7 @@ import type { DrillRunStatus } from '../../../../shared/drill/run.js';
 import { useStore } from '../../store/store.js';
 import { Narration } from '../drills/narration.js';
 import { IncidentStrip } from '../incidents/incident-strip.js';
+import { replayIncidentAction } from '../replay/replay-buttons.js';
 import { ReplayScrubber } from '../replay/replay-scrubber.js';
 import { ClassroomBar } from './classroom-bar.js';
 import { closePresenter, useClassroom } from './classroom-state.js';
@@ -39,7 +40,7 @@ export function PresenterView() {
         {now ? <Narration markdown={now.text} /> : <p>No drill is running: the lab, live.</p>}
       </section>
       <ClassroomBar />
-      <IncidentStrip />
+      <IncidentStrip actions={replayIncidentAction} />
       <ReplayScrubber />
     </div>
   );

@@ -2,7 +2,7 @@ import { IncidentStage, type Incident } from '../../../../shared/contract/model.
 import { formatMttrSplit, liveMttrSplit, MTTR_SPLIT_EXPLANATION, systemMttr } from '../../../../shared/report/mttr-split.js';
 import { heldWords, planeRestartWords } from '../../../../shared/report/report-facts.js';
 import { useStore } from '../../store/store.js';
-import { causeWords, formatAfter, formatClock, formatMs } from '../../format.js';
+import { causeWords, formatAfter, formatClock, formatMs, incidentStart } from '../../format.js';
 import { Term } from '../concepts/term.js';
 import { ReplayIncidentButton } from '../replay/replay-buttons.js';
 
@@ -17,16 +17,9 @@ const STAGE_WORDS: Record<IncidentStage, string> = {
   recovered: 'recovered',
 };
 
-/** Where the incident's clock starts: the injection, else the earliest stage seen (a detection can precede the exit it was about). */
-export function startOf(incident: Incident): number | undefined {
-  if (incident.stages.injected !== undefined) return incident.stages.injected;
-  const times = Object.values(incident.stages).filter((t): t is number => t !== undefined);
-  return times.length > 0 ? Math.min(...times) : undefined;
-}
-
 /** One incident: its stages to the millisecond, on a bar and in a list, with MTTD, MTTR and the data it cost. */
 export function IncidentCard({ incident }: { incident: Incident }) {
-  const start = startOf(incident);
+  const start = incidentStart(incident);
   const reached = IncidentStage.options.filter((stage) => incident.stages[stage] !== undefined);
   const last = reached.reduce((max, stage) => Math.max(max, incident.stages[stage] ?? 0), start ?? 0);
   const span = Math.max(1, last - (start ?? last));

@@ -1,10 +1,9 @@
 import { useLayoutEffect, useRef, useSyncExternalStore, type ReactNode, type RefObject } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Incident, IncidentStage } from '../../../../shared/contract/model.js';
-import { formatMs } from '../../format.js';
+import { formatMs, incidentStart } from '../../format.js';
 import { useStore } from '../../store/store.js';
 import { Term } from '../concepts/term.js';
-import { startOf } from './incident-card.js';
 
 /** The four moments a person watches for; the Incidents view has every stage. */
 export const STRIP_STAGES = [
@@ -43,7 +42,7 @@ export function stripIncidents(incidents: readonly Incident[], isDismissed: (id:
 /** A stage's time since the incident started (the injection, else the first stage seen); null until reached. */
 function offsetOf(incident: Incident, stage: IncidentStage): number | null {
   const at = incident.stages[stage];
-  const start = startOf(incident);
+  const start = incidentStart(incident);
   if (at === undefined || start === undefined) return null;
   return Math.max(0, at - start);
 }

@@ -1,5 +1,6 @@
 import type { Incident } from '../../../../shared/contract/model.js';
 import type { DrillRunStatus } from '../../../../shared/drill/run.js';
+import { incidentStart } from '../../format.js';
 import { enterReplay } from '../../replay/replay-controller.js';
 import { useStore } from '../../store/store.js';
 import { setView } from '../../store/ui-actions.js';
@@ -8,17 +9,10 @@ import { setView } from '../../store/ui-actions.js';
 export const INCIDENT_LEAD_MS = 1_000;
 export const INCIDENT_SPEED = 0.25;
 
-/** The instant an incident starts: its injection, else its earliest stage. */
-function startOf(incident: Incident): number | undefined {
-  if (incident.stages.injected !== undefined) return incident.stages.injected;
-  const times = Object.values(incident.stages).filter((t): t is number => t !== undefined);
-  return times.length > 0 ? Math.min(...times) : undefined;
-}
-
 /** “Replay this incident”: the Lab view, 1 s before the fault, playing at ¼×. */
 export function ReplayIncidentButton({ incident }: { incident: Incident }) {
   const connected = useStore((s) => s.connection.status === 'open');
-  const start = startOf(incident);
+  const start = incidentStart(incident);
   return (
     <button
       type="button"
@@ -36,6 +30,9 @@ export function ReplayIncidentButton({ incident }: { incident: Incident }) {
     </button>
   );
 }
+
+/** The strip's action (Lab and presenter views): replay the incident right where it is watched. */
+export const replayIncidentAction = (incident: Incident) => <ReplayIncidentButton incident={incident} />;
 
 /** The same for a finished drill: its report's recording (the whole run) when it has one, else the live lab's. */
 export function ReplayDrillButton({ run }: { run: DrillRunStatus }) {

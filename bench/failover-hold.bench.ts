@@ -1,11 +1,13 @@
 // kill -9 of the primary in hot standby (strict sync) under GET traffic, again and again: how many
 // GETs fail, and how long the balancer's failover hold kept requests waiting. The whole lab, default
-// settings; each kill waits for the old primary to be back as an in-sync standby first.
-// Standalone: node --import tsx bench/failover-hold.bench.ts [kills] [rate] [--no-hold]
+// settings; each kill waits for the old primary to be back as an in-sync standby first. Then the same
+// number of kill -9s in active-active (3 nodes, each in turn; nothing to hold: the others serve).
+// Standalone: node --import tsx bench/failover-hold.bench.ts [kills] [rate] [--no-hold] [--only-active-active]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { now } from '../electron/engine/clock';
 import { Lab } from '../electron/engine/lab';
 import type { Incident, TimelineEvent } from '../shared/contract/model';
 import { sleep } from '../shared/sleep';
@@ -14,7 +16,11 @@ import { percentile } from './stats';
 
 const TIME_LIMIT_MS = 150_000;
 
-export async function run(options: { kills?: number; rate?: number; hold?: boolean } = {}): Promise<BenchRow[]> {
+export async function run(options: { kills?: number; rate?: number; hold?: boolean; hotStandby?: boolean } = {}): Promise<BenchRow[]> {
+  return [...(options.hotStandby === false ? [] : await hotStandby(options)), ...(await activeActive(options))];
+}
+
+async function hotStandby(options: { kills?: number; rate?: number; hold?: boolean }): Promise<BenchRow[]> {
   const kills = options.kills ?? 30;
   const rate = options.rate ?? 500;
   const hold = options.hold ?? true;
@@ -84,10 +90,68 @@ export async function run(options: { kills?: number; rate?: number; hold?: boole
   ];
 }
 
+/** kill -9 of each active-active node in turn under GET traffic: the failed GETs (retries on, as by default). */
+async function activeActive(options: { kills?: number; rate?: number }): Promise<BenchRow[]> {
+  const kills = options.kills ?? 30;
+  const rate = options.rate ?? 500;
+  const runDir = mkdtempSync(join(tmpdir(), 'firedrill-bench-aa-'));
+  const lab = await Lab.create({ runDir, topology: { kind: 'active-active', nodes: 3 } });
+  const detectedMs: number[] = [];
+  let killedAt = 0;
+  let waitingFor: string | null = null;
+  lab.onEvent((name, payload) => {
+    const e = payload as TimelineEvent;
+    if (name === 'timeline.event' && e.kind === 'balancer.detected' && e.nodeId === waitingFor) {
+      detectedMs.push(e.at - killedAt);
+      waitingFor = null;
+    }
+  });
+  const deadline = performance.now() + TIME_LIMIT_MS;
+  const waitUntil = async (what: string, probe: () => boolean): Promise<void> => {
+    while (!probe()) {
+      if (performance.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
+      await sleep(10);
+    }
+  };
+  let done = 0;
+  let stats = lab.snapshot().traffic.stats;
+  try {
+    await lab.host.call('traffic.start', { rate, durationMs: TIME_LIMIT_MS, readShare: 1, keys: 1_000 });
+    for (let k = 0; k < kills && performance.now() < deadline; k++) {
+      const allServing = (): boolean => lab.snapshot().nodes.every((n) => n.status === 'ready') && lab.snapshot().balancer.upstreams.every((u) => u.state === 'in-rotation');
+      await waitUntil('every node ready and in rotation', allServing);
+      // Past the supervisor's quick-failure window (see hotStandby).
+      await sleep(2_200);
+      const node = lab.snapshot().nodes[k % 3]!;
+      const exited = lab.snapshot().nodes.find((n) => n.id === node.id)?.restarts ?? 0;
+      killedAt = now();
+      waitingFor = node.id;
+      process.kill(node.pid as number, 'SIGKILL');
+      done++;
+      await waitUntil('the node restarted', () => (lab.snapshot().nodes.find((n) => n.id === node.id)?.restarts ?? 0) > exited);
+    }
+    await waitUntil('every node back', () => lab.snapshot().nodes.every((n) => n.status === 'ready'));
+    await lab.host.call('traffic.stop', {});
+    await sleep(200);
+    stats = lab.snapshot().traffic.stats;
+  } finally {
+    await lab.dispose();
+    rmSync(runDir, { recursive: true, force: true });
+  }
+  return [
+    {
+      figure: `active-active (3 nodes), kill -9 of a node × ${done} at ${rate} GET/s: failed GETs`,
+      value: `${stats?.reads.failed ?? '?'} of ${stats?.sent ?? '?'}`,
+      target: '0',
+      note: `dropped ${stats?.dropped ?? 0}; detected p50 ${percentile(detectedMs, 50).toFixed(1)} ms, p99 ${percentile(detectedMs, 99).toFixed(1)} ms (${detectedMs.length} of ${done}); default settings`,
+    },
+  ];
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
   const numbers = args.filter((a) => /^\d+$/.test(a)).map(Number);
-  for (const row of await run({ kills: numbers[0], rate: numbers[1], hold: !args.includes('--no-hold') })) {
+  for (const row of await run({ kills: numbers[0], rate: numbers[1], hold: !args.includes('--no-hold'), hotStandby: !args.includes('--only-active-active') })) {
     console.log(`${row.figure}: ${row.value}${row.target ? ` (target ${row.target})` : ''}${row.note ? ` — ${row.note}` : ''}`);
   }
 }

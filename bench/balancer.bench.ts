@@ -448,7 +448,7 @@ export async function run(): Promise<BenchRow[]> {
       rows.push({ figure: 'closed loop (direct, balancer, nginx, HAProxy)', value: 'skipped', note: 'wrk not installed' });
     }
 
-    // The same with every core: the balancer's workers (the lab's default, one per core), nginx's
+    // The same with every core: the balancer's workers (one per core: the lab's default where there are at most 4), nginx's
     // worker processes and HAProxy's threads, one per core each, in interleaved rounds.
     if (tools.wrk && tools.nginx) {
       const cores = availableParallelism();

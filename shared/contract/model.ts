@@ -345,7 +345,7 @@ export type FailoverHoldSettings = z.infer<typeof FailoverHoldSettings>;
 
 /**
  * How many threads serve the balancer's port (each a whole balancer; the kernel spreads connections
- * among them): `auto`, one per core. More than one needs SO_REUSEPORT from Node (≥ 22.12, Linux);
+ * among them): `auto`, one per core up to 4 (each thread costs ~57 MiB). More than one needs SO_REUSEPORT from Node (≥ 22.12, Linux);
  * where it is missing the lab runs one and says why (`BalancerState.workers`).
  */
 export const BalancerWorkerCount = z.union([z.literal('auto'), z.number().int().min(1).max(64)]);

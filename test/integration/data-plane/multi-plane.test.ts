@@ -34,10 +34,12 @@ async function start(workers: number, missing: string | null | undefined) {
 }
 
 describe('balancer workers', () => {
-  it('asks one per core for auto, at least one', () => {
-    expect(askedWorkers('auto', 8)).toBe(8);
+  it('asks one per core for auto, at least one and at most four; a number as it is', () => {
+    expect(askedWorkers('auto', 2)).toBe(2);
+    expect(askedWorkers('auto', 8)).toBe(4);
     expect(askedWorkers('auto', 0)).toBe(1);
     expect(askedWorkers(3, 8)).toBe(3);
+    expect(askedWorkers(16, 2)).toBe(16);
   });
 
   it('knows which Node can share a port', () => {

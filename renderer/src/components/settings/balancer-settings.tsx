@@ -95,7 +95,7 @@ function BalancerForm({ settings }: { settings: Settings }) {
           <select data-testid="settings-workers" value={String(workers)} onChange={(e) => setWorkers(e.currentTarget.value === 'auto' ? 'auto' : Number(e.currentTarget.value))}>
             {workerChoices(settings.workers).map((w) => (
               <option key={w} value={String(w)}>
-                {w === 'auto' ? 'auto (one per core)' : w}
+                {w === 'auto' ? 'auto (one per core, at most 4)' : w}
               </option>
             ))}
           </select>

@@ -41,6 +41,7 @@ class Draft {
   constructor(
     keyframe: Keyframe,
     private readonly timelineLimit: number,
+    private readonly late: LateStages,
     carried?: { metrics: MetricsTick | null; drill: DrillRunStatus | null },
   ) {
     // Held as recorded (packed, in a recording/2) while the draft moves; unpacked by `view()`.
@@ -101,7 +102,8 @@ class Draft {
     const s = this.state;
     if (s.timeline.length > this.timelineLimit) s.timeline = s.timeline.slice(-this.timelineLimit);
     this.owned.clear();
-    const incidents = s.incidents.some((i) => reachedAfter(i, s.at)) ? s.incidents.map((i) => (reachedAfter(i, s.at) ? asOf(i, s.at) : i)) : s.incidents;
+    const known = this.late.at(s.incidents, s.at);
+    const incidents = known.some((i) => reachedAfter(i, s.at)) ? known.map((i) => (reachedAfter(i, s.at) ? asOf(i, s.at) : i)) : known;
     const view = { ...s, incidents, metrics: s.metrics && unpacked(s.metrics) };
     this.state = { ...s };
     return view;
@@ -132,6 +134,80 @@ class Draft {
     }
     return this.state[field];
   }
+}
+
+/**
+ * Stages the lab said late. A stage carries its ground-truth instant (an exit's, a detection stamped
+ * where it happened), and the lab may say it after a later one: an exit seen by the supervisor a few
+ * ms after the balancer's detection and failover, or an incident opened at a detection with the
+ * exit that preceded it. At any instant the replay shows every stage reached by then, said or not,
+ * from the last word the recording has on each incident.
+ */
+class LateStages {
+  /** Each incident said late: its last recorded form, and the stretch of time some stage of it was reached but not yet said. */
+  private readonly windows: Array<{ incident: Incident; from: number; until: number }> = [];
+
+  constructor(recording: Recording) {
+    const last = new Map<string, Incident>();
+    // When each stage of each incident was first said (a keyframe's or an entry's time).
+    const said = new Map<string, Map<IncidentStage, number>>();
+    const heard = (incident: Incident, at: number): void => {
+      last.set(incident.id, incident);
+      let stages = said.get(incident.id);
+      if (!stages) said.set(incident.id, (stages = new Map()));
+      for (const stage of Object.keys(incident.stages) as IncidentStage[]) if (!((stages.get(stage) ?? Infinity) <= at)) stages.set(stage, at);
+    };
+    for (const k of recording.keyframes) for (const incident of k.state.incidents) heard(incident, k.at);
+    for (const e of recording.entries) if (e.event === 'incident.changed') heard(e.payload as Incident, e.at);
+    for (const incident of last.values()) {
+      let from = Infinity;
+      let until = -Infinity;
+      for (const [stage, stageAt] of Object.entries(incident.stages) as Array<[IncidentStage, number]>) {
+        const saidAt = said.get(incident.id)?.get(stage) ?? stageAt;
+        if (stageAt >= saidAt) continue;
+        from = Math.min(from, stageAt);
+        until = Math.max(until, saidAt);
+      }
+      if (from < until) this.windows.push({ incident, from, until });
+    }
+  }
+
+  /** `incidents` (as said by `at`) with the stages reached by `at` that were said later; the same array when there are none. */
+  at(incidents: Incident[], at: number): Incident[] {
+    let out: Incident[] | null = null;
+    for (const { incident: last, from, until } of this.windows) {
+      if (at < from || at >= until) continue;
+      const list: Incident[] = out ?? incidents;
+      const i = list.findIndex((x) => x.id === last.id);
+      const said = i >= 0 ? list[i] : undefined;
+      const missing = (Object.entries(last.stages) as Array<[IncidentStage, number]>).some(([stage, stageAt]) => stageAt <= at && said?.stages[stage] === undefined);
+      if (!missing) continue;
+      out ??= [...incidents];
+      // Not said yet at all: its last form, cut to `at` by the caller (asOf).
+      if (!said) out.push(last);
+      else out[i] = withStagesOf(said, last, at);
+    }
+    return out ?? incidents;
+  }
+}
+
+/** One scan of a recording for its late stages, however many cursors (and `stateAt` calls) read it. */
+const lateStages = new WeakMap<Recording, LateStages>();
+
+function lateStagesOf(recording: Recording): LateStages {
+  let late = lateStages.get(recording);
+  if (!late) lateStages.set(recording, (late = new LateStages(recording)));
+  return late;
+}
+
+/** `said` with the stages of `last` reached by `at`, and what those imply (MTTD, MTTR, closed, the failover) as `last` has it. */
+function withStagesOf(said: Incident, last: Incident, at: number): Incident {
+  const out: Incident = { ...said, stages: { ...last.stages, ...said.stages } };
+  const reached = (stage: IncidentStage): boolean => (last.stages[stage] ?? Infinity) <= at && said.stages[stage] === undefined;
+  if (reached('detected')) Object.assign(out, { mttdMs: last.mttdMs, detectedVia: last.detectedVia });
+  if (reached('failedOver')) out.failover = last.failover;
+  if (reached('recovered')) Object.assign(out, { mttrMs: last.mttrMs, open: last.open });
+  return out;
 }
 
 /** Each packed tick unpacked once, however many views show it. */
@@ -197,6 +273,7 @@ export class ReplayCursor {
   private nextKeyframe = 0;
   private current!: ReplayState;
   private readonly timelineLimit: number;
+  private readonly late: LateStages;
 
   constructor(
     readonly recording: Recording,
@@ -205,6 +282,7 @@ export class ReplayCursor {
   ) {
     if (recording.keyframes.length === 0) throw new Error('a recording without a keyframe cannot be replayed');
     this.timelineLimit = options.timelineLimit ?? 200;
+    this.late = lateStagesOf(recording);
     this.seek(t);
   }
 
@@ -228,7 +306,7 @@ export class ReplayCursor {
     const keyframe = keyframes[k]!;
     // Forward from where it stands, unless going back, or a keyframe between is nearer.
     if (!this.draft || t < this.current.at || keyframe.after > this.current.seq) {
-      this.draft = new Draft(keyframe, this.timelineLimit);
+      this.draft = new Draft(keyframe, this.timelineLimit, this.late);
       this.pos = lastAtOrBefore(entries, (e) => e.seq, keyframe.after) + 1;
       this.nextKeyframe = k + 1;
     }
@@ -266,7 +344,7 @@ export class ReplayCursor {
       if (keyframe && keyframe.at <= t && (!entry || keyframe.after < entry.seq)) {
         // A keyframe holds everything before it, and what no event says (a node removed with its fleet).
         const { metrics, drill } = this.draft.state;
-        this.draft = new Draft(keyframe, this.timelineLimit, { metrics, drill });
+        this.draft = new Draft(keyframe, this.timelineLimit, this.late, { metrics, drill });
         this.nextKeyframe++;
         continue;
       }

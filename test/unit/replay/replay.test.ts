@@ -61,8 +61,11 @@ describe('replay: the state at any instant', () => {
     const after = stateAt(recording, T0 + 2_600).incidents[0]!;
     expect(Object.keys(after.stages)).toEqual(['injected', 'detected', 'ejected', 'failedOver', 'recovered']);
     expect(after).toMatchObject({ open: false, mttrMs: 399 });
-    const retro = stateAt(recording, T0 + 2_500 - 1 + 100 - 150); // +2450: after failedOver, before the closing entry
-    expect(retro.incidents[0]!.stages.recovered).toBeUndefined();
+    // +2450: recovered (at +2.4 s) but not yet said (+2.5 s): a replay shows what was true then, with what it implies.
+    const retro = stateAt(recording, T0 + 2_450);
+    expect(retro.incidents[0]).toMatchObject({ stages: { recovered: T0 + 2_400, failedOver: T0 + 2_300 }, open: false, mttrMs: 399, failover: { outcome: 'promoted', to: 's1' } });
+    expect(stateAt(recording, T0 + 2_399).incidents[0]).toMatchObject({ open: true, mttrMs: null });
+    expect(stateAt(recording, T0 + 2_399).incidents[0]!.stages.recovered).toBeUndefined();
     expect(retro.timeline.map((e) => e.kind)).toEqual(['node.exit', 'failover.done']);
     expect(stateAt(recording, T0 + 2_000).timeline).toEqual([]);
   });
@@ -82,6 +85,29 @@ describe('replay: the state at any instant', () => {
     const mid = stateAt(recording, at + 600).incidents.find((i) => i.id === 'inc-2')!;
     expect(mid).toMatchObject({ stages: { injected: at, detected: at + 500 }, mttdMs: 500, mttrMs: null, open: true });
     expect(stateAt(recording, at + 900).incidents.find((i) => i.id === 'inc-2')!.open).toBe(false);
+  });
+
+  it('shows an incident the lab said late from its first stage: opened at a detection with the exit 40 ms before it', () => {
+    const lab = failover();
+    lab.advance(100);
+    const exitAt = lab.t;
+    lab.advance(40);
+    const late: Incident = { id: 'inc-2', nodeId: 's1', cause: 'exit', stages: { observed: exitAt, detected: lab.t }, detectedVia: 'passive', mttdMs: 40, mttrMs: null, lostWrites: null, staleWrites: null, failover: null, open: true };
+    lab.emit('incident.changed', late);
+    const saidAt = lab.t;
+    lab.advance(500);
+    lab.tick();
+    const recording = lab.recording.get();
+    expect(stateAt(recording, exitAt - 1).incidents.find((i) => i.id === 'inc-2')).toBeUndefined();
+    const between = stateAt(recording, exitAt + 20).incidents.find((i) => i.id === 'inc-2')!;
+    expect(between).toMatchObject({ stages: { observed: exitAt }, open: true, mttdMs: null, detectedVia: null });
+    expect(between.stages.detected).toBeUndefined();
+    expect(stateAt(recording, saidAt).incidents.find((i) => i.id === 'inc-2')).toMatchObject({ stages: { observed: exitAt, detected: saidAt }, mttdMs: 40 });
+    // Played through frame by frame, the stages come in the order they happened.
+    const cursor = new ReplayCursor(recording, exitAt - 10);
+    const seen: string[] = [];
+    while (cursor.at < saidAt + 10) for (const stage of Object.keys(cursor.advance(5).incidents.find((i) => i.id === 'inc-2')?.stages ?? {})) if (!seen.includes(stage)) seen.push(stage);
+    expect(seen).toEqual(['observed', 'detected']);
   });
 
   it('steps frame by frame to exactly the states stateAt gives, and never changes a state it handed out', () => {
@@ -110,7 +136,8 @@ describe('replay: the state at any instant', () => {
     // ¼×: a quarter of 400 ms of wall time per step.
     const states = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map(() => cursor.advance(100));
     expect(states.at(-1)!.at).toBe(T0 + 2_300);
-    expect(states.map((s) => s.incidents.length)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1]);
+    // The kill at +2000 is said at +2001; the incident shows from +2000, when it was true.
+    expect(states.map((s) => s.incidents.length)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1]);
     expect(cursor.state).toEqual(stateAt(recording, T0 + 2_300));
     cursor.seek(T0 + 1_000);
     const next = cursor.next((e) => e.event !== 'metrics.tick');

@@ -18,7 +18,8 @@ const OVERSHOOT_MAX_MS = 10;
 const LATENCY_MEDIAN_OVERSHOOT_MS = 0.2;
 /**
  * Of 40 pieces 250 µs apart (millisecond ticks gave ~10 reads, and a busy machine only merges more):
- * a clean-clone CI run on 2026-12-07 read 19, so 15 still tells the two apart with room.
+ * a clean-clone CI run on 2026-12-07 read 19, so 15 still tells the two apart with room (another,
+ * beside a second suite, read 14 once: hence the best of up to three round trips).
  */
 const SLICER_MIN_READS = 15;
 
@@ -217,15 +218,20 @@ describe('toxics through the proxy, against an echo server', () => {
     const echo = await lab.echo();
     const proxy = await lab.proxy(echo.port);
     proxy.addToxic({ name: 'slices', type: 'slicer', stream: 'downstream', toxicity: 1, attributes: { average_size: 100, size_variation: 0, delay: 250 } });
-    const client = await lab.client(proxy.port);
     const payload = numbered(0, 1_000); // 4 000 bytes: 40 pieces, 39 gaps of 250 µs = 9.75 ms
-    const rtt = await client.roundTrip(payload);
-    expect(client.data.equals(payload)).toBe(true);
-    expect(rtt).toBeGreaterThanOrEqual(9.75);
-    expect(rtt).toBeLessThanOrEqual(100); // a busy machine's timers run late; the reads below tell ticks from 250 µs
     // On millisecond ticks the 40 pieces came in ~10 bursts of 4; one every 250 µs, the client
-    // reads most of them apart (a busy machine may still merge a few).
-    expect(client.reads.length).toBeGreaterThanOrEqual(SLICER_MIN_READS);
+    // reads most of them apart. A busy machine can only merge reads, never split a burst: the best
+    // of up to three round trips is read, and bunched pieces would stay near 10 in every one.
+    const reads: number[] = [];
+    for (let attempt = 0; attempt < 3 && !reads.some((n) => n >= SLICER_MIN_READS); attempt++) {
+      const client = await lab.client(proxy.port);
+      const rtt = await client.roundTrip(payload);
+      expect(client.data.equals(payload)).toBe(true);
+      expect(rtt).toBeGreaterThanOrEqual(9.75);
+      expect(rtt).toBeLessThanOrEqual(100); // a busy machine's timers run late; the reads tell ticks from 250 µs
+      reads.push(client.reads.length);
+    }
+    expect(Math.max(...reads), `reads per round trip: ${reads.join(', ')}`).toBeGreaterThanOrEqual(SLICER_MIN_READS);
   });
 
   it('limit_data closes the connection after exactly N bytes', async () => {

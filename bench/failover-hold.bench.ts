@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { now } from '../electron/engine/clock';
-import { Lab } from '../electron/engine/lab';
-import type { Incident, TimelineEvent } from '../shared/contract/model';
+import { Lab, type LabOptions } from '../electron/engine/lab';
+import type { Incident, TimelineEvent, TrafficStats } from '../shared/contract/model';
 import { sleep } from '../shared/sleep';
 import type { BenchRow } from './stats';
 import { percentile } from './stats';
@@ -20,19 +20,28 @@ export async function run(options: { kills?: number; rate?: number; hold?: boole
   return [...(options.hotStandby === false ? [] : await hotStandby(options)), ...(await activeActive(options))];
 }
 
-async function hotStandby(options: { kills?: number; rate?: number; hold?: boolean }): Promise<BenchRow[]> {
-  const kills = options.kills ?? 30;
-  const rate = options.rate ?? 500;
-  const hold = options.hold ?? true;
+type Drill = {
+  lab: Lab;
+  /** Waits (10 ms polls) until `probe` holds; throws past the bench's time limit. */
+  waitUntil: (what: string, probe: () => boolean) => Promise<void>;
+  /** False once the time limit is reached: no new kill. */
+  inTime: () => boolean;
+};
+
+/**
+ * A lab of `topology` under `rate` GET/s (bounded by TIME_LIMIT_MS) while `kills` runs; the traffic's
+ * stats once it stopped. `listen` sees every event; `prepare` runs before the traffic starts.
+ */
+async function underTraffic(
+  topology: LabOptions['topology'],
+  rate: number,
+  listen: (name: string, payload: unknown) => void,
+  kills: (drill: Drill) => Promise<void>,
+  prepare?: (lab: Lab) => Promise<void>,
+): Promise<TrafficStats | null> {
   const runDir = mkdtempSync(join(tmpdir(), 'firedrill-bench-hold-'));
-  const lab = await Lab.create({ runDir, topology: { kind: 'hot-standby', replication: 'sync' } });
-  const timeline: TimelineEvent[] = [];
-  const incidentsById = new Map<string, Incident>();
-  lab.onEvent((name, payload) => {
-    if (name === 'timeline.event') timeline.push(payload as TimelineEvent);
-    if (name === 'incident.changed') incidentsById.set((payload as Incident).id, payload as Incident);
-  });
-  const killed: string[] = [];
+  const lab = await Lab.create({ runDir, topology });
+  lab.onEvent(listen);
   const deadline = performance.now() + TIME_LIMIT_MS;
   const waitUntil = async (what: string, probe: () => boolean): Promise<void> => {
     while (!probe()) {
@@ -40,35 +49,55 @@ async function hotStandby(options: { kills?: number; rate?: number; hold?: boole
       await sleep(10);
     }
   };
-  let stats = lab.snapshot().traffic.stats;
   try {
-    if (!hold) await lab.host.call('balancer.set', { failover: { hold: false } });
+    await prepare?.(lab);
     await lab.host.call('traffic.start', { rate, durationMs: TIME_LIMIT_MS, readShare: 1, keys: 1_000 });
-    for (let k = 0; k < kills && performance.now() < deadline; k++) {
-      // The standby in sync (strict sync promotes only then: the last word on it is `standby.in-sync`), both nodes ready.
-      const primary = (): string | undefined => lab.snapshot().nodes.find((n) => n.role === 'primary' && n.status === 'ready')?.id;
-      await waitUntil('a ready primary and an in-sync standby', () => {
-        const lastWord = timeline.findLast((e) => e.kind === 'standby.in-sync' || e.kind === 'standby.behind');
-        return primary() !== undefined && lab.snapshot().nodes.every((n) => n.status === 'ready') && lastWord?.kind === 'standby.in-sync';
-      });
-      // Past the supervisor's quick-failure window: a node killed soon after its start would be backed off, then crash-looped.
-      await sleep(2_200);
-      const id = primary() as string;
-      const pid = lab.snapshot().nodes.find((n) => n.id === id)?.pid as number;
-      const outcomes = (): number => timeline.filter((e) => e.kind === 'failover.done' || e.kind === 'failover.held' || e.kind === 'failover.failed').length;
-      const before = outcomes();
-      process.kill(pid, 'SIGKILL');
-      killed.push(id);
-      await waitUntil('the failover', () => outcomes() > before);
-      await waitUntil('the old primary back', () => lab.snapshot().nodes.every((n) => n.status === 'ready'));
-    }
+    await kills({ lab, waitUntil, inTime: () => performance.now() < deadline });
     await lab.host.call('traffic.stop', {});
     await sleep(200);
-    stats = lab.snapshot().traffic.stats;
+    return lab.snapshot().traffic.stats;
   } finally {
     await lab.dispose();
     rmSync(runDir, { recursive: true, force: true });
   }
+}
+
+async function hotStandby(options: { kills?: number; rate?: number; hold?: boolean }): Promise<BenchRow[]> {
+  const kills = options.kills ?? 30;
+  const rate = options.rate ?? 500;
+  const hold = options.hold ?? true;
+  const timeline: TimelineEvent[] = [];
+  const incidentsById = new Map<string, Incident>();
+  const killed: string[] = [];
+  const stats = await underTraffic(
+    { kind: 'hot-standby', replication: 'sync' },
+    rate,
+    (name, payload) => {
+      if (name === 'timeline.event') timeline.push(payload as TimelineEvent);
+      if (name === 'incident.changed') incidentsById.set((payload as Incident).id, payload as Incident);
+    },
+    async ({ lab, waitUntil, inTime }) => {
+      for (let k = 0; k < kills && inTime(); k++) {
+        // The standby in sync (strict sync promotes only then: the last word on it is `standby.in-sync`), both nodes ready.
+        const primary = (): string | undefined => lab.snapshot().nodes.find((n) => n.role === 'primary' && n.status === 'ready')?.id;
+        await waitUntil('a ready primary and an in-sync standby', () => {
+          const lastWord = timeline.findLast((e) => e.kind === 'standby.in-sync' || e.kind === 'standby.behind');
+          return primary() !== undefined && lab.snapshot().nodes.every((n) => n.status === 'ready') && lastWord?.kind === 'standby.in-sync';
+        });
+        // Past the supervisor's quick-failure window: a node killed soon after its start would be backed off, then crash-looped.
+        await sleep(2_200);
+        const id = primary() as string;
+        const pid = lab.snapshot().nodes.find((n) => n.id === id)?.pid as number;
+        const outcomes = (): number => timeline.filter((e) => e.kind === 'failover.done' || e.kind === 'failover.held' || e.kind === 'failover.failed').length;
+        const before = outcomes();
+        process.kill(pid, 'SIGKILL');
+        killed.push(id);
+        await waitUntil('the failover', () => outcomes() > before);
+        await waitUntil('the old primary back', () => lab.snapshot().nodes.every((n) => n.status === 'ready'));
+      }
+    },
+    hold ? undefined : async (lab) => void (await lab.host.call('balancer.set', { failover: { hold: false } })),
+  );
   const incidents = [...incidentsById.values()].filter((i) => i.held !== undefined);
   const maxHold = incidents.map((i) => i.held!.maxMs);
   const heldRequests = incidents.reduce((n, i) => n + i.held!.requests, 0);
@@ -94,50 +123,37 @@ async function hotStandby(options: { kills?: number; rate?: number; hold?: boole
 async function activeActive(options: { kills?: number; rate?: number }): Promise<BenchRow[]> {
   const kills = options.kills ?? 30;
   const rate = options.rate ?? 500;
-  const runDir = mkdtempSync(join(tmpdir(), 'firedrill-bench-aa-'));
-  const lab = await Lab.create({ runDir, topology: { kind: 'active-active', nodes: 3 } });
   const detectedMs: number[] = [];
   let killedAt = 0;
   let waitingFor: string | null = null;
-  lab.onEvent((name, payload) => {
-    const e = payload as TimelineEvent;
-    if (name === 'timeline.event' && e.kind === 'balancer.detected' && e.nodeId === waitingFor) {
-      detectedMs.push(e.at - killedAt);
-      waitingFor = null;
-    }
-  });
-  const deadline = performance.now() + TIME_LIMIT_MS;
-  const waitUntil = async (what: string, probe: () => boolean): Promise<void> => {
-    while (!probe()) {
-      if (performance.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
-      await sleep(10);
-    }
-  };
   let done = 0;
-  let stats = lab.snapshot().traffic.stats;
-  try {
-    await lab.host.call('traffic.start', { rate, durationMs: TIME_LIMIT_MS, readShare: 1, keys: 1_000 });
-    for (let k = 0; k < kills && performance.now() < deadline; k++) {
-      const allServing = (): boolean => lab.snapshot().nodes.every((n) => n.status === 'ready') && lab.snapshot().balancer.upstreams.every((u) => u.state === 'in-rotation');
-      await waitUntil('every node ready and in rotation', allServing);
-      // Past the supervisor's quick-failure window (see hotStandby).
-      await sleep(2_200);
-      const node = lab.snapshot().nodes[k % 3]!;
-      const exited = lab.snapshot().nodes.find((n) => n.id === node.id)?.restarts ?? 0;
-      killedAt = now();
-      waitingFor = node.id;
-      process.kill(node.pid as number, 'SIGKILL');
-      done++;
-      await waitUntil('the node restarted', () => (lab.snapshot().nodes.find((n) => n.id === node.id)?.restarts ?? 0) > exited);
-    }
-    await waitUntil('every node back', () => lab.snapshot().nodes.every((n) => n.status === 'ready'));
-    await lab.host.call('traffic.stop', {});
-    await sleep(200);
-    stats = lab.snapshot().traffic.stats;
-  } finally {
-    await lab.dispose();
-    rmSync(runDir, { recursive: true, force: true });
-  }
+  const stats = await underTraffic(
+    { kind: 'active-active', nodes: 3 },
+    rate,
+    (name, payload) => {
+      const e = payload as TimelineEvent;
+      if (name === 'timeline.event' && e.kind === 'balancer.detected' && e.nodeId === waitingFor) {
+        detectedMs.push(e.at - killedAt);
+        waitingFor = null;
+      }
+    },
+    async ({ lab, waitUntil, inTime }) => {
+      for (let k = 0; k < kills && inTime(); k++) {
+        const allServing = (): boolean => lab.snapshot().nodes.every((n) => n.status === 'ready') && lab.snapshot().balancer.upstreams.every((u) => u.state === 'in-rotation');
+        await waitUntil('every node ready and in rotation', allServing);
+        // Past the supervisor's quick-failure window (see hotStandby).
+        await sleep(2_200);
+        const node = lab.snapshot().nodes[k % 3]!;
+        const restarts = node.restarts;
+        killedAt = now();
+        waitingFor = node.id;
+        process.kill(node.pid as number, 'SIGKILL');
+        done++;
+        await waitUntil('the node restarted', () => (lab.snapshot().nodes.find((n) => n.id === node.id)?.restarts ?? 0) > restarts);
+      }
+      await waitUntil('every node back', () => lab.snapshot().nodes.every((n) => n.status === 'ready'));
+    },
+  );
   return [
     {
       figure: `active-active (3 nodes), kill -9 of a node × ${done} at ${rate} GET/s: failed GETs`,

@@ -117,11 +117,14 @@ test('the strip after a kill of the primary in hot standby: detected, failed ove
   await ui.nodeActions.kill();
   await expect(ui.nodeActions.sheet(), 'the sheet closes once the kill is done').toBeHidden();
 
-  // The kill's incident (injected reached), followed by its id: on a busy machine another, real
+  // The kill's incident (its cause the fault), followed by its id: on a busy machine another, real
   // incident can come on the same node, before the kill or after it (p1's 150 ms probes time out while
   // Chromium and the lab share 2 cores), with its own item. One open before the kill takes the kill
-  // in (no injected stage): then this test fails, and the attached lab-state.json shows it.
-  const first = page.locator(`[data-testid="incident-strip-item"][data-node="${primary}"]:has([data-testid="strip-stage-injected"][data-reached="true"])`).first();
+  // in (its cause a detection, no injected stage): then this test fails, and lab-state.json shows it.
+  const first = page
+    .locator(`[data-testid="incident-strip-item"][data-node="${primary}"]`)
+    .filter({ has: page.locator('.strip-cause', { hasText: /^fault:kill$/ }) })
+    .first();
   await expect(first).toBeVisible();
   const incidentId = String(await first.getAttribute('data-incident'));
   const item = page.locator(`[data-testid="incident-strip-item"][data-incident="${incidentId}"]`);
